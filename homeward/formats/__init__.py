@@ -1,0 +1,1 @@
+"""Our CSV contracts and the statutory formats: read and write (pure Python)."""

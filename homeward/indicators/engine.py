@@ -1,0 +1,278 @@
+"""The indicator engine of `indicators.md`: checked episodes and interviews in, counts out.
+
+One vectorised Polars implementation serves the CLI, the web app and the benchmark. The
+clock definitions come from `homeward.standards`: working-day due dates are looked up in a
+table built by `standards.calendar.working_days_after`, so the engine and the clock agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Literal
+
+import numpy as np
+import polars as pl
+
+from homeward.indicators.inputs import INTERVIEW_ROW, link_interviews
+from homeward.indicators.schema import (
+    BASIS_COLUMN,
+    COUNT_COLUMNS,
+    OUTPUT_COLUMNS,
+    SEVENTY_TWO_HOURS,
+    VARIANTS,
+    WITHIN_COLUMNS,
+)
+from homeward.standards.calendar import bank_holidays
+from homeward.standards.nations import GSS_PREFIX_NATION
+
+Grouping = Literal["year", "quarter", "month"]
+GROUPINGS: tuple[Grouping, ...] = ("year", "quarter", "month")
+
+_EPOCH = date(1970, 1, 1)
+_AUTHORITY_SEED = 19700101
+_NATION_LETTERS = tuple(GSS_PREFIX_NATION)  # E, W, S, N: index = position
+
+
+def financial_year_label(start_year: int) -> str:
+    """`2017-18` for the year 1 April 2017 to 31 March 2018."""
+    return f"{start_year}-{(start_year + 1) % 100:02d}"
+
+
+def _period_keys(grouping: Grouping) -> list[pl.Expr]:
+    """Integer keys of the period of `started_at` (financial years start on 1 April)."""
+    started = pl.col("started_at")
+    year = started.dt.year()
+    month = started.dt.month()
+    fy = (year - (month < 4).cast(pl.Int32)).alias("_fy")
+    if grouping == "year":
+        return [fy]
+    if grouping == "quarter":
+        return [fy, (((month - 4) % 12) // 3 + 1).alias("_sub")]
+    return [year.alias("_fy"), month.alias("_sub")]
+
+
+def _period_label(grouping: Grouping) -> pl.Expr:
+    fy = pl.col("_fy")
+    if grouping == "month":
+        return pl.format("{}-{}", fy, pl.col("_sub").cast(pl.String).str.zfill(2))
+    label = pl.format("{}-{}", fy, ((fy + 1) % 100).cast(pl.String).str.zfill(2))
+    if grouping == "quarter":
+        return pl.format("{} Q{}", label, pl.col("_sub"))
+    return label
+
+
+def _day_number(expr: pl.Expr) -> pl.Expr:
+    """Days since 1970-01-01 of a timestamp's date, as an integer."""
+    return expr.dt.date().cast(pl.Int32)
+
+
+def _working_day_table(first: date, last: date, nations: list[int]) -> tuple[pl.Series, int, int]:
+    """Due day numbers (the third working day after) for every day in [first, last] per nation.
+
+    Laid out as one flat lookup: index = nation_index * span + (day - first). NumPy's
+    business-day offset with a backward roll is exactly the contract's rule: a start on a
+    weekend or holiday counts from the working day before it, so Saturday + 3 = Wednesday.
+    Tests check it against `standards.calendar.working_days_after` day by day.
+    """
+    span = (last - first).days + 1
+    table = np.full(len(_NATION_LETTERS) * span, -1, dtype=np.int32)
+    days = np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
+    length = SEVENTY_TWO_HOURS["working_days"]
+    years = range(first.year - 1, last.year + 2)
+    for index in nations:
+        nation = GSS_PREFIX_NATION[_NATION_LETTERS[index]]
+        holidays = np.array(sorted(bank_holidays(nation, years)), dtype="datetime64[D]")
+        due = np.busday_offset(days, length, roll="backward", holidays=holidays)
+        table[index * span : (index + 1) * span] = due.astype(np.int64).astype(np.int32)
+    return pl.Series("due", table), (first - _EPOCH).days, span
+
+
+def episode_flags(episodes: pl.DataFrame, interviews: pl.DataFrame) -> pl.DataFrame:
+    """One row per episode with its interview facts and the 12 `within_*` flags.
+
+    The flags follow `indicators.md` exactly: an episode is within when its interview was
+    completed and the completion is within the timescale measured from the clock start of
+    the basis (the episode's own, or under `latest` bunching the latest among the episodes
+    its interview covers); an episode without a clock start is not within; there is no
+    lower bound.
+    """
+    link = (
+        episodes[INTERVIEW_ROW]
+        if INTERVIEW_ROW in episodes.columns
+        else link_interviews(episodes, interviews)
+    )
+    frame = episodes.select(
+        "child_id",
+        "authority_code",
+        "category",
+        "started_at",
+        "returned_at",
+        "notified_at",
+    ).with_columns(
+        link.alias(INTERVIEW_ROW),
+        *(interviews[name].gather(link) for name in ("offered_at", "outcome", "completed_at")),
+    )
+    letter = pl.col("authority_code").str.slice(0, 1)
+    frame = frame.with_columns(
+        letter.replace_strict(
+            {k: i for i, k in enumerate(_NATION_LETTERS)}, default=None, return_dtype=pl.Int32
+        ).alias("_nation"),
+        # Under `latest` bunching every episode of an interview is measured from the
+        # latest clock start among them. Episodes without an interview are never within.
+        pl.col("returned_at").max().over(INTERVIEW_ROW).alias("_return_latest"),
+        pl.col("notified_at").max().over(INTERVIEW_ROW).alias("_referral_latest"),
+    )
+    starts = {
+        ("return", "each"): pl.col(BASIS_COLUMN["return"]),
+        ("referral", "each"): pl.col(BASIS_COLUMN["referral"]),
+        ("return", "latest"): pl.col("_return_latest"),
+        ("referral", "latest"): pl.col("_referral_latest"),
+    }
+    completed = pl.col("completed_at")
+    completed_day = _day_number(completed)
+    due_exprs = _working_day_due_exprs(frame, starts)
+    flags = []
+    for basis, unit, bunching in VARIANTS:
+        start = starts[(basis, bunching)]
+        if unit == "hours":
+            within = completed <= start + pl.duration(hours=SEVENTY_TWO_HOURS["hours"])
+        elif unit == "calendar_days":
+            within = completed_day <= _day_number(start) + SEVENTY_TWO_HOURS["calendar_days"]
+        else:
+            within = completed_day <= due_exprs[(basis, bunching)]
+        name = f"within_{basis}_{unit}_{bunching}"
+        flags.append(within.fill_null(False).alias(name))
+    return frame.with_columns(flags)
+
+
+def _working_day_due_exprs(
+    frame: pl.DataFrame, starts: dict[tuple[str, str], pl.Expr]
+) -> dict[tuple[str, str], pl.Expr]:
+    days = frame.select(
+        pl.min_horizontal(*(_day_number(s).min() for s in starts.values())).alias("lo"),
+        pl.max_horizontal(*(_day_number(s).max() for s in starts.values())).alias("hi"),
+    ).row(0)
+    if days[0] is None:
+        return {key: pl.lit(None, dtype=pl.Int32) for key in starts}
+    first = _EPOCH + timedelta(days=int(days[0]))
+    last = _EPOCH + timedelta(days=int(days[1]))
+    nations = sorted(i for i in frame["_nation"].drop_nulls().unique().to_list())
+    table, first_day, span = _working_day_table(first, last, nations)
+    return {
+        key: pl.lit(table).gather(pl.col("_nation") * span + (_day_number(start) - first_day))
+        for key, start in starts.items()
+    }
+
+
+def compute_indicators(
+    episodes: pl.DataFrame,
+    interviews: pl.DataFrame,
+    *,
+    by: Grouping = "year",
+    rates: bool = False,
+    suppress_small: bool = False,
+) -> pl.DataFrame:
+    """The indicator table: one row per authority and period, in the contract's columns.
+
+    `episodes` and `interviews` must be checked tables (see `inputs.check_inputs`). The
+    period is that of `started_at`: the financial year (`2017-18`), or with `by` the
+    financial quarter (`2017-18 Q1` = April to June) or the calendar month (`2017-04`).
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}; expected one of {', '.join(GROUPINGS)}")
+    flags = episode_flags(episodes, interviews)
+    completed = pl.col("completed_at").is_not_null()
+    # Group on a 64-bit hash of the authority code (much cheaper than the text), mapped back
+    # through the few distinct codes; distinct codes with one hash would be merged, so check.
+    codes = flags["authority_code"].unique()
+    if codes.hash(_AUTHORITY_SEED).n_unique() != codes.len():
+        raise RuntimeError("two authority codes share a hash; cannot group them apart")
+    names = pl.DataFrame({"authority_code": codes, "_auth": codes.hash(_AUTHORITY_SEED)})
+    table = (
+        flags.with_columns(pl.col("authority_code").hash(_AUTHORITY_SEED).alias("_auth"))
+        .group_by("_auth", *_period_keys(by))
+        .agg(
+            pl.len().alias("incidents"),
+            pl.col("child_id").n_unique().alias("individuals"),
+            (pl.col("category") == "absent").sum().alias("absent"),
+            pl.col("offered_at").is_not_null().sum().alias("offered"),
+            (pl.col("outcome") == "accepted").sum().alias("accepted"),
+            (pl.col("outcome") == "declined").sum().alias("declined"),
+            completed.sum().alias("completed"),
+            *((pl.col(name) & completed).sum().alias(name) for name in WITHIN_COLUMNS),
+        )
+        .join(names, on="_auth", how="left")
+        .sort("authority_code", "_fy", *(["_sub"] if by != "year" else []))
+        .with_columns(_period_label(by).alias("period"))
+        .select(
+            "authority_code",
+            "period",
+            *(pl.col(c).cast(pl.Int64) for c in (*COUNT_COLUMNS, *WITHIN_COLUMNS)),
+        )
+    )
+    assert tuple(table.columns) == OUTPUT_COLUMNS
+    if rates:
+        table = add_rates(table)
+    if suppress_small:
+        table = suppress_small_counts(table)
+    return table
+
+
+def percent_half_up(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """A whole percentage rounded half up, exactly (integer arithmetic); null over zero."""
+    return (
+        pl.when(denominator > 0)
+        .then((200 * numerator + denominator) // (2 * denominator))
+        .otherwise(None)
+        .cast(pl.Int64)
+    )
+
+
+#: Rate columns added by `add_rates`: name → (numerator, denominator).
+def rate_definitions() -> dict[str, tuple[str, str]]:
+    over_incidents = ["absent", "offered", "accepted", "declined", "completed", *WITHIN_COLUMNS]
+    rates = {f"{name}_percent": (name, "incidents") for name in over_incidents}
+    rates["repeat_percent"] = ("_repeat", "incidents")
+    for name in WITHIN_COLUMNS:
+        rates[f"{name}_percent_of_completed"] = (name, "completed")
+    return rates
+
+
+def add_rates(table: pl.DataFrame) -> pl.DataFrame:
+    """Whole percentages, rounded half up: counts over incidents; timeliness also over completed.
+
+    `repeat_percent` is (incidents − individuals) / incidents: the share of episodes that
+    belong to children missing more than once in the period.
+    """
+    exprs = []
+    for name, (numerator, denominator) in rate_definitions().items():
+        top = (
+            pl.col("incidents") - pl.col("individuals")
+            if numerator == "_repeat"
+            else pl.col(numerator)
+        )
+        exprs.append(percent_half_up(top, pl.col(denominator)).alias(name))
+    return table.with_columns(exprs)
+
+
+def suppress_small_counts(table: pl.DataFrame) -> pl.DataFrame:
+    """Blank every count from 1 to 4, and every rate formed from a blanked count.
+
+    Published tables never show a count between 1 and 4 when suppression is asked for.
+    """
+    counts = [c for c in (*COUNT_COLUMNS, *WITHIN_COLUMNS) if c in table.columns]
+    small = {c: pl.col(c).is_between(1, 4) for c in counts}
+    rate_exprs = []
+    for name, (numerator, denominator) in rate_definitions().items():
+        if name not in table.columns:
+            continue
+        parts = [small[denominator]]
+        if numerator in small:
+            parts.append(small[numerator])
+        else:  # repeat: incidents − individuals is disclosive when either is
+            parts.append(small["individuals"])
+        rate_exprs.append(
+            pl.when(pl.any_horizontal(parts)).then(None).otherwise(pl.col(name)).alias(name)
+        )
+    count_exprs = [pl.when(small[c]).then(None).otherwise(pl.col(c)).alias(c) for c in counts]
+    return table.with_columns(rate_exprs).with_columns(count_exprs)

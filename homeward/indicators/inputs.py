@@ -1,0 +1,495 @@
+"""Reading and checking the episode and interview tables of `indicators.md`.
+
+Every problem is reported with file, line, column and reason. The same checks run on
+files and on in-memory tables (the web app passes its database rows as DataFrames), so
+there is one definition of valid input. Checks are vectorised: the expensive ones run on
+the distinct values of a column, not on every row.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from homeward.indicators.schema import (
+    AUTHORITY_CODE_HINT,
+    AUTHORITY_CODE_PATTERN,
+    EPISODE_COLUMNS,
+    INTERVIEW_COLUMNS,
+    TIMESTAMP_FORMATS,
+    TIMESTAMP_HINT,
+    Column,
+)
+
+INTERVIEW_ROW = "_iv"  # an episode's interview: its row in the checked interviews table
+_HASH_SEED = 20140101
+LINE = "_line"  # the file line of a record: the header is line 1, the first record line 2
+
+_NATION_LETTER = {"england": "E", "wales": "W", "scotland": "S", "northern_ireland": "N"}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One reason a record (or a whole file) cannot be used."""
+
+    file: str
+    line: int | None
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.column:
+            where += f":{self.column}"
+        return f"{where}: {self.reason}"
+
+
+class InputError(Exception):
+    """Raised when input has problems and bad rows may not be skipped."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        first = "\n".join(str(p) for p in self.problems[:20])
+        more = f"\n… and {count - 20} more" if count > 20 else ""
+        super().__init__(f"{count} problem(s) in the input:\n{first}{more}")
+
+
+@dataclass
+class CheckedInputs:
+    """Episodes and interviews that passed the checks, typed, each with its file line."""
+
+    episodes: pl.DataFrame
+    interviews: pl.DataFrame
+    episodes_source: str = "episodes"
+    interviews_source: str = "interviews"
+    #: Problems found; when rows were skipped these are the reasons they were.
+    problems: list[Problem] = field(default_factory=list)
+    skipped_episodes: int = 0
+    skipped_interviews: int = 0
+
+
+# --- reading files -------------------------------------------------------------------------
+
+
+def _first_bad_utf8_line(path: Path) -> tuple[int, int]:
+    """The line and byte column of the first byte sequence that is not UTF-8."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                return number, error.start + 1
+    return 1, 1
+
+
+def _read_header(path: Path, source: str) -> list[str] | list[Problem]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), None)
+    except UnicodeDecodeError:
+        line, byte = _first_bad_utf8_line(path)
+        return [Problem(source, line, None, f"not UTF-8 text (byte {byte} of the line)")]
+    if not header or all(not name.strip() for name in header):
+        return [Problem(source, 1, None, "file is empty: expected a header row")]
+    return [name.strip() for name in header]
+
+
+def _header_problems(header: list[str], columns: Sequence[Column], source: str) -> list[Problem]:
+    problems = []
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(source, 1, name, "column appears more than once in the header"))
+        seen.add(name)
+    for column in columns:
+        if column.name not in seen:
+            problems.append(Problem(source, 1, column.name, "required column is missing"))
+    return problems
+
+
+def read_csv_table(path: Path, columns: Sequence[Column]) -> pl.DataFrame | list[Problem]:
+    """The contract's columns of a CSV file as text, with their lines, or why it can't be read."""
+    source = str(path)
+    header = _read_header(path, source)
+    if header and isinstance(header[0], Problem):
+        return [p for p in header if isinstance(p, Problem)]
+    names = [h for h in header if isinstance(h, str)]
+    problems = _header_problems(names, columns, source)
+    if problems:
+        return problems
+    wanted = [c.name for c in columns]
+    try:
+        frame = pl.read_csv(
+            path,
+            infer_schema=False,
+            columns=wanted,
+            null_values=[""],
+            low_memory=False,
+            encoding="utf8",
+            new_columns=None,
+        )
+    except pl.exceptions.ComputeError as error:
+        if "utf-8" in str(error).lower() or "utf8" in str(error).lower():
+            line, byte = _first_bad_utf8_line(path)
+            return [Problem(source, line, None, f"not UTF-8 text (byte {byte} of the line)")]
+        return [Problem(source, None, None, f"cannot be read as CSV: {error}")]
+    return frame.select(wanted).with_row_index(LINE, offset=2)
+
+
+# --- checking a table ----------------------------------------------------------------------
+
+
+def _as_text(series: pl.Series) -> pl.Series:
+    if series.dtype == pl.String:
+        return series
+    return series.cast(pl.String)
+
+
+def _parse_timestamps(text: pl.Series) -> pl.Series:
+    """Parse wall-clock timestamps; anything else becomes null (and is reported).
+
+    The format is chosen by length (16 characters without seconds, 19 with) so that each
+    value is parsed once; the parse cache is off because timestamps are nearly all distinct.
+    """
+    short, long_ = TIMESTAMP_FORMATS
+    lengths = text.str.len_bytes()
+    low, high = lengths.min(), lengths.max()
+    if low is None:  # every value empty
+        return pl.Series(text.name, [None] * len(text), dtype=pl.Datetime("us"))
+    if low == high == 16:
+        return text.str.to_datetime(short, strict=False, time_unit="us", cache=False)
+    if low == high == 19:
+        return text.str.to_datetime(long_, strict=False, time_unit="us", cache=False)
+    frame = pl.DataFrame({"t": text, "n": lengths})
+    return frame.select(
+        pl.when(pl.col("n") == 16)
+        .then(pl.col("t").str.to_datetime(short, strict=False, time_unit="us", cache=False))
+        .when(pl.col("n") == 19)
+        .then(pl.col("t").str.to_datetime(long_, strict=False, time_unit="us", cache=False))
+        .alias(text.name)
+    ).to_series()
+
+
+def _bad_value_problems(
+    frame: pl.DataFrame, column: str, bad_values: Iterable[str], reason: str
+) -> pl.DataFrame:
+    """Rows whose `column` holds one of `bad_values`, as problem rows."""
+    values = list(bad_values)
+    if not values:
+        return _no_problems()
+    return (
+        frame.lazy()
+        .filter(pl.col(column).is_in(values))
+        .select(
+            pl.col(LINE),
+            pl.lit(column).alias("column"),
+            pl.format(reason, pl.col(column)).alias("reason"),
+        )
+        .collect()
+    )
+
+
+def _no_problems() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={LINE: pl.Int64, "column": pl.String, "reason": pl.String},
+    )
+
+
+def _rows(frame: pl.DataFrame, mask: pl.Expr, column: str, reason: pl.Expr) -> pl.DataFrame:
+    # Lazy, so that only the columns the check needs are filtered.
+    return (
+        frame.lazy()
+        .filter(mask)
+        .select(pl.col(LINE), pl.lit(column).alias("column"), reason.alias("reason"))
+        .collect()
+    )
+
+
+def _check_code(text: pl.Series, column: Column) -> tuple[pl.Series, list[str]]:
+    """Normalise a code column (trim, lower case); return it and its unknown values."""
+    distinct = text.drop_nulls().unique()
+    if distinct.is_in(column.codes).all():
+        return text, []
+    normal = text.str.strip_chars().str.to_lowercase().replace("", None)
+    known = set(column.codes)
+    unknown = [
+        raw
+        for raw, fixed in zip(
+            distinct.to_list(), distinct.str.strip_chars().str.to_lowercase(), strict=True
+        )
+        if fixed and fixed not in known
+    ]
+    return normal, unknown
+
+
+def check_table(
+    raw: pl.DataFrame, columns: Sequence[Column], source: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Type a table's columns and list its cell problems.
+
+    Returns the typed table (with `_line`) and a problem table (`_line`, column, reason).
+    """
+    if LINE not in raw.columns:
+        raw = raw.with_row_index(LINE, offset=2)
+    missing = [c.name for c in columns if c.name not in raw.columns]
+    if missing:
+        rows = [
+            {LINE: 1, "column": name, "reason": "required column is missing"} for name in missing
+        ]
+        return raw, pl.DataFrame(rows, schema=_no_problems().schema)
+    raw = raw.with_columns(pl.col(LINE).cast(pl.Int64))
+    typed: list[pl.Series] = [raw[LINE]]
+    found: list[pl.DataFrame] = []
+    for column in columns:
+        series = raw[column.name]
+        if column.kind == "timestamp":
+            if series.dtype in (pl.Datetime, pl.Date):
+                parsed = series.cast(pl.Datetime("us"))
+            else:
+                text = _as_text(series)
+                parsed = _parse_timestamps(text)
+                bad = parsed.is_null() & text.is_not_null()
+                if bad.any():
+                    found.append(
+                        raw.filter(bad).select(
+                            pl.col(LINE),
+                            pl.lit(column.name).alias("column"),
+                            pl.format(
+                                "'{}' is not a timestamp (expected {})",
+                                pl.col(column.name).cast(pl.String),
+                                pl.lit(TIMESTAMP_HINT),
+                            ).alias("reason"),
+                        )
+                    )
+            typed.append(parsed.alias(column.name))
+        elif column.kind == "code":
+            text, unknown = _check_code(_as_text(series), column)
+            allowed = ", ".join(column.codes)
+            found.append(
+                _bad_value_problems(
+                    raw.with_columns(_as_text(series).alias(column.name)),
+                    column.name,
+                    unknown,
+                    "unknown value '{}' (expected " + allowed + " or empty)",
+                )
+            )
+            typed.append(text.alias(column.name))
+        elif column.kind == "authority":
+            text = _as_text(series).str.strip_chars()
+            distinct = text.drop_nulls().unique()
+            bad_codes = distinct.filter(~distinct.str.contains(AUTHORITY_CODE_PATTERN)).to_list()
+            found.append(
+                _bad_value_problems(
+                    raw.with_columns(text.alias(column.name)),
+                    column.name,
+                    bad_codes,
+                    "'{}' is not " + AUTHORITY_CODE_HINT,
+                )
+            )
+            typed.append(text.alias(column.name))
+        else:
+            typed.append(_as_text(series).alias(column.name))
+    frame = pl.DataFrame(typed)
+    for column in columns:
+        if column.required:
+            found.append(
+                _rows(
+                    frame,
+                    pl.col(column.name).is_null() & ~_cell_reported(found, column.name, frame),
+                    column.name,
+                    pl.lit("a value is required"),
+                )
+            )
+        if column.kind == "id":
+            found.append(_duplicate_problems(frame, column.name))
+    problems = pl.concat(found) if found else _no_problems()
+    return frame, problems
+
+
+def _cell_reported(found: list[pl.DataFrame], column: str, frame: pl.DataFrame) -> pl.Expr:
+    """True for rows whose `column` already has a problem (so it is not reported twice)."""
+    lines = [f.filter(pl.col("column") == column)[LINE] for f in found if f.height]
+    if not lines:
+        return pl.lit(False)
+    return pl.col(LINE).is_in(pl.concat(lines).implode())
+
+
+def _duplicate_problems(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    ids = frame[column]
+    present = ids.drop_nulls()
+    # Distinct 64-bit hashes prove distinct ids at a fraction of the cost of hashing strings
+    # into a table; only a repeated hash (a duplicate, or a rare collision) needs the exact check.
+    if present.hash(_HASH_SEED).n_unique() == present.len():
+        return _no_problems()
+    dup = ids.is_duplicated() & ids.is_not_null()
+    if not dup.any():
+        return _no_problems()
+    rows = frame.filter(dup).select(LINE, column)
+    first = rows.group_by(column).agg(pl.col(LINE).min().alias("_first"))
+    return (
+        rows.join(first, on=column)
+        .filter(pl.col(LINE) != pl.col("_first"))
+        .select(
+            pl.col(LINE),
+            pl.lit(column).alias("column"),
+            pl.format(
+                "duplicate {} '{}' (first on line {})",
+                pl.lit(column),
+                pl.col(column),
+                pl.col("_first"),
+            ).alias("reason"),
+        )
+    )
+
+
+def link_interviews(episodes: pl.DataFrame, interviews: pl.DataFrame) -> pl.Series:
+    """For each episode, the row of its interview in `interviews` (null: none or not found).
+
+    Joined on 64-bit hashes of `rhi_id` and then verified string by string, so the result is
+    exact; a collision (or duplicate interview ids) falls back to joining on the text.
+    """
+    keys = interviews["rhi_id"]
+    wanted = episodes.select(pl.col("rhi_id"))
+    hashes = keys.hash(_HASH_SEED)
+    if hashes.n_unique() == keys.len() and keys.null_count() == 0:
+        right = pl.DataFrame({"_h": hashes}).with_row_index(INTERVIEW_ROW)
+        left = wanted.with_columns(
+            pl.when(pl.col("rhi_id").is_not_null())
+            .then(pl.col("rhi_id").hash(_HASH_SEED))
+            .alias("_h")
+        )
+        linked = left.join(right, on="_h", how="left", maintain_order="left")[INTERVIEW_ROW]
+        matched = keys.gather(linked)
+        if (matched.is_null() | (matched == wanted["rhi_id"])).all():
+            return linked.alias(INTERVIEW_ROW)
+    right = (
+        interviews.select("rhi_id")
+        .with_row_index(INTERVIEW_ROW)
+        .unique(subset="rhi_id", keep="first", maintain_order=True)
+        .drop_nulls("rhi_id")
+    )
+    return wanted.join(right, on="rhi_id", how="left", maintain_order="left")[INTERVIEW_ROW]
+
+
+def _episode_row_problems(episodes: pl.DataFrame, interviews: pl.DataFrame) -> pl.DataFrame:
+    """Checks across columns and across the two files."""
+    found = [
+        _rows(
+            episodes,
+            pl.col("returned_at") < pl.col("started_at"),
+            "returned_at",
+            pl.format(
+                "returned_at {} is before started_at {}",
+                pl.col("returned_at").dt.strftime("%Y-%m-%dT%H:%M"),
+                pl.col("started_at").dt.strftime("%Y-%m-%dT%H:%M"),
+            ),
+        ),
+        _rows(
+            episodes,
+            pl.col("nation").is_not_null()
+            & pl.col("authority_code").is_not_null()
+            & (
+                pl.col("nation").replace_strict(_NATION_LETTER, default=None)
+                != pl.col("authority_code").str.slice(0, 1)
+            ),
+            "nation",
+            pl.format(
+                "nation '{}' does not match authority_code {}",
+                pl.col("nation"),
+                pl.col("authority_code"),
+            ),
+        ),
+    ]
+    found.append(
+        _rows(
+            episodes,
+            pl.col("rhi_id").is_not_null() & pl.col(INTERVIEW_ROW).is_null(),
+            "rhi_id",
+            pl.format("rhi_id '{}' is not in the interviews file", pl.col("rhi_id")),
+        )
+    )
+    return pl.concat(found)
+
+
+def _to_problems(table: pl.DataFrame, source: str) -> list[Problem]:
+    return [
+        Problem(source, line, column, reason)
+        for line, column, reason in table.sort(LINE).iter_rows()
+    ]
+
+
+def check_inputs(
+    episodes: pl.DataFrame,
+    interviews: pl.DataFrame,
+    *,
+    episodes_source: str = "episodes",
+    interviews_source: str = "interviews",
+    skip_bad_rows: bool = False,
+) -> CheckedInputs:
+    """Check and type both tables; raise `InputError` unless they are clean or skipping.
+
+    With `skip_bad_rows`, rows with problems are left out and the problems returned say
+    which and why; an episode whose interview row was left out is left out too.
+    """
+    ep, ep_problems = check_table(episodes, EPISODE_COLUMNS, episodes_source)
+    iv, iv_problems = check_table(interviews, INTERVIEW_COLUMNS, interviews_source)
+    header_missing = (
+        ep_problems.filter(pl.col(LINE) == 1).height + iv_problems.filter(pl.col(LINE) == 1).height
+    )
+    if header_missing:
+        raise InputError(
+            _to_problems(iv_problems.filter(pl.col(LINE) == 1), interviews_source)
+            + _to_problems(ep_problems.filter(pl.col(LINE) == 1), episodes_source)
+        )
+    skipped_iv = 0
+    if skip_bad_rows and iv_problems.height:
+        before = iv.height
+        iv = iv.filter(~pl.col(LINE).is_in(iv_problems[LINE].implode()))
+        skipped_iv = before - iv.height
+    ep = ep.with_columns(link_interviews(ep, iv))
+    ep_problems = pl.concat([ep_problems, _episode_row_problems(ep, iv)])
+    problems = _to_problems(iv_problems, interviews_source) + _to_problems(
+        ep_problems, episodes_source
+    )
+    skipped_ep = 0
+    if problems and not skip_bad_rows:
+        raise InputError(problems)
+    if skip_bad_rows and ep_problems.height:
+        before = ep.height
+        ep = ep.filter(~pl.col(LINE).is_in(ep_problems[LINE].implode()))
+        skipped_ep = before - ep.height
+    return CheckedInputs(
+        episodes=ep,
+        interviews=iv,
+        episodes_source=episodes_source,
+        interviews_source=interviews_source,
+        problems=problems,
+        skipped_episodes=skipped_ep,
+        skipped_interviews=skipped_iv,
+    )
+
+
+def load_inputs(
+    episodes_path: Path, interviews_path: Path, *, skip_bad_rows: bool = False
+) -> CheckedInputs:
+    """Read and check both files. Problems in the files themselves are never skippable."""
+    episodes = read_csv_table(episodes_path, EPISODE_COLUMNS)
+    interviews = read_csv_table(interviews_path, INTERVIEW_COLUMNS)
+    file_problems = [p for t in (interviews, episodes) if isinstance(t, list) for p in t]
+    if file_problems:
+        raise InputError(file_problems)
+    assert isinstance(episodes, pl.DataFrame) and isinstance(interviews, pl.DataFrame)
+    return check_inputs(
+        episodes,
+        interviews,
+        episodes_source=str(episodes_path),
+        interviews_source=str(interviews_path),
+        skip_bad_rows=skip_bad_rows,
+    )
