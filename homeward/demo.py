@@ -30,7 +30,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--out", type=Path, default=Path("demo-output"), help="output folder")
     parser.add_argument(
-        "--episodes", type=int, default=120_000, help="how many episodes to generate"
+        "--episodes", type=int, default=200_000, help="how many episodes to generate"
+    )
+    parser.add_argument(
+        "--authorities", type=int, default=40, help="how many authorities to generate"
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed of the generated data")
     parser.set_defaults(handler=run)
@@ -42,9 +45,8 @@ def run(args: argparse.Namespace) -> int:
 
     out: Path = args.out
     data = out / "data"
-    step = main(
-        ["synth", "--episodes", str(args.episodes), "--seed", str(args.seed), "--out", str(data)]
-    )
+    synth = ["synth", "--episodes", str(args.episodes), "--authorities", str(args.authorities)]
+    step = main([*synth, "--seed", str(args.seed), "--out", str(data)])
     if step:
         return step
     inputs = load_inputs(data / "episodes.csv", data / "interviews.csv")
