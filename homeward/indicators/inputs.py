@@ -114,33 +114,58 @@ def _header_problems(header: list[str], columns: Sequence[Column], source: str) 
     return problems
 
 
-def read_csv_table(path: Path, columns: Sequence[Column]) -> pl.DataFrame | list[Problem]:
-    """The contract's columns of a CSV file as text, with their lines, or why it can't be read."""
+def read_csv_table(
+    path: Path, columns: Sequence[Column]
+) -> tuple[pl.DataFrame, pl.DataFrame] | list[Problem]:
+    """The contract's columns of a CSV file with their lines, timestamps parsed, and the
+    problems of the timestamps that did not parse; or why the file cannot be read."""
     source = str(path)
     header = _read_header(path, source)
     if header and isinstance(header[0], Problem):
         return [p for p in header if isinstance(p, Problem)]
     names = [h for h in header if isinstance(h, str)]
-    problems = _header_problems(names, columns, source)
-    if problems:
-        return problems
+    header_problems = _header_problems(names, columns, source)
+    if header_problems:
+        return header_problems
     wanted = [c.name for c in columns]
+    stamps = [c.name for c in columns if c.kind == "timestamp"]
+    scan = pl.scan_csv(
+        path,
+        infer_schema=False,
+        null_values=[""],
+        encoding="utf8",
+        row_index_name=LINE,
+        row_index_offset=2,
+    )
+    # Timestamps are parsed as the file streams in, so their text (about four times the size
+    # of the parsed value) is never held whole; a flag marks each value that did not parse.
+    typed = scan.select(
+        pl.col(LINE).cast(pl.Int64),
+        *(pl.col(name) for name in wanted if name not in stamps),
+        *(timestamp_expr(pl.col(name)).alias(name) for name in stamps),
+        *(
+            (timestamp_expr(pl.col(name)).is_null() & pl.col(name).is_not_null()).alias(
+                f"_bad_{name}"
+            )
+            for name in stamps
+        ),
+    )
     try:
-        frame = pl.read_csv(
-            path,
-            infer_schema=False,
-            columns=wanted,
-            null_values=[""],
-            low_memory=False,
-            encoding="utf8",
-            new_columns=None,
-        )
+        frame = typed.collect(engine="streaming")
     except pl.exceptions.ComputeError as error:
         if "utf-8" in str(error).lower() or "utf8" in str(error).lower():
             line, byte = _first_bad_utf8_line(path)
             return [Problem(source, line, None, f"not UTF-8 text (byte {byte} of the line)")]
         return [Problem(source, None, None, f"cannot be read as CSV: {error}")]
-    return frame.select(wanted).with_row_index(LINE, offset=2)
+    flags = [f"_bad_{name}" for name in stamps]
+    problems = _no_problems()
+    if frame.select(pl.any_horizontal(pl.col(flags).any())).item():
+        bad_lines = frame.filter(pl.any_horizontal(flags))[LINE].implode()
+        text = scan.select(pl.col(LINE).cast(pl.Int64), *stamps).filter(
+            pl.col(LINE).is_in(bad_lines)
+        )
+        problems = _timestamp_problems(text.collect(), stamps)
+    return frame.select(LINE, *wanted), problems
 
 
 # --- checking a table ----------------------------------------------------------------------
@@ -152,29 +177,39 @@ def _as_text(series: pl.Series) -> pl.Series:
     return series.cast(pl.String)
 
 
-def _parse_timestamps(text: pl.Series) -> pl.Series:
-    """Parse wall-clock timestamps; anything else becomes null (and is reported).
+def timestamp_expr(text: pl.Expr) -> pl.Expr:
+    """Parse wall-clock timestamps `YYYY-MM-DDTHH:MM[:SS]`; anything else becomes null.
 
-    The format is chosen by length (16 characters without seconds, 19 with) so that each
-    value is parsed once; the parse cache is off because timestamps are nearly all distinct.
+    The first 16 characters are parsed once with an explicit format (the parse cache is off:
+    timestamps are nearly all distinct); the optional seconds are a two-digit slice.
     """
-    short, long_ = TIMESTAMP_FORMATS
-    lengths = text.str.len_bytes()
-    low, high = lengths.min(), lengths.max()
-    if low is None:  # every value empty
-        return pl.Series(text.name, [None] * len(text), dtype=pl.Datetime("us"))
-    if low == high == 16:
-        return text.str.to_datetime(short, strict=False, time_unit="us", cache=False)
-    if low == high == 19:
-        return text.str.to_datetime(long_, strict=False, time_unit="us", cache=False)
-    frame = pl.DataFrame({"t": text, "n": lengths})
-    return frame.select(
-        pl.when(pl.col("n") == 16)
-        .then(pl.col("t").str.to_datetime(short, strict=False, time_unit="us", cache=False))
-        .when(pl.col("n") == 19)
-        .then(pl.col("t").str.to_datetime(long_, strict=False, time_unit="us", cache=False))
-        .alias(text.name)
-    ).to_series()
+    length = text.str.len_bytes()
+    minutes = text.str.slice(0, 16).str.to_datetime(
+        TIMESTAMP_FORMATS[0], strict=False, time_unit="us", cache=False
+    )
+    seconds = text.str.slice(17, 2).cast(pl.Int64, strict=False)
+    well_formed = (length == 16) | (
+        (length == 19) & (text.str.slice(16, 1) == ":") & seconds.is_between(0, 59)
+    )
+    return pl.when(well_formed).then(minutes + pl.duration(seconds=seconds.fill_null(0)))
+
+
+def _timestamp_problems(text: pl.DataFrame, names: Sequence[str]) -> pl.DataFrame:
+    """Problem rows for the values of timestamp columns `names` that do not parse."""
+    found = [
+        text.lazy()
+        .filter(timestamp_expr(pl.col(name)).is_null() & pl.col(name).is_not_null())
+        .select(
+            pl.col(LINE),
+            pl.lit(name).alias("column"),
+            pl.format(
+                "'{}' is not a timestamp (expected {})", pl.col(name), pl.lit(TIMESTAMP_HINT)
+            ).alias("reason"),
+        )
+        .collect()
+        for name in names
+    ]
+    return pl.concat([_no_problems(), *found])
 
 
 def _bad_value_problems(
@@ -230,11 +265,15 @@ def _check_code(text: pl.Series, column: Column) -> tuple[pl.Series, list[str]]:
 
 
 def check_table(
-    raw: pl.DataFrame, columns: Sequence[Column], source: str
+    raw: pl.DataFrame,
+    columns: Sequence[Column],
+    source: str,
+    known: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Type a table's columns and list its cell problems.
 
     Returns the typed table (with `_line`) and a problem table (`_line`, column, reason).
+    `known` are problems already found while reading (timestamps that did not parse).
     """
     if LINE not in raw.columns:
         raw = raw.with_row_index(LINE, offset=2)
@@ -246,7 +285,7 @@ def check_table(
         return raw, pl.DataFrame(rows, schema=_no_problems().schema)
     raw = raw.with_columns(pl.col(LINE).cast(pl.Int64))
     typed: list[pl.Series] = [raw[LINE]]
-    found: list[pl.DataFrame] = []
+    found: list[pl.DataFrame] = [] if known is None else [known]
     for column in columns:
         series = raw[column.name]
         if column.kind == "timestamp":
@@ -254,20 +293,8 @@ def check_table(
                 parsed = series.cast(pl.Datetime("us"))
             else:
                 text = _as_text(series)
-                parsed = _parse_timestamps(text)
-                bad = parsed.is_null() & text.is_not_null()
-                if bad.any():
-                    found.append(
-                        raw.filter(bad).select(
-                            pl.col(LINE),
-                            pl.lit(column.name).alias("column"),
-                            pl.format(
-                                "'{}' is not a timestamp (expected {})",
-                                pl.col(column.name).cast(pl.String),
-                                pl.lit(TIMESTAMP_HINT),
-                            ).alias("reason"),
-                        )
-                    )
+                parsed = pl.select(timestamp_expr(pl.lit(text))).to_series()
+                found.append(_timestamp_problems(raw.select(LINE, text), [column.name]))
             typed.append(parsed.alias(column.name))
         elif column.kind == "code":
             text, unknown = _check_code(_as_text(series), column)
@@ -432,14 +459,18 @@ def check_inputs(
     episodes_source: str = "episodes",
     interviews_source: str = "interviews",
     skip_bad_rows: bool = False,
+    known_problems: tuple[pl.DataFrame | None, pl.DataFrame | None] = (None, None),
 ) -> CheckedInputs:
     """Check and type both tables; raise `InputError` unless they are clean or skipping.
 
     With `skip_bad_rows`, rows with problems are left out and the problems returned say
     which and why; an episode whose interview row was left out is left out too.
+    `known_problems` (episodes, interviews) were found while reading the files.
     """
-    ep, ep_problems = check_table(episodes, EPISODE_COLUMNS, episodes_source)
-    iv, iv_problems = check_table(interviews, INTERVIEW_COLUMNS, interviews_source)
+    ep, ep_problems = check_table(episodes, EPISODE_COLUMNS, episodes_source, known_problems[0])
+    iv, iv_problems = check_table(
+        interviews, INTERVIEW_COLUMNS, interviews_source, known_problems[1]
+    )
     header_missing = (
         ep_problems.filter(pl.col(LINE) == 1).height + iv_problems.filter(pl.col(LINE) == 1).height
     )
@@ -482,14 +513,13 @@ def load_inputs(
     """Read and check both files. Problems in the files themselves are never skippable."""
     episodes = read_csv_table(episodes_path, EPISODE_COLUMNS)
     interviews = read_csv_table(interviews_path, INTERVIEW_COLUMNS)
-    file_problems = [p for t in (interviews, episodes) if isinstance(t, list) for p in t]
-    if file_problems:
-        raise InputError(file_problems)
-    assert isinstance(episodes, pl.DataFrame) and isinstance(interviews, pl.DataFrame)
+    if isinstance(episodes, list) or isinstance(interviews, list):
+        raise InputError([p for t in (interviews, episodes) if isinstance(t, list) for p in t])
     return check_inputs(
-        episodes,
-        interviews,
+        episodes[0],
+        interviews[0],
         episodes_source=str(episodes_path),
         interviews_source=str(interviews_path),
         skip_bad_rows=skip_bad_rows,
+        known_problems=(episodes[1], interviews[1]),
     )
