@@ -10,25 +10,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from homeward.benchmark.returns import COLUMNS as RETURNS_FILE_COLUMNS
 from homeward.standards.nations import Nation
 
-RETURN_COLUMNS = (
-    "authority_code",
-    "authority_name",
-    "nation",
-    "period",
-    "provider",
-    "incidents",
-    "individuals",
-    "offered",
-    "accepted",
-    "declined",
-    "completed",
-    "completed_within_72h",
-    "clock_start",
-    "clock_unit",
-    "follow_up_support",
-)
+#: The returns contract's columns, defined once where the national report reads them.
+RETURN_COLUMNS = RETURNS_FILE_COLUMNS
 
 #: Nations that the returns contract knows (it has no Northern Ireland value).
 RETURN_NATIONS = {
