@@ -8,6 +8,8 @@ spells out what it is about.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -147,13 +149,24 @@ def only_row(table: pl.DataFrame) -> dict[str, object]:
     return table.row(0, named=True)
 
 
-def run_cli(argv: Sequence[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run `indicators ARGV` through a parser that only has what `cli.register` adds."""
+def run_cli(
+    argv: Sequence[object], capsys: pytest.CaptureFixture[str] | None = None
+) -> tuple[int, str, str]:
+    """Run `indicators ARGV` through a parser that only has what `cli.register` adds.
+
+    Returns the exit code, stdout and stderr (through `capsys` when given, else by
+    redirecting the streams).
+    """
     parser = argparse.ArgumentParser(prog="homeward")
     subparsers = parser.add_subparsers(dest="command", required=True)
     cli.register(subparsers)
-    capsys.readouterr()  # drop anything printed before
     args = parser.parse_args(["indicators", *map(str, argv)])
-    code = args.handler(args)
-    out, err = capsys.readouterr()
-    return code, out, err
+    if capsys is not None:
+        capsys.readouterr()  # drop anything printed before
+        code = args.handler(args)
+        out, err = capsys.readouterr()
+        return code, out, err
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = args.handler(args)
+    return code, stdout.getvalue(), stderr.getvalue()
