@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     quarterly = compute_indicators(inputs.episodes, inputs.interviews, by="quarter", rates=True)
     write_table(quarterly, indicators_dir / "indicators-by-quarter.csv")
     report = quality_report(inputs)
-    report.write_csv(indicators_dir / "indicators.quality.csv")
+    write_table(report, indicators_dir / "indicators.quality.csv")
 
     authorities = pl.read_csv(data / "authorities.csv", infer_schema=False)
     counts = yearly.select([c for c in yearly.columns if not c.endswith("percent")])

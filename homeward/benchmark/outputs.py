@@ -11,6 +11,7 @@ from pathlib import Path
 
 from homeward.benchmark.report_html import load_stylesheet, render_html
 from homeward.benchmark.tables import Report
+from homeward.formats.safe import safe_text
 
 #: The files written, in the order they are listed.
 FILES: tuple[str, ...] = (
@@ -33,8 +34,6 @@ EXCLUSIONS_HEADER = (
 )
 STANDINGS_HEADER = ("authority_code", "authority_name", "table", "status", "rate", "rank", "base")
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 @dataclass
 class Written:
@@ -42,11 +41,6 @@ class Written:
 
     paths: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def safe_text(value: str) -> str:
-    """Text a spreadsheet will not run as a formula: a leading = + - @ gets a quote."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def tables_json(report: Report) -> str:

@@ -50,7 +50,8 @@ def returns_from_indicators(indicators: pl.DataFrame, authorities: pl.DataFrame)
     )
     joined = indicators.join(settings, on="authority_code", how="inner")
     within = pl.lit(None, dtype=pl.Int64)
-    conventions = joined.select("clock_start", "clock_unit", "bunching").unique()
+    # An authority that has not recorded its counting convention reports no within figure.
+    conventions = joined.select("clock_start", "clock_unit", "bunching").unique().drop_nulls()
     for start, unit, bunching in conventions.iter_rows():
         chosen = (
             (pl.col("clock_start") == start)

@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     write_table(table, args.out)
     report = quality_report(inputs)
     report_path = quality_path(args.out)
-    report.write_csv(report_path)
+    write_table(report, report_path)
     print(f"indicators: {table.height} rows → {args.out}")
     if inputs.skipped_episodes or inputs.skipped_interviews:
         print(

@@ -269,8 +269,9 @@ def suppress_small_counts(table: pl.DataFrame) -> pl.DataFrame:
         parts = [small[denominator]]
         if numerator in small:
             parts.append(small[numerator])
-        else:  # repeat: incidents − individuals is disclosive when either is
+        else:  # repeat: incidents − individuals is disclosive when it, or either part, is
             parts.append(small["individuals"])
+            parts.append((pl.col("incidents") - pl.col("individuals")).is_between(1, 4))
         rate_exprs.append(
             pl.when(pl.any_horizontal(parts)).then(None).otherwise(pl.col(name)).alias(name)
         )

@@ -22,6 +22,7 @@ from homeward.indicators.schema import (
     INTERVIEW_COLUMNS,
     TIMESTAMP_FORMATS,
     TIMESTAMP_HINT,
+    TIMESTAMP_PATTERN,
     Column,
 )
 
@@ -90,6 +91,7 @@ def _first_bad_utf8_line(path: Path) -> tuple[int, int]:
 
 
 def _read_header(path: Path, source: str) -> list[str] | list[Problem]:
+    """The header's names as written (the reader needs them so); empty or not text: why."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), None)
@@ -98,27 +100,72 @@ def _read_header(path: Path, source: str) -> list[str] | list[Problem]:
         return [Problem(source, line, None, f"not UTF-8 text (byte {byte} of the line)")]
     if not header or all(not name.strip() for name in header):
         return [Problem(source, 1, None, "file is empty: expected a header row")]
-    return [name.strip() for name in header]
+    return header
 
 
 def _header_problems(header: list[str], columns: Sequence[Column], source: str) -> list[Problem]:
+    """A contract column missing or given twice. Other columns, named or not, are ignored."""
+    names = [name.strip() for name in header]
     problems = []
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            problems.append(Problem(source, 1, name, "column appears more than once in the header"))
-        seen.add(name)
     for column in columns:
-        if column.name not in seen:
+        count = names.count(column.name)
+        if count == 0:
             problems.append(Problem(source, 1, column.name, "required column is missing"))
+        elif count > 1:
+            problems.append(
+                Problem(source, 1, column.name, "column appears more than once in the header")
+            )
     return problems
+
+
+def _long_row_problem(path: Path, source: str, width: int) -> Problem:
+    """The first record with more cells than the header (the CSV reader does not say where)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        start = reader.line_num + 1
+        for row in reader:
+            if len(row) > width:
+                return Problem(
+                    source, start, None, f"has {len(row)} cells but the header has {width}"
+                )
+            start = reader.line_num + 1
+    return Problem(source, None, None, "cannot be read as CSV")
+
+
+def _count_lines(path: Path) -> int:
+    """Lines in a file (a last line without a newline counts), read in 16 MB pieces."""
+    lines = 0
+    last = b"\n"
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 24):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")
+
+
+def _record_lines(path: Path) -> list[int]:
+    """The file line on which each record starts, for files with quoted line breaks."""
+    starts = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        start = reader.line_num + 1
+        for _row in reader:
+            starts.append(start)
+            start = reader.line_num + 1
+    return starts
 
 
 def read_csv_table(
     path: Path, columns: Sequence[Column]
 ) -> tuple[pl.DataFrame, pl.DataFrame] | list[Problem]:
     """The contract's columns of a CSV file with their lines, timestamps parsed, and the
-    problems of the timestamps that did not parse; or why the file cannot be read."""
+    problems of the timestamps that did not parse; or why the file cannot be read.
+
+    Header names are matched with surrounding spaces trimmed; blank lines are not records;
+    line numbers are file lines, also after a quoted value that spans lines.
+    """
     source = str(path)
     header = _read_header(path, source)
     if header and isinstance(header[0], Problem):
@@ -127,6 +174,7 @@ def read_csv_table(
     header_problems = _header_problems(names, columns, source)
     if header_problems:
         return header_problems
+    written = {name.strip(): name for name in names}
     wanted = [c.name for c in columns]
     stamps = [c.name for c in columns if c.kind == "timestamp"]
     scan = pl.scan_csv(
@@ -136,34 +184,43 @@ def read_csv_table(
         encoding="utf8",
         row_index_name=LINE,
         row_index_offset=2,
-    )
+    ).select(pl.col(LINE).cast(pl.Int64), *(pl.col(written[n]).alias(n) for n in wanted))
     # Timestamps are parsed as the file streams in, so their text (about four times the size
     # of the parsed value) is never held whole; a flag marks each value that did not parse.
-    typed = scan.select(
-        pl.col(LINE).cast(pl.Int64),
-        *(pl.col(name) for name in wanted if name not in stamps),
-        *(timestamp_expr(pl.col(name)).alias(name) for name in stamps),
-        *(
-            (timestamp_expr(pl.col(name)).is_null() & pl.col(name).is_not_null()).alias(
-                f"_bad_{name}"
-            )
-            for name in stamps
-        ),
+    typed = (
+        scan.with_columns(timestamp_expr(pl.col(n)).alias(f"_parsed_{n}") for n in stamps)
+        .with_columns(
+            (pl.col(f"_parsed_{n}").is_null() & pl.col(n).is_not_null()).alias(f"_bad_{n}")
+            for n in stamps
+        )
+        .select(
+            LINE,
+            *(pl.col(f"_parsed_{n}").alias(n) if n in stamps else pl.col(n) for n in wanted),
+            *(f"_bad_{n}" for n in stamps),
+        )
+        # A blank line is read as a record with every cell empty: it is not a record.
+        .filter(~pl.all_horizontal(pl.col(wanted).is_null()))
     )
     try:
         frame = typed.collect(engine="streaming")
     except pl.exceptions.ComputeError as error:
-        if "utf-8" in str(error).lower() or "utf8" in str(error).lower():
+        message = str(error).lower()
+        if "utf-8" in message or "utf8" in message:
             line, byte = _first_bad_utf8_line(path)
             return [Problem(source, line, None, f"not UTF-8 text (byte {byte} of the line)")]
+        if "more fields" in message:
+            return [_long_row_problem(path, source, len(names))]
         return [Problem(source, None, None, f"cannot be read as CSV: {error}")]
+    if frame.height and _count_lines(path) != frame[LINE].max():
+        # Fewer records than lines (blank lines are records here): a quoted value spans lines.
+        starts = pl.Series(_record_lines(path), dtype=pl.Int64)
+        frame = frame.with_columns(pl.lit(starts).gather(pl.col(LINE) - 2).alias(LINE))
+        scan = scan.with_columns(pl.lit(starts).gather(pl.col(LINE) - 2).alias(LINE))
     flags = [f"_bad_{name}" for name in stamps]
     problems = _no_problems()
     if frame.select(pl.any_horizontal(pl.col(flags).any())).item():
         bad_lines = frame.filter(pl.any_horizontal(flags))[LINE].implode()
-        text = scan.select(pl.col(LINE).cast(pl.Int64), *stamps).filter(
-            pl.col(LINE).is_in(bad_lines)
-        )
+        text = scan.select(LINE, *stamps).filter(pl.col(LINE).is_in(bad_lines))
         problems = _timestamp_problems(text.collect(), stamps)
     return frame.select(LINE, *wanted), problems
 
@@ -180,17 +237,15 @@ def _as_text(series: pl.Series) -> pl.Series:
 def timestamp_expr(text: pl.Expr) -> pl.Expr:
     """Parse wall-clock timestamps `YYYY-MM-DDTHH:MM[:SS]`; anything else becomes null.
 
-    The first 16 characters are parsed once with an explicit format (the parse cache is off:
-    timestamps are nearly all distinct); the optional seconds are a two-digit slice.
+    The shape is checked by a pattern (the date parser alone accepts signs, spaces and single
+    digits); the first 16 characters are then parsed once with the explicit format (the
+    parse cache is off: timestamps are nearly all distinct) and the seconds are added.
     """
-    length = text.str.len_bytes()
     minutes = text.str.slice(0, 16).str.to_datetime(
         TIMESTAMP_FORMATS[0], strict=False, time_unit="us", cache=False
     )
     seconds = text.str.slice(17, 2).cast(pl.Int64, strict=False)
-    well_formed = (length == 16) | (
-        (length == 19) & (text.str.slice(16, 1) == ":") & seconds.is_between(0, 59)
-    )
+    well_formed = text.str.contains(TIMESTAMP_PATTERN) & seconds.fill_null(0).is_between(0, 59)
     return pl.when(well_formed).then(minutes + pl.duration(seconds=seconds.fill_null(0)))
 
 
@@ -252,12 +307,15 @@ def _check_code(text: pl.Series, column: Column) -> tuple[pl.Series, list[str]]:
     distinct = text.drop_nulls().unique()
     if distinct.is_in(column.codes).all():
         return text, []
-    normal = text.str.strip_chars().str.to_lowercase().replace("", None)
+    # Trimmed, lower case, spaces as underscores: "Northern Ireland" is northern_ireland.
+    normal = text.str.strip_chars().str.to_lowercase().str.replace_all(" ", "_").replace("", None)
     known = set(column.codes)
     unknown = [
         raw
         for raw, fixed in zip(
-            distinct.to_list(), distinct.str.strip_chars().str.to_lowercase(), strict=True
+            distinct.to_list(),
+            distinct.str.strip_chars().str.to_lowercase().str.replace_all(" ", "_"),
+            strict=True,
         )
         if fixed and fixed not in known
     ]
@@ -289,7 +347,15 @@ def check_table(
     for column in columns:
         series = raw[column.name]
         if column.kind == "timestamp":
-            if series.dtype in (pl.Datetime, pl.Date):
+            if isinstance(series.dtype, pl.Datetime) and series.dtype.time_zone:
+                # The contract is UK wall-clock time: a zone-aware column is read as the
+                # clock on the wall in the UK, not converted to UTC.
+                parsed = (
+                    series.dt.convert_time_zone("Europe/London")
+                    .dt.replace_time_zone(None)
+                    .cast(pl.Datetime("us"))
+                )
+            elif series.dtype in (pl.Datetime, pl.Date):
                 parsed = series.cast(pl.Datetime("us"))
             else:
                 text = _as_text(series)
@@ -405,8 +471,15 @@ def link_interviews(episodes: pl.DataFrame, interviews: pl.DataFrame) -> pl.Seri
     return wanted.join(right, on="rhi_id", how="left", maintain_order="left")[INTERVIEW_ROW]
 
 
-def _episode_row_problems(episodes: pl.DataFrame, interviews: pl.DataFrame) -> pl.DataFrame:
+def _episode_row_problems(
+    episodes: pl.DataFrame, interviews: pl.DataFrame, left_out: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Checks across columns and across the two files."""
+    skipped_ids = (
+        left_out["rhi_id"].implode()
+        if left_out is not None
+        else pl.lit([], dtype=pl.List(pl.String))
+    )
     found = [
         _rows(
             episodes,
@@ -437,11 +510,26 @@ def _episode_row_problems(episodes: pl.DataFrame, interviews: pl.DataFrame) -> p
     found.append(
         _rows(
             episodes,
-            pl.col("rhi_id").is_not_null() & pl.col(INTERVIEW_ROW).is_null(),
+            pl.col("rhi_id").is_not_null()
+            & pl.col(INTERVIEW_ROW).is_null()
+            & ~pl.col("rhi_id").is_in(skipped_ids),
             "rhi_id",
             pl.format("rhi_id '{}' is not in the interviews file", pl.col("rhi_id")),
         )
     )
+    if left_out is not None and left_out.height:
+        found.append(
+            _rows(
+                episodes.join(left_out, on="rhi_id", how="left"),
+                pl.col(INTERVIEW_ROW).is_null() & pl.col("_iv_line").is_not_null(),
+                "rhi_id",
+                pl.format(
+                    "its interview '{}' (line {} of the interviews file) was left out for errors",
+                    pl.col("rhi_id"),
+                    pl.col("_iv_line"),
+                ),
+            )
+        )
     return pl.concat(found)
 
 
@@ -480,12 +568,19 @@ def check_inputs(
             + _to_problems(ep_problems.filter(pl.col(LINE) == 1), episodes_source)
         )
     skipped_iv = 0
+    left_out = None
     if skip_bad_rows and iv_problems.height:
+        bad = pl.col(LINE).is_in(iv_problems[LINE].implode())
+        left_out = (
+            iv.filter(bad & pl.col("rhi_id").is_not_null())
+            .select("rhi_id", pl.col(LINE).alias("_iv_line"))
+            .unique(subset="rhi_id", keep="first")
+        )
         before = iv.height
-        iv = iv.filter(~pl.col(LINE).is_in(iv_problems[LINE].implode()))
+        iv = iv.filter(~bad)
         skipped_iv = before - iv.height
     ep = ep.with_columns(link_interviews(ep, iv))
-    ep_problems = pl.concat([ep_problems, _episode_row_problems(ep, iv)])
+    ep_problems = pl.concat([ep_problems, _episode_row_problems(ep, iv, left_out)])
     problems = _to_problems(iv_problems, interviews_source) + _to_problems(
         ep_problems, episodes_source
     )

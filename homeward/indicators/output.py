@@ -8,6 +8,8 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
+from homeward.formats.safe import safe_frame
+
 FORMATS = (".csv", ".json", ".xlsx", ".parquet")
 
 
@@ -27,7 +29,7 @@ def write_table(table: pl.DataFrame, path: Path, *, sheet: str = "indicators") -
     suffix = output_format(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        table.write_csv(path)
+        safe_frame(table).write_csv(path)
     elif suffix == ".json":
         path.write_text(json.dumps(table.to_dicts(), indent=1, default=str) + "\n")
     elif suffix == ".parquet":

@@ -8,6 +8,7 @@ from itertools import product
 #: Accepted timestamp layouts: UK wall-clock time with optional seconds, never an offset.
 TIMESTAMP_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
 TIMESTAMP_HINT = "YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS"
+TIMESTAMP_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$"
 
 #: GSS code prefixes of the authorities the contract names (upper tier and unitary).
 AUTHORITY_CODE_PATTERN = r"^(E06|E07|E08|E09|E10|W06|S12|N09)[0-9]{6}$"

@@ -56,6 +56,21 @@ def run(tmp_path: Path, episodes: bytes, interviews: bytes) -> tuple[int, Path]:
             "episodes.csv:3:episode_id: duplicate episode_id 'E1' (first on line 2)",
         ),
         ("", "episodes.csv:1: file is empty"),
+        # The date parser alone is lenient; the contract's shape is exact.
+        *(
+            (
+                EPISODES_HEADER + GOOD_EPISODE + f"E2,C1,E06099001,,missing,home,{stamp},,,\n",
+                f"episodes.csv:3:started_at: '{stamp}' is not a timestamp",
+            )
+            for stamp in (
+                "2018-06-01T20:0",
+                "+018-06-01T20:00",
+                "2018-06-02T10:00:+1",
+                "2018-06-02T10:00:-0",
+                "2018-6-01T20:00",
+                "2018-06-01T20:00:60",
+            )
+        ),
     ],
 )
 def test_a_problem_is_located_and_nothing_is_written(
@@ -88,3 +103,35 @@ def test_clean_input_is_computed(tmp_path: Path) -> None:
     assert code == 0
     lines = out.read_text().splitlines()
     assert lines[1].startswith("E06099001,2024-25,1,1,0,1,1,0,1,")
+
+
+def test_a_leading_space_before_a_timestamp_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    episodes = (
+        EPISODES_HEADER + GOOD_EPISODE + 'E2,C1,E06099001,,missing,home," 2018-06-01T20:0",,,\n'
+    )
+    code, _ = run(tmp_path, episodes.encode(), (INTERVIEWS_HEADER + GOOD_INTERVIEW).encode())
+    assert code == 2
+    assert "episodes.csv:3:started_at: ' 2018-06-01T20:0' is not a timestamp" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_nation_written_as_words_is_accepted(tmp_path: Path) -> None:
+    episodes = (
+        EPISODES_HEADER + "E1,C1,N09099001,Northern Ireland,missing,home,2024-05-01T10:00,,,\n"
+    )
+    code, out = run(tmp_path, episodes.encode(), INTERVIEWS_HEADER.encode())
+    assert code == 0
+    assert out.read_text().splitlines()[1].startswith("N09099001,2024-25,1,1,")
+
+
+def test_text_in_the_quality_report_cannot_run_as_a_formula(tmp_path: Path) -> None:
+    episodes = EPISODES_HEADER + "=HYPERLINK(1),C1,E06099001,,missing,home,2024-05-01T10:00,,,\n"
+    code, _ = run(tmp_path, episodes.encode(), INTERVIEWS_HEADER.encode())
+    assert code == 0
+    report = (tmp_path / "out.quality.csv").read_text()
+    assert "episode_open" in report
+    assert ",'=HYPERLINK(1)," in report
+    assert ",=HYPERLINK" not in report

@@ -443,6 +443,22 @@ def test_suppression_end_to_end(tmp_path: Path) -> None:
         ("E06000002", None, None, 0),
         ("E06099001", 7, 6, 0),
     ]
-    assert table["repeat_percent"].to_list() == [None, 14]  # 1/7 from 7 and 6: both shown
+    # 1/7 from 7 and 6: the repeat count 7 − 6 = 1 would disclose a single child's episode.
+    assert table["repeat_percent"].to_list() == [None, None]
     unsuppressed = indicators(tmp_path, episodes, rates=True)
     assert unsuppressed["incidents"].to_list() == [1, 7]
+
+
+def test_repeat_percent_is_suppressed_when_the_repeat_count_is_small() -> None:
+    from homeward.indicators.engine import add_rates, suppress_small_counts
+    from homeward.indicators.schema import OUTPUT_COLUMNS
+
+    row = {c: 0 for c in OUTPUT_COLUMNS} | {
+        "authority_code": "E06099001",
+        "period": "2024-25",
+        "incidents": 12,
+        "individuals": 9,  # 3 repeat episodes: disclosive although neither count is small
+    }
+    table = suppress_small_counts(add_rates(pl.DataFrame([row])))
+    assert table["repeat_percent"].to_list() == [None]
+    assert table["incidents"].to_list() == [12]
