@@ -29,6 +29,7 @@ Grouping = Literal["year", "quarter", "month"]
 GROUPINGS: tuple[Grouping, ...] = ("year", "quarter", "month")
 
 _EPOCH = date(1970, 1, 1)
+_MICROS_PER_DAY = 86_400_000_000
 _AUTHORITY_SEED = 19700101
 _NATION_LETTERS = tuple(GSS_PREFIX_NATION)  # E, W, S, N: index = position
 
@@ -38,17 +39,31 @@ def financial_year_label(start_year: int) -> str:
     return f"{start_year}-{(start_year + 1) % 100:02d}"
 
 
-def _period_keys(grouping: Grouping) -> list[pl.Expr]:
-    """Integer keys of the period of `started_at` (financial years start on 1 April)."""
-    started = pl.col("started_at")
-    year = started.dt.year()
-    month = started.dt.month()
-    fy = (year - (month < 4).cast(pl.Int32)).alias("_fy")
+def _period_keys(started: pl.Series, grouping: Grouping) -> list[pl.Expr]:
+    """Integer keys of the period of `started_at` (financial years start on 1 April).
+
+    Looked up per day in a table over the span of start dates: far cheaper than taking
+    calendar fields from every timestamp.
+    """
+    days = started.cast(pl.Int64) // _MICROS_PER_DAY
+    low, high = days.min(), days.max()
+    first = 0 if low is None else int(low)  # type: ignore[arg-type]
+    span = 1 if high is None else int(high) - first + 1  # type: ignore[arg-type]
+    dates = np.arange(first, first + span).astype("datetime64[D]")
+    years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    months = dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    financial_year = years - (months < 4)
     if grouping == "year":
-        return [fy]
-    if grouping == "quarter":
-        return [fy, (((month - 4) % 12) // 3 + 1).alias("_sub")]
-    return [year.alias("_fy"), month.alias("_sub")]
+        tables = {"_fy": financial_year}
+    elif grouping == "quarter":
+        tables = {"_fy": financial_year, "_sub": (months - 4) % 12 // 3 + 1}
+    else:
+        tables = {"_fy": years, "_sub": months}
+    index = _day_number(pl.col("started_at")) - first
+    return [
+        pl.lit(pl.Series(values.astype(np.int32))).gather(index).alias(name)
+        for name, values in tables.items()
+    ]
 
 
 def _period_label(grouping: Grouping) -> pl.Expr:
@@ -62,8 +77,9 @@ def _period_label(grouping: Grouping) -> pl.Expr:
 
 
 def _day_number(expr: pl.Expr) -> pl.Expr:
-    """Days since 1970-01-01 of a timestamp's date, as an integer."""
-    return expr.dt.date().cast(pl.Int32)
+    """Days since 1970-01-01 of a timestamp's date, as an integer (floor division of the
+    microseconds, which is the date also before 1970)."""
+    return expr.cast(pl.Int64) // _MICROS_PER_DAY
 
 
 def _working_day_table(first: date, last: date, nations: list[int]) -> tuple[pl.Series, int, int]:
@@ -87,6 +103,12 @@ def _working_day_table(first: date, last: date, nations: list[int]) -> tuple[pl.
     return pl.Series("due", table), (first - _EPOCH).days, span
 
 
+def _link(episodes: pl.DataFrame, interviews: pl.DataFrame) -> pl.Series:
+    if INTERVIEW_ROW in episodes.columns:
+        return episodes[INTERVIEW_ROW]
+    return link_interviews(episodes, interviews)
+
+
 def episode_flags(episodes: pl.DataFrame, interviews: pl.DataFrame) -> pl.DataFrame:
     """One row per episode with its interview facts and the 12 `within_*` flags.
 
@@ -96,11 +118,7 @@ def episode_flags(episodes: pl.DataFrame, interviews: pl.DataFrame) -> pl.DataFr
     its interview covers); an episode without a clock start is not within; there is no
     lower bound.
     """
-    link = (
-        episodes[INTERVIEW_ROW]
-        if INTERVIEW_ROW in episodes.columns
-        else link_interviews(episodes, interviews)
-    )
+    link = _link(episodes, interviews)
     frame = episodes.select(
         "child_id",
         "authority_code",
@@ -112,6 +130,11 @@ def episode_flags(episodes: pl.DataFrame, interviews: pl.DataFrame) -> pl.DataFr
         link.alias(INTERVIEW_ROW),
         *(interviews[name].gather(link) for name in ("offered_at", "outcome", "completed_at")),
     )
+    return _with_within_flags(frame)
+
+
+def _with_within_flags(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add the 12 `within_*` flags to episodes with their interview row and completion."""
     letter = pl.col("authority_code").str.slice(0, 1)
     frame = frame.with_columns(
         letter.replace_strict(
@@ -180,34 +203,56 @@ def compute_indicators(
     """
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}; expected one of {', '.join(GROUPINGS)}")
-    flags = episode_flags(episodes, interviews)
-    completed = pl.col("completed_at").is_not_null()
+    link = _link(episodes, interviews)
+    # Each episode's interview facts as booleans (no interview: all false).
+    facts = interviews.select(
+        pl.col("offered_at").is_not_null().alias("offered"),
+        (pl.col("outcome") == "accepted").fill_null(False).alias("accepted"),
+        (pl.col("outcome") == "declined").fill_null(False).alias("declined"),
+        pl.col("completed_at").is_not_null().alias("completed"),
+    )
+    gathered = [facts[name].gather(link).fill_null(False) for name in facts.columns]
     # Group on a 64-bit hash of the authority code (much cheaper than the text), mapped back
     # through the few distinct codes; distinct codes with one hash would be merged, so check.
-    codes = flags["authority_code"].unique()
+    codes = episodes["authority_code"].unique()
     if codes.hash(_AUTHORITY_SEED).n_unique() != codes.len():
         raise RuntimeError("two authority codes share a hash; cannot group them apart")
     names = pl.DataFrame({"authority_code": codes, "_auth": codes.hash(_AUTHORITY_SEED)})
-    table = (
-        flags.with_columns(pl.col("authority_code").hash(_AUTHORITY_SEED).alias("_auth"))
-        .group_by("_auth", *_period_keys(by))
+    keys = [
+        pl.col("authority_code").hash(_AUTHORITY_SEED).alias("_auth"),
+        *_period_keys(episodes["started_at"], by),
+    ]
+    key_names = ["_auth", "_fy", *(["_sub"] if by != "year" else [])]
+    counts = (
+        episodes.select("child_id", "authority_code", "category", "started_at")
+        .with_columns(gathered)
+        .group_by(keys)
         .agg(
             pl.len().alias("incidents"),
             pl.col("child_id").n_unique().alias("individuals"),
             (pl.col("category") == "absent").sum().alias("absent"),
-            pl.col("offered_at").is_not_null().sum().alias("offered"),
-            (pl.col("outcome") == "accepted").sum().alias("accepted"),
-            (pl.col("outcome") == "declined").sum().alias("declined"),
-            completed.sum().alias("completed"),
-            *((pl.col(name) & completed).sum().alias(name) for name in WITHIN_COLUMNS),
+            *(pl.col(name).sum().alias(name) for name in facts.columns),
         )
+    )
+    # Only completed episodes can be within, and every episode of an interview shares its
+    # completion, so the clocks (and `latest` bunching) are worked out on those alone.
+    done = (
+        episodes.select("authority_code", "started_at", "returned_at", "notified_at")
+        .with_columns(link.alias(INTERVIEW_ROW), interviews["completed_at"].gather(link))
+        .filter(pl.col("completed_at").is_not_null())
+    )
+    within = (
+        _with_within_flags(done).group_by(keys).agg(pl.col(name).sum() for name in WITHIN_COLUMNS)
+    )
+    table = (
+        counts.join(within, on=key_names, how="left", maintain_order="left")
         .join(names, on="_auth", how="left")
-        .sort("authority_code", "_fy", *(["_sub"] if by != "year" else []))
+        .sort("authority_code", *key_names[1:])
         .with_columns(_period_label(by).alias("period"))
         .select(
             "authority_code",
             "period",
-            *(pl.col(c).cast(pl.Int64) for c in (*COUNT_COLUMNS, *WITHIN_COLUMNS)),
+            *(pl.col(c).fill_null(0).cast(pl.Int64) for c in (*COUNT_COLUMNS, *WITHIN_COLUMNS)),
         )
     )
     assert tuple(table.columns) == OUTPUT_COLUMNS
