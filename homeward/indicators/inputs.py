@@ -9,7 +9,6 @@ the distinct values of a column, not on every row.
 from __future__ import annotations
 
 import csv
-import mmap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,18 +135,16 @@ def _long_row_problem(path: Path, source: str, width: int) -> Problem:
 
 
 def _count_lines(path: Path) -> int:
-    """Lines in a file (a last line without a newline counts), counted on a memory map in
-    16 MB pieces so that the file is neither copied nor held whole."""
-    size = path.stat().st_size
-    if size == 0:
-        return 0
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
-        data = np.frombuffer(view, dtype=np.uint8)
-        piece = 1 << 24
-        lines = sum(int(np.count_nonzero(data[i : i + piece] == 10)) for i in range(0, size, piece))
-        ends_with_newline = bool(data[-1] == 10)
-        del data  # the map cannot close while an array still looks into it
-    return lines + (not ends_with_newline)
+    """Lines in a file (a last line without a newline counts), read in 16 MB pieces into one
+    buffer: a memory map would be quicker but its pages would count as resident memory."""
+    buffer = np.empty(1 << 24, dtype=np.uint8)
+    lines = 0
+    last = 10
+    with path.open("rb") as handle:
+        while size := handle.readinto(memoryview(buffer)):
+            lines += int(np.count_nonzero(buffer[:size] == 10))
+            last = int(buffer[size - 1])
+    return lines + (last != 10)
 
 
 def _record_lines(path: Path) -> list[int]:
@@ -381,8 +378,12 @@ def check_table(
             )
             typed.append(text.alias(column.name))
         elif column.kind == "authority":
-            text = _as_text(series).str.strip_chars()
+            text = _as_text(series)
             distinct = text.drop_nulls().unique()
+            if (distinct != distinct.str.strip_chars()).any():
+                # Trim only when some code needs it: trimming copies the whole column.
+                text = text.str.strip_chars()
+                distinct = text.drop_nulls().unique()
             bad_codes = distinct.filter(~distinct.str.contains(AUTHORITY_CODE_PATTERN)).to_list()
             found.append(
                 _bad_value_problems(
