@@ -141,7 +141,7 @@ def _count_lines(path: Path) -> int:
     lines = 0
     last = 10
     with path.open("rb") as handle:
-        while size := handle.readinto(memoryview(buffer)):
+        while size := handle.readinto(buffer.data):
             lines += int(np.count_nonzero(buffer[:size] == 10))
             last = int(buffer[size - 1])
     return lines + (last != 10)
