@@ -17,16 +17,29 @@ from homeward.standards.nations import Nation
 
 @lru_cache(maxsize=512)
 def _holidays_of_year(nation: Nation, year: int) -> frozenset[date]:
+    if (nation, year) in _FETCHED:
+        return _FETCHED[(nation, year)]
     table = holidays.country_holidays("GB", subdiv=nation.subdivision, years=year)
     return frozenset(table.keys())
 
 
 def bank_holidays(nation: Nation, years: Iterable[int]) -> frozenset[date]:
     """Every bank holiday of `nation` in the given calendar years."""
+    wanted = list(years)
+    missing = [y for y in wanted if (nation, y) not in _FETCHED]
+    if len(missing) > 1:
+        # One call for many years is much quicker than one per year.
+        table = holidays.country_holidays("GB", subdiv=nation.subdivision, years=missing)
+        for year in missing:
+            _FETCHED[(nation, year)] = frozenset(d for d in table if d.year == year)
     found: set[date] = set()
-    for year in years:
+    for year in wanted:
         found |= _holidays_of_year(nation, year)
     return frozenset(found)
+
+
+#: Years fetched together by `bank_holidays`, so `_holidays_of_year` need not ask again.
+_FETCHED: dict[tuple[Nation, int], frozenset[date]] = {}
 
 
 def is_bank_holiday(day: date, nation: Nation) -> bool:
