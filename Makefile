@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 OUT    ?= demo-output
 
-.PHONY: install demo test lint typecheck architecture unit check-pango clean
+.PHONY: install demo test lint typecheck architecture unit check-pango check-chromium clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "homeward needs Python 3.11")'
@@ -22,6 +22,18 @@ node_modules/.installed: package.json package-lock.json
 
 check-pango: $(BIN)/.installed
 	@$(PY) -m homeward.setup_check
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+check-chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Chromium for the browser tests (apt-get install chromium)"; \
+	    apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at /usr/bin/chromium:" >&2; \
+	    echo "  Debian/Ubuntu: sudo apt-get install chromium" >&2; exit 1; \
+	  fi; \
+	fi
 
 install: $(BIN)/.installed node_modules/.installed check-pango
 
@@ -38,7 +50,7 @@ typecheck: install
 architecture: install
 	$(BIN)/lint-imports
 
-unit: install
+unit: install check-chromium
 	$(BIN)/pytest -n 2
 
 test: lint typecheck architecture unit
