@@ -17,6 +17,7 @@ from homeward.indicators.engine import compute_indicators, financial_year_label
 from homeward.indicators.inputs import load_inputs
 from homeward.indicators.output import write_table
 from homeward.indicators.quality import quality_report, quality_summary
+from homeward.indicators.schema import OUTPUT_COLUMNS
 
 
 def register(subparsers: Any) -> None:
@@ -60,8 +61,7 @@ def run(args: argparse.Namespace) -> int:
     write_table(report, indicators_dir / "indicators.quality.csv")
 
     authorities = pl.read_csv(data / "authorities.csv", infer_schema=False)
-    counts = yearly.select([c for c in yearly.columns if not c.endswith("percent")])
-    returns = returns_from_indicators(counts, authorities)
+    returns = returns_from_indicators(yearly.select(OUTPUT_COLUMNS), authorities)
     returns_path = out / "returns.csv"
     returns.write_csv(returns_path)
     period = _latest_full_year(inputs.episodes)

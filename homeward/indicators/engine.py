@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from homeward.indicators.inputs import INTERVIEW_ROW, link_interviews
+from homeward.indicators.inputs import INTERVIEW_ROW, interview_rows
 from homeward.indicators.schema import (
     BASIS_COLUMN,
     COUNT_COLUMNS,
@@ -103,12 +103,6 @@ def _working_day_table(first: date, last: date, nations: list[int]) -> tuple[pl.
     return pl.Series("due", table), (first - _EPOCH).days, span
 
 
-def _link(episodes: pl.DataFrame, interviews: pl.DataFrame) -> pl.Series:
-    if INTERVIEW_ROW in episodes.columns:
-        return episodes[INTERVIEW_ROW]
-    return link_interviews(episodes, interviews)
-
-
 def episode_flags(episodes: pl.DataFrame, interviews: pl.DataFrame) -> pl.DataFrame:
     """One row per episode with its interview facts and the 12 `within_*` flags.
 
@@ -118,7 +112,7 @@ def episode_flags(episodes: pl.DataFrame, interviews: pl.DataFrame) -> pl.DataFr
     its interview covers); an episode without a clock start is not within; there is no
     lower bound.
     """
-    link = _link(episodes, interviews)
+    link = interview_rows(episodes, interviews)
     frame = episodes.select(
         "child_id",
         "authority_code",
@@ -203,7 +197,7 @@ def compute_indicators(
     """
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}; expected one of {', '.join(GROUPINGS)}")
-    link = _link(episodes, interviews)
+    link = interview_rows(episodes, interviews)
     # Each episode's interview facts as booleans (no interview: all false).
     facts = interviews.select(
         pl.col("offered_at").is_not_null().alias("offered"),

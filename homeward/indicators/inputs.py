@@ -9,7 +9,7 @@ the distinct values of a column, not on every row.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,18 +119,22 @@ def _header_problems(header: list[str], columns: Sequence[Column], source: str) 
     return problems
 
 
-def _long_row_problem(path: Path, source: str, width: int) -> Problem:
-    """The first record with more cells than the header (the CSV reader does not say where)."""
+def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Each record after the header with the file line it starts on (Python's `csv`)."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         next(reader, None)
         start = reader.line_num + 1
         for row in reader:
-            if len(row) > width:
-                return Problem(
-                    source, start, None, f"has {len(row)} cells but the header has {width}"
-                )
+            yield start, row
             start = reader.line_num + 1
+
+
+def _long_row_problem(path: Path, source: str, width: int) -> Problem:
+    """The first record with more cells than the header (the CSV reader does not say where)."""
+    for start, row in _csv_records(path):
+        if len(row) > width:
+            return Problem(source, start, None, f"has {len(row)} cells but the header has {width}")
     return Problem(source, None, None, "cannot be read as CSV")
 
 
@@ -149,15 +153,7 @@ def _count_lines(path: Path) -> int:
 
 def _record_lines(path: Path) -> list[int]:
     """The file line on which each record starts, for files with quoted line breaks."""
-    starts = []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
-        start = reader.line_num + 1
-        for _row in reader:
-            starts.append(start)
-            start = reader.line_num + 1
-    return starts
+    return [start for start, _row in _csv_records(path)]
 
 
 def read_csv_table(
@@ -305,24 +301,19 @@ def _rows(frame: pl.DataFrame, mask: pl.Expr, column: str, reason: pl.Expr) -> p
     )
 
 
+def _normalise_codes(text: pl.Series) -> pl.Series:
+    """Trimmed, lower case, spaces as underscores ("Northern Ireland" is northern_ireland)."""
+    return text.str.strip_chars().str.to_lowercase().str.replace_all(" ", "_").replace("", None)
+
+
 def _check_code(text: pl.Series, column: Column) -> tuple[pl.Series, list[str]]:
-    """Normalise a code column (trim, lower case); return it and its unknown values."""
+    """Normalise a code column; return it and its unknown values (as written)."""
     distinct = text.drop_nulls().unique()
     if distinct.is_in(column.codes).all():
         return text, []
-    # Trimmed, lower case, spaces as underscores: "Northern Ireland" is northern_ireland.
-    normal = text.str.strip_chars().str.to_lowercase().str.replace_all(" ", "_").replace("", None)
-    known = set(column.codes)
-    unknown = [
-        raw
-        for raw, fixed in zip(
-            distinct.to_list(),
-            distinct.str.strip_chars().str.to_lowercase().str.replace_all(" ", "_"),
-            strict=True,
-        )
-        if fixed and fixed not in known
-    ]
-    return normal, unknown
+    fixed = _normalise_codes(distinct)
+    unknown = distinct.filter(fixed.is_not_null() & ~fixed.is_in(column.codes)).to_list()
+    return _normalise_codes(text), unknown
 
 
 def check_table(
@@ -476,6 +467,13 @@ def link_interviews(episodes: pl.DataFrame, interviews: pl.DataFrame) -> pl.Seri
         .drop_nulls("rhi_id")
     )
     return wanted.join(right, on="rhi_id", how="left", maintain_order="left")[INTERVIEW_ROW]
+
+
+def interview_rows(episodes: pl.DataFrame, interviews: pl.DataFrame) -> pl.Series:
+    """Each episode's interview row: the link `check_inputs` made, or a new one."""
+    if INTERVIEW_ROW in episodes.columns:
+        return episodes[INTERVIEW_ROW]
+    return link_interviews(episodes, interviews)
 
 
 def _episode_row_problems(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from homeward.indicators.inputs import INTERVIEW_ROW, LINE, CheckedInputs, link_interviews
+from homeward.indicators.inputs import INTERVIEW_ROW, LINE, CheckedInputs, interview_rows
 
 #: Each check: its name and what it means, in plain words (also in docs/indicators.md).
 CHECKS = {
@@ -58,7 +58,7 @@ def quality_report(inputs: CheckedInputs) -> pl.DataFrame:
     ep = inputs.episodes
     iv = inputs.interviews
     es, is_ = inputs.episodes_source, inputs.interviews_source
-    link = ep[INTERVIEW_ROW] if INTERVIEW_ROW in ep.columns else link_interviews(ep, iv)
+    link = interview_rows(ep, iv)
     joined = ep.select(LINE, "episode_id", "returned_at", "notified_at").with_columns(
         iv["completed_at"].gather(link)
     )

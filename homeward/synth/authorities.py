@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from homeward.formats.returns import SETTINGS_COLUMNS
 from homeward.standards.nations import Nation
 from homeward.synth import params
 
@@ -28,16 +29,8 @@ BUNCHINGS: Final = ("each", "latest")
 PROVIDERS: Final = ("in_house", "independent", "mixed", "not_known")
 FOLLOW_UPS: Final = ("yes", "sometimes", "no")
 
-AUTHORITY_COLUMNS: Final = (
-    "authority_code",
-    "authority_name",
-    "nation",
-    "clock_start",
-    "clock_unit",
-    "bunching",
-    "provider",
-    "follow_up_support",
-)
+#: The columns of authorities.csv: exactly the settings an authority's return is made from.
+AUTHORITY_COLUMNS: Final = SETTINGS_COLUMNS
 
 #: Fixed seed for the order in which names are taken, so names do not depend on the data seed.
 _NAME_SEED: Final = 20190

@@ -20,10 +20,10 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from homeward.indicators import schema
 from homeward.standards.calendar import bank_holidays
 from homeward.synth import params
 from homeward.synth.authorities import (
-    AUTHORITY_COLUMNS,
     NATIONS,
     SCOTLAND,
     AuthorityPlan,
@@ -34,26 +34,9 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-EPISODE_COLUMNS: Final = (
-    "episode_id",
-    "child_id",
-    "authority_code",
-    "nation",
-    "category",
-    "missing_from",
-    "started_at",
-    "returned_at",
-    "notified_at",
-    "rhi_id",
-)
-INTERVIEW_COLUMNS: Final = (
-    "rhi_id",
-    "authority_code",
-    "offered_at",
-    "outcome",
-    "declined_by",
-    "completed_at",
-)
+#: The contract's columns (`indicators.md`), in its order.
+EPISODE_COLUMNS: Final = tuple(column.name for column in schema.EPISODE_COLUMNS)
+INTERVIEW_COLUMNS: Final = tuple(column.name for column in schema.INTERVIEW_COLUMNS)
 #: How `write` formats timestamps: the contract's `YYYY-MM-DDTHH:MM`, no seconds, no offset.
 CSV_DATETIME_FORMAT: Final = "%Y-%m-%dT%H:%M"
 FILE_NAMES: Final = ("episodes.csv", "interviews.csv", "authorities.csv")
@@ -629,15 +612,3 @@ def write(data: SynthData, out_dir: Path | str) -> list[Path]:
         )
         paths.append(path)
     return paths
-
-
-__all__ = [
-    "AUTHORITY_COLUMNS",
-    "EPISODE_COLUMNS",
-    "INTERVIEW_COLUMNS",
-    "SynthData",
-    "default_authorities",
-    "default_years",
-    "generate",
-    "write",
-]
