@@ -4,7 +4,8 @@
 #   benchmarks/run.sh            # from anywhere; runs in the repository root
 #
 # Generates 2.35 million episodes once (benchmarks/data, skipped when present), then runs
-# homeward N_HOMEWARD times and the peer N_PEER times, each under `/usr/bin/time -v`, and
+# homeward N_HOMEWARD times, benchmarks/floor_read.py (reading both files, nothing else)
+# N_HOMEWARD times and the peer N_PEER times, each under `/usr/bin/time -v`, and
 # reports the median wall time, the peak resident memory, the speed-up, and whether the two
 # outputs are identical (benchmarks/compare.py). Results go to benchmarks/out/results.txt.
 # Environment: EPISODES (2350000), SEED (1), N_HOMEWARD (5), N_PEER (3), PYTHON (.venv/bin/python),
@@ -85,6 +86,10 @@ for run in $(seq 1 "$N_HOMEWARD"); do
     timed homeward "$run" "$HOMEWARD" indicators "$DATA/episodes.csv" "$DATA/interviews.csv" \
         --out "$OUT/homeward.csv"
 done
+echo "floor (Python + Polars + reading both files as text): $N_HOMEWARD runs"
+for run in $(seq 1 "$N_HOMEWARD"); do
+    timed floor "$run" "$PYTHON" benchmarks/floor_read.py "$DATA/episodes.csv" "$DATA/interviews.csv"
+done
 echo "pandas peer: $N_PEER runs"
 for run in $(seq 1 "$N_PEER"); do
     timed peer "$run" "$PYTHON" benchmarks/peer_pandas.py "$DATA/episodes.csv" \
@@ -145,7 +150,7 @@ def mem_total() -> str:
 
 import numpy, pandas, polars  # noqa: E402  (versions for the record)
 
-hw, peer = runs("homeward"), runs("peer")
+hw, peer, floor = runs("homeward"), runs("peer"), runs("floor")
 hw_wall = statistics.median(w for w, _, _ in hw)
 peer_wall = statistics.median(w for w, _, _ in peer)
 hw_rss = max(r for _, r, _ in hw) / 1024
@@ -162,14 +167,14 @@ print(f"load average (1, 5, 15 min): before {os.environ['LOAD_BEFORE']}, "
       f"after {os.environ['LOAD_AFTER']}")
 # Machine-wide busy CPU time during all the runs minus the runs' own: what others used.
 busy = float(os.environ["BUSY_AFTER"]) - float(os.environ["BUSY_BEFORE"])
-others = busy - sum(c for _, _, c in hw + peer)
+others = busy - sum(c for _, _, c in hw + peer + floor)
 elapsed = float(os.environ["END"]) - float(os.environ["START"])
 print(f"CPU used by other processes during the runs: {max(others, 0):.1f} s in {elapsed:.0f} s "
       f"(on average {max(others, 0) / elapsed:.2f} of a core)")
 print()
 print(f"{'':10} {'runs':>4} {'median wall s':>13} {'min':>6} {'max':>6} "
       f"{'median CPU s':>12} {'peak RSS MiB':>12}")
-for name, rows in (("homeward", hw), ("peer", peer)):
+for name, rows in (("homeward", hw), ("peer", peer), ("floor", floor)):
     walls = [w for w, _, _ in rows]
     print(f"{name:10} {len(rows):>4} {statistics.median(walls):>13.2f} {min(walls):>6.2f} "
           f"{max(walls):>6.2f} {statistics.median(c for _, _, c in rows):>12.2f} "
@@ -182,6 +187,11 @@ print(f"target peak RSS <= 1 GB:   {'met' if hw_rss * 1024**2 <= 1e9 else 'NOT m
       f"({hw_rss:.0f} MiB = {hw_rss * 1024**2 / 1e9:.2f} GB)")
 print(f"target >= 10x the peer:    {'met' if speedup >= 10 else 'NOT met'} ({speedup:.1f}x)")
 print(f"target identical output:   {'met' if identical else 'NOT met'}")
+floor_wall = statistics.median(w for w, _, _ in floor)
+print()
+print(f"floor (start, import Polars, read both files as text, nothing else): {floor_wall:.2f} s;")
+print(f"10x the peer leaves {peer_wall / 10 - floor_wall:.2f} s above the floor for checking, "
+      f"linking, the 12 clocks, the counts, the quality report and writing")
 PY
 echo
 echo "$compare_output"
