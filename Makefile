@@ -20,6 +20,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# GOV.UK Frontend from npm, made ready for Django to serve (var/govuk; see homeward/web/assets.py).
+var/govuk/.built: node_modules/.installed $(BIN)/.installed homeward/web/assets.py
+	$(PY) -m homeward.web.assets
+	@touch $@
+
 check-pango: $(BIN)/.installed
 	@$(PY) -m homeward.setup_check
 
@@ -35,7 +40,7 @@ check-chromium:
 	  fi; \
 	fi
 
-install: $(BIN)/.installed node_modules/.installed check-pango
+install: $(BIN)/.installed node_modules/.installed var/govuk/.built check-pango
 
 demo: install
 	$(BIN)/homeward demo --out $(OUT)
@@ -56,4 +61,4 @@ unit: install check-chromium
 test: lint typecheck architecture unit
 
 clean:
-	rm -rf $(VENV) node_modules $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules var $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,43 @@
+"""Idle sessions expire; local accounts must pass their second factor before anything else."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from homeward.accounts.signin import fully_signed_in
+
+#: Pages a signed-in user may reach before the second factor (to pass it or sign out).
+_BEFORE_SECOND_FACTOR = ("web:two-factor", "web:two-factor-setup", "web:sign-out")
+
+
+class IdleTimeoutMiddleware:
+    """Sign out a session idle for longer than `HOMEWARD_IDLE_SECONDS`, and make a local
+    account verify a TOTP device (django-otp) before it reaches any page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            last = request.session.get("last_seen")
+            if last is not None and now - float(last) > settings.HOMEWARD_IDLE_SECONDS:
+                logout(request)
+                return redirect(f"{reverse('web:sign-in')}?expired=1")
+            request.session["last_seen"] = now
+            if not fully_signed_in(request) and not self._allowed(request):
+                return redirect("web:two-factor")
+        return self.get_response(request)
+
+    @staticmethod
+    def _allowed(request: HttpRequest) -> bool:
+        allowed = {reverse(name) for name in _BEFORE_SECOND_FACTOR}
+        return request.path in allowed or request.path.startswith(settings.STATIC_URL)

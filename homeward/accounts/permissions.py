@@ -1,0 +1,114 @@
+"""Who may do what: named checks used by selectors and views alike (never inline `if`s).
+
+Access follows the job:
+
+- coordinators and managers of an authority team see the authority's children;
+- return interview workers, and everyone in a commissioned provider, see only the children
+  whose interviews are allocated to them (a provider's manager: to the provider);
+- police liaison officers see episodes and what was shared with the police, never what a
+  child disclosed in an interview;
+- analysts see aggregates and pseudonymised lists only; administrators see the audit log
+  and manage accounts, not children's records.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeward.accounts.models import Role
+from homeward.organisations.models import Organisation
+
+if TYPE_CHECKING:
+    from homeward.accounts.models import User
+    from homeward.cases.models import Child, ReturnInterview
+
+AUTHORITY_WIDE = (Role.COORDINATOR, Role.MANAGER)
+
+
+def _active(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role)
+
+
+def in_provider(user: User) -> bool:
+    organisation = user.organisation
+    return organisation is not None and organisation.kind == Organisation.Kind.PROVIDER
+
+
+def sees_whole_authority(user: User) -> bool:
+    """Coordinators and managers of an authority team (not of a provider)."""
+    return _active(user) and user.role in AUTHORITY_WIDE and not in_provider(user)
+
+
+def can_view_child(user: User, child: Child) -> bool:
+    if not _active(user):
+        return False
+    if sees_whole_authority(user) or user.role == Role.POLICE_LIAISON:
+        return True
+    if user.role == Role.WORKER or (user.role == Role.MANAGER and in_provider(user)):
+        return child.interviews.filter(**allocation_filter(user)).exists()
+    return False
+
+
+def allocation_filter(user: User) -> dict[str, object]:
+    """The interviews a worker, or a provider's manager, is allocated."""
+    if user.role == Role.MANAGER and in_provider(user):
+        return {"allocated_organisation": user.organisation}
+    return {"allocated_worker": user}
+
+
+def can_view_disclosures(user: User, child: Child) -> bool:
+    """What the child said in interviews: not for police liaison (they see what was shared)."""
+    return can_view_child(user, child) and user.role != Role.POLICE_LIAISON
+
+
+def can_search_children(user: User) -> bool:
+    return _active(user) and user.role in (
+        Role.COORDINATOR,
+        Role.MANAGER,
+        Role.WORKER,
+        Role.POLICE_LIAISON,
+    )
+
+
+def can_record_episode(user: User) -> bool:
+    return sees_whole_authority(user)
+
+
+def can_allocate(user: User) -> bool:
+    return sees_whole_authority(user)
+
+
+def can_work_interview(user: User, interview: ReturnInterview) -> bool:
+    """Record offers, attempts, declines and the write-up."""
+    if not _active(user):
+        return False
+    if user.role == Role.COORDINATOR and not in_provider(user):
+        return True
+    return user.role == Role.WORKER and interview.allocated_worker_id == user.pk
+
+
+def can_sign_off(user: User, interview: ReturnInterview) -> bool:
+    """A manager signs off, never their own interview, and a provider's only its own."""
+    if not _active(user) or user.role != Role.MANAGER:
+        return False
+    if interview.allocated_worker_id == user.pk or interview.written_up_by_id == user.pk:
+        return False
+    if in_provider(user):
+        return interview.allocated_organisation_id == user.organisation_id
+    return True
+
+
+def can_view_indicators(user: User) -> bool:
+    return _active(user) and user.role in (Role.MANAGER, Role.ANALYST, Role.COORDINATOR)
+
+
+def can_view_coordinator_home(user: User) -> bool:
+    return sees_whole_authority(user)
+
+
+def can_view_caseload(user: User) -> bool:
+    return _active(user) and user.role in (Role.WORKER, Role.MANAGER, Role.COORDINATOR)
+
+
+def can_view_audit(user: User) -> bool:
+    return _active(user) and user.role == Role.ADMINISTRATOR

@@ -1,0 +1,304 @@
+"""Children, their missing episodes and the return interviews that follow.
+
+Business rules live in `services.py` (writes) and `selectors.py` (reads); these models only
+hold the records. Disclosures and free-text notes are encrypted at rest
+(django-fernet-encrypted-fields): they can be read by the application and by no one with only
+the database. Names, dates of birth and postcodes stay plain, because they are searched.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from encrypted_fields.fields import EncryptedTextField
+
+from homeward.cases import codes
+from homeward.organisations.models import Authority, Organisation
+
+
+class Counter(models.Model):
+    """A named, locked sequence for case references (two workers never get the same one)."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+
+class Child(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=10, choices=codes.Sex.choices, default=codes.Sex.UNKNOWN)
+    ethnicity = models.CharField(
+        max_length=4, choices=codes.Ethnicity.choices, default=codes.Ethnicity.NOBT
+    )
+    address = EncryptedTextField(blank=True, null=True, default="")
+    postcode = models.CharField(max_length=8, blank=True, db_index=True)
+    legal_status = models.CharField(
+        max_length=30, choices=codes.LegalStatus.choices, default=codes.LegalStatus.NONE
+    )
+    placement_type = models.CharField(
+        max_length=30, choices=codes.PlacementType.choices, blank=True
+    )
+    responsible_authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="children_responsible"
+    )
+    host_authority = models.ForeignKey(
+        Authority,
+        on_delete=models.PROTECT,
+        related_name="children_hosted",
+        null=True,
+        blank=True,
+        help_text="Where the child lives, when placed out of the responsible authority's area.",
+    )
+    social_worker = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+        verbose_name_plural = "children"
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.reference})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class ChildAlias(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "child aliases"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RiskFlag(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="risk_flags")
+    kind = models.CharField(max_length=20, choices=codes.RiskKind.choices)
+    noted_on = models.DateField()
+    source = models.CharField(max_length=200, help_text="Who raised it: police, school, …")
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-noted_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} since {self.noted_on}"
+
+
+class ReturnInterview(models.Model):
+    """One return interview, covering one or more episodes of the same child."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="interviews")
+    allocated_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="interviews", null=True
+    )
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="interviews",
+        null=True,
+        blank=True,
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    interviewer_independent = models.BooleanField(
+        null=True, help_text="Whether the interviewer is independent of the child's care."
+    )
+    chosen_by_child = models.BooleanField(null=True)
+    outcome = models.CharField(
+        max_length=20, choices=codes.Outcome.choices, default=codes.Outcome.PENDING
+    )
+    declined_by = models.CharField(max_length=20, choices=codes.DeclinedBy.choices, blank=True)
+    decline_reason = EncryptedTextField(blank=True, null=True, default="")
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True, help_text="When it was completed.")
+    held_where = models.CharField(max_length=200, blank=True)
+    # The write-up. Everything the child said is encrypted at rest.
+    push_factors = EncryptedTextField(blank=True, null=True, default="")
+    pull_factors = EncryptedTextField(blank=True, null=True, default="")
+    whereabouts = EncryptedTextField(
+        blank=True, null=True, default="", help_text="Where and with whom the child was."
+    )
+    harms = models.JSONField(default=list, blank=True, help_text="Codes from codes.Harm.")
+    child_words = EncryptedTextField(blank=True, null=True, default="")
+    child_wishes = EncryptedTextField(blank=True, null=True, default="")
+    follow_up_offered = models.BooleanField(null=True)
+    follow_up_taken_up = models.BooleanField(null=True)
+    safety_plan_updated = models.BooleanField(null=True)
+    written_up_at = models.DateTimeField(null=True, blank=True)
+    written_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    sign_off_note = EncryptedTextField(blank=True, null=True, default="")
+    late_reason = EncryptedTextField(blank=True, null=True, default="")
+    # The clock: the due point of the earliest episode still waiting, and the rule that set it.
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    due_rule = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_completed(self) -> bool:
+        return self.held_at is not None
+
+    @property
+    def is_closed(self) -> bool:
+        """No more is expected: held, declined, or no contact could be made."""
+        return self.held_at is not None or self.outcome in (
+            codes.Outcome.DECLINED,
+            codes.Outcome.NO_CONTACT,
+        )
+
+
+class Episode(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="episodes")
+    category = models.CharField(max_length=10, choices=codes.Category.choices)
+    missing_from = models.CharField(max_length=10, choices=codes.MissingFrom.choices)
+    started_at = models.DateTimeField()
+    reported_to_police_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True, help_text="Returned or found.")
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the authority was told of the return."
+    )
+    police_force = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="episodes_reported",
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": Organisation.Kind.POLICE_FORCE},
+    )
+    police_reference = models.CharField(max_length=50, blank=True, db_index=True)
+    risk_grade = models.CharField(max_length=20, choices=codes.RiskGrade.choices, blank=True)
+    circumstances = EncryptedTextField(blank=True, null=True, default="")
+    last_seen_where = models.CharField(max_length=200, blank=True)
+    found_where = models.CharField(max_length=200, blank=True)
+    found_by = models.CharField(max_length=200, blank=True)
+    interview = models.ForeignKey(
+        ReturnInterview,
+        on_delete=models.SET_NULL,
+        related_name="episodes",
+        null=True,
+        blank=True,
+    )
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    due_rule = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Offer(models.Model):
+    interview = models.ForeignKey(ReturnInterview, on_delete=models.CASCADE, related_name="offers")
+    offered_at = models.DateTimeField()
+    offered_to = models.CharField(max_length=20, choices=codes.OfferedTo.choices)
+    method = models.CharField(max_length=20, choices=codes.ContactMethod.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        ordering = ["offered_at"]
+
+
+class ContactAttempt(models.Model):
+    interview = models.ForeignKey(
+        ReturnInterview, on_delete=models.CASCADE, related_name="attempts"
+    )
+    attempted_at = models.DateTimeField()
+    method = models.CharField(max_length=20, choices=codes.ContactMethod.choices)
+    successful = models.BooleanField(default=False)
+    note = EncryptedTextField(blank=True, null=True, default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        ordering = ["attempted_at"]
+
+
+class PlaceOfConcern(models.Model):
+    interview = models.ForeignKey(ReturnInterview, on_delete=models.CASCADE, related_name="places")
+    description = models.CharField(max_length=200)
+    postcode = models.CharField(max_length=8, blank=True)
+
+
+class AdultOfConcern(models.Model):
+    interview = models.ForeignKey(ReturnInterview, on_delete=models.CASCADE, related_name="adults")
+    description = EncryptedTextField(
+        help_text="Name, nickname or description, as the child gave it"
+    )
+
+
+class Referral(models.Model):
+    """An action after the interview: a referral to a service, and what came of it."""
+
+    interview = models.ForeignKey(
+        ReturnInterview, on_delete=models.CASCADE, related_name="referrals"
+    )
+    service = models.CharField(max_length=200)
+    made_on = models.DateField()
+    outcome = models.CharField(max_length=200, blank=True)
+
+
+class InformationShare(models.Model):
+    interview = models.ForeignKey(ReturnInterview, on_delete=models.CASCADE, related_name="shares")
+    recipient = models.CharField(max_length=20, choices=codes.ShareRecipient.choices)
+    shared_at = models.DateTimeField()
+    basis = models.CharField(max_length=20, choices=codes.ShareBasis.choices)
+    detail = EncryptedTextField(blank=True, null=True, default="")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        ordering = ["shared_at"]
+
+
+class ClockAlert(models.Model):
+    """An alert sent for one interview at one threshold: at most once (the constraint)."""
+
+    interview = models.ForeignKey(ReturnInterview, on_delete=models.CASCADE, related_name="alerts")
+    threshold = models.CharField(max_length=20, choices=codes.AlertThreshold.choices)
+    due_at = models.DateTimeField(help_text="The due point the alert was about.")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "threshold", "due_at"], name="one_alert_per_threshold"
+            )
+        ]

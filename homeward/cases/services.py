@@ -1,0 +1,571 @@
+"""Writes to the case records. Views call these; nothing else changes a case.
+
+Each function takes keyword-only arguments, checks the state it expects before doing
+anything, and runs in one transaction, so a refused write leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from homeward.accounts import permissions
+from homeward.cases import clock, codes
+from homeward.cases.models import (
+    Child,
+    ChildAlias,
+    ContactAttempt,
+    Counter,
+    Episode,
+    InformationShare,
+    Offer,
+    ReturnInterview,
+    RiskFlag,
+)
+from homeward.organisations.models import Authority, Organisation
+
+if TYPE_CHECKING:
+    from homeward.accounts.models import User
+
+
+class StaleRecord(Exception):
+    """Someone else saved the record since it was read: nothing was saved."""
+
+    def __init__(self, current: ReturnInterview, mine: dict[str, Any]) -> None:
+        super().__init__("the interview was changed by someone else")
+        self.current = current
+        self.mine = mine
+
+    @property
+    def differences(self) -> list[tuple[str, Any, Any]]:
+        """(field, what is saved now, what you tried to save) for each field that differs."""
+        return [
+            (name, getattr(self.current, name), value)
+            for name, value in self.mine.items()
+            if getattr(self.current, name) != value
+        ]
+
+
+def next_reference(prefix: str) -> str:
+    """The next reference of a sequence (`C-000001`), taken under a row lock."""
+    with transaction.atomic():
+        counter, _ = Counter.objects.select_for_update().get_or_create(name=prefix)
+        Counter.objects.filter(pk=prefix).update(value=F("value") + 1)
+        counter.refresh_from_db()
+        return f"{prefix}-{counter.value:06d}"
+
+
+def home_authority() -> Authority:
+    return Authority.objects.get(is_home=True)
+
+
+def _require(allowed: bool, what: str) -> None:
+    if not allowed:
+        raise PermissionDenied(what)
+
+
+def _require_aware(value: datetime | None, field: str) -> None:
+    if value is not None and timezone.is_naive(value):
+        raise ValidationError({field: "Give the time with its time zone"})
+
+
+# --- children ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def child_create(
+    *,
+    by: User,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None,
+    sex: str = codes.Sex.UNKNOWN,
+    ethnicity: str = codes.Ethnicity.NOBT,
+    address: str = "",
+    postcode: str = "",
+    legal_status: str = codes.LegalStatus.NONE,
+    placement_type: str = "",
+    responsible_authority: Authority | None = None,
+    host_authority: Authority | None = None,
+    social_worker: str = "",
+    aliases: list[str] | None = None,
+) -> Child:
+    _require(permissions.can_record_episode(by), "only a coordinator or manager adds a child")
+    if not first_name.strip() or not last_name.strip():
+        raise ValidationError("A child needs a first name and a last name")
+    if date_of_birth is not None and date_of_birth > timezone.localdate():
+        raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
+    if placement_type and legal_status != codes.LegalStatus.LOOKED_AFTER:
+        raise ValidationError({"placement_type": "Only a looked-after child has a placement"})
+    child = Child(
+        reference=next_reference("C"),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        date_of_birth=date_of_birth,
+        sex=sex,
+        ethnicity=ethnicity,
+        address=address,
+        postcode=postcode.strip().upper(),
+        legal_status=legal_status,
+        placement_type=placement_type,
+        responsible_authority=responsible_authority or home_authority(),
+        host_authority=host_authority,
+        social_worker=social_worker,
+    )
+    child.full_clean()
+    child.save()
+    for alias in aliases or []:
+        if alias.strip():
+            ChildAlias.objects.create(child=child, name=alias.strip())
+    return child
+
+
+@transaction.atomic
+def child_flag_risk(*, by: User, child: Child, kind: str, noted_on: date, source: str) -> RiskFlag:
+    _require(permissions.can_record_episode(by), "only a coordinator or manager flags a risk")
+    flag = RiskFlag(child=child, kind=kind, noted_on=noted_on, source=source)
+    flag.full_clean()
+    flag.save()
+    return flag
+
+
+# --- episodes ------------------------------------------------------------------------------
+
+
+def _check_episode_times(
+    started_at: datetime,
+    returned_at: datetime | None,
+    notified_at: datetime | None,
+    reported_to_police_at: datetime | None,
+) -> None:
+    for name, value in (
+        ("started_at", started_at),
+        ("returned_at", returned_at),
+        ("notified_at", notified_at),
+        ("reported_to_police_at", reported_to_police_at),
+    ):
+        _require_aware(value, name)
+    now = timezone.now()
+    errors: dict[str, str] = {}
+    if started_at > now:
+        errors["started_at"] = "The episode cannot start in the future"
+    if returned_at is not None:
+        if returned_at < started_at:
+            errors["returned_at"] = "The return must be after the episode started"
+        elif returned_at > now:
+            errors["returned_at"] = "The return cannot be in the future"
+    if notified_at is not None and notified_at > now:
+        errors["notified_at"] = "The notification cannot be in the future"
+    if reported_to_police_at is not None and reported_to_police_at < started_at:
+        errors["reported_to_police_at"] = "The report to police must be after the episode started"
+    if errors:
+        raise ValidationError(errors)
+
+
+def episode_refresh_due(*, episode: Episode) -> None:
+    """Set the episode's own due point from the home authority's rule (no write-back of
+    its interview: see `interview_refresh_due`)."""
+    settings = home_authority().settings
+    start = clock.clock_start(settings, episode.returned_at, episode.notified_at)
+    episode.due_at = None if start is None else clock.due_point(settings, start)
+    episode.due_rule = clock.rule_text(settings) if start is not None else ""
+
+
+def interview_refresh_due(*, interview: ReturnInterview) -> None:
+    """The interview's due point from its episodes, under the authority's bunching."""
+    settings = home_authority().settings
+    episodes = list(interview.episodes.all())
+    starts = [clock.clock_start(settings, e.returned_at, e.notified_at) for e in episodes]
+    interview.due_at = clock.interview_due(settings, starts)
+    interview.due_rule = clock.rule_text(settings) if interview.due_at else ""
+    if settings.bunching.value == "latest" and interview.due_at is not None:
+        Episode.objects.filter(interview=interview).update(due_at=interview.due_at)
+
+
+@transaction.atomic
+def episode_record(
+    *,
+    by: User,
+    child: Child,
+    category: str,
+    missing_from: str,
+    started_at: datetime,
+    reported_to_police_at: datetime | None = None,
+    returned_at: datetime | None = None,
+    notified_at: datetime | None = None,
+    police_force: Organisation | None = None,
+    police_reference: str = "",
+    risk_grade: str = "",
+    circumstances: str = "",
+    last_seen_where: str = "",
+    found_where: str = "",
+    found_by: str = "",
+) -> Episode:
+    """Record a new missing or absent episode (with its return, if the child is back)."""
+    _require(permissions.can_record_episode(by), "only a coordinator or manager records one")
+    _check_episode_times(started_at, returned_at, notified_at, reported_to_police_at)
+    if police_reference and police_force is not None:
+        clash = Episode.objects.filter(police_force=police_force, police_reference=police_reference)
+        if clash.exists():
+            raise ValidationError(
+                {
+                    "police_reference": f"{police_force} reference {police_reference} is already "
+                    f"recorded as episode {clash.first()}"
+                }
+            )
+    episode = Episode(
+        reference=next_reference("E"),
+        child=child,
+        category=category,
+        missing_from=missing_from,
+        started_at=started_at,
+        reported_to_police_at=reported_to_police_at,
+        returned_at=returned_at,
+        notified_at=notified_at,
+        police_force=police_force,
+        police_reference=police_reference,
+        risk_grade=risk_grade,
+        circumstances=circumstances,
+        last_seen_where=last_seen_where,
+        found_where=found_where,
+        found_by=found_by,
+        created_by=by,
+    )
+    episode_refresh_due(episode=episode)
+    episode.full_clean()
+    episode.save()
+    return episode
+
+
+@transaction.atomic
+def episode_record_return(
+    *,
+    by: User,
+    episode: Episode,
+    returned_at: datetime,
+    notified_at: datetime | None = None,
+    found_where: str = "",
+    found_by: str = "",
+) -> Episode:
+    """Record that the child has returned or been found: this starts the clock."""
+    _require(permissions.can_record_episode(by), "only a coordinator or manager records one")
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if episode.returned_at is not None:
+        when = clock.wall_clock(episode.returned_at).strftime("%d %b %Y %H:%M")
+        raise ValidationError({"returned_at": f"The return is already recorded ({when})"})
+    _check_episode_times(episode.started_at, returned_at, notified_at, None)
+    episode.returned_at = returned_at
+    episode.notified_at = notified_at or episode.notified_at
+    episode.found_where = found_where or episode.found_where
+    episode.found_by = found_by or episode.found_by
+    episode_refresh_due(episode=episode)
+    episode.save()
+    if episode.interview is not None:
+        interview_refresh_due(interview=episode.interview)
+        episode.interview.save(update_fields=["due_at", "due_rule"])
+    return episode
+
+
+# --- return interviews ---------------------------------------------------------------------
+
+
+def suggest_worker(*, child: Child) -> User | None:
+    """Continuity: the worker who last interviewed (or was allocated) this child."""
+    last = (
+        ReturnInterview.objects.filter(child=child, allocated_worker__isnull=False)
+        .select_related("allocated_worker")
+        .order_by("-held_at", "-allocated_at")
+        .first()
+    )
+    if last is None or last.allocated_worker is None or not last.allocated_worker.is_active:
+        return None
+    return last.allocated_worker
+
+
+@transaction.atomic
+def interview_allocate(
+    *,
+    by: User,
+    episodes: list[Episode],
+    organisation: Organisation,
+    worker: User | None = None,
+    interviewer_independent: bool | None = None,
+    chosen_by_child: bool | None = None,
+) -> ReturnInterview:
+    """One return interview covering `episodes` (all of one child, none yet covered)."""
+    _require(permissions.can_allocate(by), "only a coordinator or manager allocates")
+    if not episodes:
+        raise ValidationError({"episodes": "Choose at least one episode"})
+    locked = list(Episode.objects.select_for_update().filter(pk__in=[e.pk for e in episodes]))
+    children = {e.child_id for e in locked}
+    if len(children) != 1:
+        raise ValidationError({"episodes": "An interview covers episodes of one child"})
+    covered = [e.reference for e in locked if e.interview_id is not None]
+    if covered:
+        raise ValidationError(
+            {"episodes": f"Already covered by an interview: {', '.join(sorted(covered))}"}
+        )
+    if worker is not None and worker.organisation_id != organisation.pk:
+        raise ValidationError({"worker": f"{worker} does not work for {organisation}"})
+    if organisation.kind == Organisation.Kind.POLICE_FORCE:
+        raise ValidationError({"organisation": "Interviews go to a team or a provider"})
+    interview = ReturnInterview.objects.create(
+        reference=next_reference("RI"),
+        child_id=children.pop(),
+        allocated_organisation=organisation,
+        allocated_worker=worker,
+        allocated_at=timezone.now(),
+        allocated_by=by,
+        interviewer_independent=interviewer_independent,
+        chosen_by_child=chosen_by_child,
+    )
+    Episode.objects.filter(pk__in=[e.pk for e in locked]).update(interview=interview)
+    interview_refresh_due(interview=interview)
+    interview.save(update_fields=["due_at", "due_rule"])
+    return interview
+
+
+def _locked_interview(interview: ReturnInterview) -> ReturnInterview:
+    return ReturnInterview.objects.select_for_update().get(pk=interview.pk)
+
+
+def _check_open(interview: ReturnInterview) -> None:
+    if interview.signed_off_at is not None:
+        raise ValidationError("This interview is signed off: it can no longer be changed")
+
+
+@transaction.atomic
+def interview_record_offer(
+    *, by: User, interview: ReturnInterview, offered_at: datetime, offered_to: str, method: str
+) -> Offer:
+    _require(permissions.can_work_interview(by, interview), "not your interview")
+    interview = _locked_interview(interview)
+    _check_open(interview)
+    _require_aware(offered_at, "offered_at")
+    if offered_at > timezone.now():
+        raise ValidationError({"offered_at": "The offer cannot be in the future"})
+    offer = Offer(
+        interview=interview,
+        offered_at=offered_at,
+        offered_to=offered_to,
+        method=method,
+        recorded_by=by,
+    )
+    offer.full_clean()
+    offer.save()
+    ReturnInterview.objects.filter(pk=interview.pk).update(version=F("version") + 1)
+    return offer
+
+
+@transaction.atomic
+def interview_record_attempt(
+    *,
+    by: User,
+    interview: ReturnInterview,
+    attempted_at: datetime,
+    method: str,
+    successful: bool,
+    note: str = "",
+) -> ContactAttempt:
+    _require(permissions.can_work_interview(by, interview), "not your interview")
+    interview = _locked_interview(interview)
+    _check_open(interview)
+    _require_aware(attempted_at, "attempted_at")
+    if attempted_at > timezone.now():
+        raise ValidationError({"attempted_at": "The attempt cannot be in the future"})
+    attempt = ContactAttempt(
+        interview=interview,
+        attempted_at=attempted_at,
+        method=method,
+        successful=successful,
+        note=note,
+        recorded_by=by,
+    )
+    attempt.full_clean()
+    attempt.save()
+    ReturnInterview.objects.filter(pk=interview.pk).update(version=F("version") + 1)
+    return attempt
+
+
+@transaction.atomic
+def interview_record_decline(
+    *, by: User, interview: ReturnInterview, declined_by: str, reason: str
+) -> ReturnInterview:
+    """The child, or their parent or carer, declined the interview (with their reason)."""
+    _require(permissions.can_work_interview(by, interview), "not your interview")
+    interview = _locked_interview(interview)
+    _check_open(interview)
+    if not interview.offers.exists():
+        raise ValidationError("Record the offer before the decline: only an offer can be declined")
+    if interview.held_at is not None:
+        raise ValidationError("The interview was held: it cannot also be declined")
+    if declined_by not in codes.DeclinedBy.values:
+        raise ValidationError({"declined_by": "Say who declined: the child or a parent or carer"})
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason the interview was declined"})
+    interview.outcome = codes.Outcome.DECLINED
+    interview.declined_by = declined_by
+    interview.decline_reason = reason.strip()
+    interview.outcome_recorded_at = timezone.now()
+    interview.version += 1
+    interview.save()
+    return interview
+
+
+@transaction.atomic
+def interview_record_no_contact(*, by: User, interview: ReturnInterview) -> ReturnInterview:
+    _require(permissions.can_work_interview(by, interview), "not your interview")
+    interview = _locked_interview(interview)
+    _check_open(interview)
+    if not interview.attempts.exists():
+        raise ValidationError("Record the attempts made before saying no contact was made")
+    interview.outcome = codes.Outcome.NO_CONTACT
+    interview.outcome_recorded_at = timezone.now()
+    interview.version += 1
+    interview.save()
+    return interview
+
+
+#: The fields of the write-up, as `interview_write_up` takes them.
+WRITE_UP_FIELDS = (
+    "held_at",
+    "held_where",
+    "push_factors",
+    "pull_factors",
+    "whereabouts",
+    "harms",
+    "child_words",
+    "child_wishes",
+    "follow_up_offered",
+    "follow_up_taken_up",
+    "safety_plan_updated",
+    "late_reason",
+)
+
+
+@dataclass(frozen=True)
+class WriteUp:
+    held_at: datetime
+    held_where: str = ""
+    push_factors: str = ""
+    pull_factors: str = ""
+    whereabouts: str = ""
+    harms: tuple[str, ...] = ()
+    child_words: str = ""
+    child_wishes: str = ""
+    follow_up_offered: bool | None = None
+    follow_up_taken_up: bool | None = None
+    safety_plan_updated: bool | None = None
+    late_reason: str = ""
+
+    def as_fields(self) -> dict[str, Any]:
+        values = {name: getattr(self, name) for name in WRITE_UP_FIELDS}
+        values["harms"] = sorted(set(self.harms))
+        return values
+
+
+@transaction.atomic
+def interview_write_up(
+    *, by: User, interview: ReturnInterview, write_up: WriteUp, expected_version: int
+) -> ReturnInterview:
+    """Record the interview as held, with what the child said.
+
+    `expected_version` is the version the writer read. When someone saved the interview
+    since, nothing is saved and `StaleRecord` says what differs, so no one's work is lost.
+    A completion after the due point needs the reason it was late.
+    """
+    _require(permissions.can_work_interview(by, interview), "not your interview")
+    current = _locked_interview(interview)
+    values = write_up.as_fields()
+    if current.version != expected_version:
+        raise StaleRecord(current, values)
+    _check_open(current)
+    _require_aware(write_up.held_at, "held_at")
+    errors: dict[str, str] = {}
+    if write_up.held_at > timezone.now():
+        errors["held_at"] = "The interview cannot be held in the future"
+    if current.outcome in (codes.Outcome.DECLINED, codes.Outcome.NO_CONTACT):
+        errors["held_at"] = f"The interview is recorded as {current.get_outcome_display().lower()}"
+    unknown = set(write_up.harms) - set(codes.Harm.values)
+    if unknown:
+        errors["harms"] = f"Unknown harm codes: {', '.join(sorted(unknown))}"
+    if write_up.follow_up_taken_up and not write_up.follow_up_offered:
+        errors["follow_up_taken_up"] = "Follow-up can only be taken up once it was offered"
+    late = current.due_at is not None and write_up.held_at > current.due_at
+    if late and not write_up.late_reason.strip():
+        due = clock.wall_clock(current.due_at).strftime("%d %b %Y %H:%M")
+        errors["late_reason"] = f"The interview was held after it was due ({due}): say why"
+    if errors:
+        raise ValidationError(errors)
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.outcome = codes.Outcome.ACCEPTED
+    current.outcome_recorded_at = current.outcome_recorded_at or timezone.now()
+    current.written_up_at = timezone.now()
+    current.written_up_by = by
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def interview_record_share(
+    *,
+    by: User,
+    interview: ReturnInterview,
+    recipient: str,
+    shared_at: datetime,
+    basis: str,
+    detail: str,
+) -> InformationShare:
+    _require(permissions.can_work_interview(by, interview), "not your interview")
+    _require_aware(shared_at, "shared_at")
+    share = InformationShare(
+        interview=interview,
+        recipient=recipient,
+        shared_at=shared_at,
+        basis=basis,
+        detail=detail,
+        shared_by=by,
+    )
+    share.full_clean()
+    share.save()
+    return share
+
+
+@transaction.atomic
+def interview_sign_off(*, by: User, interview: ReturnInterview, note: str = "") -> ReturnInterview:
+    """A manager's quality sign-off of a closed interview (held, declined or no contact)."""
+    _require(permissions.can_sign_off(by, interview), "you cannot sign off this interview")
+    current = _locked_interview(interview)
+    if current.signed_off_at is not None:
+        raise ValidationError("This interview is already signed off")
+    if not current.is_closed:
+        raise ValidationError("Only a held, declined or no-contact interview can be signed off")
+    current.signed_off_at = timezone.now()
+    current.signed_off_by = by
+    current.sign_off_note = note
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def interview_record_late_reason(
+    *, by: User, interview: ReturnInterview, reason: str
+) -> ReturnInterview:
+    """Why the timescale was missed (asked for by the clock job and the write-up)."""
+    _require(permissions.can_work_interview(by, interview), "not your interview")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the interview was late"})
+    current = _locked_interview(interview)
+    current.late_reason = reason.strip()
+    current.version += 1
+    current.save()
+    return current

@@ -1,0 +1,259 @@
+"""Django settings for the homeward case-management application.
+
+Everything that differs between a laptop demo and production comes from the environment:
+
+- ``HOMEWARD_ENV``: ``development`` (default: DEBUG on, a fixed development secret, console
+  email) or ``production`` (DEBUG off, secret and allowed hosts required, secure cookies).
+- ``HOMEWARD_DATABASE_URL``: ``postgresql://user:password@host:port/name`` for PostgreSQL;
+  unset, an embedded SQLite file at ``HOMEWARD_SQLITE_PATH`` (default ``var/homeward.sqlite3``).
+- ``HOMEWARD_SECRET_KEY``, ``HOMEWARD_SECRET_KEY_FALLBACKS`` (comma separated, old keys being
+  rotated out), ``HOMEWARD_FIELD_SALTS`` (comma separated salts of the encrypted fields, the
+  newest first; see docs/operations.md for key rotation), ``HOMEWARD_ALLOWED_HOSTS``.
+- ``HOMEWARD_EMAIL_BACKEND`` and Django's usual ``EMAIL_*`` variables for alerts.
+- ``HOMEWARD_OIDC_*``: single sign-on by OpenID Connect (Microsoft Entra ID), off unless set.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+ENV = os.environ.get("HOMEWARD_ENV", "development")
+if ENV not in ("development", "production"):
+    raise ImproperlyConfigured("HOMEWARD_ENV must be development or production")
+PRODUCTION = ENV == "production"
+DEBUG = not PRODUCTION and os.environ.get("HOMEWARD_DEBUG", "1") == "1"
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+if PRODUCTION:
+    try:
+        SECRET_KEY = os.environ["HOMEWARD_SECRET_KEY"]
+    except KeyError:
+        raise ImproperlyConfigured("HOMEWARD_SECRET_KEY is required in production") from None
+    ALLOWED_HOSTS = _list("HOMEWARD_ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("HOMEWARD_ALLOWED_HOSTS is required in production")
+else:
+    # A fixed key for development and tests only: production refuses to start without one.
+    SECRET_KEY = os.environ.get(
+        "HOMEWARD_SECRET_KEY", "development-only-not-secret-homeward-0123456789-abcdefghijklmnop"
+    )
+    ALLOWED_HOSTS = _list("HOMEWARD_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+SECRET_KEY_FALLBACKS = _list("HOMEWARD_SECRET_KEY_FALLBACKS")
+
+#: Salts of the encrypted fields (django-fernet-encrypted-fields): the first encrypts, all
+#: decrypt, so a new salt is added first and old ones removed once re-encrypted.
+SALT_KEY = _list("HOMEWARD_FIELD_SALTS", "homeward-development-salt")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "auditlog",
+    "csp",
+    "homeward.organisations",
+    "homeward.accounts",
+    "homeward.audit",
+    "homeward.cases",
+    "homeward.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "homeward.accounts.middleware.IdleTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "homeward.site.urls"
+WSGI_APPLICATION = "homeward.site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "homeward.web.context.navigation",
+            ],
+        },
+    },
+]
+FORM_RENDERER = "homeward.web.forms.GovukFormRenderer"
+
+
+def _database() -> dict[str, object]:
+    url = os.environ.get("HOMEWARD_DATABASE_URL")
+    if url:
+        parts = urlparse(url)
+        if parts.scheme not in ("postgres", "postgresql"):
+            raise ImproperlyConfigured("HOMEWARD_DATABASE_URL must be a postgresql:// URL")
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": parts.path.lstrip("/"),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": 60,
+            "TEST": {"NAME": f"test_{parts.path.lstrip('/')}"},
+        }
+    path = Path(os.environ.get("HOMEWARD_SQLITE_PATH", BASE_DIR / "var" / "homeward.sqlite3"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        # WAL and IMMEDIATE transactions: web requests and the clock job write side by side
+        # without "database is locked" (a writer waits for the lock instead of failing late).
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+OIDC_ENABLED = bool(os.environ.get("HOMEWARD_OIDC_CLIENT_ID"))
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("homeward.accounts.oidc.HomewardOIDCBackend")
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    OIDC_RP_CLIENT_ID = os.environ["HOMEWARD_OIDC_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ.get("HOMEWARD_OIDC_CLIENT_SECRET", "")
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("HOMEWARD_OIDC_JWKS_ENDPOINT", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("HOMEWARD_OIDC_AUTHORIZATION_ENDPOINT", "")
+    OIDC_OP_TOKEN_ENDPOINT = os.environ.get("HOMEWARD_OIDC_TOKEN_ENDPOINT", "")
+    OIDC_OP_USER_ENDPOINT = os.environ.get("HOMEWARD_OIDC_USER_ENDPOINT", "")
+    OIDC_CREATE_USER = False  # accounts are made by an administrator, with a role
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "web:sign-in"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:sign-in"
+
+# Lockout after repeated failures (django-axes): 5 failures per username and address lock
+# the account for an hour; an administrator can unlock sooner.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+
+# Two-factor: local accounts must verify a TOTP device (homeward.accounts.middleware).
+OTP_TOTP_ISSUER = "homeward"
+HOMEWARD_REQUIRE_TWO_FACTOR = os.environ.get("HOMEWARD_REQUIRE_TWO_FACTOR", "1") == "1"
+
+# Idle sessions expire after 30 minutes without a request; the cookie dies with the browser.
+HOMEWARD_IDLE_SECONDS = int(os.environ.get("HOMEWARD_IDLE_SECONDS", "1800"))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("HOMEWARD_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# A strict Content-Security-Policy: no inline script except GOV.UK Frontend's one-line
+# `js-enabled` snippet, which carries the per-request nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'nonce'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [("govuk", BASE_DIR / "var" / "govuk"), BASE_DIR / "homeward" / "web" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+EMAIL_BACKEND = os.environ.get(
+    "HOMEWARD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("HOMEWARD_FROM_EMAIL", "homeward@localhost")
+
+AUDITLOG_INCLUDE_ALL_MODELS = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,8 @@
+"""The site's URLs: the web application, and the OpenID Connect callbacks when configured."""
+
+from django.conf import settings
+from django.urls import include, path
+
+urlpatterns = [path("", include("homeward.web.urls"))]
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -1,0 +1,51 @@
+"""GOV.UK Frontend, from npm, made ready to serve: `python -m homeward.web.assets`.
+
+Run by `make install`. Copies the compiled CSS and JavaScript and the images from
+`node_modules/govuk-frontend/dist/govuk` into `var/govuk`, which Django serves (WhiteNoise)
+under `/static/govuk/`. Two changes are made to the CSS:
+
+- its `url(/assets/…)` paths are pointed at `/static/govuk/assets/…`;
+- the GDS Transport typeface is taken out: it may be used only on GOV.UK, and a local
+  authority's service is not on GOV.UK, so text falls back to Arial as GOV.UK Frontend's
+  own font stack intends.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+TARGET = ROOT / "var" / "govuk"
+STATIC_PREFIX = "/static/govuk/assets/"
+
+_FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
+
+
+def adapt_css(css: str) -> str:
+    css = _FONT_FACE.sub("", css)
+    css = css.replace('"GDS Transport",', "").replace("GDS Transport,", "")
+    css = css.replace("font-family:GDS Transport;", "")
+    return css.replace("url(/assets/", f"url({STATIC_PREFIX}")
+
+
+def build(source: Path = SOURCE, target: Path = TARGET) -> Path:
+    if not (source / "govuk-frontend.min.css").is_file():
+        raise FileNotFoundError(f"{source}: GOV.UK Frontend is not installed (run `npm ci`)")
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "assets").mkdir(parents=True)
+    shutil.copytree(source / "assets" / "images", target / "assets" / "images")
+    shutil.copy2(source / "assets" / "manifest.json", target / "assets" / "manifest.json")
+    shutil.copy2(source / "govuk-frontend.min.js", target / "govuk-frontend.min.js")
+    css = (source / "govuk-frontend.min.css").read_text(encoding="utf-8")
+    (target / "govuk-frontend.min.css").write_text(adapt_css(css), encoding="utf-8")
+    return target
+
+
+if __name__ == "__main__":
+    print(f"GOV.UK Frontend ready to serve: {build()}")
+    sys.exit(0)

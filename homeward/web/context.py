@@ -1,0 +1,37 @@
+"""Template context: the navigation a user's role allows."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from homeward.accounts import permissions
+from homeward.accounts.signin import fully_signed_in
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not fully_signed_in(request):
+        return {"navigation": []}
+    items = []
+    if permissions.can_view_coordinator_home(user):
+        items.append(("Home", reverse("web:home")))
+    if permissions.can_view_caseload(user):
+        items.append(("Caseload", reverse("web:caseload")))
+    if permissions.can_search_children(user):
+        items.append(("Find a child", reverse("web:search")))
+    if permissions.can_view_indicators(user):
+        items.append(("Indicators", reverse("web:indicators")))
+    if permissions.can_view_audit(user):
+        items.append(("Audit log", reverse("web:audit")))
+    path = request.path
+    return {
+        "navigation": [
+            {
+                "text": text,
+                "href": href,
+                "active": (path.startswith(href) and href != "/") or path == href,
+            }
+            for text, href in items
+        ]
+    }

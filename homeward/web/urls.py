@@ -1,0 +1,39 @@
+"""Every page of the web application. Views are thin: they check permission through
+`accounts.permissions`, read through selectors, write through services."""
+
+from django.urls import path
+
+from homeward.web.views import account, audit, cases, indicators
+
+app_name = "web"
+
+urlpatterns = [
+    # Signing in and out (account.py)
+    path("sign-in/", account.sign_in, name="sign-in"),
+    path("sign-out/", account.sign_out, name="sign-out"),
+    path("two-factor/", account.two_factor, name="two-factor"),
+    path("two-factor/set-up/", account.two_factor_setup, name="two-factor-setup"),
+    # Daily work (cases.py)
+    path("", cases.home, name="home"),
+    path("caseload/", cases.caseload, name="caseload"),
+    path("children/find/", cases.search, name="search"),
+    path("children/new/", cases.child_new, name="child-new"),
+    path("children/<int:child_id>/", cases.child, name="child"),
+    path("children/<int:child_id>/episodes/new/", cases.episode_new, name="episode-new"),
+    path("episodes/<int:episode_id>/return/", cases.episode_return, name="episode-return"),
+    path("children/<int:child_id>/allocate/", cases.allocate, name="allocate"),
+    path("interviews/<int:interview_id>/", cases.interview, name="interview"),
+    path("interviews/<int:interview_id>/offer/", cases.offer, name="offer"),
+    path("interviews/<int:interview_id>/attempt/", cases.attempt, name="attempt"),
+    path("interviews/<int:interview_id>/decline/", cases.decline, name="decline"),
+    path("interviews/<int:interview_id>/no-contact/", cases.no_contact, name="no-contact"),
+    path("interviews/<int:interview_id>/write-up/", cases.write_up, name="write-up"),
+    path("interviews/<int:interview_id>/share/", cases.share, name="share"),
+    path("interviews/<int:interview_id>/late-reason/", cases.late_reason, name="late-reason"),
+    path("interviews/<int:interview_id>/sign-off/", cases.sign_off, name="sign-off"),
+    # Performance (indicators.py)
+    path("indicators/", indicators.indicators, name="indicators"),
+    path("indicators/download.<str:fmt>", indicators.download, name="indicators-download"),
+    # Administration (audit.py)
+    path("audit/", audit.audit_log, name="audit"),
+]
