@@ -1,5 +1,6 @@
 # homeward: two commands on a fresh machine.
-#   make demo   install everything and run the main job on generated data
+#   make demo   install everything, run the main job on generated data, and serve the
+#               web application with a fictional authority's demo data
 #   make test   install everything and run every check and test
 PYTHON ?= python3
 VENV   := .venv
@@ -7,7 +8,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 OUT    ?= demo-output
 
-.PHONY: install demo test lint typecheck architecture unit check-pango check-chromium clean
+.PHONY: install demo test lint typecheck architecture unit unit-postgres check-pango check-chromium clean serve
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "homeward needs Python 3.11")'
@@ -42,8 +43,24 @@ check-chromium:
 
 install: $(BIN)/.installed node_modules/.installed var/govuk/.built check-pango
 
+# The web application's demo: its own SQLite file, seeded afresh by `make demo` (new
+# passwords every time) and served on 127.0.0.1:8000 (WhiteNoise serves the static files).
+# `make serve` serves it again without reseeding. See docs/operations.md.
+DEMO_DB  ?= var/demo.sqlite3
+DEMO_ENV := HOMEWARD_ENV=development HOMEWARD_DATABASE_URL= HOMEWARD_SQLITE_PATH=$(DEMO_DB)
+DEMO_RUN := $(DEMO_ENV) $(PY) manage.py
+
 demo: install
 	$(BIN)/homeward demo --out $(OUT)
+	$(DEMO_RUN) migrate --noinput --verbosity 0
+	$(DEMO_RUN) seed_demo --flush
+	@echo "Serving the demo on http://127.0.0.1:8000/ (Ctrl-C to stop; make serve to restart)"
+	$(DEMO_RUN) runserver 127.0.0.1:8000 --noreload
+
+serve: install
+	$(DEMO_RUN) migrate --noinput --verbosity 0
+	@echo "Serving the demo on http://127.0.0.1:8000/ (Ctrl-C to stop)"
+	$(DEMO_RUN) runserver 127.0.0.1:8000 --noreload
 
 lint: install
 	$(BIN)/ruff check .
@@ -58,7 +75,11 @@ architecture: install
 unit: install check-chromium
 	$(BIN)/pytest -n 2
 
-test: lint typecheck architecture unit
+# The same suite again on PostgreSQL (a throwaway server; see scripts/with-postgres.sh).
+unit-postgres: install check-chromium
+	scripts/with-postgres.sh $(BIN)/pytest -n 2 -p no:cacheprovider
+
+test: lint typecheck architecture unit unit-postgres
 
 clean:
 	rm -rf $(VENV) node_modules var $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -27,19 +27,21 @@ WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @contextmanager
-def chromium_page(*, javascript: bool = True) -> Iterator[Page]:
-    """A page in headless Chromium with the network closed to everything but local files."""
+def chromium_page(*, javascript: bool = True, allow_origin: str | None = None) -> Iterator[Page]:
+    """A page in headless Chromium with the network closed to everything but local files
+    (and `allow_origin`, e.g. a test server's `http://localhost:PORT`)."""
+    allowed = ("file:", "data:", "about:", *((allow_origin,) if allow_origin else ()))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(java_script_enabled=javascript)
+            # axe-core is injected as a script, which the site's Content-Security-Policy
+            # rightly refuses; the policy itself is tested in tests/web/test_security.py.
+            context = browser.new_context(java_script_enabled=javascript, bypass_csp=True)
             page = context.new_page()
             page.route(
                 "**/*",
                 lambda route: (
-                    route.continue_()
-                    if route.request.url.startswith(("file:", "data:", "about:"))
-                    else route.abort()
+                    route.continue_() if route.request.url.startswith(allowed) else route.abort()
                 ),
             )
             yield page

@@ -18,6 +18,7 @@ DOC_OF_SUBCOMMAND = {
     "benchmark": "docs/benchmark.md",
     "synth": "docs/synth.md",
     "demo": "README.md",
+    "check-clocks": "docs/operations.md",
 }
 
 

@@ -99,7 +99,13 @@ def can_sign_off(user: User, interview: ReturnInterview) -> bool:
 
 
 def can_view_indicators(user: User) -> bool:
-    return _active(user) and user.role in (Role.MANAGER, Role.ANALYST, Role.COORDINATOR)
+    """The authority's performance figures: its managers, analysts and coordinators (not a
+    commissioned provider's staff, who see only their own caseload)."""
+    return (
+        _active(user)
+        and user.role in (Role.MANAGER, Role.ANALYST, Role.COORDINATOR)
+        and not in_provider(user)
+    )
 
 
 def can_view_coordinator_home(user: User) -> bool:

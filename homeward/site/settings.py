@@ -8,7 +8,7 @@ Everything that differs between a laptop demo and production comes from the envi
   unset, an embedded SQLite file at ``HOMEWARD_SQLITE_PATH`` (default ``var/homeward.sqlite3``).
 - ``HOMEWARD_SECRET_KEY``, ``HOMEWARD_SECRET_KEY_FALLBACKS`` (comma separated, old keys being
   rotated out), ``HOMEWARD_FIELD_SALTS`` (comma separated salts of the encrypted fields, the
-  newest first; see docs/operations.md for key rotation), ``HOMEWARD_ALLOWED_HOSTS``.
+  newest first; see docs/security.md for key rotation), ``HOMEWARD_ALLOWED_HOSTS``.
 - ``HOMEWARD_EMAIL_BACKEND`` and Django's usual ``EMAIL_*`` variables for alerts.
 - ``HOMEWARD_OIDC_*``: single sign-on by OpenID Connect (Microsoft Entra ID), off unless set.
 """
@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # the GOV.UK form renderer (TemplatesSetting) overrides its templates
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -161,6 +163,10 @@ if OIDC_ENABLED:
     OIDC_OP_TOKEN_ENDPOINT = os.environ.get("HOMEWARD_OIDC_TOKEN_ENDPOINT", "")
     OIDC_OP_USER_ENDPOINT = os.environ.get("HOMEWARD_OIDC_USER_ENDPOINT", "")
     OIDC_CREATE_USER = False  # accounts are made by an administrator, with a role
+    OIDC_RP_SCOPES = "openid email profile"
+    # Entra ID's tenant (directory) id: sign-ins from any other tenant are refused.
+    OIDC_TENANT_ID = os.environ.get("HOMEWARD_OIDC_TENANT_ID", "")
+    LOGIN_REDIRECT_URL_FAILURE = "/sign-in/?sso=failed"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -212,7 +218,7 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],  # the sentinel, not a string: a per-request nonce
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
@@ -231,6 +237,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+if not PRODUCTION:  # collectstatic fills it in production; WhiteNoise expects it to exist
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [("govuk", BASE_DIR / "var" / "govuk"), BASE_DIR / "homeward" / "web" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -248,8 +256,18 @@ EMAIL_BACKEND = os.environ.get(
     "HOMEWARD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("HOMEWARD_FROM_EMAIL", "homeward@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+# Masked (encrypted) fields leave nothing of their value in the change history: auditlog's
+# default mask keeps half of it in clear.
+AUDITLOG_MASK_CALLABLE = "homeward.audit.masking.hide"
 
 LOGGING = {
     "version": 1,

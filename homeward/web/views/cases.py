@@ -1,71 +1,698 @@
-"""Placeholder: being written (see the helper that owns this module)."""
+"""The daily-work pages: the coordinator's home, caseloads, finding and recording children,
+episodes and return interviews.
 
-from django.http import HttpRequest, HttpResponse
+Views are thin: they check permission with `homeward.accounts.permissions`, read through
+`homeward.cases.selectors` (which log every view of a child's record) and write through
+`homeward.cases.services`. A service's `ValidationError` becomes errors on the form (status
+400); a refusal is a 403; every write redirects with a message (POST/redirect/GET).
+"""
 
+from __future__ import annotations
 
-def home(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
-def caseload(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+from homeward.accounts import permissions
+from homeward.audit.models import AccessEvent
+from homeward.audit.services import access_record
+from homeward.cases import codes, selectors, services
+from homeward.cases.models import Child, Episode, ReturnInterview
+from homeward.web import case_forms as f
 
-
-def search(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
-
-
-def child_new(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
-
-
-def child(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
-
-
-def episode_new(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
-
-
-def episode_return(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
-
-
-def allocate(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
-
-
-def interview(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+# --- helpers -------------------------------------------------------------------------------
 
 
-def offer(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+def _child(request: HttpRequest, child_id: int) -> Child:
+    """The child's record through the (audited) selector: 404 if there is none."""
+    try:
+        return selectors.child_for(user=request.user, child_id=child_id, request=request)
+    except Child.DoesNotExist:
+        raise Http404("No such child") from None
 
 
-def attempt(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+def _interview(request: HttpRequest, interview_id: int) -> ReturnInterview:
+    try:
+        return selectors.interview_for(
+            user=request.user, interview_id=interview_id, request=request
+        )
+    except ReturnInterview.DoesNotExist:
+        raise Http404("No such interview") from None
 
 
-def decline(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
 
 
-def no_contact(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+def _apply_errors(
+    form: forms.Form, error: ValidationError, rename: dict[str, str] | None = None
+) -> None:
+    """A service's refusal as errors on the form: on the field it names, else on the form."""
+    rename = rename or {}
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            field = rename.get(name, name)
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
 
 
-def write_up(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+def _render_form(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    template: str = "web/cases/form.html",
+    status: int | None = None,
+    **context: Any,
+) -> HttpResponse:
+    if status is None:
+        status = 400 if form.is_bound and form.errors else 200
+    return render(request, template, {"form": form, **context}, status=status)
 
 
-def share(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+def _form_page(
+    request: HttpRequest,
+    form_class: type[forms.Form],
+    save: Callable[[forms.Form], str],
+    *,
+    initial: dict[str, Any] | None = None,
+    rename: dict[str, str] | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """GET: the empty form. POST: check it, call the service through `save` (which returns
+    where to go next and has queued its message), or show the errors (400)."""
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                return redirect(save(form))
+            except ValidationError as error:
+                _apply_errors(form, error, rename)
+    else:
+        form = form_class(initial=initial)
+    return _render_form(request, form, **context)
 
 
-def late_reason(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+def _interview_context(interview: ReturnInterview) -> dict[str, Any]:
+    child = interview.child
+    return {
+        "interview": interview,
+        "child": child,
+        "caption": f"{child.full_name}: interview {interview.reference}",
+        "back": reverse("web:interview", args=[interview.pk]),
+    }
 
 
-def sign_off(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+# --- home, caseload, search ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The coordinator's home; everyone else is sent to the page their job starts from."""
+    user = request.user
+    if not permissions.can_view_coordinator_home(user):
+        if permissions.can_view_caseload(user):
+            return redirect("web:caseload")
+        if permissions.can_view_indicators(user):
+            return redirect("web:indicators")
+        if permissions.can_view_audit(user):
+            return redirect("web:audit")
+        if permissions.can_search_children(user):
+            return redirect("web:search")
+        raise PermissionDenied
+    board = selectors.coordinator_home(user=user)
+    prefetch_related_objects(board.new_episodes, "interview__allocated_worker")
+    sections = [
+        ("overdue", "Overdue", board.overdue, "interviews", "No interview is overdue."),
+        (
+            "due-soon",
+            "Interviews due within 24 hours",
+            board.due_soon,
+            "interviews",
+            "No interview is due in the next 24 hours.",
+        ),
+        (
+            "awaiting",
+            "Awaiting an interview allocation",
+            board.awaiting_allocation,
+            "episodes",
+            "Every returned child has an interview allocated.",
+        ),
+        (
+            "missing",
+            "Still missing",
+            board.still_missing,
+            "episodes",
+            "No child is recorded as still missing.",
+        ),
+        (
+            "new",
+            "New episodes (last 7 days)",
+            board.new_episodes,
+            "episodes",
+            "No episode was recorded in the last 7 days.",
+        ),
+        ("open", "Open interviews", board.open, "interviews", "No other interview is open."),
+    ]
+    return render(
+        request,
+        "web/cases/home.html",
+        {
+            "now": board.now,
+            "sections": [
+                {"id": key, "title": title, "rows": rows, "kind": kind, "empty": empty}
+                for key, title, rows, kind, empty in sections
+            ],
+            "can_add_child": permissions.can_record_episode(user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def caseload(request: HttpRequest) -> HttpResponse:
+    """A worker's allocated interviews: open ones first, soonest due, then closed ones."""
+    interviews = list(selectors.caseload(user=request.user))
+    return render(
+        request,
+        "web/cases/caseload.html",
+        {
+            "now": timezone.now(),
+            "open": [i for i in interviews if not i.is_closed and i.signed_off_at is None],
+            "closed": [i for i in interviews if i.is_closed or i.signed_off_at is not None],
+        },
+    )
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_search_children(request.user))
+    form = f.SearchForm(request.GET or None)
+    hits = None
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            if form.has_terms():
+                hits = selectors.child_search(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    date_of_birth=form.cleaned_data["date_of_birth"],
+                    identifier=form.cleaned_data["identifier"],
+                    request=request,
+                )
+        else:
+            status = 400
+    return render(
+        request,
+        "web/cases/search.html",
+        {
+            "form": form,
+            "hits": hits,
+            "can_add_child": permissions.can_record_episode(request.user),
+        },
+        status=status,
+    )
+
+
+# --- children and episodes -----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_new(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_record_episode(request.user))
+
+    def save(form: forms.Form) -> str:
+        child = services.child_create(by=request.user, **form.service_arguments())
+        messages.success(request, f"{child.full_name} added as {child.reference}")
+        return reverse("web:child", args=[child.pk])
+
+    return _form_page(
+        request,
+        f.ChildForm,
+        save,
+        title="Add a child",
+        button="Add the child",
+        back=reverse("web:search"),
+    )
+
+
+@login_required
+@require_GET
+def child(request: HttpRequest, child_id: int) -> HttpResponse:
+    """A child's record: details, risk flags, timeline, episodes and interviews (audited)."""
+    record = _child(request, child_id)
+    user = request.user
+    episodes = list(record.episodes.select_related("interview", "police_force"))
+    can_allocate = permissions.can_allocate(user)
+    return render(
+        request,
+        "web/cases/child.html",
+        {
+            "child": record,
+            "now": timezone.now(),
+            "aliases": [a.name for a in record.aliases.all()],
+            "risk_flags": list(record.risk_flags.all()),
+            "timeline": selectors.child_timeline(user=user, child=record),
+            "episodes": episodes,
+            "interviews": list(
+                record.interviews.select_related("allocated_worker", "allocated_organisation")
+            ),
+            "can_view_disclosures": permissions.can_view_disclosures(user, record),
+            "can_record_episode": permissions.can_record_episode(user),
+            "can_allocate": can_allocate
+            and any(e.returned_at and e.interview_id is None for e in episodes),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def episode_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    record = _child(request, child_id)
+    _require(permissions.can_record_episode(request.user))
+
+    def save(form: forms.Form) -> str:
+        episode = services.episode_record(by=request.user, child=record, **form.cleaned_data)
+        messages.success(request, f"Episode {episode.reference} recorded")
+        return reverse("web:child", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.EpisodeForm,
+        save,
+        title="Record a missing episode",
+        caption=record.full_name,
+        button="Record the episode",
+        back=reverse("web:child", args=[record.pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def episode_return(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """The child is back: record when (this starts the clock)."""
+    try:
+        episode = Episode.objects.get(pk=episode_id)
+    except Episode.DoesNotExist:
+        raise Http404("No such episode") from None
+    record = _child(request, episode.child_id)
+    _require(permissions.can_record_episode(request.user))
+
+    def save(form: forms.Form) -> str:
+        saved = services.episode_record_return(
+            by=request.user, episode=episode, **form.cleaned_data
+        )
+        due = f", interview due {f.uk_time(saved.due_at)}" if saved.due_at else ""
+        messages.success(request, f"Return recorded for episode {saved.reference}{due}")
+        return reverse("web:child", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.EpisodeReturnForm,
+        save,
+        title=f"Record the return: episode {episode.reference}",
+        caption=record.full_name,
+        intro=f"Missing since {f.uk_time(episode.started_at)}.",
+        button="Record the return",
+        back=reverse("web:child", args=[record.pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allocate(request: HttpRequest, child_id: int) -> HttpResponse:
+    """One return interview for the child's returned episodes not yet covered."""
+    record = _child(request, child_id)
+    _require(permissions.can_allocate(request.user))
+    waiting = record.episodes.filter(returned_at__isnull=False, interview__isnull=True).order_by(
+        "started_at"
+    )
+    suggested = services.suggest_worker(child=record)
+    form = f.AllocateForm(
+        request.POST if request.method == "POST" else None,
+        episodes=waiting,
+        suggested=suggested,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            interview = services.interview_allocate(
+                by=request.user,
+                episodes=list(data["episodes"]),
+                organisation=data["organisation"],
+                worker=data["worker"],
+                interviewer_independent=data["interviewer_independent"],
+                chosen_by_child=data["chosen_by_child"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            who = interview.allocated_worker or interview.allocated_organisation
+            messages.success(request, f"Interview {interview.reference} allocated to {who}")
+            return redirect("web:interview", interview.pk)
+    return _render_form(
+        request,
+        form,
+        template="web/cases/allocate.html",
+        child=record,
+        waiting=list(waiting),
+        suggested=suggested,
+        title="Allocate a return interview",
+        caption=record.full_name,
+        button="Allocate the interview",
+        back=reverse("web:child", args=[record.pk]),
+    )
+
+
+# --- the interview -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    text: str
+    url_name: str
+    secondary: bool = True
+
+
+def interview_actions(user: Any, interview: ReturnInterview, now: datetime) -> list[Action]:
+    """What this user may do next with the interview. Only what to offer: the services
+    check every write again."""
+    actions: list[Action] = []
+    signed_off = interview.signed_off_at is not None
+    if permissions.can_work_interview(user, interview) and not signed_off:
+        if not interview.is_closed:
+            actions.append(Action("Record an offer", "web:offer"))
+            actions.append(Action("Record a contact attempt", "web:attempt"))
+            if interview.offers.exists():
+                actions.append(Action("Record a decline", "web:decline"))
+            if interview.attempts.exists():
+                actions.append(Action("Record no contact made", "web:no-contact"))
+        if interview.outcome not in (codes.Outcome.DECLINED, codes.Outcome.NO_CONTACT):
+            text = "Change the write-up" if interview.held_at else "Write up the interview"
+            actions.insert(0, Action(text, "web:write-up", secondary=False))
+        finished = interview.held_at or interview.outcome_recorded_at or now
+        if interview.due_at is not None and finished > interview.due_at:
+            actions.append(Action("Say why it was late", "web:late-reason"))
+    if permissions.can_work_interview(user, interview):
+        actions.append(Action("Record information shared", "web:share"))
+    if permissions.can_sign_off(user, interview) and interview.is_closed and not signed_off:
+        actions.insert(0, Action("Sign off", "web:sign-off", secondary=False))
+    return actions
+
+
+@login_required
+@require_GET
+def interview(request: HttpRequest, interview_id: int) -> HttpResponse:
+    record = _interview(request, interview_id)
+    now = timezone.now()
+    return render(
+        request,
+        "web/cases/interview.html",
+        {
+            "interview": record,
+            "child": record.child,
+            "now": now,
+            "overdue": record.due_at is not None and record.due_at < now and not record.is_closed,
+            "episodes": list(record.episodes.select_related("police_force")),
+            "offers": list(record.offers.all()),
+            "attempts": list(record.attempts.all()),
+            "harms": [f.harm_label(code) for code in record.harms],
+            "referrals": list(record.referrals.all()),
+            "shares": list(record.shares.select_related("shared_by")),
+            "actions": interview_actions(request.user, record, now),
+            "yes_no": {
+                "independent": f.yes_no_label(record.interviewer_independent),
+                "chosen": f.yes_no_label(record.chosen_by_child),
+                "follow_up_offered": f.yes_no_label(record.follow_up_offered),
+                "follow_up_taken_up": f.yes_no_label(record.follow_up_taken_up),
+                "safety_plan_updated": f.yes_no_label(record.safety_plan_updated),
+            },
+        },
+    )
+
+
+def _working(request: HttpRequest, interview_id: int) -> ReturnInterview:
+    record = _interview(request, interview_id)
+    _require(permissions.can_work_interview(request.user, record))
+    return record
+
+
+def _now_initial(name: str) -> dict[str, Any]:
+    return {name: timezone.localtime().replace(second=0, microsecond=0)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer(request: HttpRequest, interview_id: int) -> HttpResponse:
+    record = _working(request, interview_id)
+
+    def save(form: forms.Form) -> str:
+        services.interview_record_offer(by=request.user, interview=record, **form.cleaned_data)
+        messages.success(request, "Offer recorded")
+        return reverse("web:interview", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.OfferForm,
+        save,
+        initial=_now_initial("offered_at"),
+        title="Record an offer of a return interview",
+        button="Record the offer",
+        **_interview_context(record),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt(request: HttpRequest, interview_id: int) -> HttpResponse:
+    record = _working(request, interview_id)
+
+    def save(form: forms.Form) -> str:
+        services.interview_record_attempt(by=request.user, interview=record, **form.cleaned_data)
+        messages.success(request, "Contact attempt recorded")
+        return reverse("web:interview", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.AttemptForm,
+        save,
+        initial=_now_initial("attempted_at"),
+        title="Record a contact attempt",
+        button="Record the attempt",
+        **_interview_context(record),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decline(request: HttpRequest, interview_id: int) -> HttpResponse:
+    record = _working(request, interview_id)
+
+    def save(form: forms.Form) -> str:
+        services.interview_record_decline(by=request.user, interview=record, **form.cleaned_data)
+        messages.success(request, "Decline recorded")
+        return reverse("web:interview", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.DeclineForm,
+        save,
+        title="Record that the interview was declined",
+        button="Record the decline",
+        **_interview_context(record),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def no_contact(request: HttpRequest, interview_id: int) -> HttpResponse:
+    record = _working(request, interview_id)
+
+    def save(form: forms.Form) -> str:
+        services.interview_record_no_contact(by=request.user, interview=record)
+        messages.success(request, "Recorded that no contact could be made")
+        return reverse("web:interview", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.ConfirmForm,
+        save,
+        title="Record that no contact could be made",
+        intro=(
+            f"{record.attempts.count()} contact attempt(s) are recorded. Once you confirm, no "
+            "further offer or attempt is expected for this interview."
+        ),
+        button="Confirm no contact was made",
+        **_interview_context(record),
+    )
+
+
+def _differences(form: f.WriteUpForm, stale: services.StaleRecord) -> list[dict[str, str]]:
+    """What is saved now beside what this person entered, field by field, in words."""
+    rows = []
+    for name, saved, mine in stale.differences:
+        if saved in (None, "", []) and mine in (None, "", []):
+            continue
+        rows.append(
+            {
+                "label": str(form.fields[name].label),
+                "saved": f.display_value(saved),
+                "mine": f.display_value(mine),
+            }
+        )
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def write_up(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """The write-up, protected against lost updates: the form carries the version it was read
+    at; if someone saved since, nothing is saved and the differences are shown (409) with the
+    person's own entries kept, ready to save again once read."""
+    record = _working(request, interview_id)
+    context = {
+        **_interview_context(record),
+        "title": "Write up the interview",
+        "due": f.uk_time(record.due_at),
+    }
+    if request.method != "POST":
+        form = f.WriteUpForm(initial=f.WriteUpForm.initial_from(record))
+        return _render_form(request, form, template="web/cases/write_up.html", **context)
+    form = f.WriteUpForm(request.POST)
+    if not form.is_valid():
+        return _render_form(request, form, template="web/cases/write_up.html", **context)
+    data = form.cleaned_data
+    entry = services.WriteUp(**{name: data[name] for name in f.WriteUpForm.service_fields})
+    try:
+        services.interview_write_up(
+            by=request.user,
+            interview=record,
+            write_up=entry,
+            expected_version=data["expected_version"],
+        )
+    except services.StaleRecord as stale:
+        fresh = request.POST.copy()
+        fresh["expected_version"] = str(stale.current.version)
+        form = f.WriteUpForm(fresh)
+        form.is_valid()
+        form.add_error(None, "Someone else saved this interview while you were editing")
+        return _render_form(
+            request,
+            form,
+            template="web/cases/write_up.html",
+            status=409,
+            stale=True,
+            differences=_differences(form, stale),
+            saved_by=stale.current.written_up_by,
+            saved_at=stale.current.updated_at,
+            **context,
+        )
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return _render_form(request, form, template="web/cases/write_up.html", **context)
+    messages.success(request, f"Write-up of interview {record.reference} saved")
+    return redirect("web:interview", record.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def share(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """Information shared from the interview: recorded, and logged as a disclosure."""
+    record = _working(request, interview_id)
+
+    def save(form: forms.Form) -> str:
+        with transaction.atomic():
+            shared = services.interview_record_share(
+                by=request.user, interview=record, **form.cleaned_data
+            )
+            # The basis is the reason; the shared text stays encrypted on the share itself.
+            access_record(
+                user=request.user,
+                action=AccessEvent.Action.SHARE,
+                what=f"interview {record.reference}",
+                child_id=record.child_id,
+                detail=(
+                    f"information share {shared.pk} with {shared.get_recipient_display()} "
+                    f"at {f.uk_time(shared.shared_at)}"
+                ),
+                reason=shared.get_basis_display(),
+                request=request,
+            )
+        messages.success(request, f"Recorded what was shared with {shared.get_recipient_display()}")
+        return reverse("web:interview", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.ShareForm,
+        save,
+        initial=_now_initial("shared_at"),
+        title="Record information shared",
+        intro="Record what you shared, with whom and on what basis. The share is logged.",
+        button="Record the share",
+        **_interview_context(record),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def late_reason(request: HttpRequest, interview_id: int) -> HttpResponse:
+    record = _working(request, interview_id)
+
+    def save(form: forms.Form) -> str:
+        services.interview_record_late_reason(
+            by=request.user, interview=record, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "Reason for lateness recorded")
+        return reverse("web:interview", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.LateReasonForm,
+        save,
+        initial={"reason": record.late_reason or ""},
+        title="Say why the interview was late",
+        intro=f"It was due by {f.uk_time(record.due_at)} ({record.due_rule}).",
+        button="Save the reason",
+        **_interview_context(record),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sign_off(request: HttpRequest, interview_id: int) -> HttpResponse:
+    record = _interview(request, interview_id)
+    _require(permissions.can_sign_off(request.user, record))
+
+    def save(form: forms.Form) -> str:
+        services.interview_sign_off(by=request.user, interview=record, **form.cleaned_data)
+        messages.success(request, f"Interview {record.reference} signed off")
+        return reverse("web:interview", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.SignOffForm,
+        save,
+        title="Sign off the interview",
+        intro=f"Outcome: {record.get_outcome_display()}.",
+        button="Sign off",
+        **_interview_context(record),
+    )

@@ -1,0 +1,104 @@
+"""`manage.py seed_demo`: the fictional demo authority with years of generated records.
+
+Refuses a database that already holds data unless `--flush` is given, which first deletes
+every case record, user, organisation and authority. Refused outright in production.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from homeward.cases import demo_data
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill an empty database with the demo: a fictional authority, its teams, one user per "
+        "role (passwords and authenticator keys printed) and years of generated children, "
+        "episodes and return interviews. No real person appears."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+        parser.add_argument(
+            "--children", type=int, default=450, help="children to generate (default 450)"
+        )
+        parser.add_argument(
+            "--years", type=int, default=3, help="years of records up to today (default 3)"
+        )
+        parser.add_argument(
+            "--flush",
+            action="store_true",
+            help="first delete all case records, users, organisations and authorities",
+        )
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000/",
+            help="where the demo is served, for the sign-in instructions",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo writes demo accounts: it never runs in production")
+        if options["children"] < 1 or options["years"] < 1:
+            raise CommandError("--children and --years must be at least 1")
+        if demo_data.has_case_data():
+            if not options["flush"]:
+                raise CommandError(
+                    "This database already holds children, users or authorities. Use --flush "
+                    "to delete them all and seed the demo afresh."
+                )
+            demo_data.flush()
+            self.stdout.write("Deleted the existing records, users and organisations.")
+        began = time.monotonic()
+        summary = demo_data.seed_demo(
+            seed=options["seed"], years=options["years"], children=options["children"]
+        )
+        seconds = time.monotonic() - began
+        self.stdout.write(describe(summary, options["url"], seconds, code_command()))
+
+
+def code_command() -> str:
+    """How to run `demo_code` against this database."""
+    database = settings.DATABASES["default"]
+    command = ".venv/bin/python manage.py demo_code USERNAME"
+    if not str(database["ENGINE"]).endswith("sqlite3"):
+        return command
+    path = Path(database["NAME"]).resolve()
+    try:
+        shown = str(path.relative_to(settings.BASE_DIR))
+    except ValueError:
+        shown = str(path)
+    return f"HOMEWARD_SQLITE_PATH={shown} {command}"
+
+
+def describe(summary: demo_data.DemoSummary, url: str, seconds: float, code_command: str) -> str:
+    outcomes = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in summary.outcomes.items())
+    sign_in = url.rstrip("/") + "/sign-in/"
+    lines = [
+        f"Seeded {summary.authority} in {seconds:.0f} s: {summary.children:,} children, "
+        f"{summary.episodes:,} episodes, {summary.interviews:,} return interviews "
+        f"from {summary.start:%d %b %Y} to today.",
+        f"  interviews: {outcomes}",
+        f"  today: {summary.still_missing} still missing, {summary.awaiting_allocation} "
+        f"awaiting allocation, {summary.due_soon} due within 24 hours, "
+        f"{summary.overdue} overdue",
+        "",
+        f"Sign in at {sign_in} as any of these demo users (generated names, new passwords",
+        "on every seeding). Each has an authenticator (TOTP) already set up: add its key to",
+        "an authenticator app, or print the current code with",
+        f"  {code_command}",
+        "",
+        f"  {'username':<16} {'role':<30} {'password':<20} authenticator key",
+    ]
+    for user in summary.users:
+        key = " ".join(user.totp_key[i : i + 4] for i in range(0, len(user.totp_key), 4))
+        lines.append(f"  {user.username:<16} {user.role_label:<30} {user.password:<20} {key}")
+    lines += ["", "Authenticator set-up links (otpauth://, for apps that take a link):"]
+    lines += [f"  {user.otpauth_uri}" for user in summary.users]
+    return "\n".join(lines)

@@ -1,0 +1,9 @@
+"""The site's URLs with single sign-on switched on (settings.py adds them only when the
+HOMEWARD_OIDC_* variables are set at start-up)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("homeward.web.urls")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
+]
