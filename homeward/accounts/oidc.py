@@ -80,3 +80,16 @@ class HomewardOIDCBackend(OIDCAuthenticationBackend):
     def create_user(self, claims: dict[str, Any]) -> User:
         log.warning("single sign-on refused: no homeward account has that email address")
         raise SuspiciousOperation("accounts are made by an administrator, not by signing in")
+
+
+def public_urlpatterns() -> list[Any]:
+    """mozilla-django-oidc's URLs, reachable before sign-in: they are the sign-in.
+
+    The site requires sign-in for every view (`LoginRequiredMiddleware`); these views are
+    marked as the exception, as `login_not_required` would mark a function view.
+    """
+    from mozilla_django_oidc import urls
+
+    for pattern in urls.urlpatterns:
+        pattern.callback.login_required = False
+    return list(urls.urlpatterns)

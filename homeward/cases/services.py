@@ -6,6 +6,7 @@ anything, and runs in one transaction, so a refused write leaves nothing half-wr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from django.utils import timezone
 from homeward.accounts import permissions
 from homeward.cases import clock, codes
 from homeward.cases.models import (
+    AdultOfConcern,
     Child,
     ChildAlias,
     ContactAttempt,
@@ -25,6 +27,8 @@ from homeward.cases.models import (
     Episode,
     InformationShare,
     Offer,
+    PlaceOfConcern,
+    Referral,
     ReturnInterview,
     RiskFlag,
 )
@@ -128,8 +132,16 @@ def child_create(
 
 @transaction.atomic
 def child_flag_risk(*, by: User, child: Child, kind: str, noted_on: date, source: str) -> RiskFlag:
+    """A risk to the child (exploitation, trafficking, other), since when and who raised it."""
     _require(permissions.can_record_episode(by), "only a coordinator or manager flags a risk")
-    flag = RiskFlag(child=child, kind=kind, noted_on=noted_on, source=source)
+    errors: dict[str, str] = {}
+    if noted_on > timezone.localdate():
+        errors["noted_on"] = "The date the risk was noted cannot be in the future"
+    if not source.strip():
+        errors["source"] = "Say who raised the risk: police, school, social worker, …"
+    if errors:
+        raise ValidationError(errors)
+    flag = RiskFlag(child=child, kind=kind, noted_on=noted_on, source=source.strip())
     flag.full_clean()
     flag.save()
     return flag
@@ -568,4 +580,143 @@ def interview_record_late_reason(
     current.late_reason = reason.strip()
     current.version += 1
     current.save()
+    return current
+
+
+# --- what the interview found, and what was done about it ----------------------------------
+
+#: A UK postcode's shape, without its space: outward code (ZZ1, ZZ1A, Z1, Z11…), inward (1AA).
+#: Only the shape is checked: whether the postcode exists is not this system's business.
+_POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})")
+
+
+def normalise_postcode(value: str) -> str:
+    """Upper case with one space (`zz11aa` becomes `ZZ1 1AA`); empty stays empty; anything
+    not shaped like a UK postcode is refused."""
+    compact = re.sub(r"\s+", "", value or "").upper()
+    if not compact:
+        return ""
+    shape = _POSTCODE.fullmatch(compact)
+    if shape is None:
+        raise ValidationError(
+            {"postcode": "Enter a postcode in the right shape, like ZZ1 1AA, or leave it blank"}
+        )
+    return f"{shape.group(1)} {shape.group(2)}"
+
+
+def _bump(interview: ReturnInterview) -> None:
+    """The interview's record changed: raise its version (see `interview_write_up`)."""
+    ReturnInterview.objects.filter(pk=interview.pk).update(version=F("version") + 1)
+
+
+@transaction.atomic
+def interview_add_place(
+    *, by: User, interview: ReturnInterview, description: str, postcode: str = ""
+) -> PlaceOfConcern:
+    """A place the child went to or was taken to that gives concern (a flat, a park, …)."""
+    _require(permissions.can_work_interview(by, interview), "not your interview")
+    interview = _locked_interview(interview)
+    _check_open(interview)
+    if not description.strip():
+        raise ValidationError({"description": "Describe the place"})
+    place = PlaceOfConcern(
+        interview=interview, description=description.strip(), postcode=normalise_postcode(postcode)
+    )
+    place.full_clean()
+    place.save()
+    _bump(interview)
+    return place
+
+
+@transaction.atomic
+def interview_add_adult(
+    *, by: User, interview: ReturnInterview, description: str
+) -> AdultOfConcern:
+    """An adult the child was with who gives concern: a name, nickname or description as the
+    child gave it. A disclosure, encrypted at rest and shown only with the interview."""
+    _require(permissions.can_work_interview(by, interview), "not your interview")
+    interview = _locked_interview(interview)
+    _check_open(interview)
+    if not description.strip():
+        raise ValidationError({"description": "Give the adult's name, nickname or description"})
+    adult = AdultOfConcern(interview=interview, description=description.strip())
+    adult.full_clean()
+    adult.save()
+    _bump(interview)
+    return adult
+
+
+def _check_outcome(outcome: str) -> str:
+    outcome = outcome.strip()
+    limit = Referral._meta.get_field("outcome").max_length
+    if limit is not None and len(outcome) > limit:
+        raise ValidationError({"outcome": f"The outcome must be {limit} characters or fewer"})
+    return outcome
+
+
+@transaction.atomic
+def interview_add_referral(
+    *, by: User, interview: ReturnInterview, service: str, made_on: date, outcome: str = ""
+) -> Referral:
+    """An action after the interview: a referral to a service (its outcome often comes
+    later: `referral_record_outcome`)."""
+    _require(permissions.can_work_interview(by, interview), "not your interview")
+    interview = _locked_interview(interview)
+    _check_open(interview)
+    errors: dict[str, str] = {}
+    if not service.strip():
+        errors["service"] = "Say which service the child was referred to"
+    if made_on > timezone.localdate():
+        errors["made_on"] = "The referral cannot be made in the future"
+    if errors:
+        raise ValidationError(errors)
+    referral = Referral(
+        interview=interview,
+        service=service.strip(),
+        made_on=made_on,
+        outcome=_check_outcome(outcome),
+    )
+    referral.full_clean()
+    referral.save()
+    _bump(interview)
+    return referral
+
+
+@transaction.atomic
+def referral_record_outcome(*, by: User, referral: Referral, outcome: str) -> Referral:
+    """What came of a referral (accepted, a waiting list, closed, …), or a change to it.
+
+    Unlike every other write to an interview this is allowed after sign-off: a service
+    answers weeks after the interview was signed off, and the answer belongs with the
+    referral rather than in a new record. Only the outcome can change; the referral itself
+    (service, date) stays as signed off.
+    """
+    interview = referral.interview
+    _require(permissions.can_work_interview(by, interview), "not your interview")
+    _locked_interview(interview)
+    outcome = _check_outcome(outcome)
+    if not outcome:
+        raise ValidationError({"outcome": "Say what came of the referral"})
+    current = Referral.objects.select_for_update().get(pk=referral.pk)
+    current.outcome = outcome
+    current.save(update_fields=["outcome"])
+    _bump(interview)
+    return current
+
+
+@transaction.atomic
+def risk_flag_end(*, by: User, flag: RiskFlag, ended_on: date) -> RiskFlag:
+    """The risk no longer applies, from `ended_on`. The flag stays on the record, ended."""
+    _require(permissions.can_record_episode(by), "only a coordinator or manager ends a risk")
+    current = RiskFlag.objects.select_for_update().get(pk=flag.pk)
+    if current.ended_on is not None:
+        raise ValidationError(f"This risk is already ended (on {current.ended_on:%d %b %Y})")
+    if ended_on < current.noted_on:
+        raise ValidationError(
+            {"ended_on": f"The risk cannot end before it was noted ({current.noted_on:%d %b %Y})"}
+        )
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": "The risk cannot end in the future"})
+    current.ended_on = ended_on
+    current.save(update_fields=["ended_on"])
     return current

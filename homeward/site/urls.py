@@ -5,4 +5,6 @@ from django.urls import include, path
 
 urlpatterns = [path("", include("homeward.web.urls"))]
 if settings.OIDC_ENABLED:
-    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+    from homeward.accounts.oidc import public_urlpatterns
+
+    urlpatterns.append(path("oidc/", include(public_urlpatterns())))

@@ -392,6 +392,69 @@ class SignOffForm(forms.Form):
     note = text_area("Note (optional)", help_text="Anything the worker should know.")
 
 
+# --- places, adults, referrals and risks --------------------------------------------------
+
+
+class PlaceForm(forms.Form):
+    description = forms.CharField(
+        label="The place",
+        max_length=200,
+        help_text="As the child described it: a flat above the takeaway, the park by the station.",
+    )
+    postcode = forms.CharField(
+        label="Postcode (optional)",
+        required=False,
+        max_length=10,
+        help_text="If known. For example, ZZ1 1AA",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class AdultForm(forms.Form):
+    description = text_area(
+        "The adult",
+        required=True,
+        help_text="A name, nickname or description, as the child gave it.",
+    )
+
+
+class ReferralForm(forms.Form):
+    service = forms.CharField(
+        label="Service referred to",
+        max_length=200,
+        help_text="For example, the exploitation team, CAMHS, a substance misuse service.",
+    )
+    made_on = date_field("When the referral was made")
+    outcome = forms.CharField(
+        label="Outcome (optional)",
+        required=False,
+        max_length=200,
+        help_text="Leave blank until the service answers.",
+    )
+
+
+class ReferralOutcomeForm(forms.Form):
+    outcome = forms.CharField(
+        label="Outcome",
+        max_length=200,
+        help_text="What came of the referral: accepted, on a waiting list, closed, …",
+    )
+
+
+class RiskFlagForm(forms.Form):
+    kind = radio_field("Risk", codes.RiskKind.choices)
+    noted_on = date_field("When the risk was noted")
+    source = forms.CharField(
+        label="Who raised it",
+        max_length=200,
+        help_text="For example, police, school, social worker, the return interview.",
+    )
+
+
+class RiskEndForm(forms.Form):
+    ended_on = date_field("When the risk ended")
+
+
 def display_value(value: Any) -> str:
     """A stored or typed value as the pages show it."""
     if value is None or value == "" or value == []:

@@ -31,6 +31,12 @@ urlpatterns = [
     path("interviews/<int:interview_id>/share/", cases.share, name="share"),
     path("interviews/<int:interview_id>/late-reason/", cases.late_reason, name="late-reason"),
     path("interviews/<int:interview_id>/sign-off/", cases.sign_off, name="sign-off"),
+    path("interviews/<int:interview_id>/places/new/", cases.place_new, name="place-new"),
+    path("interviews/<int:interview_id>/adults/new/", cases.adult_new, name="adult-new"),
+    path("interviews/<int:interview_id>/referrals/new/", cases.referral_new, name="referral-new"),
+    path("referrals/<int:referral_id>/outcome/", cases.referral_outcome, name="referral-outcome"),
+    path("children/<int:child_id>/risks/new/", cases.risk_new, name="risk-new"),
+    path("risks/<int:flag_id>/end/", cases.risk_end, name="risk-end"),
     # Performance (indicators.py)
     path("indicators/", indicators.indicators, name="indicators"),
     path("indicators/download.<str:fmt>", indicators.download, name="indicators-download"),

@@ -3,7 +3,9 @@ HOMEWARD_OIDC_* variables are set at start-up)."""
 
 from django.urls import include, path
 
+from homeward.accounts.oidc import public_urlpatterns
+
 urlpatterns = [
     path("", include("homeward.web.urls")),
-    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("oidc/", include(public_urlpatterns())),
 ]

@@ -216,8 +216,8 @@ def test_signed_in_user_visiting_sign_in_goes_home(client_for: Callable[[str], C
 
 
 def test_two_factor_pages_need_a_password_first(client: Client) -> None:
-    assert client.get(TWO_FACTOR).url == SIGN_IN
-    assert client.get(SETUP).url == SIGN_IN
+    assert client.get(TWO_FACTOR).url.startswith(SIGN_IN)
+    assert client.get(SETUP).url.startswith(SIGN_IN)
 
 
 def test_sign_out_is_post_only(client_for: Callable[[str], Client]) -> None:

@@ -20,6 +20,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import escape
@@ -144,6 +145,7 @@ def _grouped(secret: str) -> str:
 # --- views ---------------------------------------------------------------------------------
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Username and password; then the second factor, unless single sign-on applies."""
@@ -187,6 +189,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "web/account/sign_in.html", context, status=400 if form.errors else 200)
 
 
+@login_not_required
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)

@@ -30,7 +30,7 @@ from homeward.accounts import permissions
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.cases import codes, selectors, services
-from homeward.cases.models import Child, Episode, ReturnInterview
+from homeward.cases.models import Child, Episode, Referral, ReturnInterview, RiskFlag
 from homeward.web import case_forms as f
 
 # --- helpers -------------------------------------------------------------------------------
@@ -271,6 +271,7 @@ def child(request: HttpRequest, child_id: int) -> HttpResponse:
             "now": timezone.now(),
             "aliases": [a.name for a in record.aliases.all()],
             "risk_flags": list(record.risk_flags.all()),
+            "can_flag_risk": permissions.can_record_episode(user),
             "timeline": selectors.child_timeline(user=user, child=record),
             "episodes": episodes,
             "interviews": list(
@@ -436,7 +437,12 @@ def interview(request: HttpRequest, interview_id: int) -> HttpResponse:
             "offers": list(record.offers.all()),
             "attempts": list(record.attempts.all()),
             "harms": [f.harm_label(code) for code in record.harms],
-            "referrals": list(record.referrals.all()),
+            "places": list(record.places.order_by("pk")),
+            "adults": list(record.adults.order_by("pk")),
+            "referrals": list(record.referrals.order_by("made_on", "pk")),
+            "can_add_findings": permissions.can_work_interview(request.user, record)
+            and record.signed_off_at is None,
+            "can_record_outcome": permissions.can_work_interview(request.user, record),
             "shares": list(record.shares.select_related("shared_by")),
             "actions": interview_actions(request.user, record, now),
             "yes_no": {
@@ -695,4 +701,153 @@ def sign_off(request: HttpRequest, interview_id: int) -> HttpResponse:
         intro=f"Outcome: {record.get_outcome_display()}.",
         button="Sign off",
         **_interview_context(record),
+    )
+
+
+# --- what the interview found, what was done, and the child's risks ------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def place_new(request: HttpRequest, interview_id: int) -> HttpResponse:
+    record = _working(request, interview_id)
+
+    def save(form: forms.Form) -> str:
+        services.interview_add_place(by=request.user, interview=record, **form.cleaned_data)
+        messages.success(request, "Place of concern added")
+        return reverse("web:interview", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.PlaceForm,
+        save,
+        title="Add a place of concern",
+        intro="A place the child went to, or was taken to, that gives concern.",
+        button="Add the place",
+        **_interview_context(record),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adult_new(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """An adult of concern: a disclosure (the interview's page needs `can_view_disclosures`)."""
+    record = _working(request, interview_id)
+
+    def save(form: forms.Form) -> str:
+        services.interview_add_adult(by=request.user, interview=record, **form.cleaned_data)
+        messages.success(request, "Adult of concern added")
+        return reverse("web:interview", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.AdultForm,
+        save,
+        title="Add an adult of concern",
+        intro="An adult the child was with who gives concern. What you enter is kept encrypted.",
+        button="Add the adult",
+        **_interview_context(record),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request: HttpRequest, interview_id: int) -> HttpResponse:
+    record = _working(request, interview_id)
+
+    def save(form: forms.Form) -> str:
+        referral = services.interview_add_referral(
+            by=request.user, interview=record, **form.cleaned_data
+        )
+        messages.success(request, f"Referral to {referral.service} recorded")
+        return reverse("web:interview", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.ReferralForm,
+        save,
+        initial={"made_on": timezone.localdate()},
+        title="Add a referral",
+        button="Record the referral",
+        **_interview_context(record),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_outcome(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """What came of a referral: also after sign-off, since services answer later."""
+    try:
+        referral = Referral.objects.get(pk=referral_id)
+    except Referral.DoesNotExist:
+        raise Http404("No such referral") from None
+    record = _working(request, referral.interview_id)
+
+    def save(form: forms.Form) -> str:
+        services.referral_record_outcome(
+            by=request.user, referral=referral, outcome=form.cleaned_data["outcome"]
+        )
+        messages.success(request, f"Outcome of the referral to {referral.service} recorded")
+        return reverse("web:interview", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.ReferralOutcomeForm,
+        save,
+        initial={"outcome": referral.outcome},
+        title="Record the outcome of a referral",
+        intro=f"Referral to {referral.service}, made on {f.display_value(referral.made_on)}.",
+        button="Save the outcome",
+        **_interview_context(record),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    record = _child(request, child_id)
+    _require(permissions.can_record_episode(request.user))
+
+    def save(form: forms.Form) -> str:
+        flag = services.child_flag_risk(by=request.user, child=record, **form.cleaned_data)
+        messages.success(request, f"Risk flagged: {flag.get_kind_display()}")
+        return reverse("web:child", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.RiskFlagForm,
+        save,
+        initial={"noted_on": timezone.localdate()},
+        title="Add a risk flag",
+        caption=record.full_name,
+        button="Add the risk flag",
+        back=reverse("web:child", args=[record.pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_end(request: HttpRequest, flag_id: int) -> HttpResponse:
+    try:
+        flag = RiskFlag.objects.get(pk=flag_id)
+    except RiskFlag.DoesNotExist:
+        raise Http404("No such risk flag") from None
+    record = _child(request, flag.child_id)
+    _require(permissions.can_record_episode(request.user))
+
+    def save(form: forms.Form) -> str:
+        services.risk_flag_end(by=request.user, flag=flag, **form.cleaned_data)
+        messages.success(request, f"Risk flag ended: {flag.get_kind_display()}")
+        return reverse("web:child", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.RiskEndForm,
+        save,
+        initial={"ended_on": timezone.localdate()},
+        title=f"End the risk flag: {flag.get_kind_display()}",
+        caption=record.full_name,
+        intro=f"Noted on {f.display_value(flag.noted_on)}, raised by {flag.source}.",
+        button="End the risk flag",
+        back=reverse("web:child", args=[record.pk]),
     )
