@@ -404,7 +404,7 @@ class PlaceForm(forms.Form):
     postcode = forms.CharField(
         label="Postcode (optional)",
         required=False,
-        max_length=10,
+        max_length=20,
         help_text="If known. For example, ZZ1 1AA",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )

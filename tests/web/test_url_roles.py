@@ -65,6 +65,12 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "share": ("interview", _expect(CASE_WORKERS)),
     "late-reason": ("interview", _expect(CASE_WORKERS)),
     "sign-off": ("held_interview", _expect(SIGN_OFF)),
+    "place-new": ("interview", _expect(CASE_WORKERS)),
+    "adult-new": ("interview", _expect(CASE_WORKERS)),
+    "referral-new": ("interview", _expect(CASE_WORKERS)),
+    "referral-outcome": ("referral", _expect(CASE_WORKERS)),
+    "risk-new": ("child", _expect(AUTHORITY_WIDE)),
+    "risk-end": ("risk_flag", _expect(AUTHORITY_WIDE)),
     "indicators": ("", _expect(INDICATORS)),
     "indicators-download": ("csv", _expect(INDICATORS)),
     "audit": ("", _expect(AUDIT)),
@@ -94,11 +100,26 @@ def objects(world: World) -> dict[str, object]:
         expected_version=held.version,
     )
     open_episode = make_episode(world, child, returned_after=None)
+    referral = services.interview_add_referral(
+        by=world.user("worker"),
+        interview=interview,
+        service="Exploitation team",
+        made_on=timezone.localdate(),
+    )
+    flag = services.child_flag_risk(
+        by=world.user("coordinator"),
+        child=child,
+        kind="cce",
+        noted_on=timezone.localdate(),
+        source="Police",
+    )
     return {
         "child": child.pk,
         "interview": interview.pk,
         "held_interview": held.pk,
         "open_episode": open_episode.pk,
+        "referral": referral.pk,
+        "risk_flag": flag.pk,
         "csv": "csv",
     }
 
