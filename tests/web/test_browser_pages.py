@@ -1,0 +1,77 @@
+"""axe-core on every page of the web application (WCAG 2.2 AA: zero violations), each seen
+by a role that may see it, in Debian's Chromium; and the sign-in pages, a refusal and a
+missing page. The pages come from `tests/web/pages.py`, which must name every URL."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.browser import axe_violations, chromium_page
+from tests.factories import make_world
+from tests.web.conftest import sign_in
+from tests.web.pages import MATRIX, OK, build_objects, url_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+#: Downloads are files, not pages.
+NOT_PAGES = {"indicators-download"}
+
+
+def test_every_page_has_no_accessibility_violations(live_server, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # Playwright's loop in this thread
+    world = make_world()
+    objects = build_objects(world)
+    sessions: dict[str, str] = {}
+
+    def session_of(role: str) -> str:
+        if role not in sessions:
+            sessions[role] = sign_in(Client(), world.user(role)).cookies["sessionid"].value
+        return sessions[role]
+
+    visits = []
+    for name, (argument, expected) in MATRIX.items():
+        if name in NOT_PAGES:
+            continue
+        role = next(r for r, status in expected.items() if status == OK)
+        visits.append((name, role, url_for(name, argument, objects)))
+    # Pages before and beside the roles: signed out, half signed in, refused, missing.
+    half = Client()
+    half.force_login(world.user("analyst"))
+    found: dict[str, list[object]] = {}
+    with chromium_page(allow_origin=live_server.url) as page:
+        for name, role, path in visits:
+            page.context.clear_cookies()
+            page.context.add_cookies(
+                [{"name": "sessionid", "value": session_of(role), "url": live_server.url}]
+            )
+            response = page.goto(f"{live_server.url}{path}")
+            assert response is not None and response.status == 200, (name, role)
+            found[f"{name} as {role}"] = axe_violations(page)
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/sign-in/")
+        found["sign-in"] = axe_violations(page)
+        page.context.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": half.cookies["sessionid"].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        for path in ("/two-factor/set-up/", "/two-factor/"):
+            page.goto(f"{live_server.url}{path}")
+            found[path] = axe_violations(page)
+        page.context.clear_cookies()
+        page.context.add_cookies(
+            [{"name": "sessionid", "value": session_of("analyst"), "url": live_server.url}]
+        )
+        refused = page.goto(f"{live_server.url}{url_for('child', 'child', objects)}")
+        assert refused is not None and refused.status == 403
+        found["403"] = axe_violations(page)
+        missing = page.goto(f"{live_server.url}/no-such-page/")
+        assert missing is not None and missing.status == 404
+        found["404"] = axe_violations(page)
+    assert len(found) == len(visits) + 5
+    assert {where: v for where, v in found.items() if v} == {}
