@@ -14,7 +14,7 @@ from django import forms
 from django.utils import timezone
 
 from homeward.accounts.models import Role, User
-from homeward.cases import codes
+from homeward.cases import codes, services
 from homeward.cases.models import Episode
 from homeward.organisations.models import Authority, Organisation
 
@@ -346,20 +346,7 @@ class WriteUpForm(forms.Form):
     )
 
     #: The write-up's fields, as the service names them (the version is not one).
-    service_fields = (
-        "held_at",
-        "held_where",
-        "push_factors",
-        "pull_factors",
-        "whereabouts",
-        "harms",
-        "child_words",
-        "child_wishes",
-        "follow_up_offered",
-        "follow_up_taken_up",
-        "safety_plan_updated",
-        "late_reason",
-    )
+    service_fields = services.WRITE_UP_FIELDS
 
     @staticmethod
     def initial_from(interview: Any) -> dict[str, Any]:
