@@ -64,3 +64,32 @@ def test_every_cli_option_is_documented(subcommand: str) -> None:
 def test_the_cli_reference_is_up_to_date() -> None:
     reference = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert reference == render(), "regenerate: python -m homeward.cli_reference > docs/cli.md"
+
+
+def test_every_setting_variable_is_documented():
+    """Each HOMEWARD_* variable settings.py reads is in docs/operations.md or docs/security.md."""
+    settings_text = (ROOT / "homeward" / "site" / "settings.py").read_text(encoding="utf-8")
+    variables = set(re.findall(r'"(HOMEWARD_[A-Z_]+[A-Z])"', settings_text))
+    docs = "".join(
+        (ROOT / "docs" / name).read_text(encoding="utf-8")
+        for name in ("operations.md", "security.md")
+    )
+    assert variables, "no variables found: the pattern is out of date"
+    assert sorted(v for v in variables if v not in docs) == []
+
+
+def test_every_role_and_management_command_is_documented():
+    from homeward.accounts.models import Role
+
+    security = (ROOT / "docs" / "security.md").read_text(encoding="utf-8").lower()
+    missing_roles = [
+        r.value for r in Role if r.value not in security and r.label.lower() not in security
+    ]
+    assert missing_roles == []
+    docs = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md"))
+    commands = sorted(
+        p.stem
+        for p in (ROOT / "homeward").glob("*/management/commands/*.py")
+        if not p.stem.startswith("_")
+    )
+    assert commands and [c for c in commands if c not in docs] == []
