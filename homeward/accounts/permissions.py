@@ -108,6 +108,17 @@ def can_view_indicators(user: User) -> bool:
     )
 
 
+def can_view_pseudonymised(user: User) -> bool:
+    """The pseudonymised episode list (one row per episode, no names, dates of birth,
+    addresses or free text): the authority's analysts, managers and coordinators; not a
+    commissioned provider's staff, the police or administrators."""
+    return (
+        _active(user)
+        and user.role in (Role.ANALYST, Role.MANAGER, Role.COORDINATOR)
+        and not in_provider(user)
+    )
+
+
 def can_view_coordinator_home(user: User) -> bool:
     return sees_whole_authority(user)
 

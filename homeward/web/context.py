@@ -22,6 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(("Find a child", reverse("web:search")))
     if permissions.can_view_indicators(user):
         items.append(("Indicators", reverse("web:indicators")))
+    if permissions.can_view_pseudonymised(user):
+        items.append(("Episode list", reverse("web:analysis")))
     if permissions.can_view_audit(user):
         items.append(("Audit log", reverse("web:audit")))
     path = request.path

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from homeward.web.views import account, audit, cases, indicators
+from homeward.web.views import account, analysis, audit, cases, indicators
 
 app_name = "web"
 
@@ -40,6 +40,9 @@ urlpatterns = [
     # Performance (indicators.py)
     path("indicators/", indicators.indicators, name="indicators"),
     path("indicators/download.<str:fmt>", indicators.download, name="indicators-download"),
+    # Analysis: the pseudonymised episode list (analysis.py)
+    path("analysis/episodes/", analysis.episodes, name="analysis"),
+    path("analysis/episodes.csv", analysis.episodes_csv, name="analysis-download"),
     # Administration (audit.py)
     path("audit/", audit.audit_log, name="audit"),
 ]

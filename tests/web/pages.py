@@ -23,7 +23,7 @@ ROLES = (
     "provider_worker",
     "provider_manager",
 )
-OK, DENIED, REDIRECT = 200, 403, 302
+OK, DENIED, REDIRECT, NOT_ALLOWED = 200, 403, 302, 405
 
 # Who may: each set lists the roles with 200; every other role gets 403 unless stated.
 AUTHORITY_WIDE = {"coordinator", "manager"}
@@ -33,6 +33,7 @@ CHILD_RECORD = {"coordinator", "manager", "worker", "police"}
 CASELOAD = {"coordinator", "manager", "worker", "worker2", "provider_worker", "provider_manager"}
 SEARCH = CASELOAD | {"police"}
 INDICATORS = {"coordinator", "manager", "analyst"}
+PSEUDONYMISED = {"coordinator", "manager", "analyst"}
 SIGN_OFF = {"manager"}
 AUDIT = {"admin"}
 
@@ -68,6 +69,12 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "risk-end": ("risk_flag", _expect(AUTHORITY_WIDE)),
     "indicators": ("", _expect(INDICATORS)),
     "indicators-download": ("csv", _expect(INDICATORS)),
+    "analysis": ("", _expect(PSEUDONYMISED)),
+    # The download is a POST: a GET is refused, 405 for those who may download, 403 otherwise.
+    "analysis-download": (
+        "",
+        {r: NOT_ALLOWED if r in PSEUDONYMISED else DENIED for r in ROLES},
+    ),
     "audit": ("", _expect(AUDIT)),
 }
 #: Pages for signing in and out, which every visitor reaches: not part of the role matrix.
