@@ -1163,26 +1163,32 @@ def seed_demo(
     seed: int = 1,
     years: int = 3,
     children: int = 450,
+    episodes: int | None = None,
     today: date | datetime | None = None,
 ) -> DemoSummary:
     """Write the demo authority, its organisations and users, and `years` of records for
-    about `children` children, relative to `today` (default: now). See the module's text."""
+    about `children` children, relative to `today` (default: now). See the module's text.
+
+    `episodes`, when given, tops the episodes up to about that many (see `_top_up`): the
+    children drawn give about 3.2 episodes each over ten years, fewer over fewer years."""
     from auditlog.context import disable_auditlog
 
     if years < 1 or children < 1:
         raise ValueError("years and children must be at least 1")
+    if episodes is not None and episodes < 1:
+        raise ValueError("episodes must be at least 1")
     now = _at(today)
     rng = random.Random(seed)  # noqa: S311 (generated data, not secrets)
     with transaction.atomic(), disable_auditlog(), _timestamps_as_given():
         start = now - timedelta(days=round(365.25 * years))
         world, demo_users = _world(rng, start)
         generator = _Generator(rng, now, years, world)
-        _plan(generator, children)
+        _plan(generator, children, episodes)
         summary = _write(generator, demo_users)
     return summary
 
 
-def _plan(g: _Generator, children: int) -> None:
+def _plan(g: _Generator, children: int, episodes: int | None = None) -> None:
     rng, now = g.rng, g.now
     span = (now - timedelta(days=7) - g.start).total_seconds()
     for _ in range(children):
@@ -1190,6 +1196,8 @@ def _plan(g: _Generator, children: int) -> None:
         plan = g.child(first_at=first_at)
         g.episode_starts(plan, first_at, until=now - timedelta(days=6))
         g.risk_flags(plan)
+    if episodes is not None:
+        _top_up(g, episodes, until=now - timedelta(days=6))
     recent = _recent_children(g, 14)
     for plan in g.children:
         cutoff = now - timedelta(days=14) if plan in recent else now
@@ -1203,6 +1211,34 @@ def _plan(g: _Generator, children: int) -> None:
     _recent(g, recent)
     for case in g.cases:
         g.live(case)
+
+
+def _top_up(g: _Generator, target: int, until: datetime) -> None:
+    """More episodes until the plan holds about `target`: each goes to a child who already
+    has some, chosen in proportion to how many (repeat episodes cluster in a few children,
+    so the heavy tail stays heavy), after that child's last one with the same gaps as
+    `episode_starts`, before `until` and before the child turns 18. Gives up after many
+    draws that fit nowhere (short spans, few children)."""
+    rng = g.rng
+    total = sum(len(plan.starts) for plan in g.children)
+    # One entry per planned episode: a uniform draw from it is a draw weighted by count.
+    draws = [plan for plan in g.children for _ in plan.starts]
+    misses = 0
+    while total < target and draws and misses < 20 * target:
+        plan = rng.choice(draws)
+        count = len(plan.starts)
+        mean_gap_days = 45.0 if count <= 3 else max(4.0, 120.0 / math.sqrt(count))
+        at = plan.starts[-1] + timedelta(days=0.6 + rng.expovariate(1 / mean_gap_days))
+        at = g._start_time(at.date())
+        born = plan.child.date_of_birth
+        assert born is not None
+        adult = clock.aware(datetime.combine(_eighteenth_birthday(born), time(0)))
+        if at >= until or at >= adult:
+            misses += 1
+            continue
+        plan.starts.append(at)
+        draws.append(plan)
+        total += 1
 
 
 def _recent_children(g: _Generator, count: int) -> list[_ChildPlan]:

@@ -17,19 +17,30 @@ second implementation of any count here, only the mapping from records to the co
 
 Everything read here is aggregate: no child-level record leaves this module except in the
 contract tables, which only selectors and tests use.
+
+The indicators page's tables are cached (Django's cache framework): reading ten years of
+records and running the engine takes seconds, and the page is read far more often than the
+records change. The cache key carries a fingerprint of the records (`data_fingerprint`: a
+handful of indexed counts and latest-change times) and of this code, so any change to the
+records the tables are made from gives a new key: a cached table is never older than the
+records. See docs/web-indicators.md.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import polars as pl
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
@@ -38,7 +49,7 @@ from homeward.accounts.models import Role
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.cases import clock, codes
-from homeward.cases.models import Episode, ReturnInterview
+from homeward.cases.models import Episode, Offer, ReturnInterview
 from homeward.indicators.engine import GROUPINGS, Grouping, compute_indicators
 from homeward.indicators.inputs import InputError, check_inputs
 from homeward.indicators.output import write_table
@@ -59,6 +70,8 @@ if TYPE_CHECKING:
 
     from homeward.accounts.models import User
 
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
 Group = Literal["authority", "organisation"]
 GROUPS: tuple[Group, ...] = ("authority", "organisation")
 
@@ -444,15 +457,113 @@ def _empty_result() -> pl.DataFrame:
     return pl.DataFrame(schema=dict.fromkeys(OUTPUT_COLUMNS, pl.String))
 
 
-def indicators_page(
-    *, user: User, choice: IndicatorChoice, today: date | None = None
-) -> IndicatorsPage:
-    """The indicators page's figures for `user` (a manager, analyst or coordinator)."""
-    if not permissions.can_view_indicators(user):
-        raise PermissionDenied("the indicators")
-    authority = home_authority()
-    own = Convention.of_authority(authority)
-    today = today or timezone.localdate()
+# --- the cache -------------------------------------------------------------------------------
+
+#: How long a computed table is kept. The key changes whenever the records do, so this only
+#: bounds how long a table nobody asks for any more takes up room.
+CACHE_SECONDS = 24 * 3600
+CACHE_PREFIX = "homeward:indicators"
+
+
+def _code_digest() -> str:
+    """This module's and the engine's source: a new release never reads an old table."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in [Path(__file__), *sorted((root / "indicators").glob("*.py"))]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_CODE = _code_digest()
+
+
+def _scalar(what: str, table: str) -> str:
+    """A scalar subquery; the names come from the models' metadata (nothing from outside)."""
+    return f"(SELECT {what} FROM {table})"  # noqa: S608
+
+
+def data_fingerprint(authority: Authority) -> str:
+    """What the indicator tables are made from, in two cheap queries: the authority's
+    settings, the organisations, and for episodes, interviews and offers how many there
+    are, the highest id and (episodes, interviews) the latest `updated_at`.
+
+    Every write of the services saves the record it changes (its `updated_at` moves) or
+    adds rows (a count and the highest id move); allocating, which links episodes to an
+    interview with an update, adds that interview. A row deleted outside the application
+    moves a count. So any change to a figure changes the fingerprint. The counts are the
+    costly part on PostgreSQL (a few milliseconds each at 50,000 rows; SQLite counts from
+    its b-tree at once); the highest ids and latest changes come from indexes.
+    """
+    quote = connection.ops.quote_name
+
+    def table(model: type[Episode | ReturnInterview | Offer]) -> str:
+        return quote(model._meta.db_table)
+
+    # One statement (the ORM would take one query and a millisecond of Python for each).
+    episodes, interviews, offers = table(Episode), table(ReturnInterview), table(Offer)
+    latest = f"MAX({quote('updated_at')})"
+    wanted = [
+        ("COUNT(*)", episodes),
+        ("MAX(id)", episodes),
+        (latest, episodes),
+        ("COUNT(*)", interviews),
+        ("MAX(id)", interviews),
+        (latest, interviews),
+        ("COUNT(*)", offers),
+        ("MAX(id)", offers),
+    ]
+    sql = "SELECT " + ", ".join(_scalar(*part) for part in wanted)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        counts = cursor.fetchone()
+    parts: list[object] = [
+        _CODE,
+        authority.pk,
+        authority.gss_code,
+        authority.nation,
+        authority.clock_basis,
+        authority.clock_unit,
+        authority.clock_length,
+        authority.clock_bunching,
+        list(Organisation.objects.order_by("pk").values_list("pk", "name", "kind")),
+        *counts,
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _cached(fingerprint: str, what: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """`compute()`, or what it gave before for the same records (`fingerprint`) and `what`.
+
+    The fingerprint must be read before the records: a table is then never older than its
+    key (at worst newer, when a change landed in between, and that key is then out of date
+    and never asked for again)."""
+    key = f"{CACHE_PREFIX}:{fingerprint}:" + hashlib.sha256(repr(what).encode()).hexdigest()[:32]
+    try:
+        found = cache.get(key)
+    except DatabaseError:  # the database cache's table is missing: compute, and say so
+        logger.warning("cache unavailable (run manage.py createcachetable)", exc_info=True)
+        return compute()
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    value = compute()
+    try:
+        cache.set(key, value, CACHE_SECONDS)
+    except DatabaseError:
+        logger.warning("cache unavailable (run manage.py createcachetable)", exc_info=True)
+    return value
+
+
+@dataclass(frozen=True)
+class _PageTables:
+    """The engine's tables for one choice (or the records' problems)."""
+
+    by_authority: pl.DataFrame
+    table: pl.DataFrame
+    years: pl.DataFrame
+    problems: list[str]
+
+
+def _page_tables(choice: IndicatorChoice) -> _PageTables:
     episodes, interviews = _tables(organisations=[], start=None, end=None)
     options = {"rates": True, "suppress_small": choice.suppress}
     try:
@@ -469,18 +580,39 @@ def indicators_page(
         )
     except InputError as error:
         empty = _empty_result()
+        return _PageTables(empty, empty, empty, [str(p) for p in error.problems[:20]])
+    return _PageTables(by_authority, table, years, [])
+
+
+def indicators_page(
+    *, user: User, choice: IndicatorChoice, today: date | None = None
+) -> IndicatorsPage:
+    """The indicators page's figures for `user` (a manager, analyst or coordinator)."""
+    if not permissions.can_view_indicators(user):
+        raise PermissionDenied("the indicators")
+    authority = home_authority()
+    own = Convention.of_authority(authority)
+    today = today or timezone.localdate()
+    # The convention only picks columns of the same tables: it is not part of the key.
+    tables = _cached(
+        data_fingerprint(authority),
+        ("page", choice.by, choice.group, choice.suppress),
+        lambda: _page_tables(choice),
+    )
+    if tables.problems:
         return IndicatorsPage(
             authority=authority,
             own=own,
             own_length_differs=False,
             choice=choice,
-            table=empty,
-            authority_table=empty,
+            table=tables.table,
+            authority_table=tables.by_authority,
             sensitivity=None,
             sensitivity_complete=False,
             latest_complete=False,
-            problems=[str(p) for p in error.problems[:20]],
+            problems=tables.problems,
         )
+    by_authority, table, years = tables.by_authority, tables.table, tables.years
     sensitivity = None
     sensitivity_complete = False
     if not years.is_empty():

@@ -156,6 +156,43 @@ class ReturnInterview(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # What is open, by due point: the coordinator's home reads the few open
+            # interviews (not held; pending or accepted) from a small index, not the whole
+            # table. Two, one for each database: SQLite matches a partial index's condition
+            # only to literal terms (Django passes `outcome IN (...)` as parameters), so
+            # its index has the outcome as a column; PostgreSQL underestimates how few
+            # rows are open (held_at and outcome are correlated) unless the index holds
+            # only them.
+            models.Index(
+                fields=["outcome", "due_at"],
+                condition=models.Q(held_at__isnull=True),
+                name="interview_open_due",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(held_at__isnull=True, outcome__in=["pending", "accepted"]),
+                name="interview_open_only_due",
+            ),
+            # A caseload: its open interviews (as above, for one worker or provider), and
+            # its closed ones, the latest first, a page at a time.
+            models.Index(
+                fields=["allocated_worker", "outcome", "due_at"],
+                condition=models.Q(held_at__isnull=True),
+                name="interview_worker_open",
+            ),
+            models.Index(
+                fields=["allocated_organisation", "outcome", "due_at"],
+                condition=models.Q(held_at__isnull=True),
+                name="interview_org_open",
+            ),
+            models.Index(fields=["allocated_worker", "created_at"], name="interview_worker_made"),
+            models.Index(
+                fields=["allocated_organisation", "created_at"], name="interview_org_made"
+            ),
+            # The indicators' cache key reads the latest change.
+            models.Index(fields=["updated_at"], name="interview_updated"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -215,6 +252,22 @@ class Episode(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+        indexes = [
+            # The coordinator's home: still missing, awaiting allocation, new this week.
+            models.Index(
+                fields=["started_at"],
+                condition=models.Q(returned_at__isnull=True),
+                name="episode_missing_started",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(returned_at__isnull=False, interview__isnull=True),
+                name="episode_awaiting_due",
+            ),
+            models.Index(fields=["created_at"], name="episode_created"),
+            # The indicators' cache key reads the latest change.
+            models.Index(fields=["updated_at"], name="episode_updated"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -5,19 +5,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import jellyfish
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from encrypted_fields.fields import EncryptedFieldMixin
 from rapidfuzz import fuzz, process
 
 from homeward.accounts import permissions
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.cases import codes
-from homeward.cases.models import Child, Episode, ReturnInterview
+from homeward.cases.models import (
+    Child,
+    ContactAttempt,
+    Episode,
+    InformationShare,
+    Offer,
+    Referral,
+    ReturnInterview,
+    RiskFlag,
+)
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -27,9 +40,73 @@ if TYPE_CHECKING:
 OPEN_OUTCOMES = (codes.Outcome.PENDING, codes.Outcome.ACCEPTED)
 
 
+#: The condition of `open_interviews`, also the condition of its partial index
+#: (`interview_open_due`): the database answers "what is open" from that small index.
+OPEN = Q(held_at__isnull=True, outcome__in=OPEN_OUTCOMES)
+#: How many closed interviews a caseload page lists.
+CASELOAD_PAGE_SIZE = 50
+
+
 def open_interviews() -> QuerySet[ReturnInterview]:
     """Interviews still expected: not held, not declined, no-contact not recorded."""
-    return ReturnInterview.objects.filter(held_at__isnull=True, outcome__in=OPEN_OUTCOMES)
+    return ReturnInterview.objects.filter(OPEN)
+
+
+def encrypted_fields(model: type[models.Model], prefix: str = "") -> list[str]:
+    """The model's encrypted fields (as `defer()` names): lists that show none of them leave
+    them unread, so no row pays for decrypting what the page does not show."""
+    return [
+        f"{prefix}{field.name}"
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedFieldMixin)
+    ]
+
+
+#: What a list row of a child or a person shows (`web/cases/_interview_table.html` and
+#: `_episode_table.html`): lists read only these columns, so no row pays for the rest,
+#: encrypted fields above all (decrypting them is most of a long list's cost otherwise).
+CHILD_ROW = ("reference", "first_name", "last_name")
+PERSON_ROW = ("username", "first_name", "last_name")
+INTERVIEW_ROW = (
+    "reference",
+    "child",
+    "allocated_worker",
+    "allocated_organisation",
+    "outcome",
+    "held_at",
+    "due_at",
+    "due_rule",
+    "signed_off_at",
+    "created_at",
+)
+EPISODE_ROW = (
+    "reference",
+    "child",
+    "category",
+    "missing_from",
+    "risk_grade",
+    "started_at",
+    "returned_at",
+    "interview",
+    "due_at",
+    "due_rule",
+    "created_at",
+)
+
+
+def _row_fields(prefix: str, names: tuple[str, ...]) -> list[str]:
+    return [f"{prefix}{name}" for name in names]
+
+
+def _interview_rows(interviews: QuerySet[ReturnInterview]) -> QuerySet[ReturnInterview]:
+    """Interviews for a list (the child, the interview, when due, who has it, the outcome):
+    one query with the child, worker and organisation, and only the columns shown."""
+    return interviews.select_related("child", "allocated_worker", "allocated_organisation").only(
+        *INTERVIEW_ROW,
+        *_row_fields("child__", CHILD_ROW),
+        *_row_fields("allocated_worker__", PERSON_ROW),
+        "allocated_organisation__name",
+    )
 
 
 @dataclass
@@ -47,10 +124,15 @@ def coordinator_home(*, user: User, now: datetime | None = None) -> CoordinatorH
     if not permissions.can_view_coordinator_home(user):
         raise PermissionDenied("the coordinator's home")
     now = now or timezone.now()
-    episodes = Episode.objects.select_related("child", "police_force")
-    interviews = open_interviews().select_related(
-        "child", "allocated_worker", "allocated_organisation"
+    # The lists show no disclosure: only the columns they show are read.
+    episodes = Episode.objects.select_related("child", "interview__allocated_worker").only(
+        *EPISODE_ROW,
+        *_row_fields("child__", CHILD_ROW),
+        "interview__reference",
+        "interview__allocated_worker",
+        *_row_fields("interview__allocated_worker__", PERSON_ROW),
     )
+    interviews = _interview_rows(open_interviews())
     soon = now + timedelta(hours=24)
     return CoordinatorHome(
         now=now,
@@ -69,15 +151,45 @@ def coordinator_home(*, user: User, now: datetime | None = None) -> CoordinatorH
     )
 
 
-def caseload(*, user: User) -> QuerySet[ReturnInterview]:
-    """The interviews allocated to this worker (or, for a provider's manager, the provider)."""
+@dataclass
+class Caseload:
+    """A caseload: every open interview, and one page of the closed ones."""
+
+    open: list[ReturnInterview]
+    closed: Page[ReturnInterview]
+
+
+def caseload(*, user: User, page: int | str | None = 1) -> Caseload:
+    """The interviews allocated to this worker (or, for a provider's manager, the provider):
+    all the open ones, the soonest due first (no due point last), and page `page` of the
+    closed or signed-off ones, the latest allocated first, `CASELOAD_PAGE_SIZE` a page (an
+    out-of-range or malformed page number gives the nearest page)."""
     if not permissions.can_view_caseload(user):
         raise PermissionDenied("a caseload")
-    return (
-        ReturnInterview.objects.filter(**permissions.allocation_filter(user))
-        .select_related("child", "allocated_worker")
-        .order_by("signed_off_at", "due_at")
+    allocated = ReturnInterview.objects.filter(**permissions.allocation_filter(user))
+    mine = _interview_rows(allocated)
+    still_open = OPEN & Q(signed_off_at__isnull=True)
+    open_now = list(mine.filter(still_open).order_by(F("due_at").asc(nulls_last=True), "pk"))
+    # Open and closed split the caseload, so the closed ones are counted from the index
+    # of all of them rather than row by row.
+    closed = _CountedPaginator(
+        mine.exclude(still_open).order_by("-created_at", "-pk"),
+        CASELOAD_PAGE_SIZE,
+        count=allocated.count() - len(open_now),
     )
+    return Caseload(open=open_now, closed=closed.get_page(page))
+
+
+class _CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told how many objects there are (counted more cheaply elsewhere)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known_count
 
 
 def child_for(*, user: User, child_id: int, request: HttpRequest | None = None) -> Child:
@@ -127,6 +239,26 @@ def interview_for(
     return interview
 
 
+def child_episodes(*, child: Child) -> list[Episode]:
+    """The child's episodes for their record's table, the latest first, each with its
+    interview's reference: one query, and nothing encrypted read (the table shows none)."""
+    return list(
+        child.episodes.select_related("interview").defer(
+            *encrypted_fields(Episode), *encrypted_fields(ReturnInterview, "interview__")
+        )
+    )
+
+
+def child_interviews(*, child: Child) -> list[ReturnInterview]:
+    """The child's interviews for their record's table, the latest first, with who has
+    each: one query, and nothing encrypted read (the table shows none)."""
+    return list(
+        child.interviews.select_related("allocated_worker", "allocated_organisation").defer(
+            *encrypted_fields(ReturnInterview)
+        )
+    )
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
@@ -137,119 +269,204 @@ class TimelineEntry:
     sensitive: bool = False
 
 
+@lru_cache(maxsize=64)
+def _labels(model: type[models.Model], name: str) -> dict[object, str]:
+    """A field's choices as {value: label}: `get_FOO_display()` without rebuilding them."""
+    return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+
+
+def _label(model: type[models.Model], name: str, value: object) -> str:
+    return _labels(model, name).get(value, str(value))
+
+
+def _person(first: str | None, last: str | None, username: str | None) -> str | None:
+    """`str(user)` (the full name, else the username) from its columns; None: no one."""
+    if username is None:
+        return None
+    return f"{first} {last}".strip() or username
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def _by_interview(rows: QuerySet[Any], *columns: str) -> dict[int, list[tuple[Any, ...]]]:
+    grouped: dict[int, list[tuple[Any, ...]]] = {}
+    for row in rows.values_list("interview_id", *columns):
+        grouped.setdefault(row[0], []).append(row[1:])
+    return grouped
+
+
 def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
     """Episodes, interviews, disclosures, actions and shares, newest first.
 
     What a child disclosed is left out for those who may not see it (police liaison).
+
+    A child with many episodes has hundreds of entries, so the records are read as plain
+    rows (no model objects), one query per kind of record however many interviews there
+    are, and nothing encrypted is read but a decline's reason, for those who may see it.
     """
     disclosures = permissions.can_view_disclosures(user, child)
     entries: list[TimelineEntry] = []
-    for flag in child.risk_flags.all():
+    for kind, noted_on, source in child.risk_flags.values_list("kind", "noted_on", "source"):
         entries.append(
             TimelineEntry(
-                timezone.make_aware(datetime.combine(flag.noted_on, datetime.min.time())),
+                _midnight(noted_on),
                 "risk",
-                f"Risk flagged: {flag.get_kind_display()}",
-                f"Source: {flag.source}",
+                f"Risk flagged: {_label(RiskFlag, 'kind', kind)}",
+                f"Source: {source}",
             )
         )
-    for episode in child.episodes.select_related("police_force").all():
+    episodes = child.episodes.values_list(
+        "reference",
+        "category",
+        "missing_from",
+        "risk_grade",
+        "started_at",
+        "returned_at",
+        "found_where",
+    )
+    for reference, category, missing_from, risk, started_at, returned_at, found in episodes:
         label = (
-            f"{episode.get_category_display()} from {episode.get_missing_from_display().lower()}"
+            f"{_label(Episode, 'category', category)} from "
+            f"{_label(Episode, 'missing_from', missing_from).lower()}"
         )
         entries.append(
             TimelineEntry(
-                episode.started_at,
+                started_at,
                 "episode",
-                f"{label} ({episode.reference})",
-                f"Risk: {episode.get_risk_grade_display() or 'not graded'}",
+                f"{label} ({reference})",
+                f"Risk: {_label(Episode, 'risk_grade', risk) or 'not graded'}",
             )
         )
-        if episode.returned_at:
+        if returned_at:
             entries.append(
-                TimelineEntry(
-                    episode.returned_at,
-                    "return",
-                    f"Returned or found ({episode.reference})",
-                    episode.found_where,
-                )
+                TimelineEntry(returned_at, "return", f"Returned or found ({reference})", found)
             )
-    interviews = child.interviews.prefetch_related("offers", "attempts", "referrals", "shares")
+    interviews = list(
+        child.interviews.values(
+            "pk",
+            "reference",
+            "allocated_at",
+            "allocated_worker__first_name",
+            "allocated_worker__last_name",
+            "allocated_worker__username",
+            "allocated_organisation__name",
+            "outcome",
+            "outcome_recorded_at",
+            "declined_by",
+            *(["decline_reason"] if disclosures else []),
+            "held_at",
+            "harms",
+            "signed_off_at",
+            "signed_off_by__first_name",
+            "signed_off_by__last_name",
+            "signed_off_by__username",
+        )
+    )
+    mine = {"interview__child": child}
+    offers = _by_interview(
+        Offer.objects.filter(**mine).order_by("offered_at", "pk"),
+        "offered_at",
+        "offered_to",
+        "method",
+    )
+    attempts = _by_interview(
+        ContactAttempt.objects.filter(**mine).order_by("attempted_at", "pk"),
+        "attempted_at",
+        "successful",
+        "method",
+    )
+    referrals = _by_interview(
+        Referral.objects.filter(**mine).order_by("pk"), "made_on", "service", "outcome"
+    )
+    shares = _by_interview(
+        InformationShare.objects.filter(**mine).order_by("shared_at", "pk"),
+        "shared_at",
+        "recipient",
+        "basis",
+    )
     for interview in interviews:
-        if interview.allocated_at:
+        pk, reference = interview["pk"], interview["reference"]
+        link = ("web:interview", pk) if disclosures else None
+        if interview["allocated_at"]:
+            worker = _person(
+                interview["allocated_worker__first_name"],
+                interview["allocated_worker__last_name"],
+                interview["allocated_worker__username"],
+            )
             entries.append(
                 TimelineEntry(
-                    interview.allocated_at,
+                    interview["allocated_at"],
                     "allocation",
-                    f"Interview {interview.reference} allocated",
-                    f"To {interview.allocated_worker or interview.allocated_organisation}",
-                    link=("web:interview", interview.pk) if disclosures else None,
+                    f"Interview {reference} allocated",
+                    f"To {worker or interview['allocated_organisation__name']}",
+                    link=link,
                 )
             )
-        for offer in interview.offers.all():
+        for offered_at, offered_to, method in offers.get(pk, []):
             entries.append(
                 TimelineEntry(
-                    offer.offered_at,
+                    offered_at,
                     "offer",
-                    f"Interview offered to {offer.get_offered_to_display().lower()}",
-                    offer.get_method_display(),
+                    f"Interview offered to {_label(Offer, 'offered_to', offered_to).lower()}",
+                    _label(Offer, "method", method),
                 )
             )
-        for attempt in interview.attempts.all():
+        for attempted_at, successful, method in attempts.get(pk, []):
             entries.append(
                 TimelineEntry(
-                    attempt.attempted_at,
+                    attempted_at,
                     "attempt",
-                    "Contact made" if attempt.successful else "Contact attempted",
-                    attempt.get_method_display(),
+                    "Contact made" if successful else "Contact attempted",
+                    _label(ContactAttempt, "method", method),
                 )
             )
-        if interview.outcome == codes.Outcome.DECLINED and interview.outcome_recorded_at:
+        if interview["outcome"] == codes.Outcome.DECLINED and interview["outcome_recorded_at"]:
+            declined_by = _label(ReturnInterview, "declined_by", interview["declined_by"])
             entries.append(
                 TimelineEntry(
-                    interview.outcome_recorded_at,
+                    interview["outcome_recorded_at"],
                     "decline",
-                    f"Declined by {interview.get_declined_by_display().lower()}",
-                    interview.decline_reason if disclosures else "",
+                    f"Declined by {declined_by.lower()}",
+                    interview["decline_reason"] if disclosures else "",
                     sensitive=True,
                 )
             )
-        if interview.held_at:
-            harms = ", ".join(codes.Harm(h).label for h in interview.harms)
+        if interview["held_at"]:
+            harms = ", ".join(codes.Harm(h).label for h in interview["harms"])
             entries.append(
                 TimelineEntry(
-                    interview.held_at,
+                    interview["held_at"],
                     "interview",
-                    f"Interview held ({interview.reference})",
+                    f"Interview held ({reference})",
                     f"Harms disclosed: {harms or 'none'}" if disclosures else "",
-                    link=("web:interview", interview.pk) if disclosures else None,
+                    link=link,
                     sensitive=True,
                 )
             )
-        for referral in interview.referrals.all():
+        for made_on, service, outcome in referrals.get(pk, []):
             entries.append(
-                TimelineEntry(
-                    timezone.make_aware(datetime.combine(referral.made_on, datetime.min.time())),
-                    "action",
-                    f"Referral to {referral.service}",
-                    referral.outcome,
-                )
+                TimelineEntry(_midnight(made_on), "action", f"Referral to {service}", outcome)
             )
-        for share in interview.shares.all():
-            if disclosures or share.recipient == codes.ShareRecipient.POLICE:
+        for shared_at, recipient, basis in shares.get(pk, []):
+            if disclosures or recipient == codes.ShareRecipient.POLICE:
                 entries.append(
                     TimelineEntry(
-                        share.shared_at,
+                        shared_at,
                         "share",
-                        f"Shared with {share.get_recipient_display().lower()}",
-                        f"Basis: {share.get_basis_display()}",
+                        f"Shared with {_label(InformationShare, 'recipient', recipient).lower()}",
+                        f"Basis: {_label(InformationShare, 'basis', basis)}",
                     )
                 )
-        if interview.signed_off_at:
+        if interview["signed_off_at"]:
+            by = _person(
+                interview["signed_off_by__first_name"],
+                interview["signed_off_by__last_name"],
+                interview["signed_off_by__username"],
+            )
             entries.append(
-                TimelineEntry(
-                    interview.signed_off_at, "sign_off", f"Signed off by {interview.signed_off_by}"
-                )
+                TimelineEntry(interview["signed_off_at"], "sign_off", f"Signed off by {by}")
             )
     return sorted(entries, key=lambda e: e.at, reverse=True)
 

@@ -143,6 +143,10 @@ def _database() -> dict[str, object]:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
+        # Keep each server thread's connection between requests, as for PostgreSQL: closing
+        # the last connection to a WAL database checkpoints it, which cost a millisecond or
+        # more on every request (benchmarks/README.md).
+        "CONN_MAX_AGE": 60,
     }
 
 
@@ -266,6 +270,29 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+
+# The cache holds figures that are slow to compute (the indicators page's tables), under keys
+# that change with the records they come from, so it never serves figures older than the
+# records. `memory` (default): each server process keeps its own. `database`: all processes
+# share one table (run `manage.py createcachetable` once), so each figure is computed once.
+CACHE_KIND = os.environ.get("HOMEWARD_CACHE", "memory")
+if CACHE_KIND not in ("memory", "database"):
+    raise ImproperlyConfigured("HOMEWARD_CACHE must be memory or database")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "homeward_cache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+        if CACHE_KIND == "database"
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "homeward",
+            "OPTIONS": {"MAX_ENTRIES": 200},
+        }
+    )
+}
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 # Masked (encrypted) fields leave nothing of their value in the change history: auditlog's

@@ -8,6 +8,10 @@ under `/static/govuk/`. Two changes are made to the CSS:
 - the GDS Transport typeface is taken out: it may be used only on GOV.UK, and a local
   authority's service is not on GOV.UK, so text falls back to Arial as GOV.UK Frontend's
   own font stack intends.
+
+The source-map comments of the CSS and the JavaScript are taken out too: the maps are not
+copied (they describe the unchanged files), and production's `collectstatic` (WhiteNoise's
+manifest storage) refuses a file that names a file it cannot find.
 """
 
 from __future__ import annotations
@@ -23,13 +27,18 @@ TARGET = ROOT / "var" / "govuk"
 STATIC_PREFIX = "/static/govuk/assets/"
 
 _FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
+_SOURCE_MAP = re.compile(r"\n?(?:/\*# sourceMappingURL=[^*]*\*/|//# sourceMappingURL=[^\n]*)\s*$")
+
+
+def without_source_map(text: str) -> str:
+    return _SOURCE_MAP.sub("\n", text)
 
 
 def adapt_css(css: str) -> str:
     css = _FONT_FACE.sub("", css)
     css = css.replace('"GDS Transport",', "").replace("GDS Transport,", "")
     css = css.replace("font-family:GDS Transport;", "")
-    return css.replace("url(/assets/", f"url({STATIC_PREFIX}")
+    return without_source_map(css.replace("url(/assets/", f"url({STATIC_PREFIX}"))
 
 
 def build(source: Path = SOURCE, target: Path = TARGET) -> Path:
@@ -40,7 +49,8 @@ def build(source: Path = SOURCE, target: Path = TARGET) -> Path:
     (target / "assets").mkdir(parents=True)
     shutil.copytree(source / "assets" / "images", target / "assets" / "images")
     shutil.copy2(source / "assets" / "manifest.json", target / "assets" / "manifest.json")
-    shutil.copy2(source / "govuk-frontend.min.js", target / "govuk-frontend.min.js")
+    script = (source / "govuk-frontend.min.js").read_text(encoding="utf-8")
+    (target / "govuk-frontend.min.js").write_text(without_source_map(script), encoding="utf-8")
     css = (source / "govuk-frontend.min.css").read_text(encoding="utf-8")
     (target / "govuk-frontend.min.css").write_text(adapt_css(css), encoding="utf-8")
     return target

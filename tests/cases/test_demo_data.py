@@ -226,3 +226,18 @@ def test_seed_demo_with_flush_starts_afresh_and_prints_the_users(summary):
     code = StringIO()
     call_command("demo_code", "coordinator", stdout=code)
     assert code.getvalue().startswith("coordinator: ")
+
+
+def test_episodes_tops_the_episodes_up_to_about_the_number_asked():
+    plain = seed(children=60)
+    demo_data.flush()
+    topped = seed(children=60, episodes=plain.episodes + 100)
+    assert topped.children == plain.children
+    # The recent days' episodes come on top; some draws fit nowhere (a child turning 18).
+    assert plain.episodes + 90 <= topped.episodes <= plain.episodes + 120
+    # The extra episodes go to children who already had some: no new child, and repeat
+    # children get more.
+    most = Child.objects.annotate(n=Count("episodes")).order_by("-n").values_list("n", flat=True)
+    assert most[0] >= 3
+    for interview in ReturnInterview.objects.prefetch_related("episodes")[:100]:
+        assert {e.child_id for e in interview.episodes.all()} == {interview.child_id}

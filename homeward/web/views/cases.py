@@ -32,6 +32,7 @@ from homeward.audit.services import access_record
 from homeward.cases import codes, selectors, services
 from homeward.cases.models import Child, Episode, Referral, ReturnInterview, RiskFlag
 from homeward.web import case_forms as f
+from homeward.web.pagination import pagination
 
 # --- helpers -------------------------------------------------------------------------------
 
@@ -188,15 +189,18 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def caseload(request: HttpRequest) -> HttpResponse:
-    """A worker's allocated interviews: open ones first, soonest due, then closed ones."""
-    interviews = list(selectors.caseload(user=request.user))
+    """A worker's allocated interviews: every open one, soonest due first, then the closed
+    ones, the latest first, in pages (`?page=N`, GOV.UK pagination)."""
+    board = selectors.caseload(user=request.user, page=request.GET.get("page") or 1)
+    closed = board.closed
     return render(
         request,
         "web/cases/caseload.html",
         {
             "now": timezone.now(),
-            "open": [i for i in interviews if not i.is_closed and i.signed_off_at is None],
-            "closed": [i for i in interviews if i.is_closed or i.signed_off_at is not None],
+            "open": board.open,
+            "closed": closed,
+            "pagination": pagination(closed),
         },
     )
 
@@ -261,7 +265,7 @@ def child(request: HttpRequest, child_id: int) -> HttpResponse:
     """A child's record: details, risk flags, timeline, episodes and interviews (audited)."""
     record = _child(request, child_id)
     user = request.user
-    episodes = list(record.episodes.select_related("interview", "police_force"))
+    episodes = selectors.child_episodes(child=record)
     can_allocate = permissions.can_allocate(user)
     return render(
         request,
@@ -274,9 +278,7 @@ def child(request: HttpRequest, child_id: int) -> HttpResponse:
             "can_flag_risk": permissions.can_record_episode(user),
             "timeline": selectors.child_timeline(user=user, child=record),
             "episodes": episodes,
-            "interviews": list(
-                record.interviews.select_related("allocated_worker", "allocated_organisation")
-            ),
+            "interviews": selectors.child_interviews(child=record),
             "can_view_disclosures": permissions.can_view_disclosures(user, record),
             "can_record_episode": permissions.can_record_episode(user),
             "can_allocate": can_allocate

@@ -32,6 +32,13 @@ class Command(BaseCommand):
             "--years", type=int, default=3, help="years of records up to today (default 3)"
         )
         parser.add_argument(
+            "--episodes",
+            type=int,
+            default=None,
+            help="top the episodes up to about this many (default: as the children give, "
+            "about 3.2 each over ten years)",
+        )
+        parser.add_argument(
             "--flush",
             action="store_true",
             help="first delete all case records, users, organisations and authorities",
@@ -47,6 +54,8 @@ class Command(BaseCommand):
             raise CommandError("seed_demo writes demo accounts: it never runs in production")
         if options["children"] < 1 or options["years"] < 1:
             raise CommandError("--children and --years must be at least 1")
+        if options["episodes"] is not None and options["episodes"] < 1:
+            raise CommandError("--episodes must be at least 1")
         if demo_data.has_case_data():
             if not options["flush"]:
                 raise CommandError(
@@ -57,7 +66,10 @@ class Command(BaseCommand):
             self.stdout.write("Deleted the existing records, users and organisations.")
         began = time.monotonic()
         summary = demo_data.seed_demo(
-            seed=options["seed"], years=options["years"], children=options["children"]
+            seed=options["seed"],
+            years=options["years"],
+            children=options["children"],
+            episodes=options["episodes"],
         )
         seconds = time.monotonic() - began
         self.stdout.write(describe(summary, options["url"], seconds, code_command()))
