@@ -1,0 +1,91 @@
+"""Writes to user accounts: an administrator adding and deactivating people.
+
+Keyword-only arguments, everything validated before writing (refusals are `ValidationError`s
+with a message fit to show), one transaction each.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from homeward.accounts.models import Role, User
+from homeward.organisations.models import Organisation
+
+
+def one_time_password(user: User) -> str:
+    """A strong random password that passes the site's password validators."""
+    for _ in range(20):
+        password = secrets.token_urlsafe(12)
+        try:
+            validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
+    raise RuntimeError("could not make a password the validators accept")  # pragma: no cover
+
+
+def user_create(
+    *,
+    username: str,
+    role: str,
+    organisation_name: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> tuple[User, str]:
+    """Create an active user with a one-time password, returned so it can be handed over.
+
+    The user sets up their authenticator app at first sign-in (the sign-in sends anyone
+    without a device to two-factor set-up).
+    """
+    username = username.strip()
+    if not username:
+        raise ValidationError("Give a username")
+    if role not in Role.values:
+        raise ValidationError(f"Unknown role {role!r}; expected one of {', '.join(Role.values)}")
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError(f"{email!r} is not an email address") from None
+    with transaction.atomic():
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(f"There is already a user called {username}")
+        organisation = Organisation.objects.filter(name=organisation_name.strip()).first()
+        if organisation is None:
+            raise ValidationError(
+                f"No organisation called {organisation_name!r}: set it up first with "
+                "`manage.py organisation`"
+            )
+        user = User(
+            username=username,
+            role=role,
+            organisation=organisation,
+            email=email,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            is_active=True,
+        )
+        password = one_time_password(user)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+    return user, password
+
+
+def user_deactivate(*, username: str) -> User:
+    """Stop the user signing in. Their records and the access log keep their name."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username.strip()).first()
+        if user is None:
+            raise ValidationError(f"No user called {username}")
+        if user.is_active:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+    return user
