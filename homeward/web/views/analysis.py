@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 
 from homeward.accounts import permissions
 from homeward.cases import analysis
+from homeward.web.pagination import pagination
 
 PER_PAGE = 100
 TEMPLATE = "web/analysis/episodes.html"
@@ -89,27 +89,6 @@ def _period(request: HttpRequest) -> PeriodForm:
     return PeriodForm(data)
 
 
-def _pagination(period: PeriodForm, page: Page) -> dict[str, object]:  # type: ignore[type-arg]
-    """GOV.UK pagination: links that keep the period."""
-
-    def href(number: int) -> str:
-        query = {name: period.data.get(name, "") for name in ("start", "end")}
-        query["page"] = str(number)
-        return "?" + urlencode(query)
-
-    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-    return {
-        "previous": href(page.previous_page_number()) if page.has_previous() else "",
-        "next": href(page.next_page_number()) if page.has_next() else "",
-        "items": [
-            {"number": n, "href": href(n), "current": n == page.number}
-            if isinstance(n, int)
-            else None
-            for n in numbers
-        ],
-    }
-
-
 def _render(
     request: HttpRequest,
     period: PeriodForm,
@@ -139,7 +118,9 @@ def _render(
             page=page,
             rows=[analysis.row_cells(row) for row in page.object_list],
             children=episodes.children() if page.paginator.count else 0,
-            pagination=_pagination(period, page) if page.paginator.num_pages > 1 else None,
+            pagination=pagination(
+                page, query={k: str(period.data.get(k, "")) for k in ("start", "end")}
+            ),
         )
     elif status == 200:
         status = 400

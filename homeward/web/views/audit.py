@@ -6,8 +6,6 @@ Looking at the log is not a read of a child's record, so it is not itself logged
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,6 +19,7 @@ from homeward.accounts.models import Role
 from homeward.audit import selectors as audit_selectors
 from homeward.audit.models import AccessEvent
 from homeward.cases import selectors
+from homeward.web.pagination import pagination
 
 PER_PAGE = 50
 
@@ -46,29 +45,6 @@ def _page(items: object, request: HttpRequest, param: str) -> Page:
     return Paginator(items, PER_PAGE).get_page(request.GET.get(param))
 
 
-def _pagination(request: HttpRequest, page: Page, param: str) -> dict[str, object]:
-    """GOV.UK pagination: links that keep the other query parameters."""
-
-    def href(number: int) -> str:
-        query = {key: value for key, value in request.GET.items() if key != param and value}
-        query[param] = str(number)
-        return "?" + urlencode(query)
-
-    paginator = page.paginator
-    numbers: list[int | None] = []
-    for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
-        numbers.append(number if isinstance(number, int) else None)
-    return {
-        "page": page,
-        "previous": href(page.previous_page_number()) if page.has_previous() else "",
-        "next": href(page.next_page_number()) if page.has_next() else "",
-        "items": [
-            {"number": n, "href": href(n), "current": n == page.number} if n else None
-            for n in numbers
-        ],
-    }
-
-
 @login_required
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
@@ -84,9 +60,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "filtered": any(filters.values()),
         "events": [{"event": event, "role": roles.get(event.role, event.role)} for event in events],
         "event_page": events,
-        "event_pages": _pagination(request, events, "page"),
+        "event_pages": pagination(events, query=request.GET, param="page"),
         "changes": audit_selectors.describe(changes),
         "change_page": changes,
-        "change_pages": _pagination(request, changes, "changes_page"),
+        "change_pages": pagination(changes, query=request.GET, param="changes_page"),
     }
     return render(request, "web/audit/log.html", context, status=400 if form.errors else 200)
