@@ -352,13 +352,24 @@ def _check_open(interview: ReturnInterview) -> None:
         raise ValidationError("This interview is signed off: it can no longer be changed")
 
 
+def _open_for_work(by: User, interview: ReturnInterview) -> ReturnInterview:
+    """The interview, locked, when `by` may work it and it is not signed off."""
+    _require(permissions.can_work_interview(by, interview), "not your interview")
+    current = _locked_interview(interview)
+    _check_open(current)
+    return current
+
+
+def _bump(interview: ReturnInterview) -> None:
+    """The interview's record changed: raise its version (see `interview_write_up`)."""
+    ReturnInterview.objects.filter(pk=interview.pk).update(version=F("version") + 1)
+
+
 @transaction.atomic
 def interview_record_offer(
     *, by: User, interview: ReturnInterview, offered_at: datetime, offered_to: str, method: str
 ) -> Offer:
-    _require(permissions.can_work_interview(by, interview), "not your interview")
-    interview = _locked_interview(interview)
-    _check_open(interview)
+    interview = _open_for_work(by, interview)
     _require_aware(offered_at, "offered_at")
     if offered_at > timezone.now():
         raise ValidationError({"offered_at": "The offer cannot be in the future"})
@@ -371,7 +382,7 @@ def interview_record_offer(
     )
     offer.full_clean()
     offer.save()
-    ReturnInterview.objects.filter(pk=interview.pk).update(version=F("version") + 1)
+    _bump(interview)
     return offer
 
 
@@ -385,9 +396,7 @@ def interview_record_attempt(
     successful: bool,
     note: str = "",
 ) -> ContactAttempt:
-    _require(permissions.can_work_interview(by, interview), "not your interview")
-    interview = _locked_interview(interview)
-    _check_open(interview)
+    interview = _open_for_work(by, interview)
     _require_aware(attempted_at, "attempted_at")
     if attempted_at > timezone.now():
         raise ValidationError({"attempted_at": "The attempt cannot be in the future"})
@@ -401,7 +410,7 @@ def interview_record_attempt(
     )
     attempt.full_clean()
     attempt.save()
-    ReturnInterview.objects.filter(pk=interview.pk).update(version=F("version") + 1)
+    _bump(interview)
     return attempt
 
 
@@ -410,9 +419,7 @@ def interview_record_decline(
     *, by: User, interview: ReturnInterview, declined_by: str, reason: str
 ) -> ReturnInterview:
     """The child, or their parent or carer, declined the interview (with their reason)."""
-    _require(permissions.can_work_interview(by, interview), "not your interview")
-    interview = _locked_interview(interview)
-    _check_open(interview)
+    interview = _open_for_work(by, interview)
     if not interview.offers.exists():
         raise ValidationError("Record the offer before the decline: only an offer can be declined")
     if interview.held_at is not None:
@@ -432,9 +439,7 @@ def interview_record_decline(
 
 @transaction.atomic
 def interview_record_no_contact(*, by: User, interview: ReturnInterview) -> ReturnInterview:
-    _require(permissions.can_work_interview(by, interview), "not your interview")
-    interview = _locked_interview(interview)
-    _check_open(interview)
+    interview = _open_for_work(by, interview)
     if not interview.attempts.exists():
         raise ValidationError("Record the attempts made before saying no contact was made")
     interview.outcome = codes.Outcome.NO_CONTACT
@@ -604,19 +609,12 @@ def normalise_postcode(value: str) -> str:
     return f"{shape.group(1)} {shape.group(2)}"
 
 
-def _bump(interview: ReturnInterview) -> None:
-    """The interview's record changed: raise its version (see `interview_write_up`)."""
-    ReturnInterview.objects.filter(pk=interview.pk).update(version=F("version") + 1)
-
-
 @transaction.atomic
 def interview_add_place(
     *, by: User, interview: ReturnInterview, description: str, postcode: str = ""
 ) -> PlaceOfConcern:
     """A place the child went to or was taken to that gives concern (a flat, a park, …)."""
-    _require(permissions.can_work_interview(by, interview), "not your interview")
-    interview = _locked_interview(interview)
-    _check_open(interview)
+    interview = _open_for_work(by, interview)
     if not description.strip():
         raise ValidationError({"description": "Describe the place"})
     place = PlaceOfConcern(
@@ -634,9 +632,7 @@ def interview_add_adult(
 ) -> AdultOfConcern:
     """An adult the child was with who gives concern: a name, nickname or description as the
     child gave it. A disclosure, encrypted at rest and shown only with the interview."""
-    _require(permissions.can_work_interview(by, interview), "not your interview")
-    interview = _locked_interview(interview)
-    _check_open(interview)
+    interview = _open_for_work(by, interview)
     if not description.strip():
         raise ValidationError({"description": "Give the adult's name, nickname or description"})
     adult = AdultOfConcern(interview=interview, description=description.strip())
@@ -660,9 +656,7 @@ def interview_add_referral(
 ) -> Referral:
     """An action after the interview: a referral to a service (its outcome often comes
     later: `referral_record_outcome`)."""
-    _require(permissions.can_work_interview(by, interview), "not your interview")
-    interview = _locked_interview(interview)
-    _check_open(interview)
+    interview = _open_for_work(by, interview)
     errors: dict[str, str] = {}
     if not service.strip():
         errors["service"] = "Say which service the child was referred to"
