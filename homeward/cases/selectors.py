@@ -192,21 +192,27 @@ class _CountedPaginator(Paginator):  # type: ignore[type-arg]
         return self._known_count
 
 
+def _logged_read(
+    *, user: User, allowed: bool, what: str, child_id: int, request: HttpRequest | None
+) -> None:
+    """Log a read of a child's record, or its refusal (and then refuse)."""
+    access_record(
+        user=user,
+        action=AccessEvent.Action.VIEW if allowed else AccessEvent.Action.DENIED,
+        what=what,
+        child_id=child_id,
+        request=request,
+    )
+    if not allowed:
+        raise PermissionDenied(what)
+
+
 def child_for(*, user: User, child_id: int, request: HttpRequest | None = None) -> Child:
     """A child's record for `user`, logged; refused (and the refusal logged) otherwise."""
     child = Child.objects.select_related("responsible_authority", "host_authority").get(pk=child_id)
-    if not permissions.can_view_child(user, child):
-        access_record(
-            user=user,
-            action=AccessEvent.Action.DENIED,
-            what=f"child {child.reference}",
-            child_id=child.pk,
-            request=request,
-        )
-        raise PermissionDenied("this child's record")
-    access_record(
+    _logged_read(
         user=user,
-        action=AccessEvent.Action.VIEW,
+        allowed=permissions.can_view_child(user, child),
         what=f"child {child.reference}",
         child_id=child.pk,
         request=request,
@@ -217,21 +223,13 @@ def child_for(*, user: User, child_id: int, request: HttpRequest | None = None) 
 def interview_for(
     *, user: User, interview_id: int, request: HttpRequest | None = None
 ) -> ReturnInterview:
+    """An interview with what the child disclosed, for `user`, logged; refused otherwise."""
     interview = ReturnInterview.objects.select_related("child", "allocated_worker").get(
         pk=interview_id
     )
-    if not permissions.can_view_disclosures(user, interview.child):
-        access_record(
-            user=user,
-            action=AccessEvent.Action.DENIED,
-            what=f"interview {interview.reference}",
-            child_id=interview.child_id,
-            request=request,
-        )
-        raise PermissionDenied("this interview")
-    access_record(
+    _logged_read(
         user=user,
-        action=AccessEvent.Action.VIEW,
+        allowed=permissions.can_view_disclosures(user, interview.child),
         what=f"interview {interview.reference}",
         child_id=interview.child_id,
         request=request,
