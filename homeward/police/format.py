@@ -8,7 +8,7 @@ are all derived from it, and a test keeps the documentation in step.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Final
@@ -109,67 +109,183 @@ def _codes(enum: type[StrEnum]) -> tuple[str, ...]:
 
 
 FIELDS: Final[tuple[Field, ...]] = (
-    Field("force", "text", "The sending police force's code, as issued with its API token "
-          "(for example `fenmoor`).", "fenmoor", required=True, max_length=50),
-    Field("police_reference", "text", "The force's missing-person report reference. Every "
-          "notification about the same report carries the same reference.",
-          "FM-2026-004512", required=True, max_length=50),
-    Field("notification_type", "choice", "What this notification says about the report.",
-          "reported_missing", required=True, choices=_codes(NotificationType)),
-    Field("sent_at", "datetime", "When the police system produced this notification. A "
-          "notification older than one already applied to the report is kept in its history "
-          "but does not overwrite it.", "2026-11-20T08:05:00+00:00"),
+    Field(
+        "force",
+        "text",
+        "The sending police force's code, as issued with its API token (for example `fenmoor`).",
+        "fenmoor",
+        required=True,
+        max_length=50,
+    ),
+    Field(
+        "police_reference",
+        "text",
+        "The force's missing-person report reference. Every "
+        "notification about the same report carries the same reference.",
+        "FM-2026-004512",
+        required=True,
+        max_length=50,
+    ),
+    Field(
+        "notification_type",
+        "choice",
+        "What this notification says about the report.",
+        "reported_missing",
+        required=True,
+        choices=_codes(NotificationType),
+    ),
+    Field(
+        "sent_at",
+        "datetime",
+        "When the police system produced this notification. A "
+        "notification older than one already applied to the report is kept in its history "
+        "but does not overwrite it.",
+        "2026-11-20T08:05:00+00:00",
+    ),
     Field("given_names", "text", "The person's given names.", "Jayden Lee", max_length=100),
-    Field("family_name", "text", "The person's family name (surname).", "Okafor",
-          max_length=100),
-    Field("aliases", "list", "Other names the person is known by.", "JJ; Jay Okafor-Smith",
-          max_length=200),
+    Field("family_name", "text", "The person's family name (surname).", "Okafor", max_length=100),
+    Field(
+        "aliases",
+        "list",
+        "Other names the person is known by.",
+        "JJ; Jay Okafor-Smith",
+        max_length=200,
+    ),
     Field("date_of_birth", "date", "The person's date of birth.", "2011-03-14"),
-    Field("child_flag", "bool", "Whether the police system flagged the person as a child. "
-          "homeward decides by date of birth, whatever this says, and queues a contradiction.",
-          "true"),
+    Field(
+        "child_flag",
+        "bool",
+        "Whether the police system flagged the person as a child. "
+        "homeward decides by date of birth, whatever this says, and queues a contradiction.",
+        "true",
+    ),
     Field("sex", "choice", "The person's sex.", "male", choices=_codes(Sex)),
-    Field("address", "text", "The address the person went missing from.",
-          "14 Mill Lane, Fenmoor", max_length=300),
+    Field(
+        "address",
+        "text",
+        "The address the person went missing from.",
+        "14 Mill Lane, Fenmoor",
+        max_length=300,
+    ),
     Field("postcode", "text", "The postcode of that address.", "FN3 2QP", max_length=8),
-    Field("reported_at", "datetime", "When the person was reported missing to the police.",
-          "2026-11-19T22:40:00+00:00", required=True),
-    Field("last_seen_at", "datetime", "When the person was last seen.",
-          "2026-11-19T18:30:00+00:00"),
-    Field("last_seen_where", "text", "Where the person was last seen.",
-          "Fenmoor bus station", max_length=200),
-    Field("category", "choice", "The police category.", "missing", required=True,
-          choices=_codes(Category)),
-    Field("risk_grade", "choice", "The College of Policing risk grade.", "medium",
-          choices=_codes(RiskGrade)),
-    Field("missing_from", "choice", "Whether the person went missing from home or from care, "
-          "as the police coded it.", "home", choices=_codes(MissingFrom)),
-    Field("circumstances", "text", "The circumstances of the report, in the police's words.",
-          "Left home after an argument; believed to be with older friends in Castleton.",
-          max_length=4000),
-    Field("risk_factors", "choices", "Exploitation and other risk flags.",
-          "cce; county_lines", choices=_codes(RiskFactor)),
-    Field("found_at", "datetime", "When the person was found or returned.",
-          "2026-11-21T09:15:00+00:00"),
-    Field("found_where", "text", "Where the person was found.", "Castleton railway station",
-          max_length=200),
-    Field("found_by", "text", "Who found the person, or whether they returned by themselves.",
-          "British Transport Police", max_length=200),
-    Field("prevention_interview_done", "bool", "Whether the police carried out a prevention "
-          "interview (safe and well check) after the return.", "true"),
-    Field("placement_type", "choice", "Where the person lives: their home or a kind of care "
-          "placement.", "home", choices=_codes(PlacementType)),
-    Field("placement_name", "text", "The name of the placement or carer, for a child in care.",
-          "", max_length=200),
+    Field(
+        "reported_at",
+        "datetime",
+        "When the person was reported missing to the police.",
+        "2026-11-19T22:40:00+00:00",
+        required=True,
+    ),
+    Field(
+        "last_seen_at", "datetime", "When the person was last seen.", "2026-11-19T18:30:00+00:00"
+    ),
+    Field(
+        "last_seen_where",
+        "text",
+        "Where the person was last seen.",
+        "Fenmoor bus station",
+        max_length=200,
+    ),
+    Field(
+        "category",
+        "choice",
+        "The police category.",
+        "missing",
+        required=True,
+        choices=_codes(Category),
+    ),
+    Field(
+        "risk_grade",
+        "choice",
+        "The College of Policing risk grade.",
+        "medium",
+        choices=_codes(RiskGrade),
+    ),
+    Field(
+        "missing_from",
+        "choice",
+        "Whether the person went missing from home or from care, as the police coded it.",
+        "home",
+        choices=_codes(MissingFrom),
+    ),
+    Field(
+        "circumstances",
+        "text",
+        "The circumstances of the report, in the police's words.",
+        "Left home after an argument; believed to be with older friends in Castleton.",
+        max_length=4000,
+    ),
+    Field(
+        "risk_factors",
+        "choices",
+        "Exploitation and other risk flags.",
+        "cce; county_lines",
+        choices=_codes(RiskFactor),
+    ),
+    Field(
+        "found_at",
+        "datetime",
+        "When the person was found or returned.",
+        "2026-11-21T09:15:00+00:00",
+    ),
+    Field(
+        "found_where",
+        "text",
+        "Where the person was found.",
+        "Castleton railway station",
+        max_length=200,
+    ),
+    Field(
+        "found_by",
+        "text",
+        "Who found the person, or whether they returned by themselves.",
+        "British Transport Police",
+        max_length=200,
+    ),
+    Field(
+        "prevention_interview_done",
+        "bool",
+        "Whether the police carried out a prevention "
+        "interview (safe and well check) after the return.",
+        "true",
+    ),
+    Field(
+        "placement_type",
+        "choice",
+        "Where the person lives: their home or a kind of care placement.",
+        "home",
+        choices=_codes(PlacementType),
+    ),
+    Field(
+        "placement_name",
+        "text",
+        "The name of the placement or carer, for a child in care.",
+        "",
+        max_length=200,
+    ),
     Field("placement_address", "text", "The placement's or home's address.", "", max_length=300),
     Field("placement_postcode", "text", "The placement's or home's postcode.", "", max_length=8),
-    Field("responsible_authority", "text", "The GSS code of the local authority responsible "
-          "for the child (the placing authority for a child in care), where known.",
-          "E10000099", max_length=9),
-    Field("officer_name", "text", "The officer to contact about the report.",
-          "PC 1234 Sam Reid", max_length=200),
-    Field("officer_contact", "text", "How to contact that officer (phone or email).",
-          "0300 123 4567", max_length=200),
+    Field(
+        "responsible_authority",
+        "text",
+        "The GSS code of the local authority responsible "
+        "for the child (the placing authority for a child in care), where known.",
+        "E10000099",
+        max_length=9,
+    ),
+    Field(
+        "officer_name",
+        "text",
+        "The officer to contact about the report.",
+        "PC 1234 Sam Reid",
+        max_length=200,
+    ),
+    Field(
+        "officer_contact",
+        "text",
+        "How to contact that officer (phone or email).",
+        "0300 123 4567",
+        max_length=200,
+    ),
 )
 
 FIELD_NAMES: Final = tuple(f.name for f in FIELDS)
@@ -215,4 +331,3 @@ class Notification:
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.given_names, self.family_name) if part)
-

@@ -1,0 +1,353 @@
+"""homeward's own reading of a police notification, and the places where the police codes and
+the content disagree.
+
+The police codes (category, risk grade, child flag, missing from home or care) decide what
+happens next, so a wrong code can hide a child at risk: a child recorded without a child
+flag, a child coded "absent" whose circumstances describe exploitation, a child coded
+missing from home whose address is a children's home. `classify` reads the content
+independently of the codes and lists every disagreement as a `Concern` for a coordinator,
+in plain English and naming the evidence.
+
+The rule of thumb is caution: a report reaches a person (`for_a_person`) unless it is clearly
+about an adult and nothing in it is contradictory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from homeward.police.format import (
+    CARE_PLACEMENTS,
+    Category,
+    MissingFrom,
+    Notification,
+    PlacementType,
+    RiskFactor,
+    RiskGrade,
+)
+
+UK: Final = ZoneInfo("Europe/London")
+
+
+@dataclass(frozen=True)
+class Concern:
+    """A possible miscoding: the codes say one thing and the content another."""
+
+    #: Stable code (see the module constants).
+    code: str
+    #: Plain English for a coordinator, naming the evidence.
+    message: str
+
+
+class Kind(StrEnum):
+    MISSING = "missing"
+    ABSENT = "absent"
+    NO_APPARENT_RISK = "no_apparent_risk"
+
+
+class AuthorityRole(StrEnum):
+    #: This authority is responsible for the child (its own child, wherever placed).
+    RESPONSIBLE = "responsible"
+    #: Another authority is responsible: a child placed here from out of area.
+    HOST = "host"
+    #: No responsible authority given, and the child is in care: a person must find out.
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Classification:
+    #: Whole years on the UK date of `reported_at`; None without a date of birth.
+    age_at_report: int | None
+    #: Under 18 on the reported date, by date of birth only; None without a date of birth.
+    is_child: bool | None
+    kind: Kind
+    #: homeward's reading of where the person went missing from; None if nothing says.
+    missing_from: MissingFrom | None
+    authority_role: AuthorityRole
+    #: Possible miscodings, empty when the codes and the content agree.
+    concerns: tuple[Concern, ...]
+    #: False only for a report clearly about an adult, with no concern.
+    for_a_person: bool
+
+
+ADULT_FLAG_CHILD_DOB: Final = "adult_flag_child_dob"
+CHILD_FLAG_ADULT_DOB: Final = "child_flag_adult_dob"
+NO_DATE_OF_BIRTH: Final = "no_date_of_birth"
+ABSENT_WITH_RISK: Final = "absent_with_risk"
+CARE_ADDRESS_FROM_HOME: Final = "care_address_from_home"
+HOME_PLACEMENT_FROM_CARE: Final = "home_placement_from_care"
+
+#: Every concern code, in the order `classify` lists them.
+CONCERN_CODES: Final = (
+    ADULT_FLAG_CHILD_DOB,
+    CHILD_FLAG_ADULT_DOB,
+    NO_DATE_OF_BIRTH,
+    ABSENT_WITH_RISK,
+    CARE_ADDRESS_FROM_HOME,
+    HOME_PLACEMENT_FROM_CARE,
+)
+
+ADULT_AGE: Final = 18
+
+#: Wording in the circumstances that describes a high risk, as (what to call it, pattern).
+#: Matched case-insensitively on word boundaries, so "drugstore" or "hotelier" do not count.
+RISK_WORDING: Final[tuple[tuple[str, str], ...]] = (
+    ("exploitation", r"\bexploit(?:ed|ing|ation|ative|s)?\b"),
+    ("grooming", r"\bgroom(?:ed|ing|er|ers)\b"),
+    ("county lines", r"\bcounty[\s-]+lines?\b"),
+    ("trafficking", r"\btraffick\w*"),
+    ("drugs", r"\bdrugs?\b(?![\s-]*stores?\b)"),
+    ("named drugs", r"\b(?:cannabis|cocaine|heroin|ketamine|ecstasy|mdma)\b"),
+    ("dealing", r"\bdeal(?:ing|er|ers)\b"),
+    ("debt", r"\bdebts?\b"),
+    ("a knife", r"\bknife\b|\bknives\b|\bstab(?:bed|bing)?\b"),
+    ("a weapon", r"\bweapons?\b|\bmachetes?\b|\bfirearms?\b|\bguns?\b"),
+    ("gangs", r"\bgangs?\b"),
+    ("sexual harm", r"\bsexual(?:ly|ised|ized)?\b|\bsexting\b|\bnude (?:images|photos)\b"),
+    ("assault", r"\bassault(?:ed|ing|s)?\b|\brape[ds]?\b"),
+    ("self-harm", r"\bself[\s-]*harm\w*"),
+    ("suicide", r"\bsuicid\w*"),
+    ("overdose", r"\boverdos\w*"),
+    (
+        "older people",
+        r"\bolder\s+(?:males?|men|man|adults?|boyfriends?|girlfriends?|friends?|people)\b",
+    ),
+    ("unknown adults", r"\b(?:unknown|unidentified)\s+(?:adults?|males?|men|man|females?)\b"),
+    ("cuckooing", r"\bcuckoo\w*"),
+    ("a hotel", r"\bhotels?\b"),
+    ("threats", r"\bthreat(?:s|en|ened|ening)?\b"),
+    ("violence", r"\bviolen(?:ce|t)\b"),
+)
+_RISK_RE: Final = tuple(
+    (label, re.compile(pattern, re.IGNORECASE)) for label, pattern in RISK_WORDING
+)
+
+#: Risk factors that are exploitation on their own.
+EXPLOITATION_FACTORS: Final = frozenset(
+    {
+        RiskFactor.CSE,
+        RiskFactor.CCE,
+        RiskFactor.COUNTY_LINES,
+        RiskFactor.TRAFFICKING,
+        RiskFactor.GANG,
+    }
+)
+
+#: Wording in an address or placement that reads as a care placement.
+CARE_WORDING: Final[tuple[tuple[str, str], ...]] = (
+    ("children's home", r"\bchild(?:ren)?['’]?s?\s+home\b"),
+    ("care home", r"\bcare\s+home\b"),
+    ("residential", r"\bresidential\s+(?:home|unit|school|placement|care|setting|provision)\b"),
+    (
+        "foster",
+        r"\bfoster(?:ing|ed)?\s+(?:carers?|care|home|placement|parents?|family|mum|dad)\b"
+        r"|\bfostering\b",
+    ),
+    ("supported accommodation", r"\bsupported\s+(?:accommodation|living|housing)\b"),
+    ("supported lodgings", r"\bsupported\s+lodgings?\b"),
+    ("semi-independent", r"\bsemi[\s-]*independen\w*"),
+    ("leaving care", r"\bleaving\s+care\b|\bcare\s+leavers?\b"),
+)
+_CARE_RE: Final = tuple(
+    (label, re.compile(pattern, re.IGNORECASE)) for label, pattern in CARE_WORDING
+)
+
+HOME_PLACEMENTS: Final = frozenset({PlacementType.HOME, PlacementType.PLACED_WITH_PARENTS})
+
+
+def age_on(born: date, on: date) -> int:
+    """Whole years from `born` to `on`. Someone born on 29 February has their birthday on
+    1 March in other years."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def uk_date(moment: datetime) -> date:
+    """The UK calendar date of a moment (a naive moment is taken as UK time already)."""
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(UK).date()
+
+
+def normalise_postcode(postcode: str) -> str:
+    return "".join(postcode.split()).upper()
+
+
+def risk_wording(text: str) -> list[str]:
+    """The high-risk wording found in `text`, as the words found (each once, in order)."""
+    found: list[str] = []
+    for _label, pattern in _RISK_RE:
+        for hit in pattern.finditer(text):
+            words = " ".join(hit.group(0).lower().split())
+            if words not in found:
+                found.append(words)
+    return found
+
+
+def care_wording(text: str) -> list[str]:
+    """The care-placement wording found in `text`, as the words found."""
+    found: list[str] = []
+    for _label, pattern in _CARE_RE:
+        for hit in pattern.finditer(text):
+            words = " ".join(hit.group(0).split())
+            if words not in found:
+                found.append(words)
+    return found
+
+
+def _quoted(words: list[str]) -> str:
+    quoted = [f'"{word}"' for word in words]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _label(code: str) -> str:
+    return code.replace("_", " ")
+
+
+def classify(
+    n: Notification, *, home_authority: str, care_postcodes: frozenset[str] = frozenset()
+) -> Classification:
+    """Read a notification: age, kind, where from, whose child, and possible miscodings.
+
+    `home_authority` is the GSS code of the authority reading the report; `care_postcodes`
+    the postcodes of care placements it knows (any spacing or case).
+    """
+    reported_on = uk_date(n.reported_at)
+    age = age_on(n.date_of_birth, reported_on) if n.date_of_birth is not None else None
+    is_child = None if age is None else age < ADULT_AGE
+
+    if n.category == Category.ABSENT:
+        kind = Kind.ABSENT
+    elif n.risk_grade == RiskGrade.NO_APPARENT_RISK:
+        kind = Kind.NO_APPARENT_RISK
+    else:
+        kind = Kind.MISSING
+
+    placement = n.placement_type
+    missing_from: MissingFrom | None
+    if placement in CARE_PLACEMENTS or n.missing_from == MissingFrom.CARE:
+        missing_from = MissingFrom.CARE
+    elif placement in HOME_PLACEMENTS or n.missing_from == MissingFrom.HOME:
+        missing_from = MissingFrom.HOME
+    else:
+        missing_from = None
+
+    responsible = n.responsible_authority.strip().upper()
+    if responsible:
+        role = (
+            AuthorityRole.RESPONSIBLE
+            if responsible == home_authority.strip().upper()
+            else AuthorityRole.HOST
+        )
+    elif missing_from == MissingFrom.CARE:
+        role = AuthorityRole.UNKNOWN
+    else:
+        role = AuthorityRole.RESPONSIBLE
+
+    concerns: list[Concern] = []
+    born = n.date_of_birth
+    if born is None:
+        concerns.append(
+            Concern(
+                NO_DATE_OF_BIRTH,
+                "No date of birth: the person's age is unknown, so a person must check "
+                "whether this is a child.",
+            )
+        )
+    elif is_child and n.child_flag is False:
+        concerns.append(
+            Concern(
+                ADULT_FLAG_CHILD_DOB,
+                f"Recorded without a child flag, but the date of birth ({born.isoformat()}) "
+                f"makes them {age} on {reported_on.isoformat()}: a child.",
+            )
+        )
+    elif is_child is False and n.child_flag is True:
+        concerns.append(
+            Concern(
+                CHILD_FLAG_ADULT_DOB,
+                f"Flagged as a child, but the date of birth ({born.isoformat()}) makes them "
+                f"{age} on {reported_on.isoformat()}: is the date of birth wrong?",
+            )
+        )
+
+    low_coded = n.category == Category.ABSENT or n.risk_grade == RiskGrade.NO_APPARENT_RISK
+    if low_coded:
+        evidence: list[str] = []
+        words = risk_wording(n.circumstances)
+        if words:
+            evidence.append(f"the circumstances mention {_quoted(words)}")
+        factors = [f.value for f in n.risk_factors if f in EXPLOITATION_FACTORS]
+        if factors:
+            evidence.append(f"the risk factors include {_quoted(factors)}")
+        if n.category == Category.ABSENT and n.risk_grade in (RiskGrade.MEDIUM, RiskGrade.HIGH):
+            evidence.append(f"the risk grade is {n.risk_grade.value}")
+        if evidence:
+            coded = []
+            if n.category == Category.ABSENT:
+                coded.append("absent")
+            if n.risk_grade == RiskGrade.NO_APPARENT_RISK:
+                coded.append("no apparent risk")
+            concerns.append(
+                Concern(
+                    ABSENT_WITH_RISK,
+                    f"Coded {' and '.join(coded)}, but {'; '.join(evidence)}.",
+                )
+            )
+
+    if n.missing_from != MissingFrom.CARE:
+        care_evidence: list[str] = []
+        if n.missing_from == MissingFrom.HOME and placement in CARE_PLACEMENTS:
+            care_evidence.append(f"the placement type is {_label(placement.value)}")
+        for name, text in (
+            ("address", n.address),
+            ("placement name", n.placement_name),
+            ("placement address", n.placement_address),
+        ):
+            found = care_wording(text)
+            if found:
+                care_evidence.append(f"the {name} mentions {_quoted(found)}")
+        known = {normalise_postcode(p) for p in care_postcodes}
+        for name, postcode in (
+            ("postcode", n.postcode),
+            ("placement postcode", n.placement_postcode),
+        ):
+            if postcode and normalise_postcode(postcode) in known:
+                care_evidence.append(
+                    f"the {name} {postcode.strip().upper()} is a known care placement's"
+                )
+        # Not coded at all but placed in care: homeward already reads it as care.
+        already_care = n.missing_from is None and placement in CARE_PLACEMENTS
+        if care_evidence and not already_care:
+            coded_as = (
+                "Coded missing from home"
+                if n.missing_from == MissingFrom.HOME
+                else "Not coded as missing from care"
+            )
+            concerns.append(
+                Concern(CARE_ADDRESS_FROM_HOME, f"{coded_as}, but {'; '.join(care_evidence)}.")
+            )
+
+    if n.missing_from == MissingFrom.CARE and placement == PlacementType.HOME:
+        concerns.append(
+            Concern(
+                HOME_PLACEMENT_FROM_CARE,
+                "Coded missing from care, but the placement type is the family home.",
+            )
+        )
+
+    return Classification(
+        age_at_report=age,
+        is_child=is_child,
+        kind=kind,
+        missing_from=missing_from,
+        authority_role=role,
+        concerns=tuple(concerns),
+        for_a_person=not (is_child is False and not concerns),
+    )

@@ -1,0 +1,328 @@
+"""homeward's reading of a notification and the concerns it raises."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+
+from homeward.police.classify import (
+    ABSENT_WITH_RISK,
+    ADULT_FLAG_CHILD_DOB,
+    CARE_ADDRESS_FROM_HOME,
+    CHILD_FLAG_ADULT_DOB,
+    HOME_PLACEMENT_FROM_CARE,
+    NO_DATE_OF_BIRTH,
+    AuthorityRole,
+    Classification,
+    Kind,
+    age_on,
+    classify,
+    risk_wording,
+)
+from homeward.police.format import (
+    Category,
+    MissingFrom,
+    Notification,
+    NotificationType,
+    PlacementType,
+    RiskFactor,
+    RiskGrade,
+)
+
+HOME = "E10000099"
+OTHER = "E06099901"
+REPORTED = datetime(2026, 11, 19, 22, 40, tzinfo=UTC)
+
+
+def notification(**changes: object) -> Notification:
+    """A plain, consistent report about a 15-year-old missing from home."""
+    base = Notification(
+        force="fenmoor",
+        police_reference="FM-2026-000001",
+        notification_type=NotificationType.REPORTED_MISSING,
+        reported_at=REPORTED,
+        category=Category.MISSING,
+        given_names="Jayden",
+        family_name="Okafor",
+        date_of_birth=date(2011, 3, 14),
+        child_flag=True,
+        risk_grade=RiskGrade.MEDIUM,
+        missing_from=MissingFrom.HOME,
+        placement_type=PlacementType.HOME,
+        address="14 Mill Lane, Fenmoor",
+        postcode="FN3 2QP",
+        circumstances="Left home after an argument about a curfew.",
+        responsible_authority=HOME,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def read(n: Notification, **options: object) -> Classification:
+    return classify(n, home_authority=HOME, **options)  # type: ignore[arg-type]
+
+
+def codes(n: Notification, **options: object) -> list[str]:
+    return [c.code for c in read(n, **options).concerns]
+
+
+def test_a_consistent_report_has_no_concern_and_reaches_a_person() -> None:
+    result = read(notification())
+    assert result.concerns == ()
+    assert result.age_at_report == 15
+    assert result.is_child is True
+    assert result.kind == Kind.MISSING
+    assert result.missing_from == MissingFrom.HOME
+    assert result.authority_role == AuthorityRole.RESPONSIBLE
+    assert result.for_a_person is True
+
+
+# --- age -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("born", "on", "age"),
+    [
+        (date(2008, 11, 19), date(2026, 11, 19), 18),  # the 18th birthday itself
+        (date(2008, 11, 20), date(2026, 11, 19), 17),  # the day before it
+        (date(2008, 11, 18), date(2026, 11, 19), 18),
+        (date(2012, 2, 29), date(2030, 2, 28), 17),  # leap day: not yet 18 on 28 February
+        (date(2012, 2, 29), date(2030, 3, 1), 18),
+        (date(2012, 2, 29), date(2032, 2, 29), 20),
+        (date(2026, 11, 19), date(2026, 11, 19), 0),
+    ],
+)
+def test_age_on_birthday_boundaries(born: date, on: date, age: int) -> None:
+    assert age_on(born, on) == age
+
+
+def test_age_is_taken_on_the_uk_date_of_the_report() -> None:
+    # 23:30 UTC on 31 May is 00:30 on 1 June in London (summer time): the 18th birthday.
+    late = datetime(2026, 5, 31, 23, 30, tzinfo=UTC)
+    result = read(notification(reported_at=late, date_of_birth=date(2008, 6, 1), child_flag=False))
+    assert result.age_at_report == 18
+    assert result.is_child is False
+    # The same moment read as a UTC date would make them 17.
+    assert age_on(date(2008, 6, 1), late.date()) == 17
+
+
+def test_eighteenth_birthday_is_an_adult_and_the_day_before_a_child() -> None:
+    on_birthday = read(notification(date_of_birth=date(2008, 11, 19), child_flag=False))
+    day_before = read(notification(date_of_birth=date(2008, 11, 20), child_flag=False))
+    assert (on_birthday.age_at_report, on_birthday.is_child) == (18, False)
+    assert (day_before.age_at_report, day_before.is_child) == (17, True)
+
+
+# --- child flag and date of birth ----------------------------------------------------------
+
+
+def test_a_child_recorded_without_a_child_flag() -> None:
+    result = read(notification(child_flag=False))
+    assert [c.code for c in result.concerns] == [ADULT_FLAG_CHILD_DOB]
+    message = result.concerns[0].message
+    assert "2011-03-14" in message and "15" in message
+    assert result.for_a_person is True
+
+
+def test_no_flag_at_all_is_not_a_contradiction() -> None:
+    assert ADULT_FLAG_CHILD_DOB not in codes(notification(child_flag=None))
+    assert ADULT_FLAG_CHILD_DOB not in codes(notification(child_flag=True))
+
+
+def test_a_child_flag_on_an_adult_date_of_birth() -> None:
+    result = read(notification(date_of_birth=date(2001, 1, 2), child_flag=True))
+    assert [c.code for c in result.concerns] == [CHILD_FLAG_ADULT_DOB]
+    assert "25" in result.concerns[0].message
+    assert result.is_child is False
+    assert result.for_a_person is True
+
+
+def test_an_adult_without_a_child_flag_has_no_concern_and_needs_no_person() -> None:
+    result = read(notification(date_of_birth=date(2001, 1, 2), child_flag=False))
+    assert result.concerns == ()
+    assert result.for_a_person is False
+
+
+def test_no_date_of_birth_is_a_concern_and_reaches_a_person() -> None:
+    result = read(notification(date_of_birth=None, child_flag=False))
+    assert [c.code for c in result.concerns] == [NO_DATE_OF_BIRTH]
+    assert result.age_at_report is None
+    assert result.is_child is None
+    assert result.for_a_person is True
+    assert NO_DATE_OF_BIRTH not in codes(notification())
+
+
+# --- kind ----------------------------------------------------------------------------------
+
+
+def test_kind_follows_category_then_risk_grade() -> None:
+    assert (
+        read(notification(category=Category.ABSENT, risk_grade=RiskGrade.LOW)).kind == Kind.ABSENT
+    )
+    absent_nar = notification(category=Category.ABSENT, risk_grade=RiskGrade.NO_APPARENT_RISK)
+    assert read(absent_nar).kind == Kind.ABSENT
+    nar = notification(risk_grade=RiskGrade.NO_APPARENT_RISK)
+    assert read(nar).kind == Kind.NO_APPARENT_RISK
+    assert read(notification(risk_grade=RiskGrade.HIGH)).kind == Kind.MISSING
+    assert read(notification(risk_grade=None)).kind == Kind.MISSING
+
+
+# --- absent or no apparent risk, with risk -------------------------------------------------
+
+
+def test_absent_with_exploitation_wording() -> None:
+    n = notification(
+        category=Category.ABSENT,
+        risk_grade=RiskGrade.LOW,
+        circumstances="Believed to be running drugs on a County Lines route with OLDER MALES.",
+    )
+    result = read(n)
+    assert [c.code for c in result.concerns] == [ABSENT_WITH_RISK]
+    message = result.concerns[0].message
+    assert "county lines" in message and "drugs" in message and "older males" in message
+    assert message.startswith("Coded absent")
+
+
+def test_no_apparent_risk_with_exploitation_risk_factor() -> None:
+    n = notification(risk_grade=RiskGrade.NO_APPARENT_RISK, risk_factors=(RiskFactor.CCE,))
+    result = read(n)
+    assert [c.code for c in result.concerns] == [ABSENT_WITH_RISK]
+    assert "cce" in result.concerns[0].message
+    assert "no apparent risk" in result.concerns[0].message
+
+
+def test_absent_graded_medium_or_high() -> None:
+    for grade in (RiskGrade.MEDIUM, RiskGrade.HIGH):
+        result = read(notification(category=Category.ABSENT, risk_grade=grade))
+        assert [c.code for c in result.concerns] == [ABSENT_WITH_RISK]
+        assert grade.value in result.concerns[0].message
+    assert codes(notification(category=Category.ABSENT, risk_grade=RiskGrade.LOW)) == []
+
+
+def test_absent_with_harmless_content_has_no_concern() -> None:
+    n = notification(
+        category=Category.ABSENT,
+        risk_grade=RiskGrade.LOW,
+        circumstances="Late back from the drugstore and the hotelier's café; phone battery flat.",
+        risk_factors=(RiskFactor.MENTAL_HEALTH,),
+    )
+    assert codes(n) == []
+
+
+def test_high_risk_wording_in_a_missing_report_is_not_a_miscoding() -> None:
+    n = notification(risk_grade=RiskGrade.HIGH, circumstances="Threats made; knife seen.")
+    assert codes(n) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Groomed online by an unknown adult", ["groomed", "unknown adult"]),
+        ("Found at a hotel in Castleton", ["hotel"]),
+        ("Cuckooing at the flat", ["cuckooing"]),
+        ("History of self-harm and suicidal thoughts", ["self-harm", "suicidal"]),
+        ("Known to be DEALING", ["dealing"]),
+        ("Went to the drugstore", []),
+        ("Argued about a weapons-grade phone bill", ["weapons"]),
+        ("Sexually exploited", ["exploited", "sexually"]),
+    ],
+)
+def test_risk_wording(text: str, found: list[str]) -> None:
+    assert sorted(risk_wording(text)) == sorted(found)
+
+
+# --- missing from and care address ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("placement", "coded", "reading"),
+    [
+        (PlacementType.FOSTER, None, MissingFrom.CARE),
+        (PlacementType.CHILDRENS_HOME, MissingFrom.HOME, MissingFrom.CARE),
+        (PlacementType.HOME, MissingFrom.CARE, MissingFrom.CARE),
+        (PlacementType.HOME, None, MissingFrom.HOME),
+        (PlacementType.PLACED_WITH_PARENTS, None, MissingFrom.HOME),
+        (PlacementType.OTHER, MissingFrom.HOME, MissingFrom.HOME),
+        (PlacementType.OTHER, None, None),
+        (None, None, None),
+        (None, MissingFrom.CARE, MissingFrom.CARE),
+    ],
+)
+def test_missing_from(
+    placement: PlacementType | None, coded: MissingFrom | None, reading: MissingFrom | None
+) -> None:
+    assert read(notification(placement_type=placement, missing_from=coded)).missing_from == reading
+
+
+def test_coded_home_but_placed_in_care() -> None:
+    result = read(notification(placement_type=PlacementType.CHILDRENS_HOME))
+    assert [c.code for c in result.concerns] == [CARE_ADDRESS_FROM_HOME]
+    assert "childrens home" in result.concerns[0].message
+
+
+def test_coded_home_but_the_address_reads_as_care() -> None:
+    for address in (
+        "Oakfield Children's Home, 2 Fen Road",
+        "Flat 3, Reedbed Supported Accommodation",
+        "Willow semi-independent unit",
+        "c/o foster carers, 9 Eel Walk",
+    ):
+        result = read(notification(placement_type=None, address=address))
+        assert [c.code for c in result.concerns] == [CARE_ADDRESS_FROM_HOME], address
+    found = read(notification(placement_type=None, placement_name="Heron Residential Home"))
+    assert "Residential Home" in found.concerns[0].message
+
+
+def test_a_street_named_foster_is_not_care() -> None:
+    assert codes(notification(address="12 Foster Road, Fenmoor")) == []
+
+
+def test_coded_home_at_a_known_care_postcode() -> None:
+    care = frozenset({"fn32qp"})
+    result = read(notification(), care_postcodes=care)
+    assert [c.code for c in result.concerns] == [CARE_ADDRESS_FROM_HOME]
+    assert "FN3 2QP" in result.concerns[0].message
+    placement = notification(postcode="FN1 1AA", placement_postcode="FN3 2QP")
+    assert codes(placement, care_postcodes=care) == [CARE_ADDRESS_FROM_HOME]
+    assert codes(notification(), care_postcodes=frozenset({"FN9 9ZZ"})) == []
+
+
+def test_coded_care_is_never_a_care_address_concern() -> None:
+    n = notification(
+        missing_from=MissingFrom.CARE,
+        placement_type=PlacementType.CHILDRENS_HOME,
+        address="Oakfield Children's Home",
+    )
+    assert codes(n, care_postcodes=frozenset({"FN3 2QP"})) == []
+
+
+def test_coded_care_but_placed_at_home() -> None:
+    result = read(notification(missing_from=MissingFrom.CARE, placement_type=PlacementType.HOME))
+    assert [c.code for c in result.concerns] == [HOME_PLACEMENT_FROM_CARE]
+    with_parents = notification(
+        missing_from=MissingFrom.CARE, placement_type=PlacementType.PLACED_WITH_PARENTS
+    )
+    assert codes(with_parents) == []
+
+
+# --- authority role ------------------------------------------------------------------------
+
+
+def test_authority_role() -> None:
+    assert read(notification()).authority_role == AuthorityRole.RESPONSIBLE
+    assert read(notification(responsible_authority="e10000099 ")).authority_role == (
+        AuthorityRole.RESPONSIBLE
+    )
+    placed_here = notification(
+        responsible_authority=OTHER,
+        missing_from=MissingFrom.CARE,
+        placement_type=PlacementType.FOSTER,
+    )
+    assert read(placed_here).authority_role == AuthorityRole.HOST
+    blank_home = notification(responsible_authority="")
+    assert read(blank_home).authority_role == AuthorityRole.RESPONSIBLE
+    blank_care = notification(
+        responsible_authority="", missing_from=MissingFrom.CARE, placement_type=PlacementType.FOSTER
+    )
+    assert read(blank_care).authority_role == AuthorityRole.UNKNOWN
