@@ -21,10 +21,20 @@ from homeward import demo as demo_cli
 from homeward.benchmark import cli as benchmark_cli
 from homeward.cases import cli as cases_cli
 from homeward.indicators import cli as indicators_cli
+from homeward.intake import cli as intake_cli
+from homeward.police import cli as police_cli
 from homeward.synth import cli as synth_cli
 
 #: Modules that contribute subcommands, in the order `homeward --help` lists them.
-SUBCOMMAND_MODULES = (synth_cli, indicators_cli, benchmark_cli, demo_cli, cases_cli)
+SUBCOMMAND_MODULES = (
+    synth_cli,
+    indicators_cli,
+    benchmark_cli,
+    demo_cli,
+    cases_cli,
+    intake_cli,
+    police_cli,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -65,7 +65,10 @@ def make_world(*, unit: str = "hours", basis: str = "return", bunching: str = "e
         name="Safe Steps (fictional charity)", kind=Organisation.Kind.PROVIDER, authority=authority
     )
     police = Organisation.objects.create(
-        name="Fictional Constabulary", kind=Organisation.Kind.POLICE_FORCE, authority=authority
+        name="Fictional Constabulary",
+        kind=Organisation.Kind.POLICE_FORCE,
+        authority=authority,
+        code="fictional",
     )
     users = {
         "coordinator": make_user("coordinator", Role.COORDINATOR, team),

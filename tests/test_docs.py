@@ -19,6 +19,8 @@ DOC_OF_SUBCOMMAND = {
     "synth": "docs/synth.md",
     "demo": "README.md",
     "check-clocks": "docs/operations.md",
+    "intake": "docs/police-notifications.md",
+    "match-quality": "docs/police-intake.md",
 }
 
 

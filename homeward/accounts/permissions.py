@@ -129,3 +129,16 @@ def can_view_caseload(user: User) -> bool:
 
 def can_view_audit(user: User) -> bool:
     return _active(user) and user.role == Role.ADMINISTRATOR
+
+
+def can_take_in_notifications(user: User) -> bool:
+    """Upload police notifications, match them to children, resolve miscodings, merge."""
+    return sees_whole_authority(user)
+
+
+def can_view_reconciliation(user: User) -> bool:
+    """The police feed against the authority's records (references and dates, no names):
+    the coordinators and managers, the police liaison officer and the analyst."""
+    return sees_whole_authority(user) or (
+        _active(user) and user.role in (Role.POLICE_LIAISON, Role.ANALYST)
+    )

@@ -20,6 +20,7 @@ class AccessEvent(models.Model):
         SHARE = "share", "Shared"
         SIGN_IN = "sign_in", "Signed in"
         DENIED = "denied", "Refused access"
+        MERGE = "merge", "Merged records"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -53,6 +53,8 @@ from homeward.cases.models import (
     AdultOfConcern,
     Child,
     ChildAlias,
+    ChildMatchKey,
+    ChildMerge,
     ClockAlert,
     ContactAttempt,
     Counter,
@@ -64,8 +66,23 @@ from homeward.cases.models import (
     ReturnInterview,
     RiskFlag,
 )
+from homeward.cases.services import child_match_keys_rebuild
 from homeward.organisations.models import Authority, Organisation
 from homeward.standards.rules import AuthoritySettings
+from homeward.synth.names import (
+    BLACK_FIRST,
+    BLACK_SURNAMES,
+    CHINESE_SURNAMES,
+    EAST_EUROPEAN_FIRST,
+    EAST_EUROPEAN_SURNAMES,
+    FEMALE,
+    MALE,
+    NICKNAMES,
+    SOUTH_ASIAN_FIRST,
+    SOUTH_ASIAN_SURNAMES,
+    STAFF_FIRST,
+    SURNAMES,
+)
 
 T = TypeVar("T")
 
@@ -80,6 +97,7 @@ TEAM = "Fenmoor Missing Children Team"
 PROVIDER = "Safe Harbour Young People's Service (fictional charity)"
 POLICE = "Fenmoor Constabulary"
 POLICE_PREFIX = "FEN"
+POLICE_CODE = "fenmoor"
 EMAIL_DOMAIN = "fenmoor.example"
 
 #: The demo users: username, role, organisation (team, provider or police).
@@ -99,68 +117,8 @@ STAFF = (("team", 2), ("provider", 2))
 #: The clock job is taken to have run up to this long before `today`.
 ALERTS_SIMULATED_UNTIL = timedelta(hours=12)
 
-# --- names: common UK first names and surnames, combined at random (never real people) -------
+# --- places (names of people come from homeward.synth.names) ---------------------------------
 
-FEMALE = (
-    "Olivia", "Amelia", "Isla", "Ava", "Mia", "Ivy", "Lily", "Isabella", "Rosie", "Sophia",
-    "Grace", "Freya", "Ella", "Evie", "Poppy", "Chloe", "Emily", "Jessica", "Lucy", "Holly",
-    "Megan", "Ruby", "Leah", "Niamh", "Hannah", "Lauren", "Abigail", "Paige", "Courtney",
-    "Shannon", "Jade", "Caitlin", "Erin", "Millie", "Tia", "Kayla", "Summer", "Skye", "Keira",
-    "Demi", "Aimee", "Bethany", "Sienna", "Maisie", "Libby", "Phoebe", "Katie", "Amber",
-)  # fmt: skip
-MALE = (
-    "Oliver", "George", "Noah", "Arthur", "Leo", "Harry", "Oscar", "Jack", "Charlie", "Jacob",
-    "Thomas", "Alfie", "Riley", "Tyler", "Kai", "Mason", "Ethan", "Logan", "Lewis", "Callum",
-    "Connor", "Kyle", "Jayden", "Reece", "Liam", "Dylan", "Josh", "Harvey", "Ryan", "Kieran",
-    "Rhys", "Owen", "Ewan", "Finley", "Cameron", "Brandon", "Declan", "Aaron", "Luca", "Jamie",
-    "Bailey", "Corey", "Max", "Sam", "Ben", "Louis", "Toby", "Jordan",
-)  # fmt: skip
-SURNAMES = (
-    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson",
-    "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood",
-    "Jackson", "Clarke", "Lewis", "James", "Phillips", "Mason", "Mitchell", "Rose", "Cox",
-    "Morgan", "Moore", "Hughes", "Ward", "Turner", "Parker", "Cooper", "Hill", "Harris",
-    "Martin", "King", "Baker", "Allen", "Young", "Edwards", "Clark", "Scott", "Murphy", "Kelly",
-    "Campbell", "Stewart", "Reid", "Fraser", "Bennett", "Price", "Bell", "Shaw", "Carter",
-    "Marshall", "Gray", "Fisher", "Webb", "Barker", "Holmes", "Lloyd", "Pearce", "Chapman",
-    "Mills", "Knight", "Hunt", "Palmer", "Russell", "Dixon", "Ellis", "Hart", "Lowe", "Hayes",
-    "Fox", "Grant", "Francis", "Kennedy", "Doyle", "Gallagher", "Burns", "Quinn", "Rowe",
-)  # fmt: skip
-SOUTH_ASIAN_FIRST = {
-    "female": ("Aisha", "Amira", "Zara", "Maryam", "Priya", "Anaya", "Fatima", "Sana", "Inaya"),
-    "male": ("Mohammed", "Yusuf", "Ibrahim", "Zain", "Bilal", "Arjun", "Rayyan", "Hamza", "Ayaan"),
-}
-SOUTH_ASIAN_SURNAMES = (
-    "Khan", "Hussain", "Ali", "Begum", "Ahmed", "Patel", "Shah", "Rahman", "Iqbal", "Akhtar",
-    "Kaur", "Singh", "Mahmood", "Islam", "Sharma", "Mistry",
-)  # fmt: skip
-BLACK_FIRST = {
-    "female": ("Imani", "Precious", "Nia", "Adaeze", "Abena", "Chantelle", "Shanice", "Blessing"),
-    "male": ("Kofi", "Tyrese", "Jamal", "Marcus", "Kwame", "Tobi", "Malachi", "Emmanuel"),
-}
-BLACK_SURNAMES = (
-    "Okafor", "Mensah", "Adeyemi", "Boateng", "Campbell", "Francis", "Grant", "Asante",
-    "Williams", "Brown", "Johnson", "Owusu", "Okoro", "Richards", "Thomas", "Clarke",
-)  # fmt: skip
-EAST_EUROPEAN_FIRST = {
-    "female": ("Zuzanna", "Julia", "Natalia", "Alicja", "Ioana", "Elena", "Daria", "Emilia"),
-    "male": ("Tomasz", "Jakub", "Kacper", "Filip", "Andrei", "Mateusz", "Szymon", "Lukas"),
-}
-EAST_EUROPEAN_SURNAMES = (
-    "Nowak", "Kowalski", "Wisniewski", "Popescu", "Ionescu", "Kaminski", "Lewandowski",
-    "Horvath", "Petrov", "Novak", "Kazlauskas", "Balog",
-)  # fmt: skip
-CHINESE_SURNAMES = ("Chen", "Wong", "Li", "Zhang", "Liu", "Lam", "Cheung")
-STAFF_FIRST = (
-    "Alex", "Sam", "Jo", "Chris", "Nicola", "Gareth", "Helen", "Deborah", "Mark", "Sunita",
-    "Rachel", "Andrew", "Fiona", "Tariq", "Claire", "Graham", "Yvonne", "Paul", "Bernadette",
-)  # fmt: skip
-NICKNAMES = {
-    "Thomas": "Tommy", "Charlie": "Chaz", "Jacob": "Jake", "Joshua": "Josh", "Callum": "Cal",
-    "Isabella": "Bella", "Jessica": "Jess", "Abigail": "Abbie", "Bethany": "Beth",
-    "Mohammed": "Mo", "Samuel": "Sam", "Kieran": "Kez", "Rebecca": "Becca", "Courtney": "Court",
-    "Natalia": "Tala", "Mateusz": "Matt", "Emmanuel": "Manny", "Alexander": "Alex",
-}  # fmt: skip
 STREETS = (
     "Heron Close", "Marsh Lane", "Sedge Road", "Willow Court", "Fen Street", "Bittern Way",
     "Reedbed Avenue", "Dyke End", "Lode Road", "Causeway Gardens", "Mill Drove", "Eel Walk",
@@ -1058,7 +1016,9 @@ def _world(rng: random.Random, start: datetime) -> tuple[_World, list[DemoUser]]
     organisations = {
         "team": Organisation.objects.create(name=TEAM, kind=kinds.AUTHORITY_TEAM, authority=home),
         "provider": Organisation.objects.create(name=PROVIDER, kind=kinds.PROVIDER, authority=home),
-        "police": Organisation.objects.create(name=POLICE, kind=kinds.POLICE_FORCE, authority=home),
+        "police": Organisation.objects.create(
+            name=POLICE, kind=kinds.POLICE_FORCE, authority=home, code=POLICE_CODE
+        ),
     }
     users: dict[str, User] = {}
     demo_users: list[DemoUser] = []
@@ -1128,12 +1088,19 @@ def flush() -> None:
     from auditlog.context import disable_auditlog
     from auditlog.models import LogEntry
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.apps import apps
     from django.contrib.sessions.models import Session
 
     from homeward.audit.models import AccessEvent
 
     with transaction.atomic(), disable_auditlog():
+        # Police notifications point at children, organisations and users: they go first.
+        if apps.is_installed("homeward.intake"):
+            for model in reversed(list(apps.get_app_config("intake").get_models())):
+                model.objects.all().delete()
         for model in (
+            ChildMerge,
+            ChildMatchKey,
             ClockAlert,
             InformationShare,
             Referral,
@@ -1344,6 +1311,7 @@ def _write(g: _Generator, demo_users: list[DemoUser]) -> DemoSummary:
         model.objects.bulk_create(g.rows[model], batch_size=500)  # type: ignore[attr-defined]
     for name, value in (("C", len(plans)), ("E", len(episodes)), ("RI", len(cases))):
         Counter.objects.update_or_create(name=name, defaults={"value": value})
+    child_match_keys_rebuild()
     outcomes = Tally(
         "held"
         if c.interview.held_at

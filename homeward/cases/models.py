@@ -80,6 +80,22 @@ class ChildAlias(models.Model):
         return self.name
 
 
+class ChildMatchKey(models.Model):
+    """A blocking key of a child for matching police notifications (`homeward.police.match`).
+
+    Kept by `services.child_match_keys_refresh` whenever a child's names, date of birth or
+    postcode change, so a notification finds its candidate children with one indexed query.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="match_keys")
+    key = models.CharField(max_length=80, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "key"], name="one_match_key_per_child")
+        ]
+
+
 class RiskFlag(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="risk_flags")
     kind = models.CharField(max_length=20, choices=codes.RiskKind.choices)
@@ -235,6 +251,17 @@ class Episode(models.Model):
     last_seen_where = models.CharField(max_length=200, blank=True)
     found_where = models.CharField(max_length=200, blank=True)
     found_by = models.CharField(max_length=200, blank=True)
+    risk_factors = models.JSONField(
+        default=list, blank=True, help_text="The police's risk flags (codes of the format)."
+    )
+    prevention_interview_done = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Whether the police did a prevention interview (safe and well).",
+    )
+    police_officer = models.CharField(
+        max_length=400, blank=True, help_text="The officer to contact, and how."
+    )
     interview = models.ForeignKey(
         ReturnInterview,
         on_delete=models.SET_NULL,
@@ -355,3 +382,24 @@ class ClockAlert(models.Model):
                 fields=["interview", "threshold", "due_at"], name="one_alert_per_threshold"
             )
         ]
+
+
+class ChildMerge(models.Model):
+    """Two records of one child made one: who, when, why, and what the duplicate was.
+
+    Everything of the duplicate (episodes, interviews, risk flags, aliases, police reports)
+    moves to the kept record, the duplicate's name becomes an alias, and the duplicate goes.
+    """
+
+    kept = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges")
+    duplicate_reference = models.CharField(max_length=20, unique=True)
+    duplicate_summary = EncryptedTextField(help_text="The duplicate record as it was.")
+    moved = models.JSONField(default=dict, help_text="What was moved: counts by record.")
+    reason = EncryptedTextField()
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at"]

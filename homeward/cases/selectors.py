@@ -239,10 +239,11 @@ def interview_for(
 
 def child_episodes(*, child: Child) -> list[Episode]:
     """The child's episodes for their record's table, the latest first, each with its
-    interview's reference: one query, and nothing encrypted read (the table shows none)."""
+    interview's reference and what the police said: one query, and nothing the child
+    disclosed read (the table shows none)."""
     return list(
         child.episodes.select_related("interview").defer(
-            *encrypted_fields(Episode), *encrypted_fields(ReturnInterview, "interview__")
+            *encrypted_fields(ReturnInterview, "interview__")
         )
     )
 

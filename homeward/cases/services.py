@@ -22,6 +22,8 @@ from homeward.cases.models import (
     AdultOfConcern,
     Child,
     ChildAlias,
+    ChildMatchKey,
+    ChildMerge,
     ContactAttempt,
     Counter,
     Episode,
@@ -33,6 +35,7 @@ from homeward.cases.models import (
     RiskFlag,
 )
 from homeward.organisations.models import Authority, Organisation
+from homeward.police import match
 
 if TYPE_CHECKING:
     from homeward.accounts.models import User
@@ -63,6 +66,18 @@ def next_reference(prefix: str) -> str:
         Counter.objects.filter(pk=prefix).update(value=F("value") + 1)
         counter.refresh_from_db()
         return f"{prefix}-{counter.value:06d}"
+
+
+def references_reserve(prefix: str, count: int) -> list[str]:
+    """`count` consecutive references of a sequence, taken under one row lock (a batch of
+    thousands takes one counter update, not thousands)."""
+    if count <= 0:
+        return []
+    with transaction.atomic():
+        Counter.objects.select_for_update().get_or_create(name=prefix)
+        Counter.objects.filter(pk=prefix).update(value=F("value") + count)
+        last = Counter.objects.get(pk=prefix).value
+    return [f"{prefix}-{n:06d}" for n in range(last - count + 1, last + 1)]
 
 
 def home_authority() -> Authority:
@@ -127,7 +142,110 @@ def child_create(
     for alias in aliases or []:
         if alias.strip():
             ChildAlias.objects.create(child=child, name=alias.strip())
+    child_match_keys_refresh(child=child)
     return child
+
+
+def match_person(child: Child, aliases: list[str] | None = None) -> match.Person:
+    """The child as the matcher sees them (names, aliases, date of birth, sex, postcode)."""
+    if aliases is None:
+        aliases = [a.name for a in child.aliases.all()]
+    return match.Person(
+        given_names=child.first_name,
+        family_name=child.last_name,
+        aliases=tuple(aliases),
+        date_of_birth=child.date_of_birth,
+        sex=child.sex,
+        postcode=child.postcode,
+    )
+
+
+def child_match_keys_refresh(*, child: Child) -> None:
+    """Recompute the child's blocking keys for matching police notifications."""
+    ChildMatchKey.objects.filter(child=child).delete()
+    ChildMatchKey.objects.bulk_create(
+        ChildMatchKey(child=child, key=key)
+        for key in sorted(match.candidate_keys(match_person(child)))
+    )
+
+
+def child_match_keys_rebuild() -> int:
+    """Recompute every child's blocking keys (after a bulk load); returns how many keys."""
+    aliases: dict[int, list[str]] = {}
+    for child_id, name in ChildAlias.objects.values_list("child_id", "name"):
+        aliases.setdefault(child_id, []).append(name)
+    with transaction.atomic():
+        ChildMatchKey.objects.all().delete()
+        rows = [
+            ChildMatchKey(child_id=child.pk, key=key)
+            for child in Child.objects.only(
+                "id", "first_name", "last_name", "date_of_birth", "sex", "postcode"
+            ).iterator(chunk_size=5000)
+            for key in sorted(match.candidate_keys(match_person(child, aliases.get(child.pk, []))))
+        ]
+        ChildMatchKey.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+@transaction.atomic
+def children_merge(*, by: User, keep: Child, duplicate: Child, reason: str) -> ChildMerge:
+    """Make two records of one child one: everything of `duplicate` moves to `keep`, its
+    name becomes an alias, and the duplicate record goes. The merge itself is kept
+    (`ChildMerge`), with the duplicate as it was, and the access log records it."""
+    from homeward.audit.models import AccessEvent
+    from homeward.audit.services import access_record
+
+    _require(permissions.can_record_episode(by), "only a coordinator or manager merges records")
+    if keep.pk == duplicate.pk:
+        raise ValidationError("Choose two different records to merge")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why these are the same child"})
+    keep = Child.objects.select_for_update().get(pk=keep.pk)
+    duplicate = Child.objects.select_for_update().get(pk=duplicate.pk)
+    summary = (
+        f"{duplicate.reference}: {duplicate.full_name}, "
+        f"born {duplicate.date_of_birth or 'unknown'}, "
+        f"{duplicate.get_sex_display()}, postcode {duplicate.postcode or 'none'}, "
+        f"{duplicate.get_legal_status_display()}"
+    )
+    moved: dict[str, int] = {}
+    for relation in Child._meta.related_objects:
+        model = relation.related_model
+        if model in (ChildMatchKey, ChildMerge) or relation.many_to_many:
+            continue
+        count = model._default_manager.filter(**{relation.field.name: duplicate}).update(
+            **{relation.field.name: keep}
+        )
+        if count:
+            moved[str(model._meta.verbose_name_plural)] = count
+    names = {keep.full_name.casefold(), *(a.name.casefold() for a in keep.aliases.all())}
+    if duplicate.full_name.casefold() not in names:
+        ChildAlias.objects.create(child=keep, name=duplicate.full_name)
+    if keep.date_of_birth is None and duplicate.date_of_birth is not None:
+        keep.date_of_birth = duplicate.date_of_birth
+    if not keep.postcode and duplicate.postcode:
+        keep.postcode = duplicate.postcode
+    keep.save()
+    merge = ChildMerge.objects.create(
+        kept=keep,
+        duplicate_reference=duplicate.reference,
+        duplicate_summary=summary,
+        moved=moved,
+        reason=reason.strip(),
+        merged_by=by,
+    )
+    duplicate.delete()
+    child_match_keys_refresh(child=keep)
+    access_record(
+        user=by,
+        action=AccessEvent.Action.MERGE,
+        what=f"child {keep.reference}",
+        child_id=keep.pk,
+        detail=f"merged {merge.duplicate_reference} into {keep.reference}: "
+        + ", ".join(f"{n} {what}" for what, n in moved.items()),
+        reason=reason.strip(),
+    )
+    return merge
 
 
 @transaction.atomic
@@ -218,6 +336,9 @@ def episode_record(
     last_seen_where: str = "",
     found_where: str = "",
     found_by: str = "",
+    risk_factors: list[str] | None = None,
+    prevention_interview_done: bool | None = None,
+    police_officer: str = "",
 ) -> Episode:
     """Record a new missing or absent episode (with its return, if the child is back)."""
     _require(permissions.can_record_episode(by), "only a coordinator or manager records one")
@@ -247,6 +368,9 @@ def episode_record(
         last_seen_where=last_seen_where,
         found_where=found_where,
         found_by=found_by,
+        risk_factors=list(risk_factors or []),
+        prevention_interview_done=prevention_interview_done,
+        police_officer=police_officer,
         created_by=by,
     )
     episode_refresh_due(episode=episode)
@@ -282,6 +406,51 @@ def episode_record_return(
         interview_refresh_due(interview=episode.interview)
         episode.interview.save(update_fields=["due_at", "due_rule"])
     return episode
+
+
+#: Episode fields that a police notification sets (and an amended one may change).
+POLICE_FIELDS = (
+    "category",
+    "missing_from",
+    "started_at",
+    "reported_to_police_at",
+    "returned_at",
+    "notified_at",
+    "risk_grade",
+    "circumstances",
+    "last_seen_where",
+    "found_where",
+    "found_by",
+    "risk_factors",
+    "prevention_interview_done",
+    "police_officer",
+)
+
+
+@transaction.atomic
+def episode_apply_police(*, episode: Episode, values: dict[str, Any]) -> list[str]:
+    """Bring an episode up to date with its police report (an amended notification): set the
+    police fields given and keep the clock right. Returns the fields that changed; the
+    change history (django-auditlog) keeps what they were."""
+    unknown = set(values) - set(POLICE_FIELDS)
+    if unknown:
+        raise ValueError(f"not police fields of an episode: {sorted(unknown)}")
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    changed = [name for name, value in values.items() if getattr(episode, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(episode, name, values[name])
+    _check_episode_times(
+        episode.started_at, episode.returned_at, episode.notified_at, episode.reported_to_police_at
+    )
+    episode_refresh_due(episode=episode)
+    episode.full_clean()
+    episode.save()
+    if episode.interview is not None:
+        interview_refresh_due(interview=episode.interview)
+        episode.interview.save(update_fields=["due_at", "due_rule"])
+    return changed
 
 
 # --- return interviews ---------------------------------------------------------------------

@@ -75,6 +75,11 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    code = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="A police force's code, as its notifications give it (e.g. fenmoor).",
+    )
     authority = models.ForeignKey(
         Authority,
         on_delete=models.PROTECT,
@@ -84,6 +89,11 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~models.Q(code=""), name="organisation_code_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -134,8 +134,11 @@ def authority_set_up(
     return authority
 
 
-def organisation_set_up(*, name: str, kind: str, authority_gss_code: str) -> Organisation:
-    """Create the organisation with this name, or update its kind and authority."""
+def organisation_set_up(
+    *, name: str, kind: str, authority_gss_code: str, code: str | None = None
+) -> Organisation:
+    """Create the organisation with this name, or update its kind and authority (and its
+    code, when given: a police force's code in its notifications)."""
     name = name.strip()
     if not name:
         raise ValidationError("Give the organisation's name")
@@ -155,6 +158,8 @@ def organisation_set_up(*, name: str, kind: str, authority_gss_code: str) -> Org
         )
         organisation.kind = kind
         organisation.authority = authority
+        if code is not None:
+            organisation.code = code.strip().lower()
         organisation.full_clean()
         organisation.save()
     return organisation

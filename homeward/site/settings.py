@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "homeward.accounts",
     "homeward.audit",
     "homeward.cases",
+    "homeward.intake",
+    "homeward.api",
     "homeward.web",
 ]
 
@@ -202,6 +204,8 @@ HOMEWARD_REQUIRE_TWO_FACTOR = os.environ.get("HOMEWARD_REQUIRE_TWO_FACTOR", "1")
 
 # Idle sessions expire after 30 minutes without a request; the cookie dies with the browser.
 HOMEWARD_IDLE_SECONDS = int(os.environ.get("HOMEWARD_IDLE_SECONDS", "1800"))
+# The largest police notification API body (a batch): 20 MB by default.
+HOMEWARD_API_MAX_BYTES = int(os.environ.get("HOMEWARD_API_MAX_BYTES", str(20 * 1024 * 1024)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True

@@ -1,9 +1,13 @@
-"""The site's URLs: the web application, and the OpenID Connect callbacks when configured."""
+"""The site's URLs: the web application, the REST API (`api/`), and the OpenID Connect
+callbacks when configured."""
 
 from django.conf import settings
 from django.urls import include, path
 
-urlpatterns = [path("", include("homeward.web.urls"))]
+urlpatterns = [
+    path("", include("homeward.web.urls")),
+    path("api/", include("homeward.api.urls")),
+]
 if settings.OIDC_ENABLED:
     from homeward.accounts.oidc import public_urlpatterns
 

@@ -71,8 +71,16 @@ class Command(BaseCommand):
             children=options["children"],
             episodes=options["episodes"],
         )
+        from homeward.intake.demo_data import seed_notifications
+
+        batch = seed_notifications(seed=options["seed"])
         seconds = time.monotonic() - began
         self.stdout.write(describe(summary, options["url"], seconds, code_command()))
+        self.stdout.write(
+            f"Police notifications: batch {batch.reference} taken in ({batch.accepted} "
+            f"reports, {batch.amended} amended): see Police notifications when signed in "
+            "as the coordinator."
+        )
 
 
 def code_command() -> str:

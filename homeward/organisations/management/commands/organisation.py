@@ -25,13 +25,21 @@ class Command(BaseCommand):
             required=True,
             help="GSS code of the authority the team belongs to, or that commissions it.",
         )
+        parser.add_argument(
+            "--code",
+            default=None,
+            help="A police force's code, as its notifications give it (e.g. fenmoor).",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         name = str(options["name"]).strip()
         existed = Organisation.objects.filter(name=name).exists()
         try:
             organisation = organisation_set_up(
-                name=name, kind=str(options["kind"]), authority_gss_code=str(options["authority"])
+                name=name,
+                kind=str(options["kind"]),
+                authority_gss_code=str(options["authority"]),
+                code=None if options["code"] is None else str(options["code"]),
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None

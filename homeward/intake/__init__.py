@@ -1,0 +1,2 @@
+"""Police notifications received: batches and their receipts, reports and their history, the
+queue a coordinator works through (matching, possible miscoding), and reconciliation."""

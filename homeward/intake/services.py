@@ -1,0 +1,750 @@
+"""Writes for police notifications: taking a batch in, issuing force tokens, and what a
+coordinator decides about a report (link it to a child, make a new child, dismiss it, resolve
+a possible miscoding).
+
+A batch is taken in one transaction: every valid notification is stored, every malformed one
+is refused with its reasons in the receipt, and an unexpected failure keeps nothing. The same
+notification sent again is a duplicate (nothing stored twice); a different one for the same
+report (force + police reference) amends it, and the report's content is all its
+notifications folded in the order the police sent them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from homeward.accounts import permissions
+from homeward.cases import codes
+from homeward.cases import services as case_services
+from homeward.cases.models import Child, ChildAlias, ChildMatchKey, Episode
+from homeward.intake.models import (
+    BatchLine,
+    ForceToken,
+    IntakeBatch,
+    PoliceReport,
+    ReportNotification,
+)
+from homeward.organisations.models import Authority, Organisation
+from homeward.police import classify as police_classify
+from homeward.police import match, parse
+from homeward.police.format import (
+    CARE_PLACEMENTS,
+    Category,
+    MissingFrom,
+    Notification,
+    NotificationType,
+    PlacementType,
+    RiskFactor,
+    RiskGrade,
+    Sex,
+)
+
+if TYPE_CHECKING:
+    from homeward.accounts.models import User
+
+T = TypeVar("T")
+CHUNK = 500
+TOKEN_PREFIX = "hwpol_"  # noqa: S105 - a prefix to tell tokens by, not a secret
+SUGGESTIONS = 5
+
+
+def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- force tokens --------------------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def force_token_issue(*, force: Organisation) -> str:
+    """A new API token for a police force. Only its digest is kept: the token is shown once."""
+    if force.kind != Organisation.Kind.POLICE_FORCE:
+        raise ValidationError(f"{force} is not a police force")
+    if not force.code:
+        raise ValidationError(
+            f"{force} has no code: set one with `manage.py organisation ... --code CODE`"
+        )
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ForceToken.objects.create(force=force, prefix=token[:12], digest=_digest(token))
+    return token
+
+
+@transaction.atomic
+def force_token_revoke(*, force: Organisation) -> int:
+    """Revoke every live token of the force; returns how many."""
+    return ForceToken.objects.filter(force=force, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def force_token_use(*, token: str) -> Organisation | None:
+    """The force a live token belongs to (noting its use), or None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    found = (
+        ForceToken.objects.select_related("force")
+        .filter(digest=_digest(token), revoked_at__isnull=True)
+        .first()
+    )
+    if found is None:
+        return None
+    ForceToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    return found.force
+
+
+# --- stored content ------------------------------------------------------------------------
+
+_ENUMS: dict[str, type[StrEnum]] = {
+    "notification_type": NotificationType,
+    "category": Category,
+    "risk_grade": RiskGrade,
+    "missing_from": MissingFrom,
+    "sex": Sex,
+    "placement_type": PlacementType,
+}
+_DATETIMES = {"sent_at", "reported_at", "last_seen_at", "found_at"}
+
+
+def content_dump(notification: Notification) -> str:
+    """A notification as JSON text for storage (encrypted by the field)."""
+    out: dict[str, Any] = {}
+    for f in fields(Notification):
+        value = getattr(notification, f.name)
+        if isinstance(value, (date, datetime)):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = [str(v) for v in value]
+        elif isinstance(value, StrEnum):
+            value = value.value
+        out[f.name] = value
+    return json.dumps(out, sort_keys=True)
+
+
+def content_load(text: str) -> Notification:
+    """The notification `content_dump` stored (it was valid when stored: not checked again)."""
+    data: dict[str, Any] = json.loads(text)
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if value is None:
+            values[name] = None
+        elif name in _ENUMS:
+            values[name] = _ENUMS[name](value)
+        elif name in _DATETIMES:
+            values[name] = datetime.fromisoformat(value)
+        elif name == "date_of_birth":
+            values[name] = date.fromisoformat(value)
+        elif name == "risk_factors":
+            values[name] = tuple(RiskFactor(v) for v in value)
+        elif name == "aliases":
+            values[name] = tuple(value)
+        else:
+            values[name] = value
+    return Notification(**values)
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == "" or value == ()
+
+
+@dataclass
+class _Version:
+    notification: Notification
+    received_at: datetime
+    order: int
+
+
+def fold(versions: Iterable[_Version]) -> tuple[Notification, datetime | None]:
+    """The report's content: its notifications in the order the police sent them (sent_at,
+    else when received), each later one's non-empty values replacing earlier ones. Also when
+    the authority was first told of the return (the first notification with a found time)."""
+    ordered = sorted(
+        versions, key=lambda v: (v.notification.sent_at or v.received_at, v.received_at, v.order)
+    )
+    state = ordered[0].notification
+    for version in ordered[1:]:
+        changes = {
+            f.name: getattr(version.notification, f.name)
+            for f in fields(Notification)
+            if not _empty(getattr(version.notification, f.name))
+        }
+        state = replace(state, **changes)
+    told = [v.received_at for v in ordered if v.notification.found_at is not None]
+    return state, (min(told) if told else None)
+
+
+# --- taking a batch in ---------------------------------------------------------------------
+
+
+def _problem(problem: parse.Problem) -> dict[str, Any]:
+    return {"line": problem.line, "field": problem.field, "reason": problem.reason}
+
+
+@dataclass
+class _Pending:
+    """One report touched by the batch, and the versions it gains."""
+
+    key: tuple[str, str]
+    report: PoliceReport | None
+    versions: list[_Version] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    new: list[tuple[parse.Parsed, str, BatchLine]] = field(default_factory=list)
+
+
+def intake_file(
+    *,
+    name: str,
+    data: bytes,
+    channel: str,
+    by: User | None = None,
+    force: Organisation | None = None,
+    now: datetime | None = None,
+) -> IntakeBatch:
+    """Take in a CSV, XLSX or JSON file (an upload, a dropped file, an API body)."""
+    now = now or timezone.now()
+    if by is not None and not permissions.can_take_in_notifications(by):
+        raise PermissionDenied("only a coordinator or manager takes in police notifications")
+    return intake_batch(
+        parsed=parse.parse_file(name, data, now=now), channel=channel, by=by, force=force, now=now
+    )
+
+
+@transaction.atomic
+def intake_batch(
+    *,
+    parsed: parse.Batch,
+    channel: str,
+    by: User | None = None,
+    force: Organisation | None = None,
+    now: datetime | None = None,
+) -> IntakeBatch:
+    """Store a parsed batch and its receipt. `force`: the token's force (API); otherwise
+    each notification's force must be a police force set up here."""
+    now = now or timezone.now()
+    batch = IntakeBatch.objects.create(
+        reference=case_services.references_reserve("B", 1)[0],
+        channel=channel,
+        source=parsed.source[:255],
+        force=force,
+        received_by=by,
+    )
+    if parsed.problems:
+        batch.problems = [_problem(p) for p in parsed.problems]
+        batch.save(update_fields=["problems"])
+        return batch
+    forces = {
+        o.code: o
+        for o in Organisation.objects.filter(kind=Organisation.Kind.POLICE_FORCE).exclude(code="")
+    }
+    lines: list[BatchLine] = []
+    valid: list[tuple[parse.Parsed, Notification, str, BatchLine]] = []
+    for record in parsed.records:
+        line = BatchLine(
+            batch=batch,
+            line=record.line,
+            police_reference=str(record.raw.get("police_reference", ""))[:50],
+        )
+        lines.append(line)
+        problems = [_problem(p) for p in record.problems]
+        notification = record.notification
+        if notification is not None:
+            if force is not None and notification.force != force.code:
+                problems.append(
+                    {
+                        "line": record.line,
+                        "field": "force",
+                        "reason": f"this token is for force {force.code!r}, "
+                        f"not {notification.force!r}",
+                    }
+                )
+            elif force is None and notification.force not in forces:
+                problems.append(
+                    {
+                        "line": record.line,
+                        "field": "force",
+                        "reason": f"no police force with code {notification.force!r} is set up "
+                        "here (manage.py organisation NAME --kind police_force --code CODE)",
+                    }
+                )
+        if problems or notification is None:
+            line.status = BatchLine.Status.REJECTED
+            line.problems = problems
+            line.raw = json.dumps(record.raw, default=str)
+            continue
+        valid.append((record, notification, parse.content_key(notification), line))
+
+    pending = _pending_reports([n for _, n, _, _ in valid])
+    duplicates: list[tuple[BatchLine, _Pending]] = []
+    order = 0
+    for record, notification, key, line in valid:
+        item = pending[(notification.force, notification.police_reference)]
+        if key in item.seen:
+            line.status = BatchLine.Status.DUPLICATE
+            duplicates.append((line, item))
+            continue
+        item.seen.add(key)
+        first = item.report is None and not item.new
+        line.status = BatchLine.Status.ACCEPTED if first else BatchLine.Status.AMENDED
+        order += 1
+        item.versions.append(_Version(notification, now, order))
+        item.new.append((record, key, line))
+
+    _store_reports([item for item in pending.values() if item.new], forces=forces, now=now)
+    for line, item in duplicates:
+        line.report = item.report
+    BatchLine.objects.bulk_create(lines, batch_size=CHUNK)
+    counts = dict.fromkeys(BatchLine.Status.values, 0)
+    for line in lines:
+        counts[line.status] += 1
+    for status, count in counts.items():
+        setattr(batch, status, count)
+    batch.save(update_fields=list(counts))
+    return batch
+
+
+def _pending_reports(notifications: Sequence[Notification]) -> dict[tuple[str, str], _Pending]:
+    """The reports the batch touches, with what is stored of each already."""
+    keys = dict.fromkeys((n.force, n.police_reference) for n in notifications)
+    pending = {key: _Pending(key=key, report=None) for key in keys}
+    references = sorted({reference for _, reference in keys})
+    existing: dict[int, _Pending] = {}
+    for chunk in _chunks(references):
+        for report in PoliceReport.objects.filter(police_reference__in=chunk):
+            item = pending.get((report.force_code, report.police_reference))
+            if item is not None:
+                item.report = report
+                existing[report.pk] = item
+    ids = sorted(existing)
+    for chunk in _chunks(ids):
+        for report_id, key, content, received_at, pk in ReportNotification.objects.filter(
+            report_id__in=chunk
+        ).values_list("report_id", "content_key", "content", "received_at", "pk"):
+            item = existing[report_id]
+            item.seen.add(key)
+            item.versions.append(_Version(content_load(content), received_at, -pk))
+    return pending
+
+
+def _store_reports(
+    items: Sequence[_Pending], *, forces: dict[str, Organisation], now: datetime
+) -> None:
+    """Fold, classify and match each touched report, then store reports and notifications."""
+    if not items:
+        return
+    home = case_services.home_authority()
+    states: list[tuple[_Pending, Notification, datetime | None]] = [
+        (item, *fold(item.versions)) for item in items
+    ]
+    care = _care_postcodes(
+        [p for _, n, _ in states for p in (n.postcode, n.placement_postcode) if p]
+    )
+    classifications = [
+        police_classify.classify(n, home_authority=home.gss_code, care_postcodes=care)
+        for _, n, _ in states
+    ]
+    to_match = []
+    for (item, n, _), cls in zip(states, classifications, strict=True):
+        state = _next_state(item.report, cls)
+        if state == PoliceReport.State.WAITING:
+            to_match.append((item.key, match.person_from(n)))
+    suggestions = suggest_many(to_match)
+
+    new_refs = iter(case_services.references_reserve("P", sum(1 for i in items if not i.report)))
+    creating: list[PoliceReport] = []
+    updating: list[PoliceReport] = []
+    linked: list[tuple[PoliceReport, Notification, datetime | None, Any]] = []
+    for (item, n, told), cls in zip(states, classifications, strict=True):
+        report = item.report
+        if report is None:
+            report = PoliceReport(
+                reference=next(new_refs),
+                force_code=n.force,
+                force=forces.get(n.force),
+                police_reference=n.police_reference,
+                state=_next_state(None, cls),
+            )
+            item.report = report
+            creating.append(report)
+        else:
+            report.state = _next_state(report, cls)
+            updating.append(report)
+        _describe(report, n, cls, suggestions.get(item.key))
+        if report.state == PoliceReport.State.LINKED and report.episode_id:
+            linked.append((report, n, told, cls))
+    PoliceReport.objects.bulk_create(creating, batch_size=CHUNK)
+    PoliceReport.objects.bulk_update(updating, REPORT_FIELDS, batch_size=CHUNK)
+
+    new = [(item, record, key, line) for item in items for record, key, line in item.new]
+    refs = iter(case_services.references_reserve("N", len(new)))
+    notifications = []
+    for item, record, key, line in new:
+        assert record.notification is not None and item.report is not None
+        notification = ReportNotification(
+            reference=next(refs),
+            report=item.report,
+            batch_id=line.batch_id,
+            line=record.line,
+            content_key=key,
+            notification_type=record.notification.notification_type.value,
+            sent_at=record.notification.sent_at,
+            received_at=now,
+            content=content_dump(record.notification),
+        )
+        notifications.append(notification)
+        line.notification = notification
+        line.report = item.report
+    ReportNotification.objects.bulk_create(notifications, batch_size=CHUNK)
+    for report, n, told, cls in linked:
+        case_services.episode_apply_police(
+            episode=report.episode, values=episode_values(n, cls, report.child, told)
+        )
+
+
+REPORT_FIELDS = [
+    "content",
+    "notification_type",
+    "reported_at",
+    "last_seen_at",
+    "found_at",
+    "sent_at",
+    "age_at_report",
+    "is_child",
+    "kind",
+    "missing_from",
+    "authority_role",
+    "concerns",
+    "miscoding",
+    "suggestions",
+    "best_band",
+    "state",
+    "updated_at",
+]
+
+
+def _next_state(report: PoliceReport | None, cls: police_classify.Classification) -> str:
+    """New reports wait for a person unless plainly about an adult; an amendment that makes
+    an adult's report concern a child puts it back in front of a person."""
+    queued = PoliceReport.State.WAITING if cls.for_a_person else PoliceReport.State.ADULT
+    if report is None or report.state == PoliceReport.State.ADULT:
+        return queued
+    return report.state
+
+
+def _describe(
+    report: PoliceReport,
+    n: Notification,
+    cls: police_classify.Classification,
+    suggestions: list[dict[str, Any]] | None,
+) -> None:
+    report.content = content_dump(n)
+    report.notification_type = n.notification_type.value
+    report.reported_at = n.reported_at
+    report.last_seen_at = n.last_seen_at
+    report.found_at = n.found_at
+    report.sent_at = n.sent_at
+    report.age_at_report = cls.age_at_report
+    report.is_child = cls.is_child
+    report.kind = cls.kind.value
+    report.missing_from = cls.missing_from.value if cls.missing_from else ""
+    report.authority_role = cls.authority_role.value
+    old = {c["code"] for c in report.concerns or []}
+    report.concerns = [{"code": c.code, "message": c.message} for c in cls.concerns]
+    new = {c.code for c in cls.concerns}
+    if new - old or (new and report.miscoding == PoliceReport.Miscoding.NONE):
+        report.miscoding = PoliceReport.Miscoding.OPEN
+    if report.state == PoliceReport.State.WAITING:
+        report.suggestions = suggestions or []
+        report.best_band = report.suggestions[0]["band"] if report.suggestions else "none"
+    report.updated_at = timezone.now()
+
+
+def _care_postcodes(postcodes: Sequence[str]) -> frozenset[str]:
+    """Of these postcodes, those where the authority has looked-after children placed."""
+    found: set[str] = set()
+    unique = sorted(set(postcodes))
+    for chunk in _chunks(unique):
+        found.update(
+            Child.objects.filter(
+                legal_status=codes.LegalStatus.LOOKED_AFTER, postcode__in=chunk
+            ).values_list("postcode", flat=True)
+        )
+    return frozenset(found)
+
+
+def suggest_many(
+    people: Sequence[tuple[T, match.Person]],
+) -> dict[T, list[dict[str, Any]]]:
+    """For each reported person, the best candidate children (bands and reasons), found
+    through the children's stored blocking keys: one query per few hundred people."""
+    out: dict[T, list[dict[str, Any]]] = {}
+    for chunk in _chunks(people):
+        wanted = {key: match.query_keys(person) for key, person in chunk}
+        all_keys = sorted(set().union(*wanted.values())) if wanted else []
+        by_key: dict[str, list[int]] = {}
+        for block in _chunks(all_keys, 2000):
+            for key, child_id in ChildMatchKey.objects.filter(key__in=block).values_list(
+                "key", "child_id"
+            ):
+                by_key.setdefault(key, []).append(child_id)
+        ids = sorted({c for keys in wanted.values() for k in keys for c in by_key.get(k, [])})
+        candidates = _candidates(ids)
+        for key, person in chunk:
+            mine = {c for k in wanted[key] for c in by_key.get(k, [])}
+            ranked = match.rank(person, [candidates[c][0] for c in sorted(mine)], limit=SUGGESTIONS)
+            out[key] = [suggestion_json(s, candidates[s.key][1]) for s in ranked]
+    return out
+
+
+def _candidates(ids: Sequence[int]) -> dict[int, tuple[match.Candidate, str]]:
+    """The children with these ids as the matcher sees them, with their references."""
+    rows: dict[int, tuple[Any, ...]] = {}
+    aliases: dict[int, list[str]] = {}
+    for chunk in _chunks(ids, 2000):
+        for row in Child.objects.filter(pk__in=chunk).values_list(
+            "pk", "reference", "first_name", "last_name", "date_of_birth", "sex", "postcode"
+        ):
+            rows[row[0]] = row
+        for child_id, name in ChildAlias.objects.filter(child_id__in=chunk).values_list(
+            "child_id", "name"
+        ):
+            aliases.setdefault(child_id, []).append(name)
+    return {
+        pk: (
+            match.Candidate(
+                key=pk,
+                person=match.Person(
+                    given_names=row[2],
+                    family_name=row[3],
+                    aliases=tuple(aliases.get(pk, [])),
+                    date_of_birth=row[4],
+                    sex=row[5],
+                    postcode=row[6],
+                ),
+            ),
+            row[1],
+        )
+        for pk, row in rows.items()
+    }
+
+
+def suggestion_json(scored: match.Scored, reference: str) -> dict[str, Any]:
+    return {
+        "child": scored.key,
+        "reference": reference,
+        "score": round(scored.score, 1),
+        "band": scored.band.value,
+        "reasons": [[round(r.points, 1), r.text] for r in scored.reasons],
+    }
+
+
+def episode_values(
+    n: Notification,
+    cls: police_classify.Classification,
+    child: Child | None,
+    told: datetime | None,
+) -> dict[str, Any]:
+    """The episode fields a report sets: its full context, as the police gave it."""
+    if cls.missing_from is not None:
+        missing_from = cls.missing_from.value
+    elif child is not None and child.legal_status == codes.LegalStatus.LOOKED_AFTER:
+        missing_from = codes.MissingFrom.CARE
+    else:
+        missing_from = codes.MissingFrom.HOME
+    officer = " — ".join(p for p in (n.officer_name, n.officer_contact) if p)
+    return {
+        "category": codes.Category.ABSENT
+        if n.category == Category.ABSENT
+        else codes.Category.MISSING,
+        "missing_from": missing_from,
+        "started_at": n.last_seen_at or n.reported_at,
+        "reported_to_police_at": n.reported_at,
+        "returned_at": n.found_at,
+        "notified_at": told if n.found_at is not None else None,
+        "risk_grade": n.risk_grade.value if n.risk_grade else "",
+        "circumstances": n.circumstances,
+        "last_seen_where": n.last_seen_where[:200],
+        "found_where": n.found_where[:200],
+        "found_by": n.found_by[:200],
+        "risk_factors": [f.value for f in n.risk_factors],
+        "prevention_interview_done": n.prevention_interview_done,
+        "police_officer": officer[:400],
+    }
+
+
+# --- what a person decides -----------------------------------------------------------------
+
+
+def _waiting(by: User, report: PoliceReport) -> PoliceReport:
+    if not permissions.can_take_in_notifications(by):
+        raise PermissionDenied("only a coordinator or manager decides about police reports")
+    report = PoliceReport.objects.select_for_update().get(pk=report.pk)
+    if report.state == PoliceReport.State.LINKED:
+        raise ValidationError(f"Report {report} is already linked to episode {report.episode}")
+    return report
+
+
+def report_state(report: PoliceReport) -> tuple[Notification, datetime | None]:
+    """The report's folded content and when the authority was first told of the return."""
+    versions = [
+        _Version(content_load(content), received_at, pk)
+        for content, received_at, pk in report.notifications.values_list(
+            "content", "received_at", "pk"
+        )
+    ]
+    if not versions:
+        return content_load(report.content), None
+    return fold(versions)
+
+
+@transaction.atomic
+def report_link(
+    *,
+    by: User,
+    report: PoliceReport,
+    child: Child,
+    episode: Episode | None = None,
+    note: str = "",
+) -> Episode:
+    """A person confirms the report is about `child`: the report's episode is created with
+    its full context (or, given `episode`, the child's episode already recorded is brought up
+    to date and linked)."""
+    report = _waiting(by, report)
+    n, told = report_state(report)
+    home = case_services.home_authority()
+    cls = police_classify.classify(
+        n,
+        home_authority=home.gss_code,
+        care_postcodes=_care_postcodes([p for p in (n.postcode, n.placement_postcode) if p]),
+    )
+    values = episode_values(n, cls, child, told)
+    if episode is None and report.force is not None:
+        episode = Episode.objects.filter(
+            child=child, police_force=report.force, police_reference=report.police_reference
+        ).first()
+    if episode is not None:
+        if episode.child_id != child.pk:
+            raise ValidationError({"episode": f"Episode {episode} is not {child.full_name}'s"})
+        if PoliceReport.objects.filter(episode=episode).exclude(pk=report.pk).exists():
+            raise ValidationError({"episode": f"Episode {episode} has its own police report"})
+        Episode.objects.filter(pk=episode.pk).update(
+            police_force=report.force, police_reference=report.police_reference
+        )
+        case_services.episode_apply_police(episode=episode, values=values)
+        episode.refresh_from_db()
+    else:
+        episode = case_services.episode_record(
+            by=by,
+            child=child,
+            police_force=report.force,
+            police_reference=report.police_reference,
+            **{k: v for k, v in values.items()},
+        )
+    report.child = child
+    report.episode = episode
+    report.state = PoliceReport.State.LINKED
+    report.decided_by = by
+    report.decided_at = timezone.now()
+    report.decision_note = note.strip()
+    report.save()
+    return episode
+
+
+def child_values(report: PoliceReport) -> dict[str, Any]:
+    """What the report says of the person, as a new child's details (a form's initial)."""
+    n, _ = report_state(report)
+    looked_after = n.placement_type in CARE_PLACEMENTS or n.missing_from == MissingFrom.CARE
+    placement = (
+        n.placement_type.value
+        if looked_after and n.placement_type is not None and n.placement_type in CARE_PLACEMENTS
+        else ""
+    )
+    return {
+        "first_name": n.given_names,
+        "last_name": n.family_name,
+        "date_of_birth": n.date_of_birth,
+        "sex": n.sex.value,
+        "address": n.address,
+        "postcode": n.postcode,
+        "legal_status": codes.LegalStatus.LOOKED_AFTER if looked_after else codes.LegalStatus.NONE,
+        "placement_type": placement,
+        "aliases": list(n.aliases),
+        "responsible_authority": Authority.objects.filter(gss_code=n.responsible_authority).first()
+        if n.responsible_authority
+        else None,
+    }
+
+
+@transaction.atomic
+def report_new_child(*, by: User, report: PoliceReport, note: str = "", **details: Any) -> Child:
+    """A person confirms the report is about a child not yet known: the child is created
+    (from the report's details, as the person corrected them) and the report linked."""
+    _waiting(by, report)
+    values = child_values(report)
+    values.update(details)
+    home = case_services.home_authority()
+    responsible = values.get("responsible_authority")
+    if responsible is not None and responsible != home and values.get("host_authority") is None:
+        values["host_authority"] = home
+    child = case_services.child_create(by=by, **values)
+    report_link(by=by, report=report, child=child, note=note)
+    return child
+
+
+@transaction.atomic
+def report_dismiss(*, by: User, report: PoliceReport, note: str) -> PoliceReport:
+    """A person decides the report is not for this authority (or not a child), and says why."""
+    report = _waiting(by, report)
+    if not note.strip():
+        raise ValidationError({"note": "Say why this report is not for the authority"})
+    report.state = PoliceReport.State.DISMISSED
+    report.decided_by = by
+    report.decided_at = timezone.now()
+    report.decision_note = note.strip()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, by: User, report: PoliceReport) -> PoliceReport:
+    """Put a dismissed (or adult) report back in the queue."""
+    if not permissions.can_take_in_notifications(by):
+        raise PermissionDenied("only a coordinator or manager decides about police reports")
+    report = PoliceReport.objects.select_for_update().get(pk=report.pk)
+    if report.state not in (PoliceReport.State.DISMISSED, PoliceReport.State.ADULT):
+        raise ValidationError("Only a dismissed or adult's report can go back in the queue")
+    report.state = PoliceReport.State.WAITING
+    report.save(update_fields=["state", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def report_resolve_miscoding(*, by: User, report: PoliceReport, resolution: str) -> PoliceReport:
+    """Record how a possible miscoding was resolved (for the reconciliation meeting)."""
+    if not permissions.can_take_in_notifications(by):
+        raise PermissionDenied("only a coordinator or manager resolves a possible miscoding")
+    report = PoliceReport.objects.select_for_update().get(pk=report.pk)
+    if report.miscoding != PoliceReport.Miscoding.OPEN:
+        raise ValidationError("This report has no open possible miscoding")
+    if not resolution.strip():
+        raise ValidationError({"resolution": "Say how the miscoding was resolved"})
+    report.miscoding = PoliceReport.Miscoding.RESOLVED
+    report.miscoding_resolution = resolution.strip()
+    report.miscoding_resolved_by = by
+    report.miscoding_resolved_at = timezone.now()
+    report.save()
+    return report

@@ -1,0 +1,320 @@
+"""Taking police notifications in: idempotency, amendment with history, rejection with
+reasons, classification into the queues, and what a coordinator decides."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from homeward.audit.models import AccessEvent
+from homeward.cases.models import Child, ChildMerge, Episode
+from homeward.cases.services import children_merge
+from homeward.intake import selectors, services
+from homeward.intake.models import BatchLine, PoliceReport, ReportNotification
+from tests.factories import make_child, make_episode, make_world
+from tests.intake.helpers import found, notification, send
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+def _report(reference: str = "FC-2026-0001") -> PoliceReport:
+    return PoliceReport.objects.get(police_reference=reference)
+
+
+def test_a_new_notification_is_accepted_and_waits_with_the_matching_child(world):
+    child = make_child(world)
+    batch = send(world, notification())
+    assert (batch.accepted, batch.amended, batch.duplicate, batch.rejected) == (1, 0, 0, 0)
+    report = _report()
+    assert report.state == PoliceReport.State.WAITING
+    assert report.is_child is True and report.age_at_report == 14
+    assert report.suggestions[0]["child"] == child.pk
+    assert report.suggestions[0]["band"] == "match"
+    assert report.best_band == "match"
+    assert any("date of birth" in text for _, text in report.suggestions[0]["reasons"])
+
+
+def test_the_same_notification_sent_again_is_stored_once(world):
+    send(world, notification())
+    again = send(world, notification(), notification())
+    assert (again.accepted, again.amended, again.duplicate) == (0, 0, 2)
+    assert PoliceReport.objects.count() == 1
+    assert ReportNotification.objects.count() == 1
+    # Only sent_at differs: still the same notification.
+    third = send(world, notification(sent_at="2026-03-02T09:30:00+00:00"))
+    assert third.duplicate == 1 and ReportNotification.objects.count() == 1
+
+
+def test_a_later_notification_amends_the_report_and_keeps_its_history(world):
+    send(world, notification())
+    batch = send(world, found())
+    assert (batch.accepted, batch.amended) == (0, 1)
+    report = _report()
+    assert report.notification_type == "found"
+    assert report.found_at == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    history = selectors.report_history(report)
+    assert [v.content.notification_type for v in history] == ["reported_missing", "found"]
+    assert "found_at" in history[1].changed
+    # What the found notification left empty is kept from the first.
+    state, told = services.report_state(report)
+    assert state.circumstances.startswith("Left after an argument")
+    assert told is not None
+
+
+def test_notifications_arriving_out_of_order_are_folded_in_the_order_sent(world):
+    send(world, found(circumstances=None, risk_grade="high"))
+    send(world, notification(circumstances="Older wording"))
+    report = _report()
+    state, _ = services.report_state(report)
+    assert state.notification_type == "found"
+    assert state.found_at is not None
+    assert state.circumstances == "Older wording"  # the found notification did not say
+    assert state.risk_grade == "high"  # the later notification's grade is not overwritten
+
+
+def test_malformed_notifications_are_refused_with_reasons_and_the_rest_kept(world):
+    batch = send(
+        world,
+        notification(police_reference="GOOD-1"),
+        notification(police_reference="BAD-1", date_of_birth="31/02/2011"),
+        notification(police_reference="BAD-2", force="elsewhere"),
+        notification(police_reference="GOOD-2"),
+    )
+    assert (batch.accepted, batch.rejected) == (2, 2)
+    lines = {line.police_reference: line for line in batch.lines.all()}
+    assert lines["BAD-1"].status == BatchLine.Status.REJECTED
+    assert lines["BAD-1"].problems[0]["field"] == "date_of_birth"
+    assert lines["BAD-2"].problems[0]["field"] == "force"
+    assert "elsewhere" in lines["BAD-2"].problems[0]["reason"]
+    assert json.loads(lines["BAD-1"].raw)["police_reference"] == "BAD-1"
+    assert set(PoliceReport.objects.values_list("police_reference", flat=True)) == {
+        "GOOD-1",
+        "GOOD-2",
+    }
+    receipt = selectors.batch_receipt(batch)
+    assert receipt["counts"] == {"accepted": 2, "amended": 0, "duplicate": 0, "rejected": 2}
+    assert [r["status"] for r in receipt["results"]] == [
+        "accepted",
+        "rejected",
+        "rejected",
+        "accepted",
+    ]
+
+
+def test_an_unreadable_file_is_one_problem_and_keeps_nothing(world):
+    batch = services.intake_file(
+        name="drop.csv", data=b"\xff\xfe\x00garbage", channel="upload", by=world.user("coordinator")
+    )
+    assert batch.problems and batch.accepted == 0
+    assert PoliceReport.objects.count() == 0
+
+
+def test_a_failure_part_way_keeps_nothing(world, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ReportNotification.objects, "bulk_create", boom)
+    with pytest.raises(RuntimeError):
+        send(world, notification())
+    assert PoliceReport.objects.count() == 0
+    assert BatchLine.objects.count() == 0
+
+
+def test_a_plain_adult_report_is_not_queued_but_a_miscoded_child_is(world):
+    send(
+        world,
+        notification(police_reference="ADULT", date_of_birth="1990-01-01", child_flag=False),
+        notification(police_reference="MISCODED", child_flag=False),
+    )
+    adult = _report("ADULT")
+    assert adult.state == PoliceReport.State.ADULT and adult.miscoding == "none"
+    miscoded = _report("MISCODED")
+    assert miscoded.state == PoliceReport.State.WAITING
+    assert miscoded.miscoding == PoliceReport.Miscoding.OPEN
+    assert [c["code"] for c in miscoded.concerns] == ["adult_flag_child_dob"]
+    world_user = world.user("coordinator")
+    assert list(selectors.miscoding_reports(user=world_user)) == [miscoded]
+
+
+def test_an_amendment_that_makes_an_adult_report_a_childs_puts_it_in_the_queue(world):
+    send(world, notification(date_of_birth="1990-01-01", child_flag=False))
+    assert _report().state == PoliceReport.State.ADULT
+    send(world, notification(date_of_birth="2011-05-14", child_flag=False))
+    assert _report().state == PoliceReport.State.WAITING
+
+
+def test_linking_creates_the_episode_with_the_full_police_context(world):
+    child = make_child(world)
+    send(world, notification())
+    episode = services.report_link(by=world.user("coordinator"), report=_report(), child=child)
+    assert episode.child == child
+    assert episode.police_force == world.police
+    assert episode.police_reference == "FC-2026-0001"
+    assert episode.circumstances.startswith("Left after an argument")
+    assert episode.risk_factors == ["cce"]
+    assert episode.risk_grade == "medium"
+    assert episode.started_at == datetime(2026, 3, 1, 18, 0, tzinfo=UTC)
+    assert episode.reported_to_police_at == datetime(2026, 3, 1, 22, 0, tzinfo=UTC)
+    assert episode.returned_at is None
+    assert "PC 0001" in episode.police_officer
+    report = _report()
+    assert report.state == PoliceReport.State.LINKED and report.episode == episode
+    with pytest.raises(ValidationError):
+        services.report_link(by=world.user("coordinator"), report=report, child=child)
+
+
+def test_a_found_notification_after_linking_brings_the_episode_up_to_date(world):
+    child = make_child(world)
+    send(world, notification())
+    episode = services.report_link(by=world.user("coordinator"), report=_report(), child=child)
+    assert episode.due_at is None
+    send(world, found())
+    episode.refresh_from_db()
+    assert episode.returned_at == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    assert episode.found_where == "A friend's flat"
+    assert episode.prevention_interview_done is True
+    assert episode.notified_at is not None
+    assert episode.due_at is not None  # the clock started
+
+
+def test_linking_to_an_episode_recorded_by_hand_fills_it_in(world):
+    child = make_child(world)
+    by_hand = make_episode(world, child, started=datetime(2026, 3, 1, 18, 30, tzinfo=UTC))
+    send(world, notification())
+    episode = services.report_link(
+        by=world.user("coordinator"), report=_report(), child=child, episode=by_hand
+    )
+    assert episode.pk == by_hand.pk
+    assert episode.police_reference == "FC-2026-0001"
+    assert episode.started_at == datetime(2026, 3, 1, 18, 0, tzinfo=UTC)
+    assert Episode.objects.filter(child=child).count() == 1
+
+
+def test_a_new_child_is_made_from_the_report_on_confirmation(world):
+    send(world, notification(placement_type="childrens_home", missing_from="care"))
+    child = services.report_new_child(by=world.user("coordinator"), report=_report())
+    assert (child.first_name, child.last_name) == ("Jordan", "Example")
+    assert child.date_of_birth == date(2011, 5, 14)
+    assert child.legal_status == "looked_after" and child.placement_type == "childrens_home"
+    assert child.episodes.get().missing_from == "care"
+    assert child.match_keys.exists()
+
+
+def test_a_child_placed_here_by_another_authority_is_hosted_here(world):
+    from homeward.organisations.models import Authority
+
+    other = Authority.objects.create(gss_code="E10000098", name="Elsewhere", nation="england")
+    send(world, notification(responsible_authority="E10000098", placement_type="foster"))
+    report = _report()
+    assert report.authority_role == "host"
+    child = services.report_new_child(by=world.user("coordinator"), report=report)
+    assert child.responsible_authority == other
+    assert child.host_authority == world.authority
+
+
+def test_dismissing_needs_a_reason_and_can_be_undone(world):
+    send(world, notification())
+    with pytest.raises(ValidationError):
+        services.report_dismiss(by=world.user("coordinator"), report=_report(), note=" ")
+    services.report_dismiss(
+        by=world.user("coordinator"), report=_report(), note="Lives in another county"
+    )
+    assert _report().state == PoliceReport.State.DISMISSED
+    services.report_reopen(by=world.user("coordinator"), report=_report())
+    assert _report().state == PoliceReport.State.WAITING
+
+
+def test_a_possible_miscoding_is_resolved_with_what_was_done(world):
+    send(world, notification(category="absent", risk_grade="no_apparent_risk"))
+    report = _report()
+    assert report.miscoding == PoliceReport.Miscoding.OPEN
+    assert "absent_with_risk" in [c["code"] for c in report.concerns]
+    with pytest.raises(ValidationError):
+        services.report_resolve_miscoding(by=world.user("manager"), report=report, resolution="")
+    services.report_resolve_miscoding(
+        by=world.user("manager"), report=report, resolution="Police re-graded it medium risk"
+    )
+    report.refresh_from_db()
+    assert report.miscoding == PoliceReport.Miscoding.RESOLVED
+    assert report.miscoding_resolved_by == world.user("manager")
+
+
+def test_only_coordinators_and_managers_take_notifications_in(world):
+    with pytest.raises(PermissionDenied):
+        send(world, notification(), by="worker")
+    with pytest.raises(PermissionDenied):
+        send(world, notification(), by="police")
+    assert PoliceReport.objects.count() == 0
+
+
+def test_force_tokens_are_shown_once_stored_hashed_and_revocable(world):
+    token = services.force_token_issue(force=world.police)
+    stored = world.police.tokens.get()
+    assert token not in stored.digest and stored.prefix == token[:12]
+    assert services.force_token_use(token=token) == world.police
+    assert services.force_token_use(token=token + "x") is None
+    assert services.force_token_revoke(force=world.police) == 1
+    assert services.force_token_use(token=token) is None
+
+
+def test_merging_two_records_of_one_child_moves_everything_and_is_logged(world):
+    keep = make_child(world)
+    duplicate = make_child(world, first_name="Jordon", last_name="Exampel")
+    make_episode(world, duplicate)
+    send(world, notification())
+    services.report_link(by=world.user("coordinator"), report=_report(), child=duplicate)
+    merge = children_merge(
+        by=world.user("coordinator"), keep=keep, duplicate=duplicate, reason="Same child: typo"
+    )
+    assert not Child.objects.filter(pk=duplicate.pk).exists()
+    assert keep.episodes.count() == 2
+    assert _report().child == keep
+    assert "Jordon Exampel" in [a.name for a in keep.aliases.all()]
+    assert ChildMerge.objects.get() == merge and merge.duplicate_reference == duplicate.reference
+    event = AccessEvent.objects.get(action=AccessEvent.Action.MERGE)
+    assert event.reason == "Same child: typo" and event.child_id == keep.pk
+    with pytest.raises(PermissionDenied):
+        children_merge(by=world.user("worker"), keep=keep, duplicate=keep, reason="x")
+
+
+def test_reconciliation_sets_the_police_feed_against_the_authoritys_records(world):
+    child = make_child(world)
+    make_child(world, first_name="Riley", last_name="Sample", date_of_birth=date(2010, 1, 2))
+    by_hand = make_episode(world, child, started=datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
+    send(
+        world,
+        notification(police_reference="LINKED"),
+        notification(
+            police_reference="UNMATCHED",
+            given_names="Riley",
+            family_name="Sample",
+            date_of_birth="2010-01-02",
+        ),
+        notification(police_reference="MISCODED", child_flag=False, given_names="Alex"),
+    )
+    episode = services.report_link(
+        by=world.user("coordinator"), report=_report("LINKED"), child=child
+    )
+    Episode.objects.filter(pk=episode.pk).update(started_at=datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+    rec = selectors.reconciliation(
+        user=world.user("police"), start=date(2026, 3, 1), end=date(2026, 3, 31)
+    )
+    assert [r.police_reference for r in rec.section("police_only")] == ["UNMATCHED", "MISCODED"]
+    assert [r.episode for r in rec.section("authority_only")] == [by_hand.reference]
+    assert [r.report for r in rec.section("dates_disagree")] == [_report("LINKED").reference]
+    assert [r.police_reference for r in rec.section("miscoding")] == ["MISCODED"]
+    assert rec.linked == 1
+    rows = selectors.reconciliation_rows(rec)
+    assert all("Jordan" not in value for row in rows for value in row.values())
+    with pytest.raises(PermissionDenied):
+        selectors.reconciliation(
+            user=world.user("worker"), start=date(2026, 3, 1), end=date(2026, 3, 31)
+        )
