@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from homeward.accounts import permissions
 from homeward.accounts.signin import fully_signed_in
+from homeward.intake import selectors as intake_selectors
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -22,6 +23,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(("Find a child", reverse("web:search")))
     if permissions.can_view_indicators(user):
         items.append(("Indicators", reverse("web:indicators")))
+    if permissions.can_take_in_notifications(user):
+        waiting = intake_selectors.queue_counts()["waiting"]
+        text = f"Police notifications ({waiting})" if waiting else "Police notifications"
+        items.append((text, reverse("web:intake-queue")))
+    elif permissions.can_view_reconciliation(user):
+        items.append(("Reconciliation", reverse("web:reconciliation")))
     if permissions.can_view_pseudonymised(user):
         items.append(("Episode list", reverse("web:analysis")))
     if permissions.can_view_audit(user):

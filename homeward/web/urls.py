@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from homeward.web.views import account, analysis, audit, cases, indicators
+from homeward.web.views import account, analysis, audit, cases, indicators, intake
 
 app_name = "web"
 
@@ -37,6 +37,27 @@ urlpatterns = [
     path("referrals/<int:referral_id>/outcome/", cases.referral_outcome, name="referral-outcome"),
     path("children/<int:child_id>/risks/new/", cases.risk_new, name="risk-new"),
     path("risks/<int:flag_id>/end/", cases.risk_end, name="risk-end"),
+    path("children/<int:child_id>/merge/", intake.merge, name="child-merge"),
+    # Police notifications (intake.py)
+    path("notifications/", intake.queue, name="intake-queue"),
+    path("notifications/upload", intake.upload, name="intake-upload"),
+    path("notifications/batches/<str:reference>", intake.batch, name="intake-batch"),
+    path("notifications/reports/<str:reference>", intake.report, name="intake-report"),
+    path("notifications/reports/<str:reference>/link", intake.link, name="intake-link"),
+    path(
+        "notifications/reports/<str:reference>/new-child",
+        intake.new_child,
+        name="intake-new-child",
+    ),
+    path("notifications/reports/<str:reference>/dismiss", intake.dismiss, name="intake-dismiss"),
+    path("notifications/reports/<str:reference>/reopen", intake.reopen, name="intake-reopen"),
+    path("notifications/reports/<str:reference>/resolve", intake.resolve, name="intake-resolve"),
+    path("notifications/reconciliation", intake.reconciliation, name="reconciliation"),
+    path(
+        "notifications/reconciliation/export",
+        intake.reconciliation_export,
+        name="reconciliation-export",
+    ),
     # Performance (indicators.py)
     path("indicators/", indicators.indicators, name="indicators"),
     path("indicators/download.<str:fmt>", indicators.download, name="indicators-download"),

@@ -6,10 +6,14 @@ Shared by the role walk (`test_url_roles.py`) and the accessibility walk
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils import timezone
 
 from homeward.cases import services
+from homeward.intake import services as intake_services
 from tests.factories import World, make_child, make_episode, make_interview
 
 ROLES = (
@@ -36,6 +40,7 @@ INDICATORS = {"coordinator", "manager", "analyst"}
 PSEUDONYMISED = {"coordinator", "manager", "analyst"}
 SIGN_OFF = {"manager"}
 AUDIT = {"admin"}
+RECONCILIATION = {"coordinator", "manager", "police", "analyst"}
 
 
 def _expect(allowed: set[str], otherwise: int = DENIED) -> dict[str, int]:
@@ -76,6 +81,19 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         {r: NOT_ALLOWED if r in PSEUDONYMISED else DENIED for r in ROLES},
     ),
     "audit": ("", _expect(AUDIT)),
+    "child-merge": ("child", _expect(AUTHORITY_WIDE)),
+    "intake-queue": ("", _expect(AUTHORITY_WIDE)),
+    "intake-upload": ("", _expect(AUTHORITY_WIDE)),
+    "intake-batch": ("batch", _expect(AUTHORITY_WIDE)),
+    "intake-report": ("report", _expect(AUTHORITY_WIDE)),
+    # The decisions are POSTed from the report page; a GET shows each on a page of its own.
+    "intake-link": ("report", _expect(AUTHORITY_WIDE)),
+    "intake-new-child": ("report", _expect(AUTHORITY_WIDE)),
+    "intake-dismiss": ("report", _expect(AUTHORITY_WIDE)),
+    "intake-reopen": ("report", _expect(AUTHORITY_WIDE)),
+    "intake-resolve": ("report", _expect(AUTHORITY_WIDE)),
+    "reconciliation": ("", _expect(RECONCILIATION)),
+    "reconciliation-export": ("", _expect(RECONCILIATION)),
 }
 #: Pages for signing in and out, which every visitor reaches: not part of the role matrix.
 ACCOUNT_PAGES = {"sign-in", "sign-out", "two-factor", "two-factor-setup"}
@@ -106,8 +124,33 @@ def build_objects(world: World) -> dict[str, object]:
         noted_on=timezone.localdate(),
         source="Police",
     )
+    # A police report about `child`, coded absent with risks described (a possible
+    # miscoding), a day before the child's episodes (so they are offered to link it to).
+    reported = timezone.now() - timedelta(days=2, hours=1)
+    notification = {
+        "force": world.police.code,
+        "police_reference": "FC-2026-000001",
+        "notification_type": "reported_missing",
+        "reported_at": reported.isoformat(),
+        "category": "absent",
+        "given_names": child.first_name,
+        "family_name": child.last_name,
+        "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else "",
+        "postcode": child.postcode,
+        "circumstances": "Believed to be with older males; drugs found in the bedroom.",
+    }
+    batch = intake_services.intake_file(
+        name="notifications.json",
+        data=json.dumps([notification]).encode(),
+        channel="upload",
+        by=world.user("coordinator"),
+    )
+    report = batch.lines.get().report
+    assert report is not None
     return {
         "child": child.pk,
+        "batch": batch.reference,
+        "report": report.reference,
         "interview": interview.pk,
         "held_interview": held.pk,
         "open_episode": open_episode.pk,

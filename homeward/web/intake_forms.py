@@ -1,0 +1,343 @@
+"""The forms of the police notification pages: what a coordinator types, checked for shape
+only.
+
+What a decision means (a report already linked, an episode of another child, a merge of a
+record with itself) is for `homeward.intake.services` and `homeward.cases.services`; the
+views turn their `ValidationError`s into errors on these forms. Every field is drawn as a
+GOV.UK field by the site's form renderer, except the date of birth, which is a GOV.UK date
+input (day, month and year) drawn by `web/intake/date_input.html`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from homeward.cases import codes
+from homeward.cases.models import Episode
+from homeward.web.case_forms import radio_field, text_area, uk_time
+
+#: The largest file a person may upload (the same limit as the API's).
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+# --- uploading a file ----------------------------------------------------------------------
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="File of notifications",
+        help_text="A CSV, XLSX or JSON file in the police notification format, up to 20 MB.",
+        error_messages={
+            "required": "Select a file of notifications",
+            "empty": "The selected file is empty",
+            "invalid": "Select a file of notifications",
+        },
+    )
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data["file"]
+        if file.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 20 MB")
+        return file
+
+
+# --- deciding about a report ---------------------------------------------------------------
+
+NEW_EPISODE = ""
+
+
+def episode_label(episode: Episode) -> str:
+    """An episode already recorded by hand, as a choice to link a report to."""
+    back = f", returned {uk_time(episode.returned_at)}" if episode.returned_at else ""
+    return (
+        f"Episode {episode.reference}: {episode.get_category_display().lower()} from "
+        f"{episode.get_missing_from_display().lower()} since {uk_time(episode.started_at)}{back}"
+    )
+
+
+class LinkForm(forms.Form):
+    """This is the child: the report becomes a new episode, or brings one recorded by hand
+    up to date."""
+
+    child = forms.IntegerField(widget=forms.HiddenInput)
+    episode = forms.TypedChoiceField(
+        label="Which episode is this report?",
+        choices=[(NEW_EPISODE, "A new episode")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Episodes of this child recorded by hand near the report's date, with no "
+        "police report.",
+    )
+    note = text_area("Note (optional)", help_text="Why you are sure, for the record.")
+
+    def __init__(self, *args: Any, episodes: list[Episode] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        episodes = episodes or []
+        field = self.fields["episode"]
+        field.choices = [
+            (NEW_EPISODE, "A new episode"),
+            *((e.pk, episode_label(e)) for e in episodes),
+        ]
+        field.initial = NEW_EPISODE
+        if not episodes:
+            self.fields["episode"].widget = forms.HiddenInput()
+
+
+class DismissForm(forms.Form):
+    note = text_area(
+        "Why this report is not for the authority",
+        required=True,
+        help_text="For example, the child lives in another authority's area and is not "
+        "placed here. The reason is shown at the reconciliation.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].error_messages["required"] = (
+            "Enter why this report is not for the authority"
+        )
+
+
+class ResolveForm(forms.Form):
+    resolution = text_area(
+        "How the possible miscoding was resolved",
+        required=True,
+        help_text="For example, confirmed with the force that the category should be missing.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resolution"].error_messages["required"] = (
+            "Enter how the possible miscoding was resolved"
+        )
+
+
+class ConfirmForm(forms.Form):
+    """A button to press: nothing to type."""
+
+
+# --- a GOV.UK date input -------------------------------------------------------------------
+
+
+class DateInput(forms.MultiWidget):
+    """Day, month and year boxes (the GOV.UK date input). The day box has the field's own
+    id, so an error summary's link lands on it."""
+
+    template_name = "web/intake/date_input.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        def box(width: int) -> forms.TextInput:
+            return forms.TextInput(
+                attrs={
+                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
+                    "inputmode": "numeric",
+                }
+            )
+
+        super().__init__({"day": box(2), "month": box(2), "year": box(4)}, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        # The fieldset around the boxes carries the hint and error ids: here they only say
+        # whether the boxes show the error state.
+        attrs = dict(attrs or {})
+        described = attrs.pop("aria-describedby", "")
+        attrs.pop("class", None)
+        context = super().get_context(name, value, attrs)
+        context["widget"]["error"] = "-error" in described
+        base = context["widget"]["attrs"].get("id", name)
+        for part, sub in zip(
+            ("day", "month", "year"), context["widget"]["subwidgets"], strict=True
+        ):
+            sub["attrs"]["id"] = base if part == "day" else f"{base}-{part}"
+            sub["label"] = part.title()
+        return context
+
+    def id_for_label(self, id_: str) -> str:
+        return id_
+
+
+class DateOfBirthField(forms.MultiValueField):
+    widget = DateInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            fields=(
+                forms.IntegerField(required=False),
+                forms.IntegerField(required=False),
+                forms.IntegerField(required=False),
+            ),
+            require_all_fields=False,
+            required=False,
+            error_messages={"incomplete": "Enter the date of birth as a day, month and year"},
+            template_name="web/intake/date_field.html",
+            **kwargs,
+        )
+
+    def clean(self, value: Any) -> date | None:
+        parts = [str(v).strip() if v is not None else "" for v in (value or ["", "", ""])]
+        if not any(parts):
+            return None
+        missing = [
+            name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
+        ]
+        if missing:
+            raise forms.ValidationError(f"Date of birth must include a {' and a '.join(missing)}")
+        if not all(part.isdigit() for part in parts):
+            raise forms.ValidationError("Date of birth must be a real date, in numbers")
+        day, month, year = (int(part) for part in parts)
+        try:
+            born = date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError("Date of birth must be a real date") from None
+        if year < 1900:
+            raise forms.ValidationError("Date of birth must be a real date, with a 4-digit year")
+        return born
+
+
+class NewChildForm(forms.Form):
+    """A child not yet known, from what the report says, as the coordinator corrects it."""
+
+    first_name = forms.CharField(label="First name", max_length=100)
+    last_name = forms.CharField(label="Last name", max_length=100)
+    aliases = forms.CharField(
+        label="Other names (optional)",
+        required=False,
+        max_length=1000,
+        help_text="Names or nicknames the child is known by, one on each line.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    date_of_birth = DateOfBirthField(
+        label="Date of birth", help_text="For example, 27 3 2012. Leave blank if unknown."
+    )
+    sex = radio_field("Sex", codes.Sex.choices)
+    address = text_area("Address (optional)", help_text="Seen only by those who work the case.")
+    postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=8)
+    legal_status = forms.ChoiceField(label="Legal status", choices=codes.LegalStatus.choices)
+    placement_type = forms.ChoiceField(
+        label="Placement type",
+        choices=[("", "Not placed"), *codes.PlacementType.choices],
+        required=False,
+        help_text="Only for a looked-after child.",
+    )
+    note = text_area("Note (optional)", help_text="Why this is a child not yet known.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        initial = dict(kwargs.pop("initial", None) or {})
+        if isinstance(initial.get("aliases"), list | tuple):
+            initial["aliases"] = "\n".join(initial["aliases"])
+        for name in ("legal_status", "placement_type", "sex"):
+            if name in initial and initial[name] is not None:
+                initial[name] = str(initial[name])
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The details for `report_new_child` (the note goes separately)."""
+        values = {k: v for k, v in self.cleaned_data.items() if k != "note"}
+        values["aliases"] = [a.strip() for a in values["aliases"].splitlines() if a.strip()]
+        return values
+
+
+# --- merging two records of one child ------------------------------------------------------
+
+
+class MergeFindForm(forms.Form):
+    other = forms.CharField(
+        label="The other record's child reference",
+        max_length=20,
+        help_text="The reference of the record that is the same child, for example C-000123.",
+        error_messages={"required": "Enter the other record's child reference"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_other(self) -> str:
+        return self.cleaned_data["other"].strip().upper()
+
+
+class MergeConfirmForm(forms.Form):
+    other = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    confirm = forms.CharField(widget=forms.HiddenInput, initial="yes")
+    keep = forms.TypedChoiceField(
+        label="Which record to keep",
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="The other record's episodes, interviews, police reports and risk flags move "
+        "to it, and its name becomes another name of the child.",
+        error_messages={"required": "Choose which record to keep"},
+    )
+    reason = text_area(
+        "Why these are the same child",
+        required=True,
+        help_text="The reason is kept with the merge and in the audit log.",
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = choices
+        self.fields["reason"].error_messages["required"] = "Enter why these are the same child"
+
+
+# --- the reconciliation --------------------------------------------------------------------
+
+
+def _day(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        help_text="For example, 2026-04-01",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": f"Enter the {label.lower()} date",
+            "invalid": f"Enter the {label.lower()} date as a real date",
+        },
+    )
+
+
+class PeriodForm(forms.Form):
+    """Reports made and episodes started from one date to another, both included."""
+
+    start = _day("From")
+    end = _day("To")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The ‘to’ date must be the same as or after the ‘from’ date")
+        return data
+
+
+FORMATS = [("csv", "CSV (comma-separated values)"), ("xlsx", "Excel workbook (XLSX)")]
+
+
+class ExportForm(PeriodForm):
+    format = radio_field("File format", FORMATS, initial="csv")
+    reason = forms.CharField(
+        label="Why you need this download",
+        max_length=1000,
+        help_text="The file leaves homeward: say what it is for. The reason is kept in the "
+        "audit log.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you need this download"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The period travels in hidden fields: the reconciliation page's own form shows it.
+        for name in ("start", "end"):
+            self.fields[name].widget = forms.HiddenInput()
+        self.fields["format"].error_messages["required"] = "Choose a file format"
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Enter why you need this download")
+        return reason
