@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from homeward.accounts import permissions
@@ -224,7 +224,10 @@ def intake_file(
     )
 
 
-@transaction.atomic
+#: How many times a batch is tried when another request stored the same report first.
+ATTEMPTS = 3
+
+
 def intake_batch(
     *,
     parsed: parse.Batch,
@@ -234,8 +237,33 @@ def intake_batch(
     now: datetime | None = None,
 ) -> IntakeBatch:
     """Store a parsed batch and its receipt. `force`: the token's force (API); otherwise
-    each notification's force must be a police force set up here."""
+    each notification's force must be a police force set up here.
+
+    Two requests carrying the same new report at the same moment (a force's retry racing its
+    first attempt) can both find no report and both insert one: the database's unique
+    constraints refuse the second, its transaction keeps nothing, and it is tried again,
+    when it finds the first's report (a duplicate, or an amendment)."""
     now = now or timezone.now()
+    if transaction.get_connection().in_atomic_block:
+        return _intake_batch(parsed=parsed, channel=channel, by=by, force=force, now=now)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _intake_batch(parsed=parsed, channel=channel, by=by, force=force, now=now)
+        except IntegrityError:
+            if attempt == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _intake_batch(
+    *,
+    parsed: parse.Batch,
+    channel: str,
+    by: User | None,
+    force: Organisation | None,
+    now: datetime,
+) -> IntakeBatch:
     batch = IntakeBatch.objects.create(
         reference=case_services.references_reserve("B", 1)[0],
         channel=channel,

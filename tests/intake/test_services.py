@@ -13,7 +13,7 @@ from homeward.audit.models import AccessEvent
 from homeward.cases.models import Child, ChildMerge, Episode
 from homeward.cases.services import children_merge
 from homeward.intake import selectors, services
-from homeward.intake.models import BatchLine, PoliceReport, ReportNotification
+from homeward.intake.models import BatchLine, IntakeBatch, PoliceReport, ReportNotification
 from tests.factories import make_child, make_episode, make_world
 from tests.intake.helpers import found, notification, send
 
@@ -318,3 +318,36 @@ def test_reconciliation_sets_the_police_feed_against_the_authoritys_records(worl
         selectors.reconciliation(
             user=world.user("worker"), start=date(2026, 3, 1), end=date(2026, 3, 31)
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_that_loses_a_race_for_a_new_report_is_tried_again(monkeypatch):
+    """Another report with the same reference appears between our read and our insert: the
+    unique constraint refuses ours, nothing of that attempt is kept, and it is tried again.
+    (In one thread the intruder is rolled back with the attempt, so the retry accepts.)"""
+    world = make_world()
+    original = services._pending_reports
+    raced = []
+
+    def racing(notifications):
+        pending = original(notifications)
+        if not raced:
+            raced.append(True)
+            PoliceReport.objects.create(
+                reference="P-999999",
+                force_code="fictional",
+                police_reference="FC-2026-0001",
+                notification_type="reported_missing",
+                reported_at=datetime(2026, 3, 1, 22, 0, tzinfo=UTC),
+                kind="missing",
+                authority_role="responsible",
+                state=PoliceReport.State.WAITING,
+            )
+        return pending
+
+    monkeypatch.setattr(services, "_pending_reports", racing)
+    batch = send(world, notification())
+    assert raced and batch.accepted == 1
+    assert PoliceReport.objects.get().reference != "P-999999"
+    assert BatchLine.objects.count() == 1
+    assert IntakeBatch.objects.get() == batch
