@@ -8,16 +8,7 @@ import time
 from typing import Any
 
 from homeward.police.quality import evaluate, format_quality
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
-    return value
+from homeward.synth.cli import positive_int
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,14 +25,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--children",
-        type=_positive_int,
+        type=positive_int,
         default=50_000,
         metavar="N",
         help="known children to generate (default 50,000)",
     )
     parser.add_argument(
         "--notifications",
-        type=_positive_int,
+        type=positive_int,
         default=10_000,
         metavar="M",
         help="police reports to generate and match (default 10,000)",

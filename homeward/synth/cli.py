@@ -13,7 +13,8 @@ from homeward.synth import params
 from homeward.synth.generate import default_authorities, default_years, generate, write
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
     try:
         value = int(text)
     except ValueError:
@@ -24,7 +25,7 @@ def _positive_int(text: str) -> int:
 
 
 def _authority_count(text: str) -> int:
-    value = _positive_int(text)
+    value = positive_int(text)
     if value > params.MAX_AUTHORITIES:
         raise argparse.ArgumentTypeError(f"at most {params.MAX_AUTHORITIES} authorities")
     return value
@@ -49,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument(
-        "--episodes", type=_positive_int, required=True, metavar="N", help="episodes to generate"
+        "--episodes", type=positive_int, required=True, metavar="N", help="episodes to generate"
     )
     parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
     parser.add_argument(
@@ -74,7 +75,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--years",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         metavar="Y",
         help="length of the period in years (default: about 1,140 episodes per authority-year)",

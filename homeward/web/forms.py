@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.forms.renderers import TemplatesSetting
 
 
@@ -10,3 +13,31 @@ class GovukFormRenderer(TemplatesSetting):
 
     form_template_name = "govuk_forms/form.html"
     field_template_name = "govuk_forms/field.html"
+
+
+def day_field(label: str, *, required: bool = False) -> forms.DateField:
+    """One day of a period (a date box), with the error messages naming it."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text="For example, 2026-04-01",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": f"Enter the {label.lower()} date",
+            "invalid": f"Enter the {label.lower()} date as a real date",
+        },
+    )
+
+
+class DateRangeForm(forms.Form):
+    """From one day to another, both included; the 'to' day may not come first."""
+
+    start = day_field("From")
+    end = day_field("To")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The ‘to’ date must be the same as or after the ‘from’ date")
+        return data

@@ -18,6 +18,7 @@ from django import forms
 from homeward.cases import codes
 from homeward.cases.models import Episode
 from homeward.web.case_forms import radio_field, text_area, uk_time
+from homeward.web.forms import DateRangeForm, day_field
 
 #: The largest file a person may upload (the same limit as the API's).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -289,30 +290,11 @@ class MergeConfirmForm(forms.Form):
 # --- the reconciliation --------------------------------------------------------------------
 
 
-def _day(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text="For example, 2026-04-01",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": f"Enter the {label.lower()} date",
-            "invalid": f"Enter the {label.lower()} date as a real date",
-        },
-    )
-
-
-class PeriodForm(forms.Form):
+class PeriodForm(DateRangeForm):
     """Reports made and episodes started from one date to another, both included."""
 
-    start = _day("From")
-    end = _day("To")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            self.add_error("end", "The ‘to’ date must be the same as or after the ‘from’ date")
-        return data
+    start = day_field("From", required=True)
+    end = day_field("To", required=True)
 
 
 FORMATS = [("csv", "CSV (comma-separated values)"), ("xlsx", "Excel workbook (XLSX)")]

@@ -20,34 +20,15 @@ from django.shortcuts import render
 
 from homeward.accounts import permissions
 from homeward.cases import analysis
+from homeward.web.forms import DateRangeForm
 from homeward.web.pagination import pagination
 
 PER_PAGE = 100
 TEMPLATE = "web/analysis/episodes.html"
 
 
-def _date_field(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        help_text="For example, 2025-04-01",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": f"Enter the {label.lower()} date as a real date"},
-    )
-
-
-class PeriodForm(forms.Form):
+class PeriodForm(DateRangeForm):
     """Episodes that started from one date to another, both included."""
-
-    start = _date_field("From")
-    end = _date_field("To")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            self.add_error("end", "The ‘to’ date must be the same as or after the ‘from’ date")
-        return data
 
 
 class DownloadForm(PeriodForm):
