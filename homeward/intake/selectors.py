@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 #: Police and authority times further apart than this "disagree" in the reconciliation.
 TOLERANCE = timedelta(hours=1)
+#: A child's episode recorded by hand within this of a report may be the report's episode.
+NEAR_REPORT = timedelta(days=7)
 
 
 def _require(allowed: bool, what: str) -> None:
@@ -110,6 +112,30 @@ def report_suggestions(report: PoliceReport) -> list[dict[str, Any]]:
     state, _ = services.report_state(report)
     found = services.suggest_many([(report.pk, match.person_from(state))])
     return found.get(report.pk, [])
+
+
+def episodes_near(report: PoliceReport, child_ids: list[int]) -> dict[int, list[Episode]]:
+    """For each child, their episodes recorded by hand (no police report) near the report."""
+    if not child_ids:
+        return {}
+    start = report.last_seen_at or report.reported_at
+    end = report.found_at or report.reported_at
+    found: dict[int, list[Episode]] = {}
+    episodes = (
+        Episode.objects.filter(
+            child_id__in=child_ids,
+            police_report__isnull=True,
+            started_at__gte=min(start, report.reported_at) - NEAR_REPORT,
+            started_at__lte=max(end, report.reported_at) + NEAR_REPORT,
+        )
+        .only(
+            "pk", "child_id", "reference", "category", "missing_from", "started_at", "returned_at"
+        )
+        .order_by("started_at")
+    )
+    for episode in episodes:
+        found.setdefault(episode.child_id, []).append(episode)
+    return found
 
 
 def report_fields(n: Notification) -> list[tuple[str, str, str]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import xlsxwriter
@@ -43,7 +43,6 @@ from homeward.web.pagination import pagination
 PER_PAGE = 50
 RECENT_BATCHES = 10
 #: Episodes recorded by hand this close to a report's dates are offered to link it to.
-NEAR = timedelta(days=7)
 FORM = "web/cases/form.html"
 
 BANDS = {
@@ -226,36 +225,12 @@ def batch(request: HttpRequest, reference: str) -> HttpResponse:
 # --- a report ------------------------------------------------------------------------------
 
 
-def _near_episodes(report: PoliceReport, child_ids: list[int]) -> dict[int, list[Episode]]:
-    """For each child, their episodes recorded by hand (no police report) near the report."""
-    if not child_ids:
-        return {}
-    start = report.last_seen_at or report.reported_at
-    end = report.found_at or report.reported_at
-    found: dict[int, list[Episode]] = {}
-    episodes = (
-        Episode.objects.filter(
-            child_id__in=child_ids,
-            police_report__isnull=True,
-            started_at__gte=min(start, report.reported_at) - NEAR,
-            started_at__lte=max(end, report.reported_at) + NEAR,
-        )
-        .only(
-            "pk", "child_id", "reference", "category", "missing_from", "started_at", "returned_at"
-        )
-        .order_by("started_at")
-    )
-    for episode in episodes:
-        found.setdefault(episode.child_id, []).append(episode)
-    return found
-
-
 def _suggestions(report: PoliceReport, bound: f.LinkForm | None = None) -> list[dict[str, Any]]:
     """The candidate children now, each with its child record and its own link form."""
     found = selectors.report_suggestions(report)
     ids = [s["child"] for s in found]
     children = Child.objects.in_bulk(ids)
-    near = _near_episodes(report, ids)
+    near = selectors.episodes_near(report, ids)
     out = []
     for suggestion in found:
         child = children.get(suggestion["child"])
@@ -361,7 +336,7 @@ def link(request: HttpRequest, reference: str) -> HttpResponse:
     child_id = request.POST.get("child", "")
     episodes: list[Episode] = []
     if child_id.isdigit():
-        episodes = _near_episodes(found, [int(child_id)]).get(int(child_id), [])
+        episodes = selectors.episodes_near(found, [int(child_id)]).get(int(child_id), [])
     form = f.LinkForm(request.POST, episodes=episodes, auto_id=f"link-{child_id}-%s")
     if form.is_valid():
         data = form.cleaned_data
