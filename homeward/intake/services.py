@@ -395,7 +395,7 @@ def _store_reports(
     new_refs = iter(case_services.references_reserve("P", sum(1 for i in items if not i.report)))
     creating: list[PoliceReport] = []
     updating: list[PoliceReport] = []
-    linked: list[tuple[PoliceReport, Notification, datetime | None, Any]] = []
+    linked: list[tuple[PoliceReport, dict[str, Any]]] = []
     for (item, n, told), cls in zip(states, classifications, strict=True):
         report = item.report
         if report is None:
@@ -413,7 +413,7 @@ def _store_reports(
             updating.append(report)
         _describe(report, n, cls, suggestions.get(item.key))
         if report.state == PoliceReport.State.LINKED and report.episode_id:
-            linked.append((report, n, told, cls))
+            linked.append((report, _changed_values(item, n, told, cls, report, home, care)))
     PoliceReport.objects.bulk_create(creating, batch_size=CHUNK)
     PoliceReport.objects.bulk_update(updating, REPORT_FIELDS, batch_size=CHUNK)
 
@@ -437,10 +437,53 @@ def _store_reports(
         line.notification = notification
         line.report = item.report
     ReportNotification.objects.bulk_create(notifications, batch_size=CHUNK)
-    for report, n, told, cls in linked:
-        case_services.episode_apply_police(
-            episode=report.episode, values=episode_values(n, cls, report.child, told)
-        )
+    conflicts = []
+    for report, values in linked:
+        if not values:
+            continue
+        try:
+            with transaction.atomic():  # a savepoint: a refusal leaves the batch whole
+                case_services.episode_apply_police(episode=report.episode, values=values)
+        except ValidationError as error:
+            # The notification is kept; the episode is not changed; a person is asked.
+            report.concerns = [
+                *report.concerns,
+                {
+                    "code": EPISODE_CONFLICT,
+                    "message": f"The police's latest details could not be applied to episode "
+                    f"{report.episode}: {'; '.join(error.messages)}. Check the episode "
+                    "against the report with the force.",
+                },
+            ]
+            report.miscoding = PoliceReport.Miscoding.OPEN
+            conflicts.append(report)
+    PoliceReport.objects.bulk_update(conflicts, ["concerns", "miscoding"])
+
+
+def _changed_values(
+    item: _Pending,
+    n: Notification,
+    told: datetime | None,
+    cls: police_classify.Classification,
+    report: PoliceReport,
+    home: Authority,
+    care: frozenset[str],
+) -> dict[str, Any]:
+    """The episode fields the amendment changes: those whose police value differs from what
+    the report said before it. What the authority corrected by hand in a field the police did
+    not change stays as the authority has it (the reconciliation shows any disagreement)."""
+    new = episode_values(n, cls, report.child, told)
+    before = [v for v in item.versions if v.order < 0]
+    if not before:
+        return new
+    old_n, old_told = fold(before)
+    old_cls = police_classify.classify(old_n, home_authority=home.gss_code, care_postcodes=care)
+    old = episode_values(old_n, old_cls, report.child, old_told)
+    return {name: value for name, value in new.items() if old.get(name) != value}
+
+
+#: The concern raised when a linked episode cannot take the police's amended details.
+EPISODE_CONFLICT = "episode_conflict"
 
 
 REPORT_FIELDS = [

@@ -351,3 +351,34 @@ def test_a_batch_that_loses_a_race_for_a_new_report_is_tried_again(monkeypatch):
     assert PoliceReport.objects.get().reference != "P-999999"
     assert BatchLine.objects.count() == 1
     assert IntakeBatch.objects.get() == batch
+
+
+def test_an_amendment_the_episode_cannot_take_is_kept_and_put_to_a_person(world):
+    child = make_child(world)
+    send(world, notification())
+    episode = services.report_link(by=world.user("coordinator"), report=_report(), child=child)
+    # Someone corrected the episode's start by hand to after the police's found time.
+    Episode.objects.filter(pk=episode.pk).update(started_at=datetime(2026, 3, 4, 12, 0, tzinfo=UTC))
+    batch = send(world, found(police_reference="FC-2026-0001"), notification(police_reference="B"))
+    assert (batch.accepted, batch.amended, batch.rejected) == (1, 1, 0)
+    report = _report()
+    assert report.notification_type == "found"  # the notification is kept
+    assert report.miscoding == PoliceReport.Miscoding.OPEN
+    assert report.concerns[-1]["code"] == services.EPISODE_CONFLICT
+    assert episode.reference in report.concerns[-1]["message"]
+    episode.refresh_from_db()
+    assert episode.returned_at is None  # the episode is not changed
+    assert _report("B").state == PoliceReport.State.WAITING
+
+
+def test_an_amendment_changes_only_what_the_police_changed(world):
+    child = make_child(world)
+    send(world, notification())
+    episode = services.report_link(by=world.user("coordinator"), report=_report(), child=child)
+    corrected = datetime(2026, 3, 1, 18, 30, tzinfo=UTC)
+    Episode.objects.filter(pk=episode.pk).update(started_at=corrected, risk_grade="high")
+    send(world, found(risk_grade="low"))
+    episode.refresh_from_db()
+    assert episode.started_at == corrected  # the police did not change the last-seen time
+    assert episode.returned_at == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    assert episode.risk_grade == "low"  # the police re-graded it
