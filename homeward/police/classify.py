@@ -81,15 +81,19 @@ NO_DATE_OF_BIRTH: Final = "no_date_of_birth"
 ABSENT_WITH_RISK: Final = "absent_with_risk"
 CARE_ADDRESS_FROM_HOME: Final = "care_address_from_home"
 HOME_PLACEMENT_FROM_CARE: Final = "home_placement_from_care"
+TURNED_18_WHILE_MISSING: Final = "turned_18_while_missing"
+TIMES_OUT_OF_ORDER: Final = "times_out_of_order"
 
 #: Every concern code, in the order `classify` lists them.
 CONCERN_CODES: Final = (
     ADULT_FLAG_CHILD_DOB,
     CHILD_FLAG_ADULT_DOB,
     NO_DATE_OF_BIRTH,
+    TURNED_18_WHILE_MISSING,
     ABSENT_WITH_RISK,
     CARE_ADDRESS_FROM_HOME,
     HOME_PLACEMENT_FROM_CARE,
+    TIMES_OUT_OF_ORDER,
 )
 
 ADULT_AGE: Final = 18
@@ -276,6 +280,16 @@ def classify(
                 f"{age} on {reported_on.isoformat()}: is the date of birth wrong?",
             )
         )
+    if born is not None and is_child is False and n.last_seen_at is not None:
+        seen_on = uk_date(n.last_seen_at)
+        if age_on(born, seen_on) < ADULT_AGE:
+            concerns.append(
+                Concern(
+                    TURNED_18_WHILE_MISSING,
+                    f"Last seen on {seen_on.isoformat()}, aged {age_on(born, seen_on)}: a "
+                    f"child when they went missing, though {age} when reported.",
+                )
+            )
 
     low_coded = n.category == Category.ABSENT or n.risk_grade == RiskGrade.NO_APPARENT_RISK
     if low_coded:
@@ -339,6 +353,20 @@ def classify(
             Concern(
                 HOME_PLACEMENT_FROM_CARE,
                 "Coded missing from care, but the placement type is the family home.",
+            )
+        )
+
+    order = []
+    if n.found_at is not None and n.last_seen_at is not None and n.found_at < n.last_seen_at:
+        order.append("found before last seen")
+    if n.last_seen_at is not None and n.last_seen_at > n.reported_at:
+        order.append("last seen after being reported")
+    if order:
+        concerns.append(
+            Concern(
+                TIMES_OUT_OF_ORDER,
+                f"The notifications' times contradict each other ({'; '.join(order)}): "
+                "check them with the force.",
             )
         )
 

@@ -13,6 +13,9 @@ Two steps, as in any record linkage:
      every part of a hyphenated or double-barrelled name and for the family names of
      aliases: catches a wrong day of birth. (With the year alone a common family name's
      block holds a hundred children; the month cuts it to under ten.)
+   - ``sg:`` the sound of the family name with the birth year and the given name: catches a
+     wrong month (the issue's "phonetic surname with birth year", kept small by the given
+     name).
    - ``pd:`` the postcode district with the birth year and the given name: catches a wrong
      day or month together with a changed family name. The district alone holds thousands
      of children; the year and the given name cut that to a handful.
@@ -21,6 +24,9 @@ Two steps, as in any record linkage:
    - ``nm:`` the given name with the sound of the family name, anywhere: catches a report
      with no date of birth. Looked up only for such a report, as it is large for common
      names; every known child is filed under it.
+   - ``xd:`` the given name with the sound of the family name, for a known child with no
+     date of birth only, and looked up for every report: such a child is otherwise found only
+     in their own postcode district.
 
    A given name enters a key as its short-form groups (`nicknames`), so that "Jay" and
    "Jayden" meet, or as its sound when it is in no group.
@@ -280,6 +286,9 @@ def _keys(person: Person, *, lookup: bool) -> frozenset[str]:
                 keys.add(f"dob:{swapped.isoformat()}")
         month = f"{year}-{p.dob.month:02d}"
         keys.update(f"sy:{sound}:{month}" for sound in family_sounds if len(sound) > 1)
+        # The surname's sound with the birth year (and the given name, to keep the block
+        # small): a wrong day or month that is not a swap.
+        keys.update(f"sg:{sound}:{year}:{code}" for sound in family_sounds for code in given_codes)
         if p.district:
             keys.update(f"pd:{p.district}:{year}:{code}" for code in given_codes)
     names = [f"{code}:{sound}" for code in given_codes for sound in family_sounds]
@@ -287,6 +296,10 @@ def _keys(person: Person, *, lookup: bool) -> frozenset[str]:
         keys.update(f"nd:{p.district}:{name}" for name in names)
     if p.dob is None or not lookup:
         keys.update(f"nm:{name}" for name in names)
+    # A known child with no date of birth is filed under their names alone, and every report
+    # looks there: few children lack a date of birth, so the block stays small.
+    if p.dob is None or lookup:
+        keys.update(f"xd:{name}" for name in names)
     return frozenset(keys)
 
 
@@ -297,8 +310,9 @@ def candidate_keys(person: Person) -> frozenset[str]:
 
 def query_keys(person: Person) -> frozenset[str]:
     """The blocking keys under which to look up a reported person: a known child's keys plus
-    the date of birth with day and month swapped; the names without a date or a district
-    only when the report has no date of birth."""
+    the date of birth with day and month swapped and the names of children with no date of
+    birth; the names without a date or a district only when the report has no date of
+    birth."""
     return _keys(person, lookup=True)
 
 

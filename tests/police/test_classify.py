@@ -14,6 +14,8 @@ from homeward.police.classify import (
     CHILD_FLAG_ADULT_DOB,
     HOME_PLACEMENT_FROM_CARE,
     NO_DATE_OF_BIRTH,
+    TIMES_OUT_OF_ORDER,
+    TURNED_18_WHILE_MISSING,
     AuthorityRole,
     Classification,
     Kind,
@@ -326,3 +328,49 @@ def test_authority_role() -> None:
         responsible_authority="", missing_from=MissingFrom.CARE, placement_type=PlacementType.FOSTER
     )
     assert read(blank_care).authority_role == AuthorityRole.UNKNOWN
+
+
+def test_a_child_who_turned_18_while_missing_still_reaches_a_person() -> None:
+    # Born 20 November 2008: 17 when last seen on the 19th, 18 when reported on the 20th.
+    result = classify(
+        notification(
+            date_of_birth=date(2008, 11, 20),
+            child_flag=False,
+            last_seen_at=datetime(2026, 11, 19, 20, 0, tzinfo=UTC),
+            reported_at=datetime(2026, 11, 20, 0, 30, tzinfo=UTC),
+        ),
+        home_authority=HOME,
+    )
+    assert result.is_child is False and result.age_at_report == 18
+    assert [c.code for c in result.concerns] == [TURNED_18_WHILE_MISSING]
+    assert result.for_a_person
+    # Already 18 when last seen: an adult's report, not queued.
+    adult = classify(
+        notification(
+            date_of_birth=date(2008, 11, 19),
+            child_flag=False,
+            last_seen_at=datetime(2026, 11, 19, 20, 0, tzinfo=UTC),
+            reported_at=datetime(2026, 11, 20, 0, 30, tzinfo=UTC),
+        ),
+        home_authority=HOME,
+    )
+    assert adult.concerns == () and not adult.for_a_person
+
+
+def test_times_that_contradict_each_other_are_a_concern() -> None:
+    last_seen = datetime(2026, 11, 19, 18, 0, tzinfo=UTC)
+    found_first = classify(
+        notification(last_seen_at=last_seen, found_at=datetime(2026, 11, 19, 17, 0, tzinfo=UTC)),
+        home_authority=HOME,
+    )
+    assert [c.code for c in found_first.concerns] == [TIMES_OUT_OF_ORDER]
+    assert "found before last seen" in found_first.concerns[0].message
+    seen_late = classify(
+        notification(last_seen_at=datetime(2026, 11, 20, 1, 0, tzinfo=UTC)), home_authority=HOME
+    )
+    assert "last seen after being reported" in seen_late.concerns[0].message
+    fine = classify(
+        notification(last_seen_at=last_seen, found_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC)),
+        home_authority=HOME,
+    )
+    assert fine.concerns == ()

@@ -293,3 +293,37 @@ def test_names_that_are_not_equivalent(a: str, b: str) -> None:
 
 def test_reason_is_a_value() -> None:
     assert Reason(40, "same date of birth") == Reason(40.0, "same date of birth")
+
+
+def test_a_known_child_without_a_date_of_birth_is_found_by_a_report_with_one() -> None:
+    from datetime import date
+
+    from homeward.police.match import Candidate, CandidateIndex, Person
+
+    known = Candidate(key=7, person=Person(given_names="Jordan", family_name="Example"))
+    index = CandidateIndex([known])
+    reported = Person(
+        given_names="Jordan",
+        family_name="Example",
+        date_of_birth=date(2011, 5, 14),
+        postcode="ZZ9 9AA",
+    )
+    assert [c.key for c in index.candidates(reported)] == [7]
+
+
+def test_a_wrong_month_of_birth_is_caught_by_the_surname_sound_and_year() -> None:
+    from datetime import date
+
+    from homeward.police.match import Candidate, CandidateIndex, Person
+
+    known = Candidate(
+        key=3,
+        person=Person(
+            given_names="Amelia", family_name="Thornbury", date_of_birth=date(2012, 4, 23)
+        ),
+    )
+    index = CandidateIndex([known])
+    reported = Person(
+        given_names="Amelia", family_name="Thornbery", date_of_birth=date(2012, 6, 23)
+    )
+    assert [c.key for c in index.candidates(reported)] == [3]
