@@ -393,6 +393,9 @@ class ChildMerge(models.Model):
 
     kept = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges")
     duplicate_reference = models.CharField(max_length=20, unique=True)
+    duplicate_id = models.BigIntegerField(
+        null=True, help_text="The duplicate's id, under which the access log still holds it."
+    )
     duplicate_summary = EncryptedTextField(help_text="The duplicate record as it was.")
     moved = models.JSONField(default=dict, help_text="What was moved: counts by record.")
     reason = EncryptedTextField()

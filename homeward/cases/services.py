@@ -211,7 +211,7 @@ def children_merge(*, by: User, keep: Child, duplicate: Child, reason: str) -> C
     moved: dict[str, int] = {}
     for relation in Child._meta.related_objects:
         model = relation.related_model
-        if model in (ChildMatchKey, ChildMerge) or relation.many_to_many:
+        if model is ChildMatchKey or relation.many_to_many:
             continue
         count = model._default_manager.filter(**{relation.field.name: duplicate}).update(
             **{relation.field.name: keep}
@@ -229,6 +229,7 @@ def children_merge(*, by: User, keep: Child, duplicate: Child, reason: str) -> C
     merge = ChildMerge.objects.create(
         kept=keep,
         duplicate_reference=duplicate.reference,
+        duplicate_id=duplicate.pk,
         duplicate_summary=summary,
         moved=moved,
         reason=reason.strip(),

@@ -117,6 +117,9 @@ class PoliceReport(models.Model):
     # Matching: the best candidates when last worked out, with their bands and reasons.
     suggestions = models.JSONField(default=list, blank=True)
     best_band = models.CharField(max_length=10, blank=True)
+    # Episode fields the police's latest details could not be applied to (tried again with
+    # the next notification).
+    episode_pending = models.JSONField(default=list, blank=True)
     # What a person decided.
     state = models.CharField(max_length=10, choices=State.choices, db_index=True)
     child = models.ForeignKey(
@@ -157,7 +160,9 @@ class ReportNotification(models.Model):
     report = models.ForeignKey(PoliceReport, on_delete=models.CASCADE, related_name="notifications")
     batch = models.ForeignKey(IntakeBatch, on_delete=models.PROTECT, related_name="notifications")
     line = models.PositiveIntegerField()
-    content_key = models.CharField(max_length=64)
+    content_key = models.CharField(
+        max_length=64, help_text="SHA-256 of the content and when the police sent it."
+    )
     notification_type = models.CharField(max_length=20)
     sent_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField()

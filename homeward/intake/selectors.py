@@ -107,11 +107,25 @@ def report_history(report: PoliceReport) -> list[Version]:
     return out
 
 
-def report_suggestions(report: PoliceReport) -> list[dict[str, Any]]:
-    """The best candidate children now (children change: worked out afresh on each read)."""
+def report_suggestions(
+    report: PoliceReport, *, user: User, request: HttpRequest | None = None
+) -> list[dict[str, Any]]:
+    """The best candidate children now (children change: worked out afresh on each read).
+    Each child shown is a view of that child's record: logged, with the report."""
+    _require(permissions.can_take_in_notifications(user), f"police report {report.reference}")
     state, _ = services.report_state(report)
-    found = services.suggest_many([(report.pk, match.person_from(state))])
-    return found.get(report.pk, [])
+    found = services.suggest_many([(report.pk, match.person_from(state))]).get(report.pk, [])
+    for suggestion in found:
+        access_record(
+            user=user,
+            action=AccessEvent.Action.VIEW,
+            what=f"child {suggestion['reference']}",
+            child_id=suggestion["child"],
+            detail=f"suggested for police report {report.reference} "
+            f"({suggestion['band']}, {suggestion['score']:g} points)",
+            request=request,
+        )
+    return found
 
 
 def episodes_near(report: PoliceReport, child_ids: list[int]) -> dict[int, list[Episode]]:
@@ -144,6 +158,16 @@ def report_fields(n: Notification) -> list[tuple[str, str, str]]:
 
     record = parse.to_record(n)
     return [(f.name, f.description, record[f.name]) for f in FIELDS if record.get(f.name)]
+
+
+def unknown_responsible_authority(report: PoliceReport) -> str:
+    """The responsible authority's GSS code the police give, when it is not set up here."""
+    from homeward.organisations.models import Authority
+
+    code = services.content_load(report.content).responsible_authority
+    if code and not Authority.objects.filter(gss_code=code).exists():
+        return code
+    return ""
 
 
 def batch_for(*, user: User, reference: str) -> IntakeBatch:

@@ -166,7 +166,12 @@ def _empty(value: object) -> bool:
 class _Version:
     notification: Notification
     received_at: datetime
+    #: Ties are broken by this: a stored notification's primary key, and for one new in the
+    #: batch NEW + its place in the batch (stored later, so later).
     order: int
+
+
+NEW = 2**62
 
 
 def fold(versions: Iterable[_Version]) -> tuple[Notification, datetime | None]:
@@ -202,7 +207,9 @@ class _Pending:
     key: tuple[str, str]
     report: PoliceReport | None
     versions: list[_Version] = field(default_factory=list)
+    #: The keys (content and sent_at) of its notifications, and their content keys alone.
     seen: set[str] = field(default_factory=set)
+    contents: set[str] = field(default_factory=set)
     new: list[tuple[parse.Parsed, str, BatchLine]] = field(default_factory=list)
 
 
@@ -314,22 +321,24 @@ def _intake_batch(
             line.problems = problems
             line.raw = json.dumps(record.raw, default=str)
             continue
-        valid.append((record, notification, parse.content_key(notification), line))
+        valid.append((record, notification, version_key(notification), line))
 
     pending = _pending_reports([n for _, n, _, _ in valid])
     duplicates: list[tuple[BatchLine, _Pending]] = []
     order = 0
     for record, notification, key, line in valid:
         item = pending[(notification.force, notification.police_reference)]
-        if key in item.seen:
+        order += 1
+        version = _Version(notification, now, NEW + order)
+        if _duplicate(item, key, version):
             line.status = BatchLine.Status.DUPLICATE
             duplicates.append((line, item))
             continue
         item.seen.add(key)
+        item.contents.add(parse.content_key(notification))
         first = item.report is None and not item.new
         line.status = BatchLine.Status.ACCEPTED if first else BatchLine.Status.AMENDED
-        order += 1
-        item.versions.append(_Version(notification, now, order))
+        item.versions.append(version)
         item.new.append((record, key, line))
 
     _store_reports([item for item in pending.values() if item.new], forces=forces, now=now)
@@ -345,6 +354,31 @@ def _intake_batch(
     return batch
 
 
+def version_key(n: Notification) -> str:
+    """A notification's key: its content (`parse.content_key`) and when the police sent it."""
+    sent = n.sent_at.isoformat() if n.sent_at is not None else ""
+    return hashlib.sha256(f"{parse.content_key(n)}|{sent}".encode()).hexdigest()
+
+
+def _duplicate(item: _Pending, key: str, version: _Version) -> bool:
+    """Whether a notification adds nothing: the very one was received before, or one with the
+    same content was and this one gives no sent_at, or taking it in would leave the report as
+    it is. (The police going back to an earlier state, a risk grade raised again, sent
+    later, is not a duplicate.)"""
+    if key in item.seen:
+        return True
+    if parse.content_key(version.notification) not in item.contents:
+        return False
+    if version.notification.sent_at is None:
+        return True  # a resend that says nothing of when it was sent cannot be placed later
+    after, told_after = fold([*item.versions, version])
+    before, told_before = fold(item.versions)
+    return (replace(after, sent_at=None), told_after) == (
+        replace(before, sent_at=None),
+        told_before,
+    )
+
+
 def _pending_reports(notifications: Sequence[Notification]) -> dict[tuple[str, str], _Pending]:
     """The reports the batch touches, with what is stored of each already."""
     keys = dict.fromkeys((n.force, n.police_reference) for n in notifications)
@@ -352,7 +386,10 @@ def _pending_reports(notifications: Sequence[Notification]) -> dict[tuple[str, s
     references = sorted({reference for _, reference in keys})
     existing: dict[int, _Pending] = {}
     for chunk in _chunks(references):
-        for report in PoliceReport.objects.filter(police_reference__in=chunk):
+        # Locked (PostgreSQL; SQLite's writer lock does the same): two batches amending one
+        # report fold one after the other, each with the other's notification.
+        reports = PoliceReport.objects.select_for_update().filter(police_reference__in=chunk)
+        for report in reports.order_by("pk"):
             item = pending.get((report.force_code, report.police_reference))
             if item is not None:
                 item.report = report
@@ -363,8 +400,10 @@ def _pending_reports(notifications: Sequence[Notification]) -> dict[tuple[str, s
             report_id__in=chunk
         ).values_list("report_id", "content_key", "content", "received_at", "pk"):
             item = existing[report_id]
+            stored = content_load(content)
             item.seen.add(key)
-            item.versions.append(_Version(content_load(content), received_at, -pk))
+            item.contents.add(parse.content_key(stored))
+            item.versions.append(_Version(stored, received_at, pk))
     return pending
 
 
@@ -437,27 +476,37 @@ def _store_reports(
         line.notification = notification
         line.report = item.report
     ReportNotification.objects.bulk_create(notifications, batch_size=CHUNK)
-    conflicts = []
     for report, values in linked:
-        if not values:
-            continue
-        try:
-            with transaction.atomic():  # a savepoint: a refusal leaves the batch whole
-                case_services.episode_apply_police(episode=report.episode, values=values)
-        except ValidationError as error:
-            # The notification is kept; the episode is not changed; a person is asked.
-            report.concerns = [
-                *report.concerns,
-                {
-                    "code": EPISODE_CONFLICT,
-                    "message": f"The police's latest details could not be applied to episode "
-                    f"{report.episode}: {'; '.join(error.messages)}. Check the episode "
-                    "against the report with the force.",
-                },
-            ]
-            report.miscoding = PoliceReport.Miscoding.OPEN
-            conflicts.append(report)
-    PoliceReport.objects.bulk_update(conflicts, ["concerns", "miscoding"])
+        _apply_to_episode(report, values)
+    PoliceReport.objects.bulk_update(
+        [report for report, _ in linked], ["concerns", "miscoding", "episode_pending"]
+    )
+
+
+def _apply_to_episode(report: PoliceReport, values: dict[str, Any]) -> None:
+    """Bring the report's episode up to date, in a savepoint. If the episode cannot take the
+    values (someone corrected it by hand in a way the police's times contradict), the
+    notification is kept, the episode is left as it is, the fields are kept to try again
+    with the next notification, and a person is asked (the possible-miscoding list)."""
+    if not values:
+        return
+    try:
+        with transaction.atomic():
+            case_services.episode_apply_police(episode=report.episode, values=values)
+    except ValidationError as error:
+        report.episode_pending = sorted(values)
+        report.concerns = [
+            *report.concerns,
+            {
+                "code": EPISODE_CONFLICT,
+                "message": f"The police's latest details could not be applied to episode "
+                f"{report.episode}: {'; '.join(error.messages)}. Check the episode against "
+                "the report with the force, and correct the episode by hand.",
+            },
+        ]
+        report.miscoding = PoliceReport.Miscoding.OPEN
+    else:
+        report.episode_pending = []
 
 
 def _changed_values(
@@ -473,13 +522,18 @@ def _changed_values(
     the report said before it. What the authority corrected by hand in a field the police did
     not change stays as the authority has it (the reconciliation shows any disagreement)."""
     new = episode_values(n, cls, report.child, told)
-    before = [v for v in item.versions if v.order < 0]
+    before = [v for v in item.versions if v.order < NEW]
     if not before:
         return new
     old_n, old_told = fold(before)
     old_cls = police_classify.classify(old_n, home_authority=home.gss_code, care_postcodes=care)
     old = episode_values(old_n, old_cls, report.child, old_told)
-    return {name: value for name, value in new.items() if old.get(name) != value}
+    # Fields the episode could not take last time are tried again.
+    return {
+        name: value
+        for name, value in new.items()
+        if old.get(name) != value or name in report.episode_pending
+    }
 
 
 #: The concern raised when a linked episode cannot take the police's amended details.
@@ -637,15 +691,20 @@ def episode_values(
     else:
         missing_from = codes.MissingFrom.HOME
     officer = " — ".join(p for p in (n.officer_name, n.officer_contact) if p)
+    # The episode starts at the earliest of the police's times (a report made after the
+    # child was found gives a found time before the report), and no time is after now (a
+    # force's clock a little fast): the episode's own checks then always hold.
+    now = timezone.now()
+    start = min(t for t in (n.last_seen_at, n.reported_at, n.found_at) if t is not None)
     return {
         "category": codes.Category.ABSENT
         if n.category == Category.ABSENT
         else codes.Category.MISSING,
         "missing_from": missing_from,
-        "started_at": n.last_seen_at or n.reported_at,
-        "reported_to_police_at": n.reported_at,
-        "returned_at": n.found_at,
-        "notified_at": told if n.found_at is not None else None,
+        "started_at": min(start, now),
+        "reported_to_police_at": min(n.reported_at, now),
+        "returned_at": None if n.found_at is None else min(n.found_at, now),
+        "notified_at": None if n.found_at is None or told is None else min(told, now),
         "risk_grade": n.risk_grade.value if n.risk_grade else "",
         "circumstances": n.circumstances,
         "last_seen_where": n.last_seen_where[:200],
@@ -738,6 +797,12 @@ def report_link(
 def child_values(report: PoliceReport) -> dict[str, Any]:
     """What the report says of the person, as a new child's details (a form's initial)."""
     n, _ = report_state(report)
+    home = case_services.home_authority()
+    responsible = (
+        Authority.objects.filter(gss_code=n.responsible_authority).first()
+        if n.responsible_authority
+        else None
+    )
     looked_after = n.placement_type in CARE_PLACEMENTS or n.missing_from == MissingFrom.CARE
     placement = (
         n.placement_type.value
@@ -754,9 +819,8 @@ def child_values(report: PoliceReport) -> dict[str, Any]:
         "legal_status": codes.LegalStatus.LOOKED_AFTER if looked_after else codes.LegalStatus.NONE,
         "placement_type": placement,
         "aliases": list(n.aliases),
-        "responsible_authority": Authority.objects.filter(gss_code=n.responsible_authority).first()
-        if n.responsible_authority
-        else None,
+        "responsible_authority": responsible,
+        "host_authority": home if responsible is not None and responsible != home else None,
     }
 
 
@@ -765,12 +829,8 @@ def report_new_child(*, by: User, report: PoliceReport, note: str = "", **detail
     """A person confirms the report is about a child not yet known: the child is created
     (from the report's details, as the person corrected them) and the report linked."""
     _waiting(by, report)
-    values = child_values(report)
-    values.update(details)
-    home = case_services.home_authority()
-    responsible = values.get("responsible_authority")
-    if responsible is not None and responsible != home and values.get("host_authority") is None:
-        values["host_authority"] = home
+    values = child_values(report)  # a child placed here by another authority: hosted here
+    values.update(details)  # what the person chose wins, "not placed out of area" included
     child = case_services.child_create(by=by, **values)
     report_link(by=by, report=report, child=child, note=note)
     return child
@@ -799,7 +859,11 @@ def report_reopen(*, by: User, report: PoliceReport) -> PoliceReport:
     if report.state not in (PoliceReport.State.DISMISSED, PoliceReport.State.ADULT):
         raise ValidationError("Only a dismissed or adult's report can go back in the queue")
     report.state = PoliceReport.State.WAITING
-    report.save(update_fields=["state", "updated_at"])
+    state, _ = report_state(report)
+    found = suggest_many([(report.pk, match.person_from(state))]).get(report.pk, [])
+    report.suggestions = found
+    report.best_band = found[0]["band"] if found else "none"
+    report.save(update_fields=["state", "suggestions", "best_band", "updated_at"])
     return report
 
 

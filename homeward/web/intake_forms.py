@@ -17,7 +17,8 @@ from django import forms
 
 from homeward.cases import codes
 from homeward.cases.models import Episode
-from homeward.web.case_forms import radio_field, text_area, uk_time
+from homeward.organisations.models import Authority
+from homeward.web.case_forms import AuthorityChoiceField, radio_field, text_area, uk_time
 from homeward.web.forms import DateRangeForm, day_field
 
 #: The largest file a person may upload (the same limit as the API's).
@@ -230,10 +231,30 @@ class NewChildForm(forms.Form):
         required=False,
         help_text="Only for a looked-after child.",
     )
+    responsible_authority = AuthorityChoiceField(
+        label="Responsible authority",
+        queryset=Authority.objects.all(),
+        empty_label=None,
+        help_text="The authority responsible for the child: for a child in care, the placing "
+        "authority.",
+    )
+    host_authority = AuthorityChoiceField(
+        label="Host authority (optional)",
+        queryset=Authority.objects.all(),
+        required=False,
+        empty_label="Not placed out of area",
+        help_text="Where the child lives, when placed in another authority's area.",
+    )
     note = text_area("Note (optional)", help_text="Why this is a child not yet known.")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         initial = dict(kwargs.pop("initial", None) or {})
+        for name in ("responsible_authority", "host_authority"):
+            if isinstance(initial.get(name), Authority):
+                initial[name] = initial[name].pk
+        if initial.get("responsible_authority") is None:
+            home = Authority.objects.filter(is_home=True).first()
+            initial["responsible_authority"] = home.pk if home else None
         if isinstance(initial.get("aliases"), list | tuple):
             initial["aliases"] = "\n".join(initial["aliases"])
         for name in ("legal_status", "placement_type", "sex"):

@@ -382,3 +382,91 @@ def test_an_amendment_changes_only_what_the_police_changed(world):
     assert episode.started_at == corrected  # the police did not change the last-seen time
     assert episode.returned_at == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
     assert episode.risk_grade == "low"  # the police re-graded it
+
+
+def test_the_stored_content_and_the_folded_report_agree_on_ties(world):
+    # Two updates with no sent_at in one batch: the later line wins, on every path.
+    send(
+        world,
+        notification(sent_at=None, risk_grade="medium"),
+        notification(sent_at=None, risk_grade="high", circumstances="Now with older males"),
+    )
+    send(world, found(sent_at=None, risk_grade=None))
+    report = _report()
+    state, _ = services.report_state(report)
+    assert state.risk_grade == "high"
+    assert services.content_load(report.content) == state
+
+
+def test_the_police_going_back_to_an_earlier_state_is_an_amendment(world):
+    send(world, notification(sent_at="2026-03-02T08:00:00+00:00", risk_grade="high"))
+    send(world, notification(sent_at="2026-03-02T09:00:00+00:00", risk_grade="medium"))
+    batch = send(world, notification(sent_at="2026-03-02T10:00:00+00:00", risk_grade="high"))
+    assert (batch.amended, batch.duplicate) == (1, 0)
+    assert services.report_state(_report())[0].risk_grade == "high"
+    # The same notification again, as sent: a duplicate.
+    again = send(world, notification(sent_at="2026-03-02T10:00:00+00:00", risk_grade="high"))
+    assert again.duplicate == 1
+
+
+def test_fields_the_episode_could_not_take_are_tried_again(world):
+    child = make_child(world)
+    send(world, notification())
+    episode = services.report_link(by=world.user("coordinator"), report=_report(), child=child)
+    Episode.objects.filter(pk=episode.pk).update(started_at=datetime(2026, 3, 4, 12, 0, tzinfo=UTC))
+    send(world, found())
+    assert _report().episode_pending  # refused, kept to try again
+    # Someone puts the start right; the next notification brings the return in.
+    Episode.objects.filter(pk=episode.pk).update(started_at=datetime(2026, 3, 1, 18, 0, tzinfo=UTC))
+    send(world, found(sent_at="2026-03-03T11:00:00+00:00", found_by="Police patrol"))
+    episode.refresh_from_db()
+    assert episode.returned_at == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    assert episode.found_by == "Police patrol"
+    assert _report().episode_pending == []
+
+
+def test_a_report_made_after_the_child_was_found_still_makes_an_episode(world):
+    child = make_child(world)
+    send(
+        world,
+        found(
+            last_seen_at=None,
+            reported_at="2026-03-03T12:00:00+00:00",
+            sent_at="2026-03-03T12:05:00+00:00",
+        ),
+    )
+    episode = services.report_link(by=world.user("coordinator"), report=_report(), child=child)
+    assert episode.started_at == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # the earliest time
+    assert episode.returned_at == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+
+
+def test_contradictory_times_across_notifications_go_to_a_person(world):
+    send(world, notification(last_seen_at="2026-03-01T18:00:00+00:00"))
+    send(world, found(last_seen_at=None, found_at="2026-03-01T17:00:00+00:00"))
+    report = _report()
+    assert report.miscoding == PoliceReport.Miscoding.OPEN
+    assert "times_out_of_order" in [c["code"] for c in report.concerns]
+
+
+def test_a_report_put_back_in_the_queue_gets_its_suggestions(world):
+    child = make_child(world, date_of_birth=date(1990, 5, 14))  # a care leaver, say
+    send(world, notification(child_flag=False, date_of_birth="1990-05-14"))
+    report = _report()
+    assert report.state == PoliceReport.State.ADULT and report.suggestions == []
+    services.report_reopen(by=world.user("coordinator"), report=report)
+    report.refresh_from_db()
+    assert report.state == PoliceReport.State.WAITING
+    assert report.suggestions and report.suggestions[0]["child"] == child.pk
+
+
+def test_a_record_kept_in_one_merge_can_itself_be_merged_later(world):
+    a = make_child(world)
+    b = make_child(world, first_name="Jordon")
+    c = make_child(world, first_name="Jordan", last_name="Exemple")
+    by = world.user("coordinator")
+    first = children_merge(by=by, keep=a, duplicate=b, reason="Same child")
+    second = children_merge(by=by, keep=c, duplicate=a, reason="Same child again")
+    first.refresh_from_db()
+    assert first.kept == c and second.kept == c
+    assert first.duplicate_id == b.pk
+    assert not Child.objects.filter(pk__in=[a.pk, b.pk]).exists()

@@ -260,6 +260,7 @@ def test_none_of_these_creates_the_child_from_the_report_and_its_episode(world, 
             "postcode": "zz9 9zz",
             "legal_status": "none",
             "placement_type": "",
+            "responsible_authority": str(world.authority.pk),
             "note": "Not known to the authority",
         },
     )
@@ -591,3 +592,48 @@ def test_the_child_record_shows_what_the_police_said_about_an_episode(world, cli
     assert "What the police said about episode" in page
     assert "Seen getting into a car with older males." in page
     assert "Castleton station" in page and "Done" in page
+
+
+def test_each_child_suggested_on_a_report_is_a_logged_view(world, client_for):
+    import json
+
+    from homeward.audit.models import AccessEvent
+    from homeward.intake import services
+    from homeward.intake.models import PoliceReport
+    from tests.factories import make_child
+    from tests.intake.helpers import notification
+
+    child = make_child(world)
+    services.intake_file(
+        name="n.json",
+        data=json.dumps([notification()]).encode(),
+        channel="upload",
+        by=world.user("coordinator"),
+    )
+    report = PoliceReport.objects.get()
+    page = client_for("coordinator").get(f"/notifications/reports/{report.reference}")
+    assert page.status_code == 200
+    event = AccessEvent.objects.get(child_id=child.pk, action=AccessEvent.Action.VIEW)
+    assert report.reference in event.detail and event.what == f"child {child.reference}"
+
+
+def test_a_new_child_from_a_report_naming_an_unknown_authority_asks_for_it(world, client_for):
+    import json
+
+    from homeward.intake import services
+    from homeward.intake.models import PoliceReport
+    from tests.intake.helpers import notification
+
+    services.intake_file(
+        name="n.json",
+        data=json.dumps(
+            [notification(responsible_authority="E10000042", placement_type="foster")]
+        ).encode(),
+        channel="upload",
+        by=world.user("coordinator"),
+    )
+    report = PoliceReport.objects.get()
+    page = client_for("coordinator").get(f"/notifications/reports/{report.reference}/new-child")
+    text = page.content.decode()
+    assert "E10000042, which is not set up in homeward" in text
+    assert 'name="responsible_authority"' in text and 'name="host_authority"' in text

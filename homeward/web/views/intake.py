@@ -225,9 +225,12 @@ def batch(request: HttpRequest, reference: str) -> HttpResponse:
 # --- a report ------------------------------------------------------------------------------
 
 
-def _suggestions(report: PoliceReport, bound: f.LinkForm | None = None) -> list[dict[str, Any]]:
-    """The candidate children now, each with its child record and its own link form."""
-    found = selectors.report_suggestions(report)
+def _suggestions(
+    request: HttpRequest, report: PoliceReport, bound: f.LinkForm | None = None
+) -> list[dict[str, Any]]:
+    """The candidate children now, each with its child record and its own link form (each
+    child shown is logged as viewed)."""
+    found = selectors.report_suggestions(report, user=request.user, request=request)  # type: ignore[arg-type]
     ids = [s["child"] for s in found]
     children = Child.objects.in_bulk(ids)
     near = selectors.episodes_near(report, ids)
@@ -295,7 +298,7 @@ def _report_page(
             for name, description, value in selectors.report_fields(content)
         ],
         "waiting": waiting,
-        "suggestions": _suggestions(report, link_form) if waiting else [],
+        "suggestions": _suggestions(request, report, link_form) if waiting else [],
         "dismiss_form": dismiss_form or f.DismissForm(auto_id="dismiss-%s"),
         "can_reopen": report.state in (PoliceReport.State.DISMISSED, PoliceReport.State.ADULT),
         "history": history,
@@ -330,7 +333,7 @@ def link(request: HttpRequest, reference: str) -> HttpResponse:
             {
                 "report": found,
                 "waiting": waiting,
-                "suggestions": _suggestions(found) if waiting else [],
+                "suggestions": _suggestions(request, found) if waiting else [],
             },
         )
     child_id = request.POST.get("child", "")
@@ -402,6 +405,7 @@ def new_child(request: HttpRequest, reference: str) -> HttpResponse:
             "form": form,
             "report": found,
             "linked": found.state == PoliceReport.State.LINKED,
+            "unknown_authority": selectors.unknown_responsible_authority(found),
             "title": "Create a new child from the report",
             "caption": f"Police report {found.reference}",
             "button": "Create the child and link the report",
