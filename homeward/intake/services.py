@@ -291,6 +291,7 @@ def _intake_batch(
     for record in parsed.records:
         line = BatchLine(
             batch=batch,
+            raw=None,  # kept (encrypted) for a refused record only
             line=record.line,
             police_reference=str(record.raw.get("police_reference", ""))[:50],
         )
@@ -321,21 +322,22 @@ def _intake_batch(
             line.problems = problems
             line.raw = json.dumps(record.raw, default=str)
             continue
-        valid.append((record, notification, version_key(notification), line))
+        valid.append((record, notification, parse.content_key(notification), line))
 
     pending = _pending_reports([n for _, n, _, _ in valid])
     duplicates: list[tuple[BatchLine, _Pending]] = []
     order = 0
-    for record, notification, key, line in valid:
+    for record, notification, content, line in valid:
         item = pending[(notification.force, notification.police_reference)]
         order += 1
         version = _Version(notification, now, NEW + order)
-        if _duplicate(item, key, version):
+        key = version_key(notification, content)
+        if _duplicate(item, key, content, version):
             line.status = BatchLine.Status.DUPLICATE
             duplicates.append((line, item))
             continue
         item.seen.add(key)
-        item.contents.add(parse.content_key(notification))
+        item.contents.add(content)
         first = item.report is None and not item.new
         line.status = BatchLine.Status.ACCEPTED if first else BatchLine.Status.AMENDED
         item.versions.append(version)
@@ -354,20 +356,22 @@ def _intake_batch(
     return batch
 
 
-def version_key(n: Notification) -> str:
-    """A notification's key: its content (`parse.content_key`) and when the police sent it."""
+def version_key(n: Notification, content: str | None = None) -> str:
+    """A notification's key: its content (`parse.content_key`, given when already known) and
+    when the police sent it."""
     sent = n.sent_at.isoformat() if n.sent_at is not None else ""
-    return hashlib.sha256(f"{parse.content_key(n)}|{sent}".encode()).hexdigest()
+    content = content if content is not None else parse.content_key(n)
+    return hashlib.sha256(f"{content}|{sent}".encode()).hexdigest()
 
 
-def _duplicate(item: _Pending, key: str, version: _Version) -> bool:
+def _duplicate(item: _Pending, key: str, content: str, version: _Version) -> bool:
     """Whether a notification adds nothing: the very one was received before, or one with the
     same content was and this one gives no sent_at, or taking it in would leave the report as
     it is. (The police going back to an earlier state, a risk grade raised again, sent
     later, is not a duplicate.)"""
     if key in item.seen:
         return True
-    if parse.content_key(version.notification) not in item.contents:
+    if content not in item.contents:
         return False
     if version.notification.sent_at is None:
         return True  # a resend that says nothing of when it was sent cannot be placed later
@@ -421,7 +425,9 @@ def _store_reports(
         [p for _, n, _ in states for p in (n.postcode, n.placement_postcode) if p]
     )
     classifications = [
-        police_classify.classify(n, home_authority=home.gss_code, care_postcodes=care)
+        police_classify.classify(
+            n, home_authority=home.gss_code, care_postcodes=_own_care_postcodes(n, care)
+        )
         for _, n, _ in states
     ]
     to_match = []
@@ -435,6 +441,7 @@ def _store_reports(
     creating: list[PoliceReport] = []
     updating: list[PoliceReport] = []
     linked: list[tuple[PoliceReport, dict[str, Any]]] = []
+    dumps: dict[int, str] = {}
     for (item, n, told), cls in zip(states, classifications, strict=True):
         report = item.report
         if report is None:
@@ -444,6 +451,9 @@ def _store_reports(
                 force=forces.get(n.force),
                 police_reference=n.police_reference,
                 state=_next_state(None, cls),
+                # Nothing to encrypt yet (an empty text would still cost an encryption).
+                miscoding_resolution=None,
+                decision_note=None,
             )
             item.report = report
             creating.append(report)
@@ -451,6 +461,7 @@ def _store_reports(
             report.state = _next_state(report, cls)
             updating.append(report)
         _describe(report, n, cls, suggestions.get(item.key))
+        dumps[id(n)] = report.content  # a report of one notification: the same text
         if report.state == PoliceReport.State.LINKED and report.episode_id:
             linked.append((report, _changed_values(item, n, told, cls, report, home, care)))
     PoliceReport.objects.bulk_create(creating, batch_size=CHUNK)
@@ -470,7 +481,7 @@ def _store_reports(
             notification_type=record.notification.notification_type.value,
             sent_at=record.notification.sent_at,
             received_at=now,
-            content=content_dump(record.notification),
+            content=dumps.get(id(record.notification)) or content_dump(record.notification),
         )
         notifications.append(notification)
         line.notification = notification
@@ -526,7 +537,9 @@ def _changed_values(
     if not before:
         return new
     old_n, old_told = fold(before)
-    old_cls = police_classify.classify(old_n, home_authority=home.gss_code, care_postcodes=care)
+    old_cls = police_classify.classify(
+        old_n, home_authority=home.gss_code, care_postcodes=_own_care_postcodes(old_n, care)
+    )
     old = episode_values(old_n, old_cls, report.child, old_told)
     # Fields the episode could not take last time are tried again.
     return {
@@ -598,25 +611,47 @@ def _describe(
     report.updated_at = timezone.now()
 
 
+def _squeeze(postcode: str) -> str:
+    return "".join(postcode.split()).upper()
+
+
 def _care_postcodes(postcodes: Sequence[str]) -> frozenset[str]:
-    """Of these postcodes, those where the authority has looked-after children placed."""
+    """Of these postcodes, those where the authority has looked-after children placed (as
+    upper case without spaces: a child's postcode may be stored either way)."""
     found: set[str] = set()
-    unique = sorted(set(postcodes))
-    for chunk in _chunks(unique):
+    variants = sorted({v for p in postcodes for v in (p, _squeeze(p), p.upper())})
+    for chunk in _chunks(variants):
         found.update(
-            Child.objects.filter(
+            _squeeze(p)
+            for p in Child.objects.filter(
                 legal_status=codes.LegalStatus.LOOKED_AFTER, postcode__in=chunk
             ).values_list("postcode", flat=True)
         )
     return frozenset(found)
 
 
+def _own_care_postcodes(n: Notification, care: frozenset[str]) -> frozenset[str]:
+    """Of the batch's care postcodes, this notification's own (classify reads each one it is
+    given, so it is given only those that can matter)."""
+    return frozenset(p for p in (n.postcode, n.placement_postcode) if p and _squeeze(p) in care)
+
+
+#: From this many people on, every child is read once into an in-memory index (`match.
+#: CandidateIndex`, the same blocks as the stored keys) instead of looking up stored keys a
+#: few hundred people at a time: for a big batch, one read of 50,000 children is cheaper.
+IN_MEMORY_FROM = 1000
+
+
 def suggest_many(
     people: Sequence[tuple[T, match.Person]],
 ) -> dict[T, list[dict[str, Any]]]:
-    """For each reported person, the best candidate children (bands and reasons), found
-    through the children's stored blocking keys: one query per few hundred people."""
+    """For each reported person, the best candidate children (bands and reasons): through
+    the children's stored blocking keys, one query per few hundred people; or, for a big
+    batch, through an in-memory index of every child."""
+    if len(people) >= IN_MEMORY_FROM:
+        return _suggest_in_memory(people)
     out: dict[T, list[dict[str, Any]]] = {}
+    candidates: dict[int, tuple[match.Candidate, str]] = {}
     for chunk in _chunks(people):
         wanted = {key: match.query_keys(person) for key, person in chunk}
         all_keys = sorted(set().union(*wanted.values())) if wanted else []
@@ -626,8 +661,8 @@ def suggest_many(
                 "key", "child_id"
             ):
                 by_key.setdefault(key, []).append(child_id)
-        ids = sorted({c for keys in wanted.values() for k in keys for c in by_key.get(k, [])})
-        candidates = _candidates(ids)
+        ids = {c for keys in wanted.values() for k in keys for c in by_key.get(k, [])}
+        candidates.update(_candidates(sorted(ids - set(candidates))))
         for key, person in chunk:
             mine = {c for k in wanted[key] for c in by_key.get(k, [])}
             ranked = match.rank(person, [candidates[c][0] for c in sorted(mine)], limit=SUGGESTIONS)
@@ -635,14 +670,38 @@ def suggest_many(
     return out
 
 
-def _candidates(ids: Sequence[int]) -> dict[int, tuple[match.Candidate, str]]:
-    """The children with these ids as the matcher sees them, with their references."""
+def _suggest_in_memory(
+    people: Sequence[tuple[T, match.Person]],
+) -> dict[T, list[dict[str, Any]]]:
+    children = _candidates(None)
+    keys: dict[int, list[str]] = {}
+    for key, child_id in ChildMatchKey.objects.values_list("key", "child_id").iterator(20_000):
+        keys.setdefault(child_id, []).append(key)
+    index = match.CandidateIndex(())
+    for child_id, (candidate, _) in children.items():
+        # The stored keys, as the single-notification path uses them (worked out for a child
+        # with none stored).
+        index.add(candidate, keys.get(child_id))
+    out: dict[T, list[dict[str, Any]]] = {}
+    for key, person in people:
+        found = sorted(index.candidates(person), key=lambda c: c.key)
+        ranked = match.rank(person, found, limit=SUGGESTIONS)
+        out[key] = [suggestion_json(s, children[s.key][1]) for s in ranked]
+    return out
+
+
+def _candidates(ids: Sequence[int] | None) -> dict[int, tuple[match.Candidate, str]]:
+    """The children with these ids (None: every child) as the matcher sees them, with their
+    references."""
     rows: dict[int, tuple[Any, ...]] = {}
     aliases: dict[int, list[str]] = {}
-    for chunk in _chunks(ids, 2000):
-        for row in Child.objects.filter(pk__in=chunk).values_list(
-            "pk", "reference", "first_name", "last_name", "date_of_birth", "sex", "postcode"
-        ):
+    fields = ("pk", "reference", "first_name", "last_name", "date_of_birth", "sex", "postcode")
+    if ids is None:
+        rows = {row[0]: row for row in Child.objects.values_list(*fields).iterator(5000)}
+        for child_id, name in ChildAlias.objects.values_list("child_id", "name"):
+            aliases.setdefault(child_id, []).append(name)
+    for chunk in _chunks(ids or [], 2000):
+        for row in Child.objects.filter(pk__in=chunk).values_list(*fields):
             rows[row[0]] = row
         for child_id, name in ChildAlias.objects.filter(child_id__in=chunk).values_list(
             "child_id", "name"
@@ -759,7 +818,9 @@ def report_link(
     cls = police_classify.classify(
         n,
         home_authority=home.gss_code,
-        care_postcodes=_care_postcodes([p for p in (n.postcode, n.placement_postcode) if p]),
+        care_postcodes=_own_care_postcodes(
+            n, _care_postcodes([p for p in (n.postcode, n.placement_postcode) if p])
+        ),
     )
     values = episode_values(n, cls, child, told)
     if episode is None and report.force is not None:

@@ -324,8 +324,10 @@ class CandidateIndex:
         for candidate in candidates:
             self.add(candidate)
 
-    def add(self, candidate: Candidate) -> None:
-        for key in candidate_keys(candidate.person):
+    def add(self, candidate: Candidate, keys: Iterable[str] | None = None) -> None:
+        """File a child under `keys`: their `candidate_keys`, worked out unless given (a
+        database keeps them, and reading them is cheaper than working them out again)."""
+        for key in candidate_keys(candidate.person) if keys is None else keys:
             self._blocks.setdefault(key, []).append(candidate)
 
     def candidates(self, person: Person) -> list[Candidate]:

@@ -470,3 +470,31 @@ def test_a_record_kept_in_one_merge_can_itself_be_merged_later(world):
     assert first.kept == c and second.kept == c
     assert first.duplicate_id == b.pk
     assert not Child.objects.filter(pk__in=[a.pk, b.pk]).exists()
+
+
+def test_a_big_batch_matches_through_the_in_memory_index_with_the_same_results(world, monkeypatch):
+    from homeward.police import match
+
+    make_child(world)
+    make_child(world, first_name="Jordon", date_of_birth=date(2011, 5, 15))
+    make_child(world, first_name="Riley", last_name="Sample", date_of_birth=date(2010, 1, 2))
+    people = [
+        (
+            1,
+            match.Person(
+                given_names="Jordan",
+                family_name="Example",
+                date_of_birth=date(2011, 5, 14),
+                postcode="ZZ1 1AA",
+            ),
+        ),
+        (
+            2,
+            match.Person(given_names="Riley", family_name="Sampel", date_of_birth=date(2010, 2, 1)),
+        ),
+        (3, match.Person(given_names="Nobody", family_name="Known")),
+    ]
+    keyed = services.suggest_many(people)
+    monkeypatch.setattr(services, "IN_MEMORY_FROM", 1)
+    assert services.suggest_many(people) == keyed
+    assert keyed[1][0]["band"] == "match" and keyed[2] and keyed[3] == []
