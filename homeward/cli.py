@@ -16,42 +16,44 @@ os.environ.setdefault(
     "_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_ms:100,muzzy_decay_ms:0"
 )
 
+import importlib
+
 from homeward import __version__
-from homeward import demo as demo_cli
-from homeward.benchmark import cli as benchmark_cli
-from homeward.cases import cli as cases_cli
-from homeward.indicators import cli as indicators_cli
-from homeward.intake import cli as intake_cli
-from homeward.police import cli as police_cli
-from homeward.synth import cli as synth_cli
 
-#: Modules that contribute subcommands, in the order `homeward --help` lists them.
-SUBCOMMAND_MODULES = (
-    synth_cli,
-    indicators_cli,
-    benchmark_cli,
-    demo_cli,
-    cases_cli,
-    intake_cli,
-    police_cli,
-)
+#: Each subcommand and the module that registers it, in the order `homeward --help` lists
+#: them. A module is imported only when its subcommand runs (or for the full help): the
+#: analytical commands load Polars, which `homeward intake` in a drop-folder loop need not
+#: wait for.
+SUBCOMMANDS = {
+    "synth": "homeward.synth.cli",
+    "indicators": "homeward.indicators.cli",
+    "benchmark": "homeward.benchmark.cli",
+    "demo": "homeward.demo",
+    "check-clocks": "homeward.cases.cli",
+    "intake": "homeward.intake.cli",
+    "match-quality": "homeward.police.cli",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command's parser: every subcommand, or only the one named."""
     parser = argparse.ArgumentParser(
         prog="homeward",
         description="Missing children and return interviews: indicators, clocks and benchmarks.",
     )
     parser.add_argument("--version", action="version", version=f"homeward {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in SUBCOMMAND_MODULES:
-        module.register(subparsers)
+    names = list(SUBCOMMANDS.values()) if only is None else [SUBCOMMANDS[only]]
+    for name in dict.fromkeys(names):
+        importlib.import_module(name).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    only = arguments[0] if arguments and arguments[0] in SUBCOMMANDS else None
+    parser = build_parser(only)
+    args = parser.parse_args(arguments)
     result: int = args.handler(args)
     return result
 

@@ -132,7 +132,7 @@ def seed_notifications(*, seed: int = 1, now: datetime | None = None) -> IntakeB
                 family_name=family,
                 sex=sex,
                 date_of_birth=(now - timedelta(days=365 * 14 + rng.randint(0, 700))).date(),
-                postcode=f"FN{rng.randint(1, 9)} {rng.randint(1, 9)}AB",
+                postcode=f"ZZ{rng.randint(1, 9)} {rng.randint(1, 9)}AB",
             )
         )
     # Codes that contradict the content: the miscoding queue.

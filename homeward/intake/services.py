@@ -606,13 +606,19 @@ def _describe(
     if new - old or (new and report.miscoding == PoliceReport.Miscoding.NONE):
         report.miscoding = PoliceReport.Miscoding.OPEN
     if report.state == PoliceReport.State.WAITING:
-        report.suggestions = suggestions or []
+        report.suggestions = _summary(suggestions or [])
         report.best_band = report.suggestions[0]["band"] if report.suggestions else "none"
     report.updated_at = timezone.now()
 
 
 def _squeeze(postcode: str) -> str:
     return "".join(postcode.split()).upper()
+
+
+def _summary(suggestions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What a report keeps of its suggestions when taken in: each child, band and score (the
+    reasons are worked out afresh, with the children as they are, when the report is read)."""
+    return [{k: s[k] for k in ("child", "reference", "score", "band")} for s in suggestions]
 
 
 def _care_postcodes(postcodes: Sequence[str]) -> frozenset[str]:
@@ -922,7 +928,7 @@ def report_reopen(*, by: User, report: PoliceReport) -> PoliceReport:
     report.state = PoliceReport.State.WAITING
     state, _ = report_state(report)
     found = suggest_many([(report.pk, match.person_from(state))]).get(report.pk, [])
-    report.suggestions = found
+    report.suggestions = _summary(found)
     report.best_band = found[0]["band"] if found else "none"
     report.save(update_fields=["state", "suggestions", "best_band", "updated_at"])
     return report

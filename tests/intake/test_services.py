@@ -39,7 +39,9 @@ def test_a_new_notification_is_accepted_and_waits_with_the_matching_child(world)
     assert report.suggestions[0]["child"] == child.pk
     assert report.suggestions[0]["band"] == "match"
     assert report.best_band == "match"
-    assert any("date of birth" in text for _, text in report.suggestions[0]["reasons"])
+    assert set(report.suggestions[0]) == {"child", "reference", "score", "band"}
+    shown = selectors.report_suggestions(report, user=world.user("coordinator"))
+    assert any("date of birth" in text for _, text in shown[0]["reasons"])
 
 
 def test_the_same_notification_sent_again_is_stored_once(world):
