@@ -38,6 +38,13 @@ def register(subparsers: Any) -> None:
         help="accept only notifications from this police force (its code)",
     )
     parser.add_argument("--json", action="store_true", help="print the receipt as JSON")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=min(os.cpu_count() or 1, 4),
+        metavar="N",
+        help="processes to match a big file's notifications in (default: the CPUs, at most 4)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -64,7 +71,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"no police force with code {args.force!r} is set up here")
             return UNREADABLE
     batch = services.intake_file(
-        name=args.file.name, data=data, channel=IntakeBatch.Channel.FILE, force=force
+        name=args.file.name,
+        data=data,
+        channel=IntakeBatch.Channel.FILE,
+        force=force,
+        workers=max(1, args.workers),
     )
     receipt = selectors.batch_receipt(batch)
     if args.json:

@@ -178,7 +178,9 @@ def batch_for(*, user: User, reference: str) -> IntakeBatch:
 
 def batch_receipt(batch: IntakeBatch) -> dict[str, Any]:
     """The receipt: counts, whole-file problems and each line's outcome (the API's answer)."""
-    lines = batch.lines.select_related("notification").order_by("line", "pk")
+    lines = batch.lines.order_by("line", "pk").values_list(
+        "line", "police_reference", "status", "notification__reference", "problems"
+    )
     return {
         "batch": batch.reference,
         "source": batch.channel,
@@ -192,13 +194,13 @@ def batch_receipt(batch: IntakeBatch) -> dict[str, Any]:
         "problems": list(batch.problems),
         "results": [
             {
-                "line": line.line,
-                "police_reference": line.police_reference,
-                "status": line.status,
-                "notification": line.notification.reference if line.notification else None,
-                "problems": list(line.problems),
+                "line": line,
+                "police_reference": reference,
+                "status": status,
+                "notification": notification,
+                "problems": list(problems),
             }
-            for line in lines
+            for line, reference, status, notification, problems in lines
         ],
     }
 

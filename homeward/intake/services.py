@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -221,13 +222,21 @@ def intake_file(
     by: User | None = None,
     force: Organisation | None = None,
     now: datetime | None = None,
+    workers: int = 1,
 ) -> IntakeBatch:
-    """Take in a CSV, XLSX or JSON file (an upload, a dropped file, an API body)."""
+    """Take in a CSV, XLSX or JSON file (an upload, a dropped file, an API body).
+    `workers`: processes to rank a big batch's candidates in (`homeward intake` only: a
+    web server's process is not forked)."""
     now = now or timezone.now()
     if by is not None and not permissions.can_take_in_notifications(by):
         raise PermissionDenied("only a coordinator or manager takes in police notifications")
     return intake_batch(
-        parsed=parse.parse_file(name, data, now=now), channel=channel, by=by, force=force, now=now
+        parsed=parse.parse_file(name, data, now=now),
+        channel=channel,
+        by=by,
+        force=force,
+        now=now,
+        workers=workers,
     )
 
 
@@ -242,6 +251,7 @@ def intake_batch(
     by: User | None = None,
     force: Organisation | None = None,
     now: datetime | None = None,
+    workers: int = 1,
 ) -> IntakeBatch:
     """Store a parsed batch and its receipt. `force`: the token's force (API); otherwise
     each notification's force must be a police force set up here.
@@ -251,11 +261,12 @@ def intake_batch(
     constraints refuse the second, its transaction keeps nothing, and it is tried again,
     when it finds the first's report (a duplicate, or an amendment)."""
     now = now or timezone.now()
+    arguments = {"parsed": parsed, "channel": channel, "by": by, "force": force, "now": now}
     if transaction.get_connection().in_atomic_block:
-        return _intake_batch(parsed=parsed, channel=channel, by=by, force=force, now=now)
+        return _intake_batch(**arguments, workers=workers)
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return _intake_batch(parsed=parsed, channel=channel, by=by, force=force, now=now)
+            return _intake_batch(**arguments, workers=workers)
         except IntegrityError:
             if attempt == ATTEMPTS:
                 raise
@@ -270,6 +281,7 @@ def _intake_batch(
     by: User | None,
     force: Organisation | None,
     now: datetime,
+    workers: int,
 ) -> IntakeBatch:
     batch = IntakeBatch.objects.create(
         reference=case_services.references_reserve("B", 1)[0],
@@ -343,7 +355,9 @@ def _intake_batch(
         item.versions.append(version)
         item.new.append((record, key, line))
 
-    _store_reports([item for item in pending.values() if item.new], forces=forces, now=now)
+    _store_reports(
+        [item for item in pending.values() if item.new], forces=forces, now=now, workers=workers
+    )
     for line, item in duplicates:
         line.report = item.report
     BatchLine.objects.bulk_create(lines, batch_size=CHUNK)
@@ -412,7 +426,7 @@ def _pending_reports(notifications: Sequence[Notification]) -> dict[tuple[str, s
 
 
 def _store_reports(
-    items: Sequence[_Pending], *, forces: dict[str, Organisation], now: datetime
+    items: Sequence[_Pending], *, forces: dict[str, Organisation], now: datetime, workers: int = 1
 ) -> None:
     """Fold, classify and match each touched report, then store reports and notifications."""
     if not items:
@@ -435,7 +449,7 @@ def _store_reports(
         state = _next_state(item.report, cls)
         if state == PoliceReport.State.WAITING:
             to_match.append((item.key, match.person_from(n)))
-    suggestions = suggest_many(to_match)
+    suggestions = suggest_many(to_match, workers=workers)
 
     new_refs = iter(case_services.references_reserve("P", sum(1 for i in items if not i.report)))
     creating: list[PoliceReport] = []
@@ -649,13 +663,13 @@ IN_MEMORY_FROM = 1000
 
 
 def suggest_many(
-    people: Sequence[tuple[T, match.Person]],
+    people: Sequence[tuple[T, match.Person]], *, workers: int = 1
 ) -> dict[T, list[dict[str, Any]]]:
     """For each reported person, the best candidate children (bands and reasons): through
     the children's stored blocking keys, one query per few hundred people; or, for a big
     batch, through an in-memory index of every child."""
     if len(people) >= IN_MEMORY_FROM:
-        return _suggest_in_memory(people)
+        return _suggest_in_memory(people, workers)
     out: dict[T, list[dict[str, Any]]] = {}
     candidates: dict[int, tuple[match.Candidate, str]] = {}
     for chunk in _chunks(people):
@@ -677,7 +691,7 @@ def suggest_many(
 
 
 def _suggest_in_memory(
-    people: Sequence[tuple[T, match.Person]],
+    people: Sequence[tuple[T, match.Person]], workers: int = 1
 ) -> dict[T, list[dict[str, Any]]]:
     children = _candidates(None)
     keys: dict[int, list[str]] = {}
@@ -688,12 +702,50 @@ def _suggest_in_memory(
         # The stored keys, as the single-notification path uses them (worked out for a child
         # with none stored).
         index.add(candidate, keys.get(child_id))
-    out: dict[T, list[dict[str, Any]]] = {}
+    if workers > 1 and len(people) >= 2 * IN_MEMORY_FROM:
+        return _rank_in_processes(index, children, people, workers)
+    return dict(_rank_part(index, children, people))
+
+
+def _rank_part(
+    index: match.CandidateIndex,
+    children: dict[int, tuple[match.Candidate, str]],
+    people: Sequence[tuple[T, match.Person]],
+) -> list[tuple[T, list[dict[str, Any]]]]:
+    out = []
     for key, person in people:
         found = sorted(index.candidates(person), key=lambda c: c.key)
         ranked = match.rank(person, found, limit=SUGGESTIONS)
-        out[key] = [suggestion_json(s, children[s.key][1]) for s in ranked]
+        out.append((key, [suggestion_json(s, children[s.key][1]) for s in ranked]))
     return out
+
+
+#: The index and the children a forked ranking process reads (set only while it forks).
+_FORKED: tuple[match.CandidateIndex, dict[int, tuple[match.Candidate, str]]] | None = None
+
+
+def _rank_forked(people: Sequence[tuple[Any, match.Person]]) -> list[tuple[Any, Any]]:
+    assert _FORKED is not None
+    return _rank_part(*_FORKED, people)
+
+
+def _rank_in_processes(
+    index: match.CandidateIndex,
+    children: dict[int, tuple[match.Candidate, str]],
+    people: Sequence[tuple[T, match.Person]],
+    workers: int,
+) -> dict[T, list[dict[str, Any]]]:
+    """Rank in `workers` forked processes, which share the index with this one (copy on
+    write) and touch no database: they send back only the suggestions."""
+    global _FORKED
+    _FORKED = (index, children)
+    try:
+        parts = [list(people[start::workers]) for start in range(workers)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_rank_forked, parts)
+    finally:
+        _FORKED = None
+    return {key: found for part in results for key, found in part}
 
 
 def _candidates(ids: Sequence[int] | None) -> dict[int, tuple[match.Candidate, str]]:

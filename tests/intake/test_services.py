@@ -500,3 +500,22 @@ def test_a_big_batch_matches_through_the_in_memory_index_with_the_same_results(w
     monkeypatch.setattr(services, "IN_MEMORY_FROM", 1)
     assert services.suggest_many(people) == keyed
     assert keyed[1][0]["band"] == "match" and keyed[2] and keyed[3] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ranking_in_forked_processes_gives_the_same_suggestions(monkeypatch):
+    from homeward.police import match
+
+    world = make_world()
+    make_child(world)
+    make_child(world, first_name="Riley", last_name="Sample", date_of_birth=date(2010, 1, 2))
+    people = [
+        (n, match.Person(given_names=given, family_name=family, date_of_birth=born))
+        for n, (given, family, born) in enumerate(
+            [("Jordan", "Example", date(2011, 5, 14)), ("Riley", "Sampel", date(2010, 2, 1))] * 3
+        )
+    ]
+    monkeypatch.setattr(services, "IN_MEMORY_FROM", 1)
+    alone = services.suggest_many(people)
+    forked = services.suggest_many(people, workers=2)
+    assert forked == alone and len(forked) == 6 and forked[0][0]["band"] == "match"
