@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import re
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -197,8 +198,26 @@ def fold(versions: Iterable[_Version]) -> tuple[Notification, datetime | None]:
 # --- taking a batch in ---------------------------------------------------------------------
 
 
+#: What PostgreSQL refuses in text and JSON (NUL, lone surrogates) and other control characters.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """Text as sent, made safe to store in any database: a NUL, another control character
+    or a lone surrogate is written as its escape (`\\x00`, `\\udc80`), so a refused
+    record's reference and reasons can be kept as evidence."""
+    return _UNSTORABLE.sub(
+        lambda hit: f"\\x{ord(hit[0]):02x}" if ord(hit[0]) < 0x100 else f"\\u{ord(hit[0]):04x}",
+        text,
+    )
+
+
 def _problem(problem: parse.Problem) -> dict[str, Any]:
-    return {"line": problem.line, "field": problem.field, "reason": problem.reason}
+    return {
+        "line": problem.line,
+        "field": None if problem.field is None else storable(problem.field),
+        "reason": storable(problem.reason),
+    }
 
 
 @dataclass
@@ -286,7 +305,7 @@ def _intake_batch(
     batch = IntakeBatch.objects.create(
         reference=case_services.references_reserve("B", 1)[0],
         channel=channel,
-        source=parsed.source[:255],
+        source=storable(parsed.source)[:255],
         force=force,
         received_by=by,
     )
@@ -305,7 +324,7 @@ def _intake_batch(
             batch=batch,
             raw=None,  # kept (encrypted) for a refused record only
             line=record.line,
-            police_reference=str(record.raw.get("police_reference", ""))[:50],
+            police_reference=storable(str(record.raw.get("police_reference", "")))[:50],
         )
         lines.append(line)
         problems = [_problem(p) for p in record.problems]

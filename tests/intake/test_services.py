@@ -519,3 +519,19 @@ def test_ranking_in_forked_processes_gives_the_same_suggestions(monkeypatch):
     alone = services.suggest_many(people)
     forked = services.suggest_many(people, workers=2)
     assert forked == alone and len(forked) == 6 and forked[0][0]["band"] == "match"
+
+
+def test_a_refused_record_with_nul_and_lone_surrogates_is_kept_as_escapes(world):
+    """PostgreSQL refuses NUL and lone surrogates in text and JSON: a refused record's
+    reference and reasons are stored with those written as escapes (found by schemathesis)."""
+    batch = send(
+        world,
+        notification(police_reference="BAD\x00\udade", sex="?\x00"),
+        {"force": "fictional", "police_reference": "X", "bad\x00key": 1},
+    )
+    lines = list(batch.lines.order_by("line"))
+    assert lines[0].police_reference.startswith("BAD\\x00")
+    assert "\udade" not in lines[0].police_reference
+    texts = [p[name] or "" for line in lines for p in line.problems for name in ("field", "reason")]
+    assert texts and not any("\x00" in t or "\udade" in t for t in texts)
+    assert any("bad\\x00key" in t for t in texts)
