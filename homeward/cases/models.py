@@ -52,6 +52,18 @@ class Child(models.Model):
         help_text="Where the child lives, when placed out of the responsible authority's area.",
     )
     social_worker = models.CharField(max_length=200, blank=True)
+    looked_after_since = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the current period of care began (the SSDA903 DECOM of its first "
+        "episode); blank when not looked after or not known.",
+    )
+    upn = models.CharField(
+        "unique pupil number",
+        max_length=13,
+        blank=True,
+        help_text="The DfE unique pupil number, for the SSDA903 header; blank when not known.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -333,12 +345,34 @@ class PlaceOfConcern(models.Model):
     interview = models.ForeignKey(ReturnInterview, on_delete=models.CASCADE, related_name="places")
     description = models.CharField(max_length=200)
     postcode = models.CharField(max_length=8, blank=True)
+    when = models.CharField(
+        max_length=200, blank=True, help_text="When the child was there, as the child said."
+    )
+    shareable = models.BooleanField(
+        default=False, help_text="Recorded as shareable with the police as intelligence."
+    )
 
 
 class AdultOfConcern(models.Model):
     interview = models.ForeignKey(ReturnInterview, on_delete=models.CASCADE, related_name="adults")
     description = EncryptedTextField(
         help_text="Name, nickname or description, as the child gave it"
+    )
+    shareable = models.BooleanField(
+        default=False, help_text="Recorded as shareable with the police as intelligence."
+    )
+
+
+class VehicleOfConcern(models.Model):
+    """A vehicle the child mentioned: a car they were driven in, one seen at a place."""
+
+    interview = models.ForeignKey(
+        ReturnInterview, on_delete=models.CASCADE, related_name="vehicles"
+    )
+    description = EncryptedTextField(help_text="Make, model, colour, as the child gave it.")
+    registration = EncryptedTextField(blank=True, null=True, default="")
+    shareable = models.BooleanField(
+        default=False, help_text="Recorded as shareable with the police as intelligence."
     )
 
 

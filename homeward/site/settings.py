@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "homeward.cases",
     "homeward.intake",
     "homeward.api",
+    "homeward.returns",
     "homeward.web",
 ]
 
