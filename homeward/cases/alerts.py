@@ -265,13 +265,15 @@ def _unallocated_overdue(report: CheckReport, now: datetime) -> None:
 
 
 def _late_reason_missing(report: CheckReport) -> None:
-    """Interviews completed after their due point with no reason recorded (the encrypted
-    reason is read, so blank text counts as missing too)."""
+    """Interviews completed after their due point with no reason recorded: no coded reason,
+    or no words (the encrypted reason is read, so blank text counts as missing too)."""
     late = (
         ReturnInterview.objects.filter(held_at__isnull=False, due_at__isnull=False)
         .filter(held_at__gt=F("due_at"))
-        .only("pk", "reference", "late_reason")
+        .only("pk", "reference", "late_reason", "late_reason_code")
         .order_by("held_at", "pk")
     )
-    report.late_interviews = [i.reference for i in late if not (i.late_reason or "").strip()]
+    report.late_interviews = [
+        i.reference for i in late if not ((i.late_reason or "").strip() and i.late_reason_code)
+    ]
     report.late_reason_missing = len(report.late_interviews)

@@ -104,6 +104,32 @@ class DeclinedBy(models.TextChoices):
     PARENT_CARER = "parent_carer", "Parent or carer"
 
 
+class DeclineReason(models.TextChoices):
+    """Why an interview was declined, coded so the performance pack can count it (the
+    words stay in the free-text reason)."""
+
+    NOT_WANTED = "not_wanted", "The child did not want to talk about it"
+    ALREADY_SUPPORTED = "already_supported", "Already talking to someone they trust"
+    NOT_A_PROBLEM = "not_a_problem", "Did not see the episode as a problem"
+    DISTRUST = "distrust", "Does not trust professionals or services"
+    TOO_MANY = "too_many", "Too many professionals involved already"
+    CARER_REFUSED = "carer_refused", "Parent or carer refused on the child's behalf"
+    OTHER = "other", "Another reason"
+
+
+class LateReason(models.TextChoices):
+    """Why an interview was held after it was due, coded for the performance pack."""
+
+    LATE_NOTIFICATION = "late_notification", "Told of the return late"
+    CHILD_UNAVAILABLE = "child_unavailable", "The child could not be reached or seen"
+    CHILD_CHOSE_LATER = "child_chose_later", "The child chose a later time"
+    MISSING_AGAIN = "missing_again", "The child went missing again"
+    CARER_DELAY = "carer_delay", "A parent or carer put it off"
+    NO_WORKER = "no_worker", "No worker was free in time"
+    OUT_OF_AREA = "out_of_area", "The child is placed out of area"
+    OTHER = "other", "Another reason"
+
+
 class Harm(models.TextChoices):
     """Harms a child disclosed, as a coded list (several may apply)."""
 

@@ -258,27 +258,33 @@ CHILD_WISHES = (
     "To be allowed out later at weekends.",
     "The same worker next time.",
 )
+#: (coded reason, the words) of a decline and of a late interview.
 DECLINE_REASONS = {
     codes.DeclinedBy.CHILD: (
-        "Has already talked to the police and does not want to talk again.",
-        "Does not see the point; says nothing happened.",
-        "Would only talk to the previous worker, who has left.",
-        "Too tired; did not want to be 'interviewed'.",
+        (codes.DeclineReason.ALREADY_SUPPORTED,
+         "Has already talked to the police and does not want to talk again."),
+        (codes.DeclineReason.NOT_A_PROBLEM, "Does not see the point; says nothing happened."),
+        (codes.DeclineReason.DISTRUST, "Would only talk to the previous worker, who has left."),
+        (codes.DeclineReason.NOT_WANTED, "Too tired; did not want to be 'interviewed'."),
     ),
     codes.DeclinedBy.PARENT_CARER: (
-        "Parent said the family will deal with it themselves.",
-        "Carer felt another conversation would unsettle the young person.",
-        "Parent did not want a worker to visit the house.",
+        (codes.DeclineReason.CARER_REFUSED,
+         "Parent said the family will deal with it themselves."),
+        (codes.DeclineReason.CARER_REFUSED,
+         "Carer felt another conversation would unsettle the young person."),
+        (codes.DeclineReason.OTHER, "Parent did not want a worker to visit the house."),
     ),
-}
+}  # fmt: skip
 LATE_REASONS = (
-    "Child not available until after the weekend.",
-    "Child asked to meet after school, outside the 72 hours.",
-    "Notification of the return reached the team late.",
-    "Worker capacity: two workers on leave.",
-    "First visit: the child was asleep and asked to rearrange.",
-    "Child had gone missing again; interview held after the later return.",
-)
+    (codes.LateReason.CHILD_UNAVAILABLE, "Child not available until after the weekend."),
+    (codes.LateReason.CHILD_CHOSE_LATER, "Child asked to meet after school, outside the 72 hours."),
+    (codes.LateReason.LATE_NOTIFICATION, "Notification of the return reached the team late."),
+    (codes.LateReason.NO_WORKER, "Worker capacity: two workers on leave."),
+    (codes.LateReason.CHILD_CHOSE_LATER,
+     "First visit: the child was asleep and asked to rearrange."),
+    (codes.LateReason.MISSING_AGAIN,
+     "Child had gone missing again; interview held after the later return."),
+)  # fmt: skip
 ATTEMPT_NOTES = (
     "No answer; voicemail left.", "Text sent, no reply.", "Carer said the child was out.",
     "Visited: no one home.", "Phone switched off.", "Spoke to the child, arranged to meet.",
@@ -823,7 +829,9 @@ class _Generator:
             )
             interview.outcome = codes.Outcome.DECLINED
             interview.declined_by = declined_by
-            interview.decline_reason = rng.choice(DECLINE_REASONS[declined_by])
+            interview.decline_reason_code, interview.decline_reason = rng.choice(
+                DECLINE_REASONS[declined_by]
+            )
             interview.outcome_recorded_at = closed_at
             last_change = closed_at
             changes += 1
@@ -889,7 +897,7 @@ class _Generator:
         interview.written_up_at = written
         interview.written_up_by = interview.allocated_worker
         if interview.due_at is not None and held > interview.due_at and rng.random() < 0.97:
-            interview.late_reason = rng.choice(LATE_REASONS)
+            interview.late_reason_code, interview.late_reason = rng.choice(LATE_REASONS)
         exploited = harms & {
             codes.Harm.SEXUAL_EXPLOITATION,
             codes.Harm.CRIMINAL_EXPLOITATION,

@@ -149,6 +149,9 @@ class ReturnInterview(models.Model):
         max_length=20, choices=codes.Outcome.choices, default=codes.Outcome.PENDING
     )
     declined_by = models.CharField(max_length=20, choices=codes.DeclinedBy.choices, blank=True)
+    decline_reason_code = models.CharField(
+        max_length=20, choices=codes.DeclineReason.choices, blank=True
+    )
     decline_reason = EncryptedTextField(blank=True, null=True, default="")
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
     held_at = models.DateTimeField(null=True, blank=True, help_text="When it was completed.")
@@ -174,6 +177,7 @@ class ReturnInterview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     sign_off_note = EncryptedTextField(blank=True, null=True, default="")
+    late_reason_code = models.CharField(max_length=20, choices=codes.LateReason.choices, blank=True)
     late_reason = EncryptedTextField(blank=True, null=True, default="")
     # The clock: the due point of the earliest episode still waiting, and the rule that set it.
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -33,6 +33,7 @@ from homeward.cases.models import (
     Referral,
     ReturnInterview,
     RiskFlag,
+    VehicleOfConcern,
 )
 from homeward.organisations.models import Authority, Organisation
 from homeward.police import match
@@ -586,9 +587,15 @@ def interview_record_attempt(
 
 @transaction.atomic
 def interview_record_decline(
-    *, by: User, interview: ReturnInterview, declined_by: str, reason: str
+    *,
+    by: User,
+    interview: ReturnInterview,
+    declined_by: str,
+    reason: str,
+    reason_code: str,
 ) -> ReturnInterview:
-    """The child, or their parent or carer, declined the interview (with their reason)."""
+    """The child, or their parent or carer, declined the interview: why, coded (counted by
+    the performance pack) and in words."""
     interview = _open_for_work(by, interview)
     if not interview.offers.exists():
         raise ValidationError("Record the offer before the decline: only an offer can be declined")
@@ -596,10 +603,13 @@ def interview_record_decline(
         raise ValidationError("The interview was held: it cannot also be declined")
     if declined_by not in codes.DeclinedBy.values:
         raise ValidationError({"declined_by": "Say who declined: the child or a parent or carer"})
+    if reason_code not in codes.DeclineReason.values:
+        raise ValidationError({"reason_code": "Choose why the interview was declined"})
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason the interview was declined"})
     interview.outcome = codes.Outcome.DECLINED
     interview.declined_by = declined_by
+    interview.decline_reason_code = reason_code
     interview.decline_reason = reason.strip()
     interview.outcome_recorded_at = timezone.now()
     interview.version += 1
@@ -632,6 +642,7 @@ WRITE_UP_FIELDS = (
     "follow_up_offered",
     "follow_up_taken_up",
     "safety_plan_updated",
+    "late_reason_code",
     "late_reason",
 )
 
@@ -649,6 +660,7 @@ class WriteUp:
     follow_up_offered: bool | None = None
     follow_up_taken_up: bool | None = None
     safety_plan_updated: bool | None = None
+    late_reason_code: str = ""
     late_reason: str = ""
 
     def as_fields(self) -> dict[str, Any]:
@@ -685,9 +697,16 @@ def interview_write_up(
     if write_up.follow_up_taken_up and not write_up.follow_up_offered:
         errors["follow_up_taken_up"] = "Follow-up can only be taken up once it was offered"
     late = current.due_at is not None and write_up.held_at > current.due_at
-    if late and not write_up.late_reason.strip():
+    if write_up.late_reason_code and write_up.late_reason_code not in codes.LateReason.values:
+        errors["late_reason_code"] = "Choose why the interview was late from the list"
+    if late and current.due_at is not None:
         due = clock.wall_clock(current.due_at).strftime("%d %b %Y %H:%M")
-        errors["late_reason"] = f"The interview was held after it was due ({due}): say why"
+        if not write_up.late_reason_code:
+            errors["late_reason_code"] = (
+                f"The interview was held after it was due ({due}): choose why"
+            )
+        if not write_up.late_reason.strip():
+            errors["late_reason"] = f"The interview was held after it was due ({due}): say why"
     if errors:
         raise ValidationError(errors)
     for name, value in values.items():
@@ -745,13 +764,20 @@ def interview_sign_off(*, by: User, interview: ReturnInterview, note: str = "") 
 
 @transaction.atomic
 def interview_record_late_reason(
-    *, by: User, interview: ReturnInterview, reason: str
+    *, by: User, interview: ReturnInterview, reason: str, reason_code: str
 ) -> ReturnInterview:
-    """Why the timescale was missed (asked for by the clock job and the write-up)."""
+    """Why the timescale was missed, coded and in words (asked for by the clock job and the
+    write-up)."""
     _require(permissions.can_work_interview(by, interview), "not your interview")
+    errors: dict[str, str] = {}
+    if reason_code not in codes.LateReason.values:
+        errors["reason_code"] = "Choose why the interview was late"
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the interview was late"})
+        errors["reason"] = "Say why the interview was late"
+    if errors:
+        raise ValidationError(errors)
     current = _locked_interview(interview)
+    current.late_reason_code = reason_code
     current.late_reason = reason.strip()
     current.version += 1
     current.save()
@@ -781,14 +807,25 @@ def normalise_postcode(value: str) -> str:
 
 @transaction.atomic
 def interview_add_place(
-    *, by: User, interview: ReturnInterview, description: str, postcode: str = ""
+    *,
+    by: User,
+    interview: ReturnInterview,
+    description: str,
+    postcode: str = "",
+    when: str = "",
+    shareable: bool = False,
 ) -> PlaceOfConcern:
-    """A place the child went to or was taken to that gives concern (a flat, a park, …)."""
+    """A place the child went to or was taken to that gives concern (a flat, a park, …),
+    when they were there, and whether it may be shared with the police as intelligence."""
     interview = _open_for_work(by, interview)
     if not description.strip():
         raise ValidationError({"description": "Describe the place"})
     place = PlaceOfConcern(
-        interview=interview, description=description.strip(), postcode=normalise_postcode(postcode)
+        interview=interview,
+        description=description.strip(),
+        postcode=normalise_postcode(postcode),
+        when=when.strip(),
+        shareable=bool(shareable),
     )
     place.full_clean()
     place.save()
@@ -798,18 +835,47 @@ def interview_add_place(
 
 @transaction.atomic
 def interview_add_adult(
-    *, by: User, interview: ReturnInterview, description: str
+    *, by: User, interview: ReturnInterview, description: str, shareable: bool = False
 ) -> AdultOfConcern:
     """An adult the child was with who gives concern: a name, nickname or description as the
-    child gave it. A disclosure, encrypted at rest and shown only with the interview."""
+    child gave it. A disclosure, encrypted at rest and shown only with the interview; shared
+    with the police only when recorded as shareable."""
     interview = _open_for_work(by, interview)
     if not description.strip():
         raise ValidationError({"description": "Give the adult's name, nickname or description"})
-    adult = AdultOfConcern(interview=interview, description=description.strip())
+    adult = AdultOfConcern(
+        interview=interview, description=description.strip(), shareable=bool(shareable)
+    )
     adult.full_clean()
     adult.save()
     _bump(interview)
     return adult
+
+
+@transaction.atomic
+def interview_add_vehicle(
+    *,
+    by: User,
+    interview: ReturnInterview,
+    description: str,
+    registration: str = "",
+    shareable: bool = False,
+) -> VehicleOfConcern:
+    """A vehicle the child mentioned (driven in, seen at a place): its make, model and
+    colour as the child gave them, and its registration if known. Encrypted at rest."""
+    interview = _open_for_work(by, interview)
+    if not description.strip():
+        raise ValidationError({"description": "Describe the vehicle: make, model or colour"})
+    vehicle = VehicleOfConcern(
+        interview=interview,
+        description=description.strip(),
+        registration=re.sub(r"\s+", " ", registration).strip().upper(),
+        shareable=bool(shareable),
+    )
+    vehicle.full_clean()
+    vehicle.save()
+    _bump(interview)
+    return vehicle
 
 
 def _check_outcome(outcome: str) -> str:

@@ -312,7 +312,8 @@ class AttemptForm(forms.Form):
 
 class DeclineForm(forms.Form):
     declined_by = radio_field("Who declined", codes.DeclinedBy.choices)
-    reason = text_area("Why they declined", required=True)
+    reason_code = radio_field("Why they declined", codes.DeclineReason.choices)
+    reason = text_area("Their reason, in their words", required=True)
 
 
 class ConfirmForm(forms.Form):
@@ -340,8 +341,14 @@ class WriteUpForm(forms.Form):
     follow_up_offered = yes_no_field("Was follow-up support offered?", unknown=True)
     follow_up_taken_up = yes_no_field("Was follow-up support taken up?", unknown=True)
     safety_plan_updated = yes_no_field("Was the safety or care plan updated?", unknown=True)
-    late_reason = text_area(
+    late_reason_code = radio_field(
         "Why the interview was late",
+        codes.LateReason.choices,
+        required=False,
+        help_text="Needed when the interview was held after it was due.",
+    )
+    late_reason = text_area(
+        "What made it late",
         help_text="Needed when the interview was held after it was due.",
     )
 
@@ -355,6 +362,8 @@ class WriteUpForm(forms.Form):
         if interview.held_at is None:
             if interview.late_reason:
                 initial["late_reason"] = interview.late_reason
+            if interview.late_reason_code:
+                initial["late_reason_code"] = interview.late_reason_code
             return initial
         for name in WriteUpForm.service_fields:
             value = getattr(interview, name)
@@ -372,7 +381,8 @@ class ShareForm(forms.Form):
 
 
 class LateReasonForm(forms.Form):
-    reason = text_area("Why the interview was late", required=True)
+    reason_code = radio_field("Why the interview was late", codes.LateReason.choices)
+    reason = text_area("What happened", required=True)
 
 
 class SignOffForm(forms.Form):
@@ -395,6 +405,16 @@ class PlaceForm(forms.Form):
         help_text="If known. For example, ZZ1 1AA",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    when = forms.CharField(
+        label="When the child was there (optional)",
+        required=False,
+        max_length=200,
+        help_text="As the child said it: last Friday night, most weekends since the summer.",
+    )
+    shareable = yes_no_field(
+        "Can this be shared with the police as intelligence?",
+        help_text="Only what is marked shareable is ever sent to the police.",
+    )
 
 
 class AdultForm(forms.Form):
@@ -402,6 +422,29 @@ class AdultForm(forms.Form):
         "The adult",
         required=True,
         help_text="A name, nickname or description, as the child gave it.",
+    )
+    shareable = yes_no_field(
+        "Can this be shared with the police as intelligence?",
+        help_text="Only what is marked shareable is ever sent to the police.",
+    )
+
+
+class VehicleForm(forms.Form):
+    description = forms.CharField(
+        label="The vehicle",
+        max_length=200,
+        help_text="Make, model and colour, as the child gave them: a black hatchback.",
+    )
+    registration = forms.CharField(
+        label="Registration (optional)",
+        required=False,
+        max_length=20,
+        help_text="All or part of it, if known.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    shareable = yes_no_field(
+        "Can this be shared with the police as intelligence?",
+        help_text="Only what is marked shareable is ever sent to the police.",
     )
 
 

@@ -109,7 +109,11 @@ def test_a_closed_interview_sends_nothing(world):
         method="phone",
     )
     services.interview_record_decline(
-        by=world.user("worker"), interview=declined, declined_by="child", reason="Did not want to"
+        by=world.user("worker"),
+        interview=declined,
+        declined_by="child",
+        reason="Did not want to",
+        reason_code="not_wanted",
     )
     report = alerts.check_clocks()
     assert report.checked == 0
@@ -182,7 +186,9 @@ def test_unallocated_overdue_and_late_reason_missing_are_reported(world):
     services.interview_write_up(
         by=world.user("worker"),
         interview=late,
-        write_up=services.WriteUp(held_at=timezone.now(), late_reason="Child away"),
+        write_up=services.WriteUp(
+            held_at=timezone.now(), late_reason="Child away", late_reason_code="child_unavailable"
+        ),
         expected_version=late.version,
     )
     ReturnInterview.objects.filter(pk=late.pk).update(late_reason="")

@@ -202,6 +202,7 @@ def test_within_the_timescale_for_an_on_time_and_a_late_interview():
         make_interview(world, [late]),
         late.returned_at + timedelta(hours=80),
         late_reason="The child was away with family",
+        late_reason_code="child_unavailable",
     )
     waiting = make_episode(world, make_child(world, first_name="Kit"), started=now - timedelta(1))
 
@@ -243,6 +244,7 @@ def test_offer_and_decline_are_shown():
         interview=interview,
         declined_by="child",
         reason="Did not want to talk",
+        reason_code="not_wanted",
     )
 
     (row,) = rows_for(world)

@@ -49,7 +49,9 @@ def hold(
     return services.interview_write_up(
         by=world.user(who),
         interview=current,
-        write_up=services.WriteUp(held_at=when, late_reason=late),
+        write_up=services.WriteUp(
+            held_at=when, late_reason=late, late_reason_code="child_unavailable" if late else ""
+        ),
         expected_version=current.version,
     )
 
@@ -111,7 +113,11 @@ def build_records(world: World | None = None) -> Records:
     # R3: offered and declined by the child.
     offer(world, r["R3"], at(2025, 11, 4, 9), "worker")
     services.interview_record_decline(
-        by=world.user("worker"), interview=r["R3"], declined_by="child", reason="Did not want to"
+        by=world.user("worker"),
+        interview=r["R3"],
+        declined_by="child",
+        reason="Did not want to",
+        reason_code="not_wanted",
     )
     # R4: offered, no contact made after an attempt.
     offer(world, r["R4"], at(2025, 11, 11, 9), "worker2")

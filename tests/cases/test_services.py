@@ -93,7 +93,11 @@ def test_decline_needs_an_offer_first_then_records_who_and_why():
     worker = world.user("worker")
     with pytest.raises(ValidationError, match="offer"):
         services.interview_record_decline(
-            by=worker, interview=interview, declined_by="child", reason="Did not want to talk"
+            by=worker,
+            interview=interview,
+            declined_by="child",
+            reason="Did not want to talk",
+            reason_code="not_wanted",
         )
     services.interview_record_offer(
         by=worker,
@@ -103,10 +107,35 @@ def test_decline_needs_an_offer_first_then_records_who_and_why():
         method="phone",
     )
     declined = services.interview_record_decline(
-        by=worker, interview=interview, declined_by="parent_carer", reason="Family said no"
+        by=worker,
+        interview=interview,
+        declined_by="parent_carer",
+        reason="Family said no",
+        reason_code="carer_refused",
     )
     assert (declined.outcome, declined.declined_by) == ("declined", "parent_carer")
+    assert declined.decline_reason_code == "carer_refused"
     assert ReturnInterview.objects.get(pk=interview.pk).decline_reason == "Family said no"
+
+
+def test_a_decline_needs_a_coded_reason():
+    world = make_world()
+    interview = make_interview(world, [make_episode(world, make_child(world))])
+    worker = world.user("worker")
+    services.interview_record_offer(
+        by=worker,
+        interview=interview,
+        offered_at=timezone.now(),
+        offered_to="child",
+        method="phone",
+    )
+    for code in ("", "bored"):
+        with pytest.raises(ValidationError) as error:
+            services.interview_record_decline(
+                by=worker, interview=interview, declined_by="child", reason="No", reason_code=code
+            )
+        assert "reason_code" in error.value.message_dict
+    assert ReturnInterview.objects.get(pk=interview.pk).outcome == "pending"
 
 
 def test_late_write_up_needs_a_reason():
@@ -123,11 +152,15 @@ def test_late_write_up_needs_a_reason():
             expected_version=interview.version,
         )
     assert "late_reason" in error.value.message_dict
+    assert "late_reason_code" in error.value.message_dict
     done = services.interview_write_up(
         by=world.user("worker"),
         interview=interview,
         write_up=services.WriteUp(
-            held_at=write_up.held_at, harms=("self_harm",), late_reason="Child unwell for a week"
+            held_at=write_up.held_at,
+            harms=("self_harm",),
+            late_reason="Child unwell for a week",
+            late_reason_code="child_unavailable",
         ),
         expected_version=interview.version,
     )

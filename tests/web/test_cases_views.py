@@ -146,7 +146,11 @@ def test_caseload_shows_open_interviews_then_closed(world, client_for):
         method="phone",
     )
     services.interview_record_decline(
-        by=world.user("worker"), interview=second, declined_by="child", reason="Not now"
+        by=world.user("worker"),
+        interview=second,
+        declined_by="child",
+        reason="Not now",
+        reason_code="not_wanted",
     )
     html = page(client_for("worker"), "caseload")
     open_part, closed_part = html.split("Closed interviews")
@@ -271,7 +275,11 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
     assert ReturnInterview.objects.get(pk=interview.pk).held_at is None
     response = worker.post(
         reverse("web:write-up", args=[interview.pk]),
-        write_up_data(version, late_reason="The child was away at a relative's until today"),
+        write_up_data(
+            version,
+            late_reason="The child was away at a relative's until today",
+            late_reason_code="child_unavailable",
+        ),
     )
     assert response.status_code == 302
     interview.refresh_from_db()
@@ -335,7 +343,11 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
     page(worker, "decline", second.pk)
     response = worker.post(
         reverse("web:decline", args=[second.pk]),
-        {"declined_by": "child", "reason": "Does not want to talk about it"},
+        {
+            "declined_by": "child",
+            "reason_code": "not_wanted",
+            "reason": "Does not want to talk about it",
+        },
     )
     assert response.status_code == 302
     second.refresh_from_db()
@@ -502,7 +514,8 @@ def test_late_reason_page_records_why(world, client_for):
     response = worker.post(reverse("web:late-reason", args=[interview.pk]), {"reason": ""})
     assert response.status_code == 400
     response = worker.post(
-        reverse("web:late-reason", args=[interview.pk]), {"reason": "Worker off sick"}
+        reverse("web:late-reason", args=[interview.pk]),
+        {"reason": "Worker off sick", "reason_code": "no_worker"},
     )
     assert response.status_code == 302
     assert ReturnInterview.objects.get(pk=interview.pk).late_reason == "Worker off sick"

@@ -266,7 +266,11 @@ def test_every_kind_of_change_reaches_the_indicators(world, client_for):
     )
     assert offered(client) == 1
     services.interview_record_decline(
-        by=world.user("worker"), interview=interview, declined_by="child", reason="Not now"
+        by=world.user("worker"),
+        interview=interview,
+        declined_by="child",
+        reason="Not now",
+        reason_code="not_wanted",
     )
     table = client.get(reverse("web:indicators")).context["page"].authority_table
     assert sum(int(row["declined"]) for row in table.rows(named=True)) == 1

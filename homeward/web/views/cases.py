@@ -441,6 +441,8 @@ def interview(request: HttpRequest, interview_id: int) -> HttpResponse:
             "harms": [f.harm_label(code) for code in record.harms],
             "places": list(record.places.order_by("pk")),
             "adults": list(record.adults.order_by("pk")),
+            "vehicles": list(record.vehicles.order_by("pk")),
+            "can_submit_intelligence": permissions.can_submit_intelligence(request.user, record),
             "referrals": list(record.referrals.order_by("made_on", "pk")),
             "can_add_findings": permissions.can_work_interview(request.user, record)
             and record.signed_off_at is None,
@@ -667,7 +669,10 @@ def late_reason(request: HttpRequest, interview_id: int) -> HttpResponse:
 
     def save(form: forms.Form) -> str:
         services.interview_record_late_reason(
-            by=request.user, interview=record, reason=form.cleaned_data["reason"]
+            by=request.user,
+            interview=record,
+            reason=form.cleaned_data["reason"],
+            reason_code=form.cleaned_data["reason_code"],
         )
         messages.success(request, "Reason for lateness recorded")
         return reverse("web:interview", args=[record.pk])
@@ -676,7 +681,7 @@ def late_reason(request: HttpRequest, interview_id: int) -> HttpResponse:
         request,
         f.LateReasonForm,
         save,
-        initial={"reason": record.late_reason or ""},
+        initial={"reason": record.late_reason or "", "reason_code": record.late_reason_code},
         title="Say why the interview was late",
         intro=f"It was due by {f.uk_time(record.due_at)} ({record.due_rule}).",
         button="Save the reason",
@@ -748,6 +753,29 @@ def adult_new(request: HttpRequest, interview_id: int) -> HttpResponse:
         title="Add an adult of concern",
         intro="An adult the child was with who gives concern. What you enter is kept encrypted.",
         button="Add the adult",
+        **_interview_context(record),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vehicle_new(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """A vehicle of concern: a disclosure, like an adult (kept encrypted)."""
+    record = _working(request, interview_id)
+
+    def save(form: forms.Form) -> str:
+        services.interview_add_vehicle(by=request.user, interview=record, **form.cleaned_data)
+        messages.success(request, "Vehicle of concern added")
+        return reverse("web:interview", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.VehicleForm,
+        save,
+        title="Add a vehicle of concern",
+        intro="A vehicle the child was driven in, or saw, that gives concern. "
+        "What you enter is kept encrypted.",
+        button="Add the vehicle",
         **_interview_context(record),
     )
 
