@@ -41,7 +41,14 @@ check-chromium:
 	  fi; \
 	fi
 
-install: $(BIN)/.installed node_modules/.installed var/govuk/.built check-pango
+# DfE's SSDA903 validator in its own virtualenv: it pins pandas<2 and numpy<1.25
+# (scripts/validate_903.py; docs/returns-ssda903.md).
+.venv-903/.installed: requirements-903.txt
+	$(PYTHON) -m venv .venv-903
+	.venv-903/bin/pip install --quiet -r requirements-903.txt
+	@touch $@
+
+install: $(BIN)/.installed node_modules/.installed var/govuk/.built check-pango .venv-903/.installed
 
 # The web application's demo: its own SQLite file, seeded afresh by `make demo` (new
 # passwords every time) and served on 127.0.0.1:8000 (WhiteNoise serves the static files).
@@ -82,4 +89,4 @@ unit-postgres: install check-chromium
 test: lint typecheck architecture unit unit-postgres
 
 clean:
-	rm -rf $(VENV) node_modules var $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-903 node_modules var $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

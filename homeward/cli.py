@@ -32,6 +32,8 @@ SUBCOMMANDS = {
     "check-clocks": "homeward.cases.cli",
     "intake": "homeward.intake.cli",
     "match-quality": "homeward.police.cli",
+    "export": "homeward.returns.cli",
+    "load-postcodes": "homeward.places.cli",
 }
 
 

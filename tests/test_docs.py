@@ -21,6 +21,8 @@ DOC_OF_SUBCOMMAND = {
     "check-clocks": "docs/operations.md",
     "intake": "docs/police-notifications.md",
     "match-quality": "docs/police-intake.md",
+    "export": "docs/returns.md",
+    "load-postcodes": "docs/hotspots.md",
 }
 
 

@@ -142,3 +142,68 @@ def can_view_reconciliation(user: User) -> bool:
     return sees_whole_authority(user) or (
         _active(user) and user.role in (Role.POLICE_LIAISON, Role.ANALYST)
     )
+
+
+def can_export_personal(user: User) -> bool:
+    """Statutory returns and lists with a row per child (SSDA903, Annex A, the Standard
+    Safeguarding Dataset): the authority's coordinators and managers, who hold its records."""
+    return sees_whole_authority(user)
+
+
+def can_export_aggregate(user: User) -> bool:
+    """Counts that leave the authority (its return, FOI answer, performance pack): those who
+    may see its performance figures."""
+    return can_view_indicators(user)
+
+
+def can_edit_foi_settings(user: User) -> bool:
+    """The authority's own answers to the FOI request (who delivers interviews, follow-up,
+    comments): the authority's managers (not a commissioned provider's)."""
+    return _active(user) and user.role == Role.MANAGER and not in_provider(user)
+
+
+def can_submit_intelligence(user: User, interview: ReturnInterview) -> bool:
+    """Prepare, download and send police intelligence from an interview: the interview's own
+    worker, and the authority's coordinators and managers."""
+    if not _active(user):
+        return False
+    if sees_whole_authority(user):
+        return True
+    return user.role == Role.WORKER and interview.allocated_worker_id == user.pk
+
+
+def can_record_police_reference(user: User) -> bool:
+    """Record the reference the police gave a submission of intelligence: the police liaison
+    officer, and the authority's coordinators and managers (who may be told it by phone)."""
+    return sees_whole_authority(user) or (_active(user) and user.role == Role.POLICE_LIAISON)
+
+
+def can_view_intelligence(user: User, interview: ReturnInterview) -> bool:
+    """A submission as it was shared (only what was shareable): those who may submit it,
+    and the police liaison officer."""
+    return can_submit_intelligence(user, interview) or (
+        _active(user) and user.role == Role.POLICE_LIAISON
+    )
+
+
+def can_view_panel(user: User) -> bool:
+    """The multi-agency panel's list, meeting packs and actions: the authority's
+    coordinators and managers (the packs hold what children disclosed)."""
+    return sees_whole_authority(user)
+
+
+def can_manage_panel(user: User) -> bool:
+    """Hold panel meetings (list children, record decisions and actions) and set the
+    panel's triggers: the authority's coordinators and managers."""
+    return sees_whole_authority(user)
+
+
+def can_view_hotspots(user: User) -> bool:
+    """The hotspot map (places of concern counted by postcode district, small numbers
+    hidden): the authority's coordinators, managers and analysts; not a commissioned
+    provider's staff."""
+    return (
+        _active(user)
+        and user.role in (Role.COORDINATOR, Role.MANAGER, Role.ANALYST)
+        and not in_provider(user)
+    )

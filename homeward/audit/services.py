@@ -44,3 +44,37 @@ def access_record(
         address=_address(request),
         path=request.get_full_path()[:500] if request is not None else "",
     )
+
+
+def access_record_children(
+    *,
+    user: User | None,
+    action: str,
+    what: str,
+    child_ids: list[int],
+    detail: str = "",
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> int:
+    """One event per child (an export that holds many children's records), in one insert."""
+    if action in (AccessEvent.Action.EXPORT, AccessEvent.Action.SHARE) and not reason.strip():
+        raise ValueError(f"an {action} needs a reason")
+    address = _address(request)
+    path = request.get_full_path()[:500] if request is not None else ""
+    events = [
+        AccessEvent(
+            user=user if user is not None and user.is_authenticated else None,
+            username=getattr(user, "username", "") or "",
+            role=getattr(user, "role", "") or "",
+            action=action,
+            what=what,
+            child_id=child_id,
+            detail=detail,
+            reason=reason,
+            address=address,
+            path=path,
+        )
+        for child_id in dict.fromkeys(child_ids)
+    ]
+    AccessEvent.objects.bulk_create(events, batch_size=500)
+    return len(events)

@@ -446,6 +446,7 @@ class _Generator:
         self.start = now - timedelta(days=round(365.25 * years))
         self.world = world
         self.police_serial = 0
+        self.care_serial = 0
         self.children: list[_ChildPlan] = []
         self.episodes: list[Episode] = []
         self.cases: list[_Case] = []
@@ -483,6 +484,9 @@ class _Generator:
                 host = rng.choice(self.world.neighbours)[0]
             elif roll < 0.42:
                 responsible, host = rng.choice(self.world.neighbours)[0], self.world.home
+        since, upn = (None, "")
+        if legal == codes.LegalStatus.LOOKED_AFTER:
+            since, upn = self._care(born, first_at.date())
         social_worker = ""
         if legal != codes.LegalStatus.NONE:
             social_worker = f"{rng.choice(STAFF_FIRST)} {rng.choice(SURNAMES)}"
@@ -503,6 +507,8 @@ class _Generator:
             responsible_authority=responsible,
             host_authority=host,
             social_worker=social_worker,
+            looked_after_since=since,
+            upn=upn,
         )
         plan = _ChildPlan(child=child, starts=[])
         self.children.append(plan)
@@ -511,6 +517,21 @@ class _Generator:
             alias = f"{nickname} {last}" if nickname else f"{first} {rng.choice(SURNAMES)}"
             self.rows[ChildAlias].append(ChildAlias(child=child, name=alias))
         return plan
+
+    def _care(self, born: date, first_day: date) -> tuple[date, str]:
+        """When a looked-after child's period of care began (after birth, up to four years
+        before their first episode) and a generated UPN (SSDA903). Drawn from a stream of
+        their own, so the rest of the demo is what the seed always gave."""
+        self.care_serial += 1
+        serial = self.care_serial
+        own = random.Random(f"care-{serial}-{born}-{first_day}")  # noqa: S311 (generated data)
+        since = first_day - timedelta(
+            days=own.randint(1, max(1, min(1460, (first_day - born).days - 1)))
+        )
+        # A UPN: check letter, a fictional LA number (999), school and year, serial number.
+        digits = f"999{2000 + serial // 1000:04d}{born.year % 100:02d}{serial % 1000:03d}"
+        total = sum(int(d) * weight for weight, d in enumerate(digits, start=2))
+        return since, "ABCDEFGHJKLMNPQRTUVWXYZ"[total % 23] + digits
 
     def _name(self, sex: str, ethnicity: str) -> tuple[str, str]:
         rng = self.rng
@@ -912,11 +933,18 @@ class _Generator:
                         description=place,
                         postcode=f"ZZ{rng.randint(1, 9)} {rng.randint(1, 9)}"
                         f"{rng.choice('ABDEFGHJ')}{rng.choice('LNPQRSTU')}",
+                        # Every other place is marked shareable with the police (no random
+                        # draw, so the rest of the demo data stays as it was).
+                        shareable=len(self.rows[PlaceOfConcern]) % 2 == 0,
                     )
                 )
             if rng.random() < 0.6:
                 self.rows[AdultOfConcern].append(
-                    AdultOfConcern(interview=interview, description=rng.choice(ADULTS))
+                    AdultOfConcern(
+                        interview=interview,
+                        description=rng.choice(ADULTS),
+                        shareable=len(self.rows[AdultOfConcern]) % 2 == 0,
+                    )
                 )
         if rng.random() < 0.3 or (exploited and rng.random() < 0.6):
             service, outcomes = rng.choice(REFERRALS)
@@ -1106,6 +1134,9 @@ def flush() -> None:
         if apps.is_installed("homeward.intake"):
             for model in reversed(list(apps.get_app_config("intake").get_models())):
                 model.objects.all().delete()
+        # Intelligence submissions protect their interviews: they go before them.
+        if apps.is_installed("homeward.intelligence"):
+            apps.get_model("intelligence", "IntelligenceSubmission").objects.all().delete()
         for model in (
             ChildMerge,
             ChildMatchKey,

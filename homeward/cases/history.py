@@ -27,6 +27,7 @@ def register_models() -> None:
         ],
         m.ContactAttempt: ["note"],
         m.AdultOfConcern: ["description"],
+        m.VehicleOfConcern: ["description", "registration"],
         m.InformationShare: ["detail"],
     }
     for model in (
@@ -39,6 +40,7 @@ def register_models() -> None:
         m.ContactAttempt,
         m.PlaceOfConcern,
         m.AdultOfConcern,
+        m.VehicleOfConcern,
         m.Referral,
         m.InformationShare,
     ):

@@ -115,6 +115,8 @@ def child_create(
     host_authority: Authority | None = None,
     social_worker: str = "",
     aliases: list[str] | None = None,
+    looked_after_since: date | None = None,
+    upn: str = "",
 ) -> Child:
     _require(permissions.can_record_episode(by), "only a coordinator or manager adds a child")
     if not first_name.strip() or not last_name.strip():
@@ -123,6 +125,12 @@ def child_create(
         raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
     if placement_type and legal_status != codes.LegalStatus.LOOKED_AFTER:
         raise ValidationError({"placement_type": "Only a looked-after child has a placement"})
+    _check_care(legal_status, date_of_birth, looked_after_since)
+    upn = upn.strip().upper()
+    if upn and not _UPN.fullmatch(upn):
+        raise ValidationError(
+            {"upn": "A unique pupil number is a letter and 12 more letters or digits"}
+        )
     child = Child(
         reference=next_reference("C"),
         first_name=first_name.strip(),
@@ -137,6 +145,8 @@ def child_create(
         responsible_authority=responsible_authority or home_authority(),
         host_authority=host_authority,
         social_worker=social_worker,
+        looked_after_since=looked_after_since,
+        upn=upn,
     )
     child.full_clean()
     child.save()
@@ -145,6 +155,27 @@ def child_create(
             ChildAlias.objects.create(child=child, name=alias.strip())
     child_match_keys_refresh(child=child)
     return child
+
+
+#: The DfE unique pupil number's shape: a check letter then 12 characters (digits, or a
+#: temporary number's final letter).
+_UPN = re.compile(r"[A-Z][0-9]{11}[0-9A-Z]")
+
+
+def _check_care(legal_status: str, born: date | None, since: date | None) -> None:
+    """The period of care's start: only for a looked-after child, after birth, not ahead."""
+    if since is None:
+        return
+    if legal_status != codes.LegalStatus.LOOKED_AFTER:
+        raise ValidationError(
+            {"looked_after_since": "Only a looked-after child has a period of care"}
+        )
+    if since > timezone.localdate():
+        raise ValidationError({"looked_after_since": "The period of care cannot start ahead"})
+    if born is not None and since < born:
+        raise ValidationError(
+            {"looked_after_since": "The period of care cannot start before the child was born"}
+        )
 
 
 def match_person(child: Child, aliases: list[str] | None = None) -> match.Person:

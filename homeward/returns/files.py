@@ -3,6 +3,10 @@
 A builder reads the records and writes the files; it never checks permission or writes the
 audit log. `homeward.returns.exports` does both, around every builder, so no export can
 leave without a role check, a reason and an audit row.
+
+Every builder has the signature `build_<name>(*, start: date, end: date, degrade: bool)
+-> Export`, where `start` and `end` are both included: the financial (collection) year
+2025-26 is `start=date(2025, 4, 1), end=date(2026, 3, 31)`.
 """
 
 from __future__ import annotations

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "homeward.intake",
     "homeward.api",
     "homeward.returns",
+    "homeward.intelligence",
+    "homeward.panel",
+    "homeward.places",
     "homeward.web",
 ]
 
@@ -207,6 +210,11 @@ HOMEWARD_REQUIRE_TWO_FACTOR = os.environ.get("HOMEWARD_REQUIRE_TWO_FACTOR", "1")
 HOMEWARD_IDLE_SECONDS = int(os.environ.get("HOMEWARD_IDLE_SECONDS", "1800"))
 # The largest police notification API body (a batch): 20 MB by default.
 HOMEWARD_API_MAX_BYTES = int(os.environ.get("HOMEWARD_API_MAX_BYTES", str(20 * 1024 * 1024)))
+# Police intelligence (docs/police-intelligence.md): where submissions are POSTed, the bearer
+# token, and how long to wait for an answer. Unset, submissions are downloaded as files.
+HOMEWARD_INTELLIGENCE_ENDPOINT = os.environ.get("HOMEWARD_INTELLIGENCE_ENDPOINT", "")
+HOMEWARD_INTELLIGENCE_TOKEN = os.environ.get("HOMEWARD_INTELLIGENCE_TOKEN", "")
+HOMEWARD_INTELLIGENCE_TIMEOUT = float(os.environ.get("HOMEWARD_INTELLIGENCE_TIMEOUT", "10"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -242,6 +250,23 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The hotspot map's background tiles (docs/hotspots.md): a URL template such as
+# `https://tiles.example.org/{z}/{x}/{y}.png`, and the attribution its licence asks for.
+# Blank (the default): no tiles, and no other site is ever asked for anything. When set,
+# the tile server (and only it) is allowed in img-src.
+HOMEWARD_MAP_TILES = os.environ.get("HOMEWARD_MAP_TILES", "").strip()
+HOMEWARD_MAP_ATTRIBUTION = os.environ.get("HOMEWARD_MAP_ATTRIBUTION", "").strip()
+if HOMEWARD_MAP_TILES:
+    _tiles = urlparse(HOMEWARD_MAP_TILES)
+    if _tiles.scheme not in ("https", "http") or not _tiles.hostname:
+        raise ImproperlyConfigured("HOMEWARD_MAP_TILES must be an https:// URL template")
+    if PRODUCTION and _tiles.scheme != "https":
+        raise ImproperlyConfigured("HOMEWARD_MAP_TILES must be https in production")
+    # `{s}` (a subdomain the map picks) is any subdomain of the host to the browser.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"
+    )
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False
@@ -252,6 +277,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 if not PRODUCTION:  # collectstatic fills it in production; WhiteNoise expects it to exist
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [("govuk", BASE_DIR / "var" / "govuk"), BASE_DIR / "homeward" / "web" / "static"]
+STATICFILES_DIRS.append(("leaflet", BASE_DIR / "var" / "leaflet"))  # homeward/web/assets.py
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 TARGET = ROOT / "var" / "govuk"
 STATIC_PREFIX = "/static/govuk/assets/"
+#: Leaflet (the hotspot map, docs/hotspots.md), served under `/static/leaflet/`.
+LEAFLET_SOURCE = ROOT / "node_modules" / "leaflet"
+LEAFLET_TARGET = ROOT / "var" / "leaflet"
 
 _FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
 _SOURCE_MAP = re.compile(r"\n?(?:/\*# sourceMappingURL=[^*]*\*/|//# sourceMappingURL=[^\n]*)\s*$")
@@ -56,6 +59,23 @@ def build(source: Path = SOURCE, target: Path = TARGET) -> Path:
     return target
 
 
+def build_leaflet(source: Path = LEAFLET_SOURCE, target: Path = LEAFLET_TARGET) -> Path:
+    """Leaflet's script, stylesheet, marker images and licence, without the source-map
+    comment (the map is not copied); leaflet.css finds its images beside it."""
+    dist = source / "dist"
+    if not (dist / "leaflet.js").is_file():
+        raise FileNotFoundError(f"{source}: Leaflet is not installed (run `npm ci`)")
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(dist / "images", target / "images")
+    for name in ("leaflet.js", "leaflet.css"):
+        text = (dist / name).read_text(encoding="utf-8")
+        (target / name).write_text(without_source_map(text), encoding="utf-8")
+    shutil.copy2(source / "LICENSE", target / "LICENSE")
+    return target
+
+
 if __name__ == "__main__":
     print(f"GOV.UK Frontend ready to serve: {build()}")
+    print(f"Leaflet ready to serve: {build_leaflet()}")
     sys.exit(0)

@@ -154,6 +154,17 @@ class ChildForm(forms.Form):
         required=False,
         help_text="Only for a looked-after child.",
     )
+    looked_after_since = date_field(
+        "Looked after since (optional)",
+        required=False,
+        help_text="When the current period of care began: needed for the SSDA903 return.",
+    )
+    upn = forms.CharField(
+        label="Unique pupil number (optional)",
+        required=False,
+        max_length=13,
+        help_text="The DfE unique pupil number, 13 characters, for the SSDA903 return.",
+    )
     responsible_authority = AuthorityChoiceField(
         label="Responsible authority", queryset=Authority.objects.all(), empty_label=None
     )
@@ -392,6 +403,20 @@ class SignOffForm(forms.Form):
 # --- places, adults, referrals and risks --------------------------------------------------
 
 
+def shareable_field() -> forms.Field:
+    """Whether a finding may go to the police as intelligence: no unless someone says yes."""
+    return forms.TypedChoiceField(
+        label="Can this be shared with the police as intelligence?",
+        choices=YES_NO,
+        coerce=_to_bool,
+        empty_value=False,
+        required=False,
+        initial="no",
+        help_text="Only what is marked shareable is ever sent to the police.",
+        widget=forms.RadioSelect,
+    )
+
+
 class PlaceForm(forms.Form):
     description = forms.CharField(
         label="The place",
@@ -411,10 +436,7 @@ class PlaceForm(forms.Form):
         max_length=200,
         help_text="As the child said it: last Friday night, most weekends since the summer.",
     )
-    shareable = yes_no_field(
-        "Can this be shared with the police as intelligence?",
-        help_text="Only what is marked shareable is ever sent to the police.",
-    )
+    shareable = shareable_field()
 
 
 class AdultForm(forms.Form):
@@ -423,10 +445,7 @@ class AdultForm(forms.Form):
         required=True,
         help_text="A name, nickname or description, as the child gave it.",
     )
-    shareable = yes_no_field(
-        "Can this be shared with the police as intelligence?",
-        help_text="Only what is marked shareable is ever sent to the police.",
-    )
+    shareable = shareable_field()
 
 
 class VehicleForm(forms.Form):
@@ -442,10 +461,7 @@ class VehicleForm(forms.Form):
         help_text="All or part of it, if known.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    shareable = yes_no_field(
-        "Can this be shared with the police as intelligence?",
-        help_text="Only what is marked shareable is ever sent to the police.",
-    )
+    shareable = shareable_field()
 
 
 class ReferralForm(forms.Form):

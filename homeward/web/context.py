@@ -31,6 +31,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(("Reconciliation", reverse("web:reconciliation")))
     if permissions.can_view_pseudonymised(user):
         items.append(("Episode list", reverse("web:analysis")))
+    if permissions.can_view_panel(user):
+        items.append(("Panel", reverse("web:panel")))
+    if permissions.can_view_hotspots(user):
+        items.append(("Places", reverse("web:hotspots")))
+    if permissions.can_export_aggregate(user) or permissions.can_export_personal(user):
+        items.append(("Returns", reverse("web:returns")))
     if permissions.can_view_audit(user):
         items.append(("Audit log", reverse("web:audit")))
     path = request.path

@@ -3,7 +3,11 @@
 
 from django.urls import path
 
-from homeward.web.views import account, analysis, audit, cases, indicators, intake
+from homeward.web.views import account, analysis, audit, cases, indicators, intake, returns
+from homeward.web.views import foi as foi_views
+from homeward.web.views import intelligence as intelligence_views
+from homeward.web.views import panel as panel_views
+from homeward.web.views import places as places_views
 
 app_name = "web"
 
@@ -33,6 +37,7 @@ urlpatterns = [
     path("interviews/<int:interview_id>/sign-off/", cases.sign_off, name="sign-off"),
     path("interviews/<int:interview_id>/places/new/", cases.place_new, name="place-new"),
     path("interviews/<int:interview_id>/adults/new/", cases.adult_new, name="adult-new"),
+    path("interviews/<int:interview_id>/vehicles/new/", cases.vehicle_new, name="vehicle-new"),
     path("interviews/<int:interview_id>/referrals/new/", cases.referral_new, name="referral-new"),
     path("referrals/<int:referral_id>/outcome/", cases.referral_outcome, name="referral-outcome"),
     path("children/<int:child_id>/risks/new/", cases.risk_new, name="risk-new"),
@@ -61,9 +66,40 @@ urlpatterns = [
     # Performance (indicators.py)
     path("indicators/", indicators.indicators, name="indicators"),
     path("indicators/download.<str:fmt>", indicators.download, name="indicators-download"),
+    # Returns and exports (returns.py)
+    path("returns/", returns.page, name="returns"),
+    path("returns/download", returns.download, name="returns-download"),
     # Analysis: the pseudonymised episode list (analysis.py)
     path("analysis/episodes/", analysis.episodes, name="analysis"),
     path("analysis/episodes.csv", analysis.episodes_csv, name="analysis-download"),
+    # Police intelligence (intelligence.py)
+    path(
+        "interviews/<int:interview_id>/intelligence/",
+        intelligence_views.new,
+        name="intelligence-new",
+    ),
+    path(
+        "intelligence/<str:reference>",
+        intelligence_views.submission,
+        name="intelligence-submission",
+    ),
+    path(
+        "intelligence/<str:reference>/download",
+        intelligence_views.download,
+        name="intelligence-download",
+    ),
+    # Places (places.py)
+    path("places/", places_views.hotspots, name="hotspots"),
+    path("places/download", places_views.download, name="hotspots-download"),
+    # Multi-agency panel (panel.py)
+    path("panel/", panel_views.panel, name="panel"),
+    path("panel/meetings/new/", panel_views.meeting_new, name="panel-meeting-new"),
+    path("panel/meetings/<int:meeting_id>/", panel_views.meeting, name="panel-meeting"),
+    path("panel/meetings/<int:meeting_id>/pdf/", panel_views.meeting_pdf, name="panel-meeting-pdf"),
+    path("panel/actions/<int:action_id>/done/", panel_views.action_done, name="panel-action-done"),
+    path("panel/triggers/", panel_views.triggers, name="panel-triggers"),
+    # Returns (foi.py)
+    path("returns/foi-settings/", foi_views.foi_settings, name="foi-settings"),
     # Administration (audit.py)
     path("audit/", audit.audit_log, name="audit"),
 ]

@@ -3,7 +3,7 @@ journey, the guards that refuse out-of-order writes, and lost-update protection.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from homeward.cases import services
-from homeward.cases.models import Episode, ReturnInterview
+from homeward.cases.models import Child, Episode, ReturnInterview
 from tests.factories import make_child, make_episode, make_interview, make_world
 
 pytestmark = pytest.mark.django_db
@@ -234,3 +234,28 @@ def test_disclosures_are_encrypted_at_rest():
         )
         stored = cursor.fetchone()[0]
     assert "secret" not in stored and stored.startswith("gAAAA")
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"legal_status": "none", "looked_after_since": date(2020, 1, 1)}, "looked_after_since"),
+        ({"legal_status": "looked_after", "looked_after_since": date(2009, 1, 1)},
+         "looked_after_since"),
+        ({"legal_status": "looked_after", "looked_after_since": date(2999, 1, 1)},
+         "looked_after_since"),
+        ({"upn": "12345"}, "upn"),
+    ],
+)  # fmt: skip
+def test_a_period_of_care_and_a_upn_are_checked(fields, field):
+    world = make_world()
+    with pytest.raises(ValidationError) as error:
+        services.child_create(
+            by=world.user("coordinator"),
+            first_name="Kit",
+            last_name="Example",
+            date_of_birth=date(2010, 6, 1),
+            **fields,
+        )
+    assert field in error.value.message_dict
+    assert not Child.objects.filter(first_name="Kit").exists()

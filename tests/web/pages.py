@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homeward.cases import services
+from homeward.cases.models import Child, ReturnInterview
 from homeward.intake import services as intake_services
+from homeward.intelligence import services as intelligence_services
 from tests.factories import World, make_child, make_episode, make_interview
 
 ROLES = (
@@ -41,6 +43,10 @@ PSEUDONYMISED = {"coordinator", "manager", "analyst"}
 SIGN_OFF = {"manager"}
 AUDIT = {"admin"}
 RECONCILIATION = {"coordinator", "manager", "police", "analyst"}
+PANEL = {"coordinator", "manager"}
+INTELLIGENCE = {"coordinator", "manager", "worker"}
+HOTSPOTS = {"coordinator", "manager", "analyst"}
+RETURNS = {"coordinator", "manager", "analyst"}  # analysts: the counts only
 
 
 def _expect(allowed: set[str], otherwise: int = DENIED) -> dict[str, int]:
@@ -68,6 +74,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "sign-off": ("held_interview", _expect(SIGN_OFF)),
     "place-new": ("interview", _expect(CASE_WORKERS)),
     "adult-new": ("interview", _expect(CASE_WORKERS)),
+    "vehicle-new": ("interview", _expect(CASE_WORKERS)),
     "referral-new": ("interview", _expect(CASE_WORKERS)),
     "referral-outcome": ("referral", _expect(CASE_WORKERS)),
     "risk-new": ("child", _expect(AUTHORITY_WIDE)),
@@ -80,7 +87,11 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "",
         {r: NOT_ALLOWED if r in PSEUDONYMISED else DENIED for r in ROLES},
     ),
+    "returns": ("", _expect(RETURNS)),
+    "returns-download": ("", {r: NOT_ALLOWED if r in RETURNS else DENIED for r in ROLES}),
     "audit": ("", _expect(AUDIT)),
+    # The authority's own FOI answers: its managers only (not a provider's).
+    "foi-settings": ("", _expect({"manager"})),
     "child-merge": ("child", _expect(AUTHORITY_WIDE)),
     "intake-queue": ("", _expect(AUTHORITY_WIDE)),
     "intake-upload": ("", _expect(AUTHORITY_WIDE)),
@@ -94,6 +105,23 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "intake-resolve": ("report", _expect(AUTHORITY_WIDE)),
     "reconciliation": ("", _expect(RECONCILIATION)),
     "reconciliation-export": ("", _expect(RECONCILIATION)),
+    # Multi-agency panel (panel.py): the authority's coordinators and managers. The PDF's
+    # GET asks for the reason; the file comes only from a POST.
+    "panel": ("", _expect(PANEL)),
+    "panel-meeting-new": ("", _expect(PANEL)),
+    "panel-meeting": ("panel_meeting", _expect(PANEL)),
+    "panel-meeting-pdf": ("panel_meeting", _expect(PANEL)),
+    "panel-action-done": ("panel_action", _expect(PANEL)),
+    "panel-triggers": ("", _expect(PANEL)),
+    # Police intelligence: the interview's worker, coordinators and managers prepare, send and
+    # download; the police liaison officer sees what was shared and records its reference.
+    "intelligence-new": ("interview", _expect(INTELLIGENCE)),
+    "intelligence-submission": ("submission", _expect(INTELLIGENCE | {"police"})),
+    # A GET shows the format and reason; the file comes only from a POST.
+    "intelligence-download": ("submission", _expect(INTELLIGENCE)),
+    "hotspots": ("", _expect(HOTSPOTS)),
+    # A GET shows the download's form (the reason); the file is POSTed.
+    "hotspots-download": ("", _expect(HOTSPOTS)),
 }
 #: Pages for signing in and out, which every visitor reaches: not part of the role matrix.
 ACCOUNT_PAGES = {"sign-in", "sign-out", "two-factor", "two-factor-setup"}
@@ -147,6 +175,17 @@ def build_objects(world: World) -> dict[str, object]:
     )
     report = batch.lines.get().report
     assert report is not None
+    shared = services.interview_add_place(
+        by=world.user("worker"),
+        interview=interview,
+        description="Flat above the takeaway",
+        postcode="ZZ1 2BB",
+        shareable=True,
+    )
+    submission, _ = intelligence_services.intelligence_prepare(
+        by=world.user("worker"), interview=shared.interview, summary="Taken there by car."
+    )
+    panel_meeting, panel_action = _panel_objects(world, child, interview)
     return {
         "child": child.pk,
         "batch": batch.reference,
@@ -157,7 +196,38 @@ def build_objects(world: World) -> dict[str, object]:
         "referral": referral.pk,
         "risk_flag": flag.pk,
         "csv": "csv",
+        "panel_meeting": panel_meeting,
+        "panel_action": panel_action,
+        "submission": submission.reference,
     }
+
+
+def _panel_objects(world: World, child: Child, interview: ReturnInterview) -> tuple[int, int]:
+    """A panel meeting listing `child` and a second child who mentioned the same adult and
+    place (so the pack draws its network), with an action to mark done."""
+    from homeward.panel import services as panel_services
+
+    coordinator = world.user("coordinator")
+    other = make_child(world, first_name="Riley", last_name="Sample", postcode="ZZ1 3CC")
+    other_interview = make_interview(world, [make_episode(world, other)])
+    for record in (interview, other_interview):
+        services.interview_add_adult(by=coordinator, interview=record, description="Big Mike")
+        services.interview_add_place(
+            by=coordinator, interview=record, description="Flat on Example Road", postcode="ZZ9 9ZZ"
+        )
+    meeting = panel_services.meeting_create(
+        by=coordinator, date=timezone.localdate(), title="Missing and exploitation panel"
+    )
+    listing = panel_services.meeting_add_child(by=coordinator, meeting=meeting, child=child)
+    panel_services.meeting_add_child(by=coordinator, meeting=meeting, child=other)
+    action = panel_services.action_add(
+        by=coordinator,
+        listing=listing,
+        text="Safety plan reviewed with the placement",
+        owner="Social worker",
+        due_on=timezone.localdate(),
+    )
+    return meeting.pk, action.pk
 
 
 def url_for(name: str, argument: str, objects: dict[str, object]) -> str:

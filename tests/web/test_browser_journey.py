@@ -168,7 +168,8 @@ def test_a_week_of_work_in_the_browser(live_server, week, javascript, monkeypatc
         tab.click("button", "Record the decline")  # nothing chosen: the error summary
         expect(page.locator(".govuk-error-summary")).to_be_visible()
         tab.choose("Who declined", "The child")
-        page.get_by_label("Why they declined").fill("Did not want to talk to anyone.")
+        tab.choose("Why they declined", "The child did not want to talk about it")
+        page.get_by_label("Their reason, in their words").fill("Did not want to talk to anyone.")
         tab.click("button", "Record the decline")
         declining.refresh_from_db()
         assert (declining.outcome, declining.declined_by) == ("declined", "child")

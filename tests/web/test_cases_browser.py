@@ -60,11 +60,12 @@ def test_daily_work_pages_have_no_accessibility_violations(live_server, javascri
         page.goto(f"{live_server.url}/interviews/{late.pk}/decline/")
         page.get_by_role("button", name="Record the decline").click()
         expect(page.locator(".govuk-error-summary")).to_have_count(1)
-        expect(page.locator(".govuk-error-summary a")).to_have_count(2)
+        expect(page.locator(".govuk-error-summary a")).to_have_count(3)
         if javascript:
             assert axe_violations(page) == []
-        page.get_by_label("The child").check()
-        page.get_by_label("Why they declined").fill("Does not want to talk about it")
+        page.get_by_label("The child", exact=True).check()
+        page.get_by_label("Did not see the episode as a problem").check()
+        page.get_by_label("Their reason, in their words").fill("Does not want to talk about it")
         page.get_by_role("button", name="Record the decline").click()
         expect(page.locator(".govuk-notification-banner")).to_contain_text("Decline recorded")
         assert page.url.endswith(f"/interviews/{late.pk}/")

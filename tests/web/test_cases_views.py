@@ -5,7 +5,7 @@ write-up, form errors, and no inline script or style."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -187,9 +187,12 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
             "responsible_authority": world.authority.pk,
             "host_authority": "",
             "social_worker": "Alex Fictional",
+            "looked_after_since": "2020-05-01",
+            "upn": "a12345678901b",
         },
     )
     child = Child.objects.get(first_name="Jordan")
+    assert (child.looked_after_since, child.upn) == (date(2020, 5, 1), "A12345678901B")
     assert response.status_code == 302
     assert response["Location"] == reverse("web:child", args=[child.pk])
     assert sorted(a.name for a in child.aliases.all()) == ["JJ", "Jordy"]

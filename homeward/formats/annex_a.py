@@ -1,0 +1,321 @@
+"""Ofsted's Annex A (ILACS) list 8, children in care, from homeward's records.
+
+Annex A is the list of children an authority gives Ofsted before an inspection of its
+children's services; list 8 has a row per child in care, with the missing and absent
+episodes of the last 12 months and whether a return interview was offered and accepted
+after the last missing episode. The headings below are Annex A's own, in its order; the
+values use its lettered lists (`a) Yes`, `b) Female`, `a) WBRI`) and dates are DD/MM/YYYY.
+
+homeward holds only part of a child's care record, so the columns it does not hold are
+written blank (`BLANK_COLUMNS`), for the authority's case-management extract to fill.
+See docs/returns-annex-a-ssd-foi.md.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+import xlsxwriter
+
+from homeward.formats.degrade import month_of_birth, postcode_district
+from homeward.formats.safe import safe_frame
+from homeward.formats.ssd import EpisodeFacts, rhi_accepted, rhi_offered
+
+CHILD_ID = "Child Unique ID"
+GENDER = "Gender"
+ETHNICITY = "Ethnicity"
+DATE_OF_BIRTH = "Date of Birth"
+AGE = "Age of Child (Years)"
+UASC = "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)"
+DISABILITY = "Does the Child have a Disability"
+LOOKED_AFTER_SINCE = "Date Started to be Looked After"
+CATEGORY_OF_NEED = "Child's Category of Need"
+SECOND_PERIOD = (
+    "Is this a second or subsequent period of being a Looked After Child within the last "
+    "12 months (Y/N)"
+)
+LEGAL_STATUS_START = "Start date of current legal status"
+LEGAL_STATUS = "Child's Legal Status"
+LATEST_REVIEW = "Date of Latest Statutory Review"
+LAST_VISIT = "Date of Last Social Work Visit"
+PERMANENCE_PLAN = "What is the permanence plan for this child?"
+LAST_IRO = "Date of Last IRO Visit / Contact to the Child"
+LAST_HEALTH = "Date of Last Health Assessment"
+LAST_DENTAL = "Date of Last Dental Check"
+PLACEMENTS = "Number of Placements in the Last 12 months"
+CEASED = "Date Ceased to be Looked After"
+CEASED_REASON = "Reason Ceased to be Looked After"
+PLACEMENT_START = "Start Date of Most Recent Placement"
+PLACEMENT_TYPE = "Placement Type"
+PLACEMENT_PROVIDER = "Placement Provider"
+PLACEMENT_POSTCODE = "Placement postcode"
+PLACEMENT_URN = "URN of Placement"
+PLACEMENT_LOCATION = "Placement Location"
+PLACEMENT_LA = "LA of Placement"
+MISSING = (
+    "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months"
+)
+ABSENT = "Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months"
+RHI_OFFERED = "Was the child offered a Return Interview after their last missing episode (Y/N)?"
+RHI_ACCEPTED = "Did the child accept a Return Interview after their last missing episode (Y/N)?"
+ALLOCATED_TEAM = "Allocated Team"
+ALLOCATED_WORKER = "Allocated Worker"
+
+#: List 8's columns, in Annex A's order.
+LIST8_COLUMNS: tuple[str, ...] = (
+    CHILD_ID,
+    GENDER,
+    ETHNICITY,
+    DATE_OF_BIRTH,
+    AGE,
+    UASC,
+    DISABILITY,
+    LOOKED_AFTER_SINCE,
+    CATEGORY_OF_NEED,
+    SECOND_PERIOD,
+    LEGAL_STATUS_START,
+    LEGAL_STATUS,
+    LATEST_REVIEW,
+    LAST_VISIT,
+    PERMANENCE_PLAN,
+    LAST_IRO,
+    LAST_HEALTH,
+    LAST_DENTAL,
+    PLACEMENTS,
+    CEASED,
+    CEASED_REASON,
+    PLACEMENT_START,
+    PLACEMENT_TYPE,
+    PLACEMENT_PROVIDER,
+    PLACEMENT_POSTCODE,
+    PLACEMENT_URN,
+    PLACEMENT_LOCATION,
+    PLACEMENT_LA,
+    MISSING,
+    ABSENT,
+    RHI_OFFERED,
+    RHI_ACCEPTED,
+    ALLOCATED_TEAM,
+    ALLOCATED_WORKER,
+)
+
+#: The columns homeward writes from its own records.
+HELD_COLUMNS: tuple[str, ...] = (
+    CHILD_ID,
+    GENDER,
+    ETHNICITY,
+    DATE_OF_BIRTH,
+    AGE,
+    LOOKED_AFTER_SINCE,
+    PLACEMENT_TYPE,
+    PLACEMENT_POSTCODE,
+    PLACEMENT_LOCATION,
+    PLACEMENT_LA,
+    MISSING,
+    ABSENT,
+    RHI_OFFERED,
+    RHI_ACCEPTED,
+    ALLOCATED_WORKER,
+)
+
+#: The columns homeward does not hold: written blank.
+BLANK_COLUMNS: tuple[str, ...] = tuple(c for c in LIST8_COLUMNS if c not in HELD_COLUMNS)
+
+#: Whole-number columns (written as numbers in the workbook).
+NUMBER_COLUMNS = (AGE, MISSING, ABSENT)
+
+DATE_FORMAT = "%d/%m/%Y"
+
+GENDERS = {"male": "a) Male", "female": "b) Female", "unknown": "c) Not stated/recorded"}
+
+#: The DfE ethnicity codes in Annex A's lettered order.
+ETHNICITY_ORDER = (
+    "WBRI",
+    "WIRI",
+    "WIRT",
+    "WOTH",
+    "WROM",
+    "MWBC",
+    "MWBA",
+    "MWAS",
+    "MOTH",
+    "AIND",
+    "APKN",
+    "ABAN",
+    "AOTH",
+    "BCRB",
+    "BAFR",
+    "BOTH",
+    "CHNE",
+    "OOTH",
+    "REFU",
+    "NOBT",
+)
+ETHNICITIES = {
+    code: f"{letter}) {code}"
+    for letter, code in zip("abcdefghijklmnopqrst", ETHNICITY_ORDER, strict=True)
+}
+
+#: Annex A's answers to the return interview questions.
+YES, NO, UNKNOWN = "a) Yes", "b) No", "c) Unknown"
+RHI_ANSWERS: dict[str | None, str] = {"yes": YES, "no": NO, None: UNKNOWN}
+
+#: homeward's placement types → Annex A's (SSDA903) placement type, where one code fits.
+#: Foster care is not split by homeward into the six U codes, so it is left blank.
+PLACEMENT_TYPES = {
+    "childrens_home": "p) K2: Children's Homes",
+    "secure": "o) K1: Secure Children's Homes",
+    "placed_with_parents": "k) P1: Placed with parents",
+    "residential_school": "u) S1: Residential school",
+    "semi_independent": "n) H5: Residential accommodation",
+    "other": "v) Z1: Other placements",
+}
+
+PLACED_IN, PLACED_OUT = "a) In", "b) Out"
+
+#: Annex A's codes for a placement outside England (LA of Placement).
+NATION_PLACEMENTS = {
+    "wales": "WAL - Child placed in Wales",
+    "scotland": "SCO - Child placed in Scotland",
+    "northern_ireland": "NIR - Child placed in Northern Ireland",
+}
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a child in care lives: in or out of the authority's area, and which area."""
+
+    out_of_area: bool
+    authority_name: str
+    nation: str
+
+
+@dataclass(frozen=True)
+class List8Child:
+    """One looked-after child and their episodes in the list's 12 months (any order)."""
+
+    child_id: str
+    sex: str
+    ethnicity: str
+    date_of_birth: date | None
+    looked_after_since: date | None
+    placement_type: str
+    postcode: str
+    placement: Placement | None
+    allocated_worker: str
+    episodes: Sequence[EpisodeFacts] = field(default_factory=tuple)
+
+
+def _day(value: date | None) -> str:
+    return "" if value is None else value.strftime(DATE_FORMAT)
+
+
+def age_on(born: date | None, day: date) -> int | None:
+    """Whole years from `born` to `day` (a birthday on `day` counts)."""
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def last_missing(episodes: Iterable[EpisodeFacts]) -> EpisodeFacts | None:
+    """The latest-starting episode of category missing (absences are not asked about)."""
+    missing = [e for e in episodes if e.category == "missing"]
+    return max(missing, key=lambda e: (e.started_at, e.episode_id)) if missing else None
+
+
+def _placement_la(placement: Placement | None) -> str:
+    if placement is None:
+        return ""
+    if not placement.out_of_area:
+        return placement.authority_name
+    return NATION_PLACEMENTS.get(placement.nation, placement.authority_name)
+
+
+def list8_row(child: List8Child, *, as_of: date, degrade: bool) -> dict[str, object]:
+    """The child's row: every column of `LIST8_COLUMNS` (blank where homeward holds none).
+
+    With `degrade`, the date of birth is the first of its month, the age is counted from
+    it (so the file agrees with itself) and the postcode is its district.
+    """
+    born = month_of_birth(child.date_of_birth) if degrade else child.date_of_birth
+    postcode = postcode_district(child.postcode) if degrade else child.postcode.strip().upper()
+    last = last_missing(child.episodes)
+    row: dict[str, object] = dict.fromkeys(LIST8_COLUMNS, "")
+    placement = child.placement
+    row.update(
+        {
+            CHILD_ID: child.child_id,
+            GENDER: GENDERS.get(child.sex, GENDERS["unknown"]),
+            ETHNICITY: ETHNICITIES.get(child.ethnicity, ETHNICITIES["NOBT"]),
+            DATE_OF_BIRTH: _day(born),
+            AGE: age_on(born, as_of),
+            LOOKED_AFTER_SINCE: _day(child.looked_after_since),
+            PLACEMENT_TYPE: PLACEMENT_TYPES.get(child.placement_type, ""),
+            PLACEMENT_POSTCODE: postcode,
+            PLACEMENT_LOCATION: (
+                "" if placement is None else PLACED_OUT if placement.out_of_area else PLACED_IN
+            ),
+            PLACEMENT_LA: _placement_la(placement),
+            MISSING: sum(1 for e in child.episodes if e.category == "missing"),
+            ABSENT: sum(1 for e in child.episodes if e.category == "absent"),
+            RHI_OFFERED: "" if last is None else RHI_ANSWERS[_yes_no(rhi_offered(last))],
+            RHI_ACCEPTED: "" if last is None else RHI_ANSWERS[_yes_no(rhi_accepted(last))],
+            ALLOCATED_WORKER: child.allocated_worker,
+        }
+    )
+    return row
+
+
+def _yes_no(answer: str | None) -> str | None:
+    """Annex A has no 'not applicable': a missing episode never is, so it reads unknown."""
+    return None if answer == "not_applicable" else answer
+
+
+def list8_frame(children: Iterable[List8Child], *, as_of: date, degrade: bool) -> pl.DataFrame:
+    """List 8 as a table of text (numbers as whole-number text), one row per child."""
+    rows = [list8_row(child, as_of=as_of, degrade=degrade) for child in children]
+    text = [
+        {name: "" if row[name] is None else str(row[name]) for name in LIST8_COLUMNS}
+        for row in rows
+    ]
+    return pl.DataFrame(text, schema=dict.fromkeys(LIST8_COLUMNS, pl.String))
+
+
+def list8_csv(frame: pl.DataFrame) -> bytes:
+    """The list as UTF-8 CSV with Annex A's headings; text never runs as a formula."""
+    buffer = io.BytesIO()
+    safe_frame(frame).write_csv(buffer)
+    return buffer.getvalue()
+
+
+def list8_xlsx(frame: pl.DataFrame) -> bytes:
+    """The list as a workbook with one sheet, "List 8": headings, then a row per child.
+
+    Text is written as text (never a formula); counts and ages as numbers."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    try:
+        sheet = workbook.add_worksheet("List 8")
+        bold = workbook.add_format({"bold": True, "text_wrap": True})
+        for column, name in enumerate(LIST8_COLUMNS):
+            sheet.write_string(0, column, name, bold)
+            sheet.set_column(column, column, 18)
+        for line, row in enumerate(frame.iter_rows(named=True), start=1):
+            for column, name in enumerate(LIST8_COLUMNS):
+                value = row[name] or ""
+                if not value:
+                    continue
+                if name in NUMBER_COLUMNS:
+                    sheet.write_number(line, column, int(value))
+                else:
+                    sheet.write_string(line, column, value)
+        sheet.freeze_panes(1, 1)
+    finally:
+        workbook.close()
+    return buffer.getvalue()

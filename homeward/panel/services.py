@@ -1,0 +1,214 @@
+"""Writes for the multi-agency panel: meetings, who is listed for them, the panel's
+decisions and actions, and the triggers.
+
+Each service checks `accounts.permissions.can_manage_panel`, runs in a transaction, and
+refuses bad input with a `ValidationError` naming the field. Sending the same thing twice
+never records it twice: a meeting is one per date and title, a child once per meeting, and
+a decision or action identical to one already on the listing is that one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from homeward.accounts import permissions
+from homeward.cases import codes
+from homeward.cases.models import Child
+from homeward.panel import selectors
+from homeward.panel.models import (
+    PanelAction,
+    PanelDecision,
+    PanelListing,
+    PanelMeeting,
+    PanelTrigger,
+)
+from homeward.panelrules.triggers import TriggerError, check_parameters
+
+if TYPE_CHECKING:
+    from homeward.accounts.models import User
+
+TEXT_LIMIT = 5000
+
+
+def _require(by: User) -> None:
+    if not permissions.can_manage_panel(by):
+        raise PermissionDenied("managing the multi-agency panel")
+
+
+def _text(value: str, field: str, missing: str, limit: int = TEXT_LIMIT) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: missing})
+    if len(text) > limit:
+        raise ValidationError({field: f"Use {limit} characters or fewer"})
+    return text
+
+
+@transaction.atomic
+def meeting_create(*, by: User, date: date, title: str) -> PanelMeeting:
+    """A panel meeting on a day; the same date and title again is the same meeting."""
+    _require(by)
+    title = _text(title, "title", "Give the meeting a title", 200)
+    meeting, _created = PanelMeeting.objects.get_or_create(
+        date=date, title=title, defaults={"created_by": by}
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_set_status(*, by: User, meeting: PanelMeeting, status: str) -> PanelMeeting:
+    _require(by)
+    if status not in PanelMeeting.Status.values:
+        raise ValidationError({"status": "Choose planned or held"})
+    meeting.status = status
+    meeting.save(update_fields=["status"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_add_child(
+    *, by: User, meeting: PanelMeeting, child: Child, reasons: list[str] | None = None
+) -> PanelListing:
+    """List a child for the meeting with the reasons the triggers give as of the meeting's
+    date (or those given, for a child the panel asked for); once only."""
+    _require(by)
+    if reasons is None:
+        found = selectors.reasons_for([child.pk], meeting.date)[child.pk]
+        reasons = [r.text for r in found] or ["Listed by the panel"]
+    existing = PanelListing.objects.filter(meeting=meeting, child=child).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return PanelListing.objects.create(
+                meeting=meeting, child=child, reasons=list(reasons), added_by=by
+            )
+    except IntegrityError:  # listed at the same moment by someone else
+        return PanelListing.objects.get(meeting=meeting, child=child)
+
+
+@transaction.atomic
+def meeting_remove_child(*, by: User, meeting: PanelMeeting, child: Child) -> bool:
+    """Take a child off the meeting's list: refused once a decision or action is recorded
+    for them (they are part of the meeting's record then). False if not listed."""
+    _require(by)
+    listing = PanelListing.objects.filter(meeting=meeting, child=child).first()
+    if listing is None:
+        return False
+    if listing.decisions.exists() or listing.actions.exists():
+        raise ValidationError(
+            {"child": "Decisions or actions are recorded for this child: they stay listed"}
+        )
+    listing.delete()
+    return True
+
+
+@transaction.atomic
+def decision_record(*, by: User, listing: PanelListing, text: str) -> PanelDecision:
+    """What the panel decided about the child; the same words again are the same decision."""
+    _require(by)
+    text = _text(text, "text", "Enter the decision")
+    for decision in listing.decisions.all():  # encrypted: compared here, not in SQL
+        if decision.text == text:
+            return decision
+    return PanelDecision.objects.create(
+        listing=listing, text=text, decided_at=timezone.now(), recorded_by=by
+    )
+
+
+@transaction.atomic
+def action_add(
+    *, by: User, listing: PanelListing, text: str, owner: str, due_on: date
+) -> PanelAction:
+    """Who is to do what by when; the same action, owner and day again are the same action."""
+    _require(by)
+    errors: dict[str, str] = {}
+    try:
+        text = _text(text, "text", "Enter the action")
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
+    try:
+        owner = _text(owner, "owner", "Enter who is to do it", 200)
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    for action in listing.actions.filter(owner=owner, due_on=due_on):
+        if action.text == text:
+            return action
+    return PanelAction.objects.create(
+        listing=listing, text=text, owner=owner, due_on=due_on, created_by=by
+    )
+
+
+@transaction.atomic
+def action_complete(*, by: User, action: PanelAction, note: str = "") -> PanelAction:
+    """Mark an action done, with a note of what was done; done already: left as it was."""
+    _require(by)
+    action = PanelAction.objects.select_for_update().get(pk=action.pk)
+    if action.done_at is not None:
+        return action
+    note = (note or "").strip()
+    if len(note) > TEXT_LIMIT:
+        raise ValidationError({"note": f"Use {TEXT_LIMIT} characters or fewer"})
+    action.done_at = timezone.now()
+    action.done_note = note
+    action.done_by = by
+    action.save(update_fields=["done_at", "done_note", "done_by"])
+    return action
+
+
+def _checked(kind: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    try:
+        checked = check_parameters(kind, parameters)
+    except TriggerError as error:
+        raise ValidationError({error.field: error.message}) from None
+    if "harm" in checked and checked["harm"] not in codes.Harm.values:
+        raise ValidationError({"harm": f"No harm {checked['harm']!r}: choose one from the list"})
+    return checked
+
+
+@transaction.atomic
+def trigger_update(
+    *,
+    by: User,
+    trigger: PanelTrigger,
+    parameters: dict[str, Any],
+    active: bool,
+    label: str | None = None,
+) -> PanelTrigger:
+    _require(by)
+    trigger.parameters = _checked(trigger.kind, parameters)
+    trigger.active = active
+    if label is not None:
+        trigger.label = _text(label, "label", "Give the trigger a label", 200)
+    trigger.save()
+    return trigger
+
+
+@transaction.atomic
+def trigger_add(
+    *, by: User, kind: str, label: str, parameters: dict[str, Any] | None = None
+) -> PanelTrigger:
+    """A new trigger, its parameters defaulted where not given; one per kind and parameters."""
+    _require(by)
+    checked = _checked(kind, parameters or {})
+    label = _text(label, "label", "Give the trigger a label", 200)
+    for trigger in PanelTrigger.objects.filter(kind=kind):
+        if trigger.parameters == checked:
+            return trigger
+    return PanelTrigger.objects.create(kind=kind, parameters=checked, label=label)
+
+
+@transaction.atomic
+def triggers_save(
+    *, by: User, changes: list[tuple[PanelTrigger, dict[str, Any], bool, str]]
+) -> None:
+    """Several triggers' (parameters, active, label) at once: all saved, or none."""
+    for trigger, parameters, active, label in changes:
+        trigger_update(by=by, trigger=trigger, parameters=parameters, active=active, label=label)

@@ -1,0 +1,1 @@
+"""Places: postcodes geocoded from the ONS Postcode Directory, and where children were."""

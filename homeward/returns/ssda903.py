@@ -1,0 +1,93 @@
+"""The SSDA903 Missing table, with its Header and Episodes rows, from homeward's records.
+
+Reads the looked-after children the authority is responsible for (legal status "looked
+after", or a start of care recorded) and their episodes missing from care, and hands them
+to `homeward.formats.ssda903`, which decides what belongs in the collection year and writes
+the files. DfE's validator checks them: `scripts/validate_903.py`, docs/returns-ssda903.md.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from homeward.cases import codes
+from homeward.cases.models import Child, Episode
+from homeward.formats import ssda903
+from homeward.organisations.models import Authority
+from homeward.returns.files import CSV, Export, ExportFile
+
+
+def _day(moment: datetime | None) -> date | None:
+    """The local (UK) calendar day of a stored moment."""
+    return None if moment is None else timezone.localtime(moment).date()
+
+
+def build_ssda903(*, start: date, end: date, degrade: bool) -> Export:
+    """header.csv, episodes.csv and missing.csv for the collection year `start`..`end`.
+
+    The 903 is the responsible authority's return: children placed here by another
+    authority are left out (noted). `degrade` is refused: the 903 goes to DfE in full.
+    """
+    if degrade:
+        raise ValueError(ssda903.DEGRADE_REFUSED)
+    ssda903.collection_year(start, end)
+    after_end = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    episodes = Episode.objects.filter(
+        missing_from=codes.MissingFrom.CARE,
+        category__in=[codes.Category.MISSING, codes.Category.ABSENT],
+        started_at__lt=after_end,
+    ).only("reference", "child_id", "category", "started_at", "returned_at")
+    children = (
+        Child.objects.filter(
+            Q(legal_status=codes.LegalStatus.LOOKED_AFTER) | Q(looked_after_since__isnull=False)
+        )
+        .select_related("responsible_authority")
+        .prefetch_related(Prefetch("episodes", queryset=episodes, to_attr="care_episodes"))
+        .order_by("reference")
+    )
+    home = Authority.objects.filter(is_home=True).first()
+    records: list[ssda903.LookedAfterChild] = []
+    by_reference: dict[str, int] = {}
+    notes: list[str] = []
+    for child in children:
+        found = [
+            ssda903.MissingEpisode(
+                kind=ssda903.MISSING[e.category],
+                start=timezone.localtime(e.started_at).date(),
+                end=_day(e.returned_at),
+                reference=e.reference,
+            )
+            for e in child.care_episodes  # type: ignore[attr-defined]
+        ]
+        if home is not None and child.responsible_authority_id != home.pk:
+            if any(e.end is None or e.end >= start for e in found):
+                notes.append(
+                    f"{child.reference}: left out, the responsible authority is "
+                    f"{child.responsible_authority.name}: the 903 is theirs to make."
+                )
+            continue
+        by_reference[child.reference] = child.pk
+        records.append(
+            ssda903.LookedAfterChild(
+                child_id=child.reference,
+                sex=child.sex,
+                dob=child.date_of_birth,
+                ethnicity=child.ethnicity,
+                upn=child.upn,
+                period_start=child.looked_after_since,
+                placement=child.placement_type,
+                placement_postcode=child.postcode,
+                episodes=tuple(found),
+            )
+        )
+    tables = ssda903.ssda903_tables(records, start=start, end=end, degrade=False)
+    files = [ExportFile(name, CSV, data) for name, data in ssda903.ssda903_files(tables).items()]
+    return Export(
+        files=files,
+        children=[by_reference[reference] for reference in tables.children],
+        rows=len(tables.missing),
+        notes=[*notes, *tables.notes],
+    )

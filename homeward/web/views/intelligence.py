@@ -1,0 +1,313 @@
+"""Police intelligence from a return interview: what would be shared, the summary and the
+reason, then a file or a send; each submission's status, contents and the police reference.
+
+Thin views: permission through `accounts.permissions`, reads through the selectors (logged
+as reads of the child's record), writes through `homeward.intelligence.services` (which log
+every file and every send as an export or share, with the reason).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from homeward.accounts import permissions
+from homeward.cases import selectors as case_selectors
+from homeward.cases.models import ReturnInterview
+from homeward.intelligence import selectors, services
+from homeward.intelligence.models import IntelligenceSubmission
+from homeward.web import case_forms as f
+
+HOW_CHOICES = [
+    ("json", "Download it as a JSON file"),
+    ("csv", "Download it as a CSV file"),
+    ("send", "Send it to the police now"),
+]
+FORMAT_CHOICES = [("json", "JSON"), ("csv", "CSV (for a spreadsheet)")]
+
+
+def _reason_field(label: str = "Why you are sharing this with the police") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=1000,
+        help_text="Kept in the audit log with the submission.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why you are sharing this with the police"},
+    )
+
+
+class IntelligenceForm(forms.Form):
+    summary = f.text_area(
+        "What was disclosed, for the police (optional)",
+        help_text="Write only what may be shared. The write-up itself is never sent.",
+    )
+    degrade = f.yes_no_field(
+        "Give only the month of birth and the postcode district?",
+        help_text="The police link intelligence to their records by name and date of birth: "
+        "choose yes only if they do not need the full date.",
+    )
+    reason = _reason_field()
+    how = f.radio_field("How to share it", HOW_CHOICES)
+
+    def __init__(self, *args: Any, can_send: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_send:
+            self.fields["how"].choices = HOW_CHOICES[:2]
+
+
+class PreviewForm(forms.Form):
+    """The summary and the degrade choice alone: enough to show what would be shared."""
+
+    summary = forms.CharField(required=False)
+    degrade = forms.TypedChoiceField(
+        choices=f.YES_NO, coerce=lambda v: v == "yes", required=False, empty_value=False
+    )
+
+
+class DownloadForm(forms.Form):
+    file_format = f.radio_field("Format", FORMAT_CHOICES, initial="json")
+    reason = _reason_field("Why you are downloading this for the police")
+
+
+class SendForm(forms.Form):
+    reason = _reason_field("Why you are sending this to the police")
+
+
+class PoliceReferenceForm(forms.Form):
+    police_reference = forms.CharField(
+        label="The police's reference",
+        max_length=100,
+        help_text="As the police gave it, for example an intelligence log number.",
+        error_messages={"required": "Enter the police's reference"},
+    )
+
+
+def _interview(request: HttpRequest, interview_id: int) -> ReturnInterview:
+    try:
+        record = case_selectors.interview_for(
+            user=request.user,  # type: ignore[arg-type]
+            interview_id=interview_id,
+            request=request,
+        )
+    except ReturnInterview.DoesNotExist:
+        raise Http404("No such interview") from None
+    if not permissions.can_submit_intelligence(request.user, record):  # type: ignore[arg-type]
+        raise PermissionDenied("not your interview")
+    return record
+
+
+def _submission(request: HttpRequest, reference: str) -> IntelligenceSubmission:
+    try:
+        return selectors.submission_for(
+            user=request.user,  # type: ignore[arg-type]
+            reference=reference,
+            request=request,
+        )
+    except IntelligenceSubmission.DoesNotExist:
+        raise Http404("No such submission") from None
+
+
+def _apply(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _file_response(file: services.SubmissionFile) -> HttpResponse:
+    response = HttpResponse(file.data, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """GET: exactly what would be shared now. POST `preview`: the same with the summary
+    typed; POST `share`: prepare the submission (the same one for unchanged content), then
+    download it or send it."""
+    record = _interview(request, interview_id)
+    user = request.user
+    can_send = services.endpoint_configured()
+    if request.method == "POST" and request.POST.get("action") == "share":
+        form = IntelligenceForm(request.POST, can_send=can_send)
+    else:
+        form = IntelligenceForm(
+            initial=request.POST if request.method == "POST" else {"degrade": "no"},
+            can_send=can_send,
+        )
+    preview = PreviewForm(request.POST if request.method == "POST" else {})
+    preview.is_valid()
+    summary = preview.cleaned_data.get("summary", "")
+    degrade = bool(preview.cleaned_data.get("degrade", False))
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made, created = services.intelligence_prepare(
+                by=user,  # type: ignore[arg-type]
+                interview=record,
+                summary=data["summary"],
+                degrade=bool(data["degrade"]),
+            )
+            if not created:
+                messages.info(
+                    request,
+                    f"Nothing has changed since {made.reference}: it is used, not a new one",
+                )
+            if data["how"] == "send":
+                made = services.intelligence_send(
+                    by=user,  # type: ignore[arg-type]
+                    submission=made,
+                    reason=data["reason"],
+                    request=request,
+                )
+                # A failure is shown on the submission page, with why.
+                if made.status != IntelligenceSubmission.Status.FAILED:
+                    messages.success(request, f"{made.reference} sent to the police")
+                return redirect("web:intelligence-submission", made.reference)
+            file = services.intelligence_download(
+                by=user,  # type: ignore[arg-type]
+                submission=made,
+                file_format=data["how"],
+                reason=data["reason"],
+                request=request,
+            )
+            return _file_response(file)
+        except ValidationError as error:
+            _apply(form, error)
+    document = services.build_submission(interview=record, summary=summary, degrade=degrade)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "web/intelligence/new.html",
+        {
+            "interview": record,
+            "child": record.child,
+            "form": form,
+            "document": document,
+            "can_send": can_send,
+            "submissions": selectors.interview_submissions(interview=record),
+            "withheld": {
+                "places": record.places.filter(shareable=False).count(),
+                "adults": record.adults.filter(shareable=False).count(),
+                "vehicles": record.vehicles.filter(shareable=False).count(),
+            },
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission(request: HttpRequest, reference: str) -> HttpResponse:
+    """A submission: its status and contents; POST `police_reference` records the police's
+    reference, POST `send` sends it (again, after a failure)."""
+    record = _submission(request, reference)
+    user = request.user
+    may_submit = permissions.can_submit_intelligence(user, record.interview)  # type: ignore[arg-type]
+    may_record = permissions.can_record_police_reference(user)  # type: ignore[arg-type]
+    reference_form = PoliceReferenceForm(auto_id="reference_%s")
+    send_form = SendForm(auto_id="send_%s")
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "police_reference":
+            if not may_record:
+                raise PermissionDenied("police references")
+            reference_form = PoliceReferenceForm(request.POST, auto_id="reference_%s")
+            if reference_form.is_valid():
+                try:
+                    services.intelligence_record_police_reference(
+                        by=user,  # type: ignore[arg-type]
+                        submission=record,
+                        police_reference=reference_form.cleaned_data["police_reference"],
+                    )
+                    messages.success(request, "Police reference recorded")
+                    return redirect("web:intelligence-submission", record.reference)
+                except ValidationError as error:
+                    _apply(reference_form, error)
+        elif action == "send":
+            if not may_submit:
+                raise PermissionDenied("not your interview")
+            send_form = SendForm(request.POST, auto_id="send_%s")
+            if send_form.is_valid():
+                try:
+                    sent = services.intelligence_send(
+                        by=user,  # type: ignore[arg-type]
+                        submission=record,
+                        reason=send_form.cleaned_data["reason"],
+                        request=request,
+                    )
+                    # A failure is shown on the submission page, with why.
+                    if sent.status != IntelligenceSubmission.Status.FAILED:
+                        messages.success(request, f"{sent.reference} sent to the police")
+                    return redirect("web:intelligence-submission", record.reference)
+                except ValidationError as error:
+                    _apply(send_form, error)
+        # Anything else (an unknown action) shows the page again, as a bad request.
+        status = 400
+    taken = record.method == IntelligenceSubmission.Method.ENDPOINT and record.status in (
+        IntelligenceSubmission.Status.SENT,
+        IntelligenceSubmission.Status.ACKNOWLEDGED,
+    )
+    return render(
+        request,
+        "web/intelligence/submission.html",
+        {
+            "submission": record,
+            "interview": record.interview,
+            "child": record.interview.child,
+            "document": services.submission_document(record),
+            "may_submit": may_submit,
+            "may_view_interview": permissions.can_view_disclosures(
+                user,  # type: ignore[arg-type]
+                record.interview.child,
+            ),
+            "may_record": may_record,
+            "may_send": may_submit and services.endpoint_configured() and not taken,
+            "reference_form": reference_form,
+            "send_form": send_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+def download(request: HttpRequest, reference: str) -> HttpResponse:
+    """GET: the format and reason; POST: the file, logged as an export with the reason."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    record = _submission(request, reference)
+    if not permissions.can_submit_intelligence(request.user, record.interview):  # type: ignore[arg-type]
+        raise PermissionDenied("not your interview")
+    form = DownloadForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            return _file_response(
+                services.intelligence_download(
+                    by=request.user,  # type: ignore[arg-type]
+                    submission=record,
+                    file_format=form.cleaned_data["file_format"],
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+            )
+        except ValidationError as error:
+            _apply(form, error)
+    return render(
+        request,
+        "web/intelligence/download.html",
+        {"submission": record, "form": form, "child": record.interview.child},
+        status=400 if form.is_bound else 200,
+    )

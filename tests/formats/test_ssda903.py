@@ -1,0 +1,178 @@
+"""The SSDA903 tables in the pure core: headers, codes, dates, the year's boundaries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from homeward.formats import ssda903
+from homeward.formats.ssda903 import LookedAfterChild, MissingEpisode
+
+START, END = date(2025, 4, 1), date(2026, 3, 31)
+
+
+def child(*episodes: MissingEpisode, **fields: object) -> LookedAfterChild:
+    values: dict[str, object] = {
+        "child_id": "C-1",
+        "sex": "female",
+        "dob": date(2010, 5, 14),
+        "ethnicity": "WBRI",
+        "upn": "",
+        "period_start": date(2024, 2, 3),
+        "placement": "foster",
+        "placement_postcode": "zz1 1aa",
+        "episodes": episodes,
+    }
+    values.update(fields)
+    return LookedAfterChild(**values)  # type: ignore[arg-type]
+
+
+def missing(*children: LookedAfterChild) -> list[tuple[str, ...]]:
+    return ssda903.ssda903_tables(children, start=START, end=END).missing
+
+
+def test_the_files_have_exactly_the_903_headers() -> None:
+    tables = ssda903.ssda903_tables(
+        [child(MissingEpisode("M", date(2025, 5, 1), date(2025, 5, 2)))], start=START, end=END
+    )
+    files = ssda903.ssda903_files(tables)
+    assert [data.split(b"\r\n")[0].decode() for data in files.values()] == [
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB",
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+        "PL_POST,URN",
+        "CHILD,DOB,MISSING,MIS_START,MIS_END",
+    ]
+    assert files["missing.csv"].decode() == (
+        "CHILD,DOB,MISSING,MIS_START,MIS_END\r\nC-1,14/05/2010,M,01/05/2025,02/05/2025\r\n"
+    )
+    assert all(ssda903.check_file(name, data) == [] for name, data in files.items())
+    assert tables.header == [("C-1", "F", "14/05/2010", "WBRI", "UN4", "0", "")]
+    assert tables.episodes == [
+        ("C-1", "03/02/2024", "S", "C2", "N1", "U6", "PR1", "", "", "", "", "ZZ1 1AA", "")
+    ]
+
+
+def test_codes_map_sex_placement_and_provider() -> None:
+    assert ssda903.SEX == {"male": "M", "female": "F", "unknown": "U"}
+    assert set(ssda903.PLACE.values()) == set(ssda903.PLACE_PROVIDER)
+    assert ssda903.PLACE_PROVIDER["Z14"] == ""  # rule 213: no provider for Z1x
+    rows = ssda903.ssda903_tables(
+        [
+            child(MissingEpisode("A", date(2025, 5, 1)), child_id=f"C-{n}", placement=p, sex=s)
+            for n, (p, s) in enumerate([("secure", "male"), ("other", "unknown"), ("", "female")])
+        ],
+        start=START,
+        end=END,
+    )
+    assert [(h[1], h[5]) for h in rows.header] == [("M", ""), ("U", ""), ("F", "0")]
+    assert [(e[5], e[6]) for e in rows.episodes] == [("K1", "PR2"), ("Z14", ""), ("U6", "PR1")]
+
+
+def test_year_boundaries_and_open_episodes() -> None:
+    got = missing(
+        child(
+            MissingEpisode("M", date(2025, 3, 30), date(2025, 3, 31)),  # ended before the year
+            MissingEpisode("M", date(2025, 3, 31), date(2025, 4, 1)),  # open at its start
+            MissingEpisode("A", date(2025, 4, 1), date(2025, 4, 1)),  # first day
+            MissingEpisode("M", date(2026, 3, 31), date(2026, 4, 2)),  # open at the year end
+            MissingEpisode("M", date(2026, 4, 3), None),  # after the year
+        )
+    )
+    assert [row[2:] for row in got] == [
+        ("M", "31/03/2025", "01/04/2025"),
+        ("A", "01/04/2025", "01/04/2025"),
+        ("M", "31/03/2026", ""),
+    ]
+
+
+def test_away_then_missing_the_same_day_and_overlaps() -> None:
+    tables = ssda903.ssda903_tables(
+        [
+            child(
+                MissingEpisode("A", date(2025, 6, 5), date(2025, 6, 5)),
+                MissingEpisode("M", date(2025, 6, 5), date(2025, 6, 7)),
+                MissingEpisode("M", date(2025, 8, 1), None, reference="E-9"),  # never closed
+                MissingEpisode("A", date(2025, 8, 5), date(2025, 8, 6)),
+            )
+        ],
+        start=START,
+        end=END,
+    )
+    assert [row[2:] for row in tables.missing] == [
+        ("A", "05/06/2025", "05/06/2025"),
+        ("M", "05/06/2025", "07/06/2025"),
+        ("M", "01/08/2025", "05/08/2025"),
+        ("A", "05/08/2025", "06/08/2025"),
+    ]
+    assert any("E-9" in note and "still open" in note for note in tables.notes)
+
+
+def test_care_starting_mid_year_and_ending_at_18() -> None:
+    mid = missing(
+        child(
+            MissingEpisode("M", date(2025, 5, 1), date(2025, 5, 2)),  # before care began
+            MissingEpisode("M", date(2025, 6, 12), date(2025, 6, 13)),
+            period_start=date(2025, 6, 10),
+        )
+    )
+    assert [row[3] for row in mid] == ["12/06/2025"]
+    tables = ssda903.ssda903_tables(
+        [
+            child(
+                MissingEpisode("M", date(2025, 11, 10), None),
+                MissingEpisode("M", date(2025, 12, 1), date(2025, 12, 2)),  # an adult then
+                dob=date(2007, 11, 15),
+            )
+        ],
+        start=START,
+        end=END,
+    )
+    assert [row[3:] for row in tables.missing] == [("10/11/2025", "15/11/2025")]
+    assert tables.episodes[0][7:9] == ("15/11/2025", "E8")
+
+
+def test_children_the_903_cannot_carry_are_noted() -> None:
+    episode = MissingEpisode("M", date(2025, 9, 1), date(2025, 9, 2))
+    tables = ssda903.ssda903_tables(
+        [
+            child(episode, child_id="C-no-start", period_start=None),
+            child(episode, child_id="C-no-dob", dob=None),
+            child(episode, child_id="C-adult", dob=date(2006, 1, 1)),
+            child(child_id="C-quiet", period_start=None),  # nothing in the year: no note
+        ],
+        start=START,
+        end=END,
+    )
+    assert tables.missing == [] and tables.header == []
+    notes = " ".join(tables.notes)
+    assert "C-no-start: left out" in notes and "DECOM" in notes
+    assert "C-no-dob: left out" in notes and "C-adult: left out" in notes
+    assert "C-quiet" not in notes
+
+
+def test_degrade_is_refused_and_only_a_collection_year() -> None:
+    with pytest.raises(ValueError, match="cannot be degraded"):
+        ssda903.ssda903_tables([], start=START, end=END, degrade=True)
+    with pytest.raises(ValueError, match="1 April to 31 March"):
+        ssda903.ssda903_tables([], start=date(2025, 1, 1), end=date(2025, 12, 31))
+    assert ssda903.collection_year(START, END) == "2026"
+
+
+def test_text_is_formula_safe() -> None:
+    data = ssda903.write_csv(("CHILD", "DOB"), [("=HYPERLINK()", "01/01/2010")])
+    assert data.decode().splitlines()[1] == "'=HYPERLINK(),01/01/2010"
+
+
+def test_structural_checks_find_bad_files() -> None:
+    bad = b"CHILD,DOB,MISSING,MIS_START,MIS_END\r\nC-1,2010-05-14,X,31/02/2025,\r\nC-2,x\r\n"
+    assert ssda903.check_file("missing.csv", bad) == [
+        "missing.csv, line 2, DOB: '2010-05-14' is not dd/mm/YYYY",
+        "missing.csv, line 2, MIS_START: '31/02/2025' is not a real date",
+        "missing.csv, line 2, MISSING: 'X' is not M or A",
+        "missing.csv, line 3: 2 cells, should be 5",
+    ]
+    assert ssda903.check_file("missing.csv", b"CHILD,DOB\r\n")[0].startswith(
+        "missing.csv, line 1: header is CHILD,DOB"
+    )
+    assert "byte-order mark" in ssda903.check_file("header.csv", "\ufeffCHILD".encode())[0]

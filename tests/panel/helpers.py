@@ -1,0 +1,56 @@
+"""Children on (and off) the panel list, built through the case services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from homeward.cases import services as case_services
+from homeward.cases.models import Child, ReturnInterview
+from tests.factories import World, make_child, make_episode, make_interview
+
+
+def repeat_child(
+    world: World, *, days_ago: tuple[int, ...] = (20, 10, 3), **fields: object
+) -> Child:
+    """A child with an episode started each of `days_ago` days ago (3 in 30 by default)."""
+    child = make_child(world, **fields)
+    for days in days_ago:
+        make_episode(world, child, started=timezone.now() - timedelta(days=days))
+    return child
+
+
+def held_interview(
+    world: World,
+    child: Child,
+    *,
+    harms: tuple[str, ...] = (),
+    push: str = "",
+    pull: str = "",
+    places: tuple[tuple[str, str], ...] = (),
+    adults: tuple[str, ...] = (),
+) -> ReturnInterview:
+    """An interview of a new episode of the child (two days ago), held an hour ago, with
+    what it found."""
+    episode = make_episode(world, child, started=timezone.now() - timedelta(days=2))
+    interview = make_interview(world, [episode])
+    worker = world.user("worker")
+    for description, postcode in places:
+        case_services.interview_add_place(
+            by=worker, interview=interview, description=description, postcode=postcode
+        )
+    for description in adults:
+        case_services.interview_add_adult(by=worker, interview=interview, description=description)
+    interview.refresh_from_db()
+    return case_services.interview_write_up(
+        by=worker,
+        interview=interview,
+        write_up=case_services.WriteUp(
+            held_at=timezone.now() - timedelta(hours=1),
+            harms=harms,
+            push_factors=push,
+            pull_factors=pull,
+        ),
+        expected_version=interview.version,
+    )

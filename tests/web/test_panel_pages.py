@@ -1,0 +1,213 @@
+"""The multi-agency panel's pages: the list, planning a meeting, the pack (network drawn on
+the server, with its table), decisions and actions, the PDF (a POST with a reason, logged
+for each child), marking actions done and the triggers."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from homeward.audit.models import AccessEvent
+from homeward.panel import services
+from homeward.panel.models import PanelAction, PanelDecision, PanelMeeting, PanelTrigger
+from tests.panel.helpers import held_interview, repeat_child
+
+
+@pytest.fixture
+def linked(world):
+    """Two children on the panel list who mentioned the same adult and place."""
+    ava = repeat_child(world, first_name="Ava", last_name="Linked")
+    bo = repeat_child(world, first_name="Bo", last_name="Linked")
+    held_interview(
+        world, ava, places=(("Flat above the takeaway", "ZZ1 2BB"),), adults=("Big Mike",)
+    )
+    held_interview(world, bo, places=(("takeaway flat", "ZZ12BB"),), adults=("big mike",))
+    return ava, bo
+
+
+def _plan(client, title="December panel"):
+    return client.post(
+        reverse("web:panel-meeting-new"),
+        {"date": timezone.localdate().isoformat(), "title": title, "list_children": "on"},
+    )
+
+
+def test_the_panel_page_lists_children_with_reasons(client_for, linked):
+    response = client_for("coordinator").get(reverse("web:panel"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Ava Linked" in text and "Bo Linked" in text
+    assert "4 episodes in 30 days: " in text  # three repeats and the interviewed episode
+    assert AccessEvent.objects.filter(what__startswith="panel list", action="view").count() == 2
+
+
+def test_planning_a_meeting_lists_the_children_once(client_for, linked):
+    client = client_for("coordinator")
+    response = _plan(client)
+    meeting = PanelMeeting.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:panel-meeting", args=[meeting.pk])
+    assert _plan(client).status_code == 302
+    assert PanelMeeting.objects.count() == 1
+    assert meeting.listings.count() == 2
+
+
+def test_planning_without_a_title_says_so_and_keeps_nothing(client_for):
+    response = client_for("manager").post(
+        reverse("web:panel-meeting-new"), {"date": "not a date", "title": ""}
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Give the meeting a title" in text
+    assert "Enter the meeting date as a real date" in text
+    assert not PanelMeeting.objects.exists()
+
+
+def test_the_pack_draws_the_network_and_its_table_without_javascript(client_for, linked):
+    client = client_for("coordinator")
+    _plan(client)
+    meeting = PanelMeeting.objects.get()
+    before = AccessEvent.objects.filter(what=f"panel meeting {meeting.pk} pack").count()
+    response = client.get(reverse("web:panel-meeting", args=[meeting.pk]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert '<svg viewBox="0 0 720' in text
+    assert text.count("<line ") == 4  # two children to the place and to the adult
+    assert "Adult: Big Mike" in text and "Place: Flat above the takeaway" in text
+    assert "Places and adults that link two or more children" in text
+    assert "<script" not in text.split("<main", 1)[1].split("</main>", 1)[0]
+    after = AccessEvent.objects.filter(what=f"panel meeting {meeting.pk} pack").count()
+    assert after - before == 2
+
+
+def test_decisions_and_actions_are_recorded_from_the_pack(client_for, linked):
+    client = client_for("coordinator")
+    _plan(client)
+    meeting = PanelMeeting.objects.get()
+    listing = meeting.listings.first()
+    url = reverse("web:panel-meeting", args=[meeting.pk])
+    decision = {
+        "intent": "decision",
+        "listing": listing.pk,
+        f"decision-{listing.pk}-text": "Refer to the exploitation team",
+    }
+    assert client.post(url, decision).status_code == 302
+    assert client.post(url, decision).status_code == 302
+    assert PanelDecision.objects.count() == 1
+    bad = {
+        "intent": "action",
+        "listing": listing.pk,
+        f"action-{listing.pk}-text": "Disruption visit",
+        f"action-{listing.pk}-owner": "",
+        f"action-{listing.pk}-due_on": "2026-13-40",
+    }
+    response = client.post(url, bad)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Enter who is to do it" in text and "Enter the due date as a real date" in text
+    assert not PanelAction.objects.exists()
+    due = (timezone.localdate() + timedelta(days=7)).isoformat()
+    good = {**bad, f"action-{listing.pk}-owner": "Police", f"action-{listing.pk}-due_on": due}
+    assert client.post(url, good).status_code == 302
+    action = PanelAction.objects.get()
+    assert action.owner == "Police"
+    page = client.get(url).content.decode()
+    assert "Refer to the exploitation team" in page and "Disruption visit" in page
+
+
+def test_the_pdf_needs_a_reason_and_is_logged_for_each_child(client_for, linked):
+    client = client_for("manager")
+    _plan(client)
+    meeting = PanelMeeting.objects.get()
+    url = reverse("web:panel-meeting-pdf", args=[meeting.pk])
+    assert client.get(url).status_code == 200  # the reason form
+    refused = client.post(url, {"reason": "  "})
+    assert refused.status_code == 400
+    assert "Enter why you need this PDF" in refused.content.decode()
+    assert not AccessEvent.objects.filter(action="export").exists()
+    response = client.post(url, {"reason": "Shared with the panel's partners"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Ava Linked" in text and "Bo Linked" in text and "Big Mike" in text
+    exports = AccessEvent.objects.filter(action="export")
+    assert exports.count() == 2
+    assert set(exports.values_list("reason", flat=True)) == {"Shared with the panel's partners"}
+
+
+def test_an_action_is_marked_done_once(client_for, world, linked):
+    by = world.user("coordinator")
+    meeting = services.meeting_create(by=by, date=timezone.localdate(), title="Panel")
+    listing = services.meeting_add_child(by=by, meeting=meeting, child=linked[0])
+    action = services.action_add(
+        by=by, listing=listing, text="Call school", owner="Coordinator", due_on=meeting.date
+    )
+    client = client_for("manager")
+    url = reverse("web:panel-action-done", args=[action.pk])
+    assert "Call school" in client.get(url).content.decode()
+    response = client.post(url, {"note": "Called on Tuesday"})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.done_at is not None and action.done_note == "Called on Tuesday"
+    assert "Call school" not in client.get(reverse("web:panel")).content.decode()
+
+
+def test_the_triggers_are_edited_all_or_nothing(client_for):
+    client = client_for("coordinator")
+    url = reverse("web:panel-triggers")
+    page = client.get(url)
+    assert page.status_code == 200
+    triggers = list(PanelTrigger.objects.order_by("pk"))
+    data = {"intent": "save"}
+    for t in triggers:
+        prefix = f"trigger-{t.pk}"
+        data[f"{prefix}-label"] = t.label
+        data[f"{prefix}-active"] = "on"
+        for name, value in t.parameters.items():
+            data[f"{prefix}-{name}"] = value
+    repeat = triggers[0]
+    data[f"trigger-{repeat.pk}-episodes"] = "4"
+    data[f"trigger-{triggers[1].pk}-days"] = "0"
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "The days in the window must be 1 or more" in response.content.decode()
+    repeat.refresh_from_db()
+    assert repeat.parameters["episodes"] == 3
+    data[f"trigger-{triggers[1].pk}-days"] = "60"
+    del data[f"trigger-{triggers[3].pk}-active"]
+    assert client.post(url, data).status_code == 302
+    repeat.refresh_from_db()
+    assert repeat.parameters == {"episodes": 4, "days": 30}
+    assert PanelTrigger.objects.get(pk=triggers[1].pk).parameters["days"] == 60
+    assert PanelTrigger.objects.get(pk=triggers[3].pk).active is False
+
+
+def test_a_trigger_is_added_from_the_page(client_for):
+    client = client_for("manager")
+    url = reverse("web:panel-triggers")
+    bad = client.post(url, {"intent": "add", "new-kind": "harm_disclosed", "new-label": ""})
+    assert bad.status_code == 400
+    assert "Give the trigger a label" in bad.content.decode()
+    good = {"intent": "add", "new-kind": "harm_disclosed", "new-label": "Exploitation disclosed"}
+    assert client.post(url, good).status_code == 302
+    assert PanelTrigger.objects.filter(kind="harm_disclosed").count() == 1
+
+
+@pytest.mark.parametrize("role", ["worker", "analyst", "police", "provider_manager"])
+def test_others_cannot_post_to_the_panel(client_for, world, role):
+    by = world.user("coordinator")
+    meeting = services.meeting_create(by=by, date=timezone.localdate(), title="Panel")
+    client = client_for(role)
+    url = reverse("web:panel-meeting", args=[meeting.pk])
+    assert client.post(url, {"intent": "status", "status-status": "held"}).status_code == 403
+    pdf = reverse("web:panel-meeting-pdf", args=[meeting.pk])
+    assert client.post(pdf, {"reason": "Curious"}).status_code == 403
+    meeting.refresh_from_db()
+    assert meeting.status == "planned"
+    assert not AccessEvent.objects.filter(action="export").exists()
