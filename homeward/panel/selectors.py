@@ -29,6 +29,7 @@ from homeward.cases.models import (
     ReturnInterview,
     RiskFlag,
 )
+from homeward.formats.degrade import postcode_district
 from homeward.panel.models import PanelAction, PanelListing, PanelMeeting, PanelTrigger
 from homeward.panelrules import linking
 from homeward.panelrules.triggers import (
@@ -258,11 +259,20 @@ def outstanding_actions(*, user: User, child_ids: list[int] | None = None) -> li
     return list(actions.order_by("due_on", "pk"))
 
 
-def network_for(child_labels: dict[int, str]) -> linking.Network:
-    """The places and adults the children mentioned in any interview, as a network."""
+def network_for(child_labels: dict[int, str], *, degrade: bool = False) -> linking.Network:
+    """The places and adults the children mentioned in any interview, as a network.
+
+    With `degrade` (a pack leaving the authority) a place known only by its postcode is
+    shown by its district; places are still told apart by their full postcodes."""
     ids = list(child_labels)
     places = [
-        linking.PlaceMention(child_id, description, postcode)
+        linking.PlaceMention(
+            child_id,
+            description
+            if description.strip() or not degrade
+            else f"Somewhere in {postcode_district(postcode)}",
+            postcode,
+        )
         for child_id, description, postcode in PlaceOfConcern.objects.filter(
             interview__child_id__in=ids
         ).values_list("interview__child_id", "description", "postcode")
@@ -283,6 +293,7 @@ def meeting_pack(
     request: HttpRequest | None = None,
     today: date | None = None,
     log: bool = True,
+    degrade: bool = False,
 ) -> Pack:
     """A meeting's pack: each listed child's episodes and interview themes of the last
     `PACK_DAYS` days, their outstanding actions, this meeting's decisions and actions, and
@@ -317,7 +328,7 @@ def meeting_pack(
         for listing in listings
     ]
     names = {c.child.pk: f"{c.child.full_name} ({c.child.reference})" for c in children}
-    network = network_for(names)
+    network = network_for(names, degrade=degrade)
     if log and child_ids:
         access_record_children(
             user=user,
@@ -330,7 +341,12 @@ def meeting_pack(
 
 
 def log_pack_export(
-    *, user: User, pack: Pack, reason: str, request: HttpRequest | None = None
+    *,
+    user: User,
+    pack: Pack,
+    reason: str,
+    request: HttpRequest | None = None,
+    degrade: bool = False,
 ) -> int:
     """The pack left homeward as a PDF: one export event per child in it, with the reason."""
     return access_record_children(
@@ -338,7 +354,8 @@ def log_pack_export(
         action=AccessEvent.Action.EXPORT,
         what=f"panel meeting {pack.meeting.pk} pack (PDF)",
         child_ids=pack.child_ids,
-        detail=f"{len(pack.children)} children",
+        detail=f"{len(pack.children)} children"
+        + ("; postcodes as districts" if degrade else "; full details"),
         reason=reason,
         request=request,
     )

@@ -107,6 +107,15 @@ KINDS: tuple[ExportKind, ...] = (
         personal=False,
     ),
     ExportKind(
+        "hotspots",
+        "Hotspots: places by postcode district",
+        "Places from police notifications and return interviews, counted by postcode "
+        "district and month; small numbers suppressed (docs/hotspots.md).",
+        "homeward.places.selectors:build_hotspots",
+        personal=False,
+        period="year_or_month",
+    ),
+    ExportKind(
         "performance-pack-xlsx",
         "Performance pack (XLSX workbook with charts)",
         "Offers, declines, completions, timeliness and lateness reasons, repeat missing, by "

@@ -177,3 +177,21 @@ def test_outstanding_actions_leave_out_the_done(world):
     assert [a.pk for a in selectors.outstanding_actions(user=by)] == [action.pk]
     services.action_complete(by=by, action=action)
     assert selectors.outstanding_actions(user=by) == []
+
+
+def test_a_degraded_network_shows_a_place_known_by_postcode_only_by_its_district(world):
+    from homeward.cases.models import PlaceOfConcern
+    from homeward.panel.selectors import network_for
+
+    children = [repeat_child(world, first_name=name) for name in ("Cy", "Di")]
+    for child in children:
+        interview = held_interview(world, child)
+        PlaceOfConcern.objects.create(interview=interview, description="", postcode="ZZ9 9XY")
+    labels = {child.pk: child.first_name for child in children}
+
+    def places(degrade: bool) -> list[str]:
+        network = network_for(labels, degrade=degrade)
+        return [node.label for node in network.nodes if node.kind == "place"]
+
+    assert places(False) == ["ZZ99XY"]
+    assert places(True) == ["Somewhere in ZZ9"]  # still one place: told apart by postcode

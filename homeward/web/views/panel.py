@@ -93,6 +93,11 @@ class StatusForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
+    degrade = forms.BooleanField(
+        label="For partners outside the authority: places known only by a postcode shown "
+        "by their postcode district",
+        required=False,
+    )
     reason = forms.CharField(
         label="Why you need this PDF",
         max_length=1000,
@@ -428,13 +433,19 @@ def meeting_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user: Any = request.user
-        pack = selectors.meeting_pack(user=user, meeting_id=record.pk, log=False)
+        pack = selectors.meeting_pack(
+            user=user, meeting_id=record.pk, log=False, degrade=form.cleaned_data["degrade"]
+        )
         html = render_to_string(
             "web/panel/pack_print.html", {"pack": pack, "meeting": record}, request=request
         )
         data = pack_pdf.render_pdf(html)
         selectors.log_pack_export(
-            user=user, pack=pack, reason=form.cleaned_data["reason"], request=request
+            user=user,
+            pack=pack,
+            reason=form.cleaned_data["reason"],
+            request=request,
+            degrade=form.cleaned_data["degrade"],
         )
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = (

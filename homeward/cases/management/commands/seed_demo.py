@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from homeward.cases import demo_data
 
@@ -74,12 +75,32 @@ class Command(BaseCommand):
         from homeward.intake.demo_data import seed_notifications
 
         batch = seed_notifications(seed=options["seed"])
+        from homeward.cases.indicator_tables import home_authority
+        from homeward.places.demo_data import seed_postcodes
+        from homeward.returns.demo_data import seed_foi_settings
+
+        directory = seed_postcodes(seed=options["seed"], la_code=home_authority().gss_code)
+        seed_foi_settings(home_authority(), today=timezone.localdate())
+        from homeward.accounts.models import User
+        from homeward.panel.demo_data import seed_meeting
+
+        meeting = seed_meeting(
+            by=User.objects.get(username="coordinator"), today=timezone.localdate()
+        )
         seconds = time.monotonic() - began
         self.stdout.write(describe(summary, options["url"], seconds, code_command()))
         self.stdout.write(
             f"Police notifications: batch {batch.reference} taken in ({batch.accepted} "
             f"reports, {batch.amended} amended): see Police notifications when signed in "
             "as the coordinator."
+        )
+        self.stdout.write(
+            f"Postcodes: a made-up directory of the demo's "
+            f"{directory.loaded + directory.updated + directory.unchanged} postcodes "
+            "loaded, for the hotspot map (Places)."
+        )
+        self.stdout.write(
+            f"Panel: {meeting} planned with {meeting.listings.count()} children (Panel)."
         )
 
 
