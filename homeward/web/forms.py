@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 
@@ -41,3 +42,14 @@ class DateRangeForm(forms.Form):
         if start and end and start > end:
             self.add_error("end", "The ‘to’ date must be the same as or after the ‘from’ date")
         return data
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal as errors on the form: on the field it names, else on the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

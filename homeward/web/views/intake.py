@@ -38,6 +38,7 @@ from homeward.formats.safe import safe_text
 from homeward.intake import selectors, services
 from homeward.intake.models import BatchLine, IntakeBatch, PoliceReport
 from homeward.web import intake_forms as f
+from homeward.web.forms import apply_service_errors
 from homeward.web.pagination import pagination
 
 PER_PAGE = 50
@@ -90,17 +91,6 @@ def _report(request: HttpRequest, reference: str) -> PoliceReport:
         return selectors.report_for(user=request.user, reference=reference, request=request)  # type: ignore[arg-type]
     except PoliceReport.DoesNotExist:
         raise Http404("No such police report") from None
-
-
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal as errors on the form: on the field it names, else on the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _band(band: str) -> dict[str, str]:
@@ -358,7 +348,7 @@ def link(request: HttpRequest, reference: str) -> HttpResponse:
                     note=data["note"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -386,7 +376,7 @@ def new_child(request: HttpRequest, reference: str) -> HttpResponse:
                     **form.service_arguments(),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -445,7 +435,7 @@ def _decision(
         try:
             message = save(found, form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, message)
             return redirect("web:intake-report", found.reference)
@@ -742,7 +732,7 @@ def merge(request: HttpRequest, child_id: int) -> HttpResponse:
                 reason=confirm.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(confirm, error)
+            apply_service_errors(confirm, error)
         else:
             messages.success(request, f"Record {duplicate.reference} merged into {keep.reference}")
             return redirect("web:child", keep.pk)

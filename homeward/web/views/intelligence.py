@@ -24,6 +24,7 @@ from homeward.cases.models import ReturnInterview
 from homeward.intelligence import selectors, services
 from homeward.intelligence.models import IntelligenceSubmission
 from homeward.web import case_forms as f
+from homeward.web.forms import apply_service_errors
 
 HOW_CHOICES = [
     ("json", "Download it as a JSON file"),
@@ -114,16 +115,6 @@ def _submission(request: HttpRequest, reference: str) -> IntelligenceSubmission:
         raise Http404("No such submission") from None
 
 
-def _apply(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def _file_response(file: services.SubmissionFile) -> HttpResponse:
     response = HttpResponse(file.data, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.name}"'
@@ -185,7 +176,7 @@ def new(request: HttpRequest, interview_id: int) -> HttpResponse:
             )
             return _file_response(file)
         except ValidationError as error:
-            _apply(form, error)
+            apply_service_errors(form, error)
     document = services.build_submission(interview=record, summary=summary, degrade=degrade)
     status = 400 if form.is_bound and form.errors else 200
     return render(
@@ -236,7 +227,7 @@ def submission(request: HttpRequest, reference: str) -> HttpResponse:
                     messages.success(request, "Police reference recorded")
                     return redirect("web:intelligence-submission", record.reference)
                 except ValidationError as error:
-                    _apply(reference_form, error)
+                    apply_service_errors(reference_form, error)
         elif action == "send":
             if not may_submit:
                 raise PermissionDenied("not your interview")
@@ -254,7 +245,7 @@ def submission(request: HttpRequest, reference: str) -> HttpResponse:
                         messages.success(request, f"{sent.reference} sent to the police")
                     return redirect("web:intelligence-submission", record.reference)
                 except ValidationError as error:
-                    _apply(send_form, error)
+                    apply_service_errors(send_form, error)
         # Anything else (an unknown action) shows the page again, as a bad request.
         status = 400
     taken = record.method == IntelligenceSubmission.Method.ENDPOINT and record.status in (
@@ -304,7 +295,7 @@ def download(request: HttpRequest, reference: str) -> HttpResponse:
                 )
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_service_errors(form, error)
     return render(
         request,
         "web/intelligence/download.html",

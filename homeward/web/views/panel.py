@@ -32,7 +32,7 @@ from homeward.cases.models import Child
 from homeward.panel import pack_pdf, selectors, services
 from homeward.panel.models import PanelAction, PanelListing, PanelMeeting, PanelTrigger
 from homeward.panelrules.triggers import KINDS
-from homeward.web.forms import day_field
+from homeward.web.forms import apply_service_errors, day_field
 
 # --- forms ---------------------------------------------------------------------------------
 
@@ -209,16 +209,6 @@ def _meeting(meeting_id: int) -> PanelMeeting:
         raise Http404("No such meeting") from None
 
 
-def _apply(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 # --- the panel list and meetings -----------------------------------------------------------
 
 
@@ -263,7 +253,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             try:
                 meeting = _create_meeting(request, data["date"], data["title"], data)
             except ValidationError as error:
-                _apply(form, error)
+                apply_service_errors(form, error)
             else:
                 return redirect("web:panel-meeting", meeting.pk)
     else:
@@ -382,7 +372,7 @@ def _post(
         target = next(iter(bound.values()), None)
         if target is None:  # a refusal of a form without fields (taking a child off)
             target = bound["remove"] = forms.Form(data={}, prefix="remove")
-        _apply(target, error)
+        apply_service_errors(target, error)
     return None
 
 
@@ -496,7 +486,7 @@ def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Action marked done")
             return redirect(back)
@@ -543,7 +533,7 @@ def triggers(request: HttpRequest) -> HttpResponse:
             try:
                 services.triggers_save(by=user, changes=changes)
             except ValidationError as error:
-                _apply(forms_[0][1], error)
+                apply_service_errors(forms_[0][1], error)
             else:
                 messages.success(request, "Triggers saved")
                 return redirect("web:panel-triggers")
@@ -551,7 +541,7 @@ def triggers(request: HttpRequest) -> HttpResponse:
         try:
             services.trigger_add(by=user, **new.cleaned_data)
         except ValidationError as error:
-            _apply(new, error)
+            apply_service_errors(new, error)
         else:
             messages.success(request, "Trigger added: set its parameters below")
             return redirect("web:panel-triggers")
