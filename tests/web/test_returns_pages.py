@@ -22,6 +22,9 @@ def test_coordinators_are_offered_every_export_and_analysts_only_the_counts(clie
         assert escape(kind.title) in everything
         assert (escape(kind.title) in counts) is (not kind.personal)
     assert '<optgroup label="Months (performance pack only)">' in everything
+    foi = reverse("web:foi-settings")
+    assert foi not in everything and foi not in counts  # managers keep the FOI answers
+    assert foi in client_for("manager").get(PAGE).content.decode()
 
 
 def test_a_pack_is_downloaded_with_its_reason_in_the_audit_log(world, client_for):

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
 
+from homeward.accounts import permissions
 from homeward.returns import exports
 from homeward.returns.exports import ExportKind
 
@@ -92,7 +93,12 @@ def _kinds(request: HttpRequest) -> list[ExportKind]:
 
 
 def _render(request: HttpRequest, form: ExportForm, *, status: int = 200) -> HttpResponse:
-    return render(request, TEMPLATE, {"form": form, "kinds": form.kinds.values()}, status=status)
+    context = {
+        "form": form,
+        "kinds": form.kinds.values(),
+        "can_edit_foi": permissions.can_edit_foi_settings(request.user),  # type: ignore[arg-type]
+    }
+    return render(request, TEMPLATE, context, status=status)
 
 
 @login_required
