@@ -282,6 +282,39 @@ def children_merge(*, by: User, keep: Child, duplicate: Child, reason: str) -> C
 
 
 @transaction.atomic
+def child_record_care(
+    *,
+    by: User,
+    child: Child,
+    legal_status: str,
+    placement_type: str = "",
+    looked_after_since: date | None = None,
+    upn: str = "",
+) -> Child:
+    """The child's legal status, placement, period of care and UPN as they are now (a child
+    comes into care, or leaves it; the SSDA903 return needs the period's start)."""
+    _require(permissions.can_record_episode(by), "only a coordinator or manager records care")
+    if legal_status not in codes.LegalStatus.values:
+        raise ValidationError({"legal_status": "Choose the legal status"})
+    if placement_type and legal_status != codes.LegalStatus.LOOKED_AFTER:
+        raise ValidationError({"placement_type": "Only a looked-after child has a placement"})
+    _check_care(legal_status, child.date_of_birth, looked_after_since)
+    upn = upn.strip().upper()
+    if upn and not _UPN.fullmatch(upn):
+        raise ValidationError(
+            {"upn": "A unique pupil number is a letter and 12 more letters or digits"}
+        )
+    current = Child.objects.select_for_update().get(pk=child.pk)
+    current.legal_status = legal_status
+    current.placement_type = placement_type
+    current.looked_after_since = looked_after_since
+    current.upn = upn
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
 def child_flag_risk(*, by: User, child: Child, kind: str, noted_on: date, source: str) -> RiskFlag:
     """A risk to the child (exploitation, trafficking, other), since when and who raised it."""
     _require(permissions.can_record_episode(by), "only a coordinator or manager flags a risk")

@@ -191,6 +191,29 @@ class ChildForm(forms.Form):
         return values
 
 
+class CareForm(forms.Form):
+    """A child's care as it is now (`services.child_record_care`)."""
+
+    legal_status = forms.ChoiceField(label="Legal status", choices=codes.LegalStatus.choices)
+    placement_type = forms.ChoiceField(
+        label="Placement type",
+        choices=_blank_first(codes.PlacementType.choices, "Not placed"),
+        required=False,
+        help_text="Only for a looked-after child.",
+    )
+    looked_after_since = date_field(
+        "Looked after since (optional)",
+        required=False,
+        help_text="When the current period of care began: needed for the SSDA903 return.",
+    )
+    upn = forms.CharField(
+        label="Unique pupil number (optional)",
+        required=False,
+        max_length=13,
+        help_text="The DfE unique pupil number, 13 characters, for the SSDA903 return.",
+    )
+
+
 # --- episodes ------------------------------------------------------------------------------
 
 

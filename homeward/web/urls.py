@@ -40,6 +40,7 @@ urlpatterns = [
     path("interviews/<int:interview_id>/vehicles/new/", cases.vehicle_new, name="vehicle-new"),
     path("interviews/<int:interview_id>/referrals/new/", cases.referral_new, name="referral-new"),
     path("referrals/<int:referral_id>/outcome/", cases.referral_outcome, name="referral-outcome"),
+    path("children/<int:child_id>/care/", cases.care, name="child-care"),
     path("children/<int:child_id>/risks/new/", cases.risk_new, name="risk-new"),
     path("risks/<int:flag_id>/end/", cases.risk_end, name="risk-end"),
     path("children/<int:child_id>/merge/", intake.merge, name="child-merge"),

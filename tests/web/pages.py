@@ -78,6 +78,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "referral-new": ("interview", _expect(CASE_WORKERS)),
     "referral-outcome": ("referral", _expect(CASE_WORKERS)),
     "risk-new": ("child", _expect(AUTHORITY_WIDE)),
+    "child-care": ("child", _expect(AUTHORITY_WIDE)),
     "risk-end": ("risk_flag", _expect(AUTHORITY_WIDE)),
     "indicators": ("", _expect(INDICATORS)),
     "indicators-download": ("csv", _expect(INDICATORS)),

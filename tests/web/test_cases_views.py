@@ -645,3 +645,25 @@ def test_every_page_has_one_heading_and_labelled_inputs(world, client_for):
             if input_id == "id_expected_version":
                 continue
             assert f'for="{input_id}"' in html, (name, input_id)
+
+
+def test_a_child_comes_into_care_and_the_period_is_recorded(world, client_for):
+    child = make_child(world)
+    coordinator = client_for("coordinator")
+    url = reverse("web:child-care", args=[child.pk])
+    assert url in page(coordinator, "child", child.pk)
+    refused = coordinator.post(
+        url, {"legal_status": "none", "looked_after_since": "2024-02-01", "upn": ""}
+    )
+    assert refused.status_code == 400
+    assert "Only a looked-after child has a period of care" in refused.content.decode()
+    response = coordinator.post(
+        url,
+        {"legal_status": "looked_after", "placement_type": "foster",
+         "looked_after_since": "2024-02-01", "upn": "a12345678901b"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    child.refresh_from_db()
+    assert (child.legal_status, child.placement_type) == ("looked_after", "foster")
+    assert (child.looked_after_since, child.upn) == (date(2024, 2, 1), "A12345678901B")
+    assert client_for("worker").get(url).status_code == 403

@@ -834,6 +834,34 @@ def referral_outcome(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def care(request: HttpRequest, child_id: int) -> HttpResponse:
+    record = _child(request, child_id)
+    _require(permissions.can_record_episode(request.user))
+
+    def save(form: forms.Form) -> str:
+        services.child_record_care(by=request.user, child=record, **form.cleaned_data)
+        messages.success(request, "Care recorded")
+        return reverse("web:child", args=[record.pk])
+
+    return _form_page(
+        request,
+        f.CareForm,
+        save,
+        initial={
+            "legal_status": record.legal_status,
+            "placement_type": record.placement_type,
+            "looked_after_since": record.looked_after_since,
+            "upn": record.upn,
+        },
+        title="Record the child’s care",
+        caption=record.full_name,
+        button="Save",
+        back=reverse("web:child", args=[record.pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def risk_new(request: HttpRequest, child_id: int) -> HttpResponse:
     record = _child(request, child_id)
     _require(permissions.can_record_episode(request.user))
