@@ -123,14 +123,7 @@ def child_create(
         raise ValidationError("A child needs a first name and a last name")
     if date_of_birth is not None and date_of_birth > timezone.localdate():
         raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
-    if placement_type and legal_status != codes.LegalStatus.LOOKED_AFTER:
-        raise ValidationError({"placement_type": "Only a looked-after child has a placement"})
-    _check_care(legal_status, date_of_birth, looked_after_since)
-    upn = upn.strip().upper()
-    if upn and not _UPN.fullmatch(upn):
-        raise ValidationError(
-            {"upn": "A unique pupil number is a letter and 12 more letters or digits"}
-        )
+    upn = _checked_care(legal_status, placement_type, date_of_birth, looked_after_since, upn)
     child = Child(
         reference=next_reference("C"),
         first_name=first_name.strip(),
@@ -160,6 +153,22 @@ def child_create(
 #: The DfE unique pupil number's shape: a check letter then 12 characters (digits, or a
 #: temporary number's final letter).
 _UPN = re.compile(r"[A-Z][0-9]{11}[0-9A-Z]")
+
+
+def _checked_care(
+    legal_status: str, placement_type: str, born: date | None, since: date | None, upn: str
+) -> str:
+    """A placement and a period of care only for a looked-after child, the period after
+    birth and not ahead, a UPN of the DfE's shape; the UPN as stored (upper case)."""
+    if placement_type and legal_status != codes.LegalStatus.LOOKED_AFTER:
+        raise ValidationError({"placement_type": "Only a looked-after child has a placement"})
+    _check_care(legal_status, born, since)
+    upn = upn.strip().upper()
+    if upn and not _UPN.fullmatch(upn):
+        raise ValidationError(
+            {"upn": "A unique pupil number is a letter and 12 more letters or digits"}
+        )
+    return upn
 
 
 def _check_care(legal_status: str, born: date | None, since: date | None) -> None:
@@ -296,14 +305,7 @@ def child_record_care(
     _require(permissions.can_record_episode(by), "only a coordinator or manager records care")
     if legal_status not in codes.LegalStatus.values:
         raise ValidationError({"legal_status": "Choose the legal status"})
-    if placement_type and legal_status != codes.LegalStatus.LOOKED_AFTER:
-        raise ValidationError({"placement_type": "Only a looked-after child has a placement"})
-    _check_care(legal_status, child.date_of_birth, looked_after_since)
-    upn = upn.strip().upper()
-    if upn and not _UPN.fullmatch(upn):
-        raise ValidationError(
-            {"upn": "A unique pupil number is a letter and 12 more letters or digits"}
-        )
+    upn = _checked_care(legal_status, placement_type, child.date_of_birth, looked_after_since, upn)
     current = Child.objects.select_for_update().get(pk=child.pk)
     current.legal_status = legal_status
     current.placement_type = placement_type

@@ -129,6 +129,41 @@ class AuthorityChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
+# --- a child's care: the same fields on the new child's form and the care form ---------------
+
+
+def legal_status_field(*, initial: str | None = None) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Legal status", choices=codes.LegalStatus.choices, initial=initial
+    )
+
+
+def placement_type_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Placement type",
+        choices=_blank_first(codes.PlacementType.choices, "Not placed"),
+        required=False,
+        help_text="Only for a looked-after child.",
+    )
+
+
+def looked_after_since_field() -> forms.DateField:
+    return date_field(
+        "Looked after since (optional)",
+        required=False,
+        help_text="When the current period of care began: needed for the SSDA903 return.",
+    )
+
+
+def upn_field() -> forms.CharField:
+    return forms.CharField(
+        label="Unique pupil number (optional)",
+        required=False,
+        max_length=13,
+        help_text="The DfE unique pupil number, 13 characters, for the SSDA903 return.",
+    )
+
+
 class ChildForm(forms.Form):
     first_name = forms.CharField(label="First name", max_length=100)
     last_name = forms.CharField(label="Last name", max_length=100)
@@ -145,26 +180,10 @@ class ChildForm(forms.Form):
     )
     address = text_area("Address (optional)", help_text="Seen only by those who work the case.")
     postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=8)
-    legal_status = forms.ChoiceField(
-        label="Legal status", choices=codes.LegalStatus.choices, initial=codes.LegalStatus.NONE
-    )
-    placement_type = forms.ChoiceField(
-        label="Placement type",
-        choices=_blank_first(codes.PlacementType.choices, "Not placed"),
-        required=False,
-        help_text="Only for a looked-after child.",
-    )
-    looked_after_since = date_field(
-        "Looked after since (optional)",
-        required=False,
-        help_text="When the current period of care began: needed for the SSDA903 return.",
-    )
-    upn = forms.CharField(
-        label="Unique pupil number (optional)",
-        required=False,
-        max_length=13,
-        help_text="The DfE unique pupil number, 13 characters, for the SSDA903 return.",
-    )
+    legal_status = legal_status_field(initial=codes.LegalStatus.NONE)
+    placement_type = placement_type_field()
+    looked_after_since = looked_after_since_field()
+    upn = upn_field()
     responsible_authority = AuthorityChoiceField(
         label="Responsible authority", queryset=Authority.objects.all(), empty_label=None
     )
@@ -194,24 +213,10 @@ class ChildForm(forms.Form):
 class CareForm(forms.Form):
     """A child's care as it is now (`services.child_record_care`)."""
 
-    legal_status = forms.ChoiceField(label="Legal status", choices=codes.LegalStatus.choices)
-    placement_type = forms.ChoiceField(
-        label="Placement type",
-        choices=_blank_first(codes.PlacementType.choices, "Not placed"),
-        required=False,
-        help_text="Only for a looked-after child.",
-    )
-    looked_after_since = date_field(
-        "Looked after since (optional)",
-        required=False,
-        help_text="When the current period of care began: needed for the SSDA903 return.",
-    )
-    upn = forms.CharField(
-        label="Unique pupil number (optional)",
-        required=False,
-        max_length=13,
-        help_text="The DfE unique pupil number, 13 characters, for the SSDA903 return.",
-    )
+    legal_status = legal_status_field()
+    placement_type = placement_type_field()
+    looked_after_since = looked_after_since_field()
+    upn = upn_field()
 
 
 # --- episodes ------------------------------------------------------------------------------
