@@ -53,3 +53,22 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+#: What a reason's box says below it, unless the form says more.
+REASON_HELP = "The file leaves homeward: say what it is for. The reason is kept in the audit log."
+
+
+def reason_field(
+    label: str, *, required_message: str, help_text: str = REASON_HELP
+) -> forms.CharField:
+    """Why something leaves homeward (an export, a download, a share): up to 1,000
+    characters, kept in the audit log. The field strips spaces, so spaces alone are no
+    reason and get `required_message`."""
+    return forms.CharField(
+        label=label,
+        max_length=1000,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": required_message},
+    )

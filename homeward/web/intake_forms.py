@@ -19,7 +19,7 @@ from homeward.cases import codes
 from homeward.cases.models import Episode
 from homeward.organisations.models import Authority
 from homeward.web.case_forms import AuthorityChoiceField, radio_field, text_area, uk_time
-from homeward.web.forms import DateRangeForm, day_field
+from homeward.web.forms import DateRangeForm, day_field, reason_field
 
 #: The largest file a person may upload (the same limit as the API's).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -323,13 +323,8 @@ FORMATS = [("csv", "CSV (comma-separated values)"), ("xlsx", "Excel workbook (XL
 
 class ExportForm(PeriodForm):
     format = radio_field("File format", FORMATS, initial="csv")
-    reason = forms.CharField(
-        label="Why you need this download",
-        max_length=1000,
-        help_text="The file leaves homeward: say what it is for. The reason is kept in the "
-        "audit log.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter why you need this download"},
+    reason = reason_field(
+        "Why you need this download", required_message="Enter why you need this download"
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -338,9 +333,3 @@ class ExportForm(PeriodForm):
         for name in ("start", "end"):
             self.fields[name].widget = forms.HiddenInput()
         self.fields["format"].error_messages["required"] = "Choose a file format"
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("Enter why you need this download")
-        return reason

@@ -20,7 +20,7 @@ from django.shortcuts import render
 
 from homeward.accounts import permissions
 from homeward.cases import analysis
-from homeward.web.forms import DateRangeForm
+from homeward.web.forms import DateRangeForm, reason_field
 from homeward.web.pagination import pagination
 
 PER_PAGE = 100
@@ -32,14 +32,8 @@ class PeriodForm(DateRangeForm):
 
 
 class DownloadForm(PeriodForm):
-    reason = forms.CharField(
-        label="Why you need this download",
-        max_length=1000,
-        help_text=(
-            "The file leaves homeward: say what it is for. The reason is kept in the audit log."
-        ),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter why you need this download"},
+    reason = reason_field(
+        "Why you need this download", required_message="Enter why you need this download"
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -47,12 +41,6 @@ class DownloadForm(PeriodForm):
         # The period travels in hidden fields: the page's filter form shows it.
         for name in ("start", "end"):
             self.fields[name].widget = forms.HiddenInput()
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("Enter why you need this download")
-        return reason
 
 
 def _require(request: HttpRequest) -> None:

@@ -24,7 +24,7 @@ from homeward.cases.models import ReturnInterview
 from homeward.intelligence import selectors, services
 from homeward.intelligence.models import IntelligenceSubmission
 from homeward.web import case_forms as f
-from homeward.web.forms import apply_service_errors
+from homeward.web.forms import apply_service_errors, reason_field
 
 HOW_CHOICES = [
     ("json", "Download it as a JSON file"),
@@ -35,12 +35,10 @@ FORMAT_CHOICES = [("json", "JSON"), ("csv", "CSV (for a spreadsheet)")]
 
 
 def _reason_field(label: str = "Why you are sharing this with the police") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=1000,
+    return reason_field(
+        label,
+        required_message="Say why you are sharing this with the police",
         help_text="Kept in the audit log with the submission.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why you are sharing this with the police"},
     )
 
 

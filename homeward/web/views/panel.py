@@ -32,7 +32,7 @@ from homeward.cases.models import Child
 from homeward.panel import pack_pdf, selectors, services
 from homeward.panel.models import PanelAction, PanelListing, PanelMeeting, PanelTrigger
 from homeward.panelrules.triggers import KINDS
-from homeward.web.forms import apply_service_errors, day_field
+from homeward.web.forms import apply_service_errors, day_field, reason_field
 
 # --- forms ---------------------------------------------------------------------------------
 
@@ -98,20 +98,12 @@ class ReasonForm(forms.Form):
         "by their postcode district",
         required=False,
     )
-    reason = forms.CharField(
-        label="Why you need this PDF",
-        max_length=1000,
+    reason = reason_field(
+        "Why you need this PDF",
+        required_message="Enter why you need this PDF",
         help_text="The pack leaves homeward: say what it is for. The reason is kept in the "
         "audit log for each child in the pack.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter why you need this PDF"},
     )
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("Enter why you need this PDF")
-        return reason
 
 
 class DoneForm(forms.Form):

@@ -27,7 +27,7 @@ from homeward.accounts import permissions
 from homeward.cases.analysis import default_period
 from homeward.places import selectors
 from homeward.places.selectors import AreaRow, By, Hotspots
-from homeward.web.forms import DateRangeForm, day_field
+from homeward.web.forms import DateRangeForm, day_field, reason_field
 
 TEMPLATE = "web/places/hotspots.html"
 DOWNLOAD_TEMPLATE = "web/places/download.html"
@@ -47,14 +47,8 @@ class PeriodForm(DateRangeForm):
 
 
 class DownloadForm(PeriodForm):
-    reason = forms.CharField(
-        label="Why you need this download",
-        max_length=1000,
-        help_text=(
-            "The file leaves homeward: say what it is for. The reason is kept in the audit log."
-        ),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter why you need this download"},
+    reason = reason_field(
+        "Why you need this download", required_message="Enter why you need this download"
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -62,12 +56,6 @@ class DownloadForm(PeriodForm):
         # The period and the grouping travel in hidden fields: the page's filter shows them.
         for name in ("start", "end", "by"):
             self.fields[name].widget = forms.HiddenInput()
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("Enter why you need this download")
-        return reason
 
 
 def _require(request: HttpRequest) -> None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from homeward.accounts import permissions
 from homeward.returns import exports
 from homeward.returns.exports import ExportKind
+from homeward.web.forms import reason_field
 
 TEMPLATE = "web/returns/exports.html"
 
@@ -40,13 +41,8 @@ class ExportForm(forms.Form):
         required=False,
         help_text="Not for the SSDA903 return, which goes to the DfE with full details.",
     )
-    reason = forms.CharField(
-        label="Why you need this export",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The file leaves homeward: say what it is for. The reason is kept in the "
-        "audit log.",
-        error_messages={"required": "Enter why you need this export"},
+    reason = reason_field(
+        "Why you need this export", required_message="Enter why you need this export"
     )
 
     def __init__(self, *args: Any, kinds: list[ExportKind], **kwargs: Any) -> None:
@@ -63,12 +59,6 @@ class ExportForm(forms.Form):
         if months:
             choices.append(("Months (performance pack only)", months))
         self.fields["period"].choices = choices
-
-    def clean_reason(self) -> str:
-        reason: str = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("Enter why you need this export")
-        return reason
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
