@@ -8,13 +8,13 @@ rendering never touches the network.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from homeward.benchmark.report_html import PACKAGE_DIR, render_html
 from homeward.benchmark.tables import Report
+from homeward.formats.pdf import weasyprint
 
 
 class RefusedFetch(ValueError):
@@ -32,21 +32,8 @@ def local_file(url: str) -> Path:
     return path
 
 
-def _quietly_import_weasyprint() -> Any:
-    """Import WeasyPrint without its import-time notice about HarfBuzz-Subset.
-
-    WeasyPrint warns when the system lacks that library; the PDF is still complete, and
-    system libraries are the set-up check's business (`homeward.setup_check`).
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import weasyprint
-        import weasyprint.urls
-    return weasyprint
-
-
 def _fetcher() -> Any:
-    _quietly_import_weasyprint()
+    weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class PackageOnlyFetcher(URLFetcher):  # type: ignore[misc]
@@ -61,7 +48,7 @@ def _fetcher() -> Any:
 
 def render_pdf(report: Report) -> bytes:
     """The report as PDF bytes."""
-    document = _quietly_import_weasyprint().HTML(
+    document = weasyprint().HTML(
         string=render_html(report, print_version=True),
         base_url=PACKAGE_DIR.as_uri() + "/",
         url_fetcher=_fetcher(),

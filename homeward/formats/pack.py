@@ -24,6 +24,7 @@ from pathlib import Path
 import jinja2
 import xlsxwriter
 
+from homeward.formats.pdf import self_contained_pdf
 from homeward.formats.safe import safe_text
 
 #: What a suppressed count shows (GSS guidance on symbols in tables).
@@ -239,15 +240,7 @@ def render_html(pack: Pack) -> str:
 
 def render_pdf(pack: Pack) -> bytes:
     """The pack as an A4 PDF. The document fetches nothing: its style and charts are inline."""
-    from homeward.benchmark.report_pdf import _quietly_import_weasyprint
-
-    weasyprint = _quietly_import_weasyprint()
-
-    def refuse(url: str, *args: object, **kwargs: object) -> dict[str, object]:
-        raise ValueError(f"the performance pack fetches nothing (asked for {url!r})")
-
-    pdf: bytes = weasyprint.HTML(string=render_html(pack), url_fetcher=refuse).write_pdf()
-    return pdf
+    return self_contained_pdf(render_html(pack))
 
 
 def column_values(section: Section, column: int) -> Sequence[Cell]:

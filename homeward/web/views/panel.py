@@ -29,7 +29,8 @@ from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record_children
 from homeward.cases import codes
 from homeward.cases.models import Child
-from homeward.panel import pack_pdf, selectors, services
+from homeward.formats.pdf import self_contained_pdf
+from homeward.panel import selectors, services
 from homeward.panel.models import PanelAction, PanelListing, PanelMeeting, PanelTrigger
 from homeward.panelrules.triggers import KINDS
 from homeward.web.forms import apply_service_errors, day_field, reason_field
@@ -421,7 +422,7 @@ def meeting_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
         html = render_to_string(
             "web/panel/pack_print.html", {"pack": pack, "meeting": record}, request=request
         )
-        data = pack_pdf.render_pdf(html)
+        data = self_contained_pdf(html)
         selectors.log_pack_export(
             user=user,
             pack=pack,
