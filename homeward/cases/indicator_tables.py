@@ -124,9 +124,12 @@ def _uk_midnight(day: date) -> datetime:
     return clock.aware(datetime.combine(day, time.min))
 
 
-def _episodes_query(
+def episodes_started(
     *, organisations: list[Organisation], start: date | None, end: date | None
 ) -> QuerySet[Episode]:
+    """Episodes that started from `start` to `end` (UK dates, both included; None: no
+    limit), of interviews allocated to `organisations` when any are given: the indicators'
+    and the performance pack's rule for which period an episode belongs to."""
     episodes = Episode.objects.all()
     if organisations:
         episodes = episodes.filter(interview__allocated_organisation__in=organisations)
@@ -142,7 +145,7 @@ def _tables(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The contract's tables; episodes carry the interview's organisation id as `_ORG_KEY`."""
     home = home_authority()
-    episodes = _episodes_query(organisations=organisations, start=start, end=end)
+    episodes = episodes_started(organisations=organisations, start=start, end=end)
     rows = list(
         episodes.order_by("started_at", "pk").values_list(
             "reference",

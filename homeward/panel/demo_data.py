@@ -19,9 +19,7 @@ def seed_meeting(*, by: User, today: date) -> PanelMeeting:
     meeting = services.meeting_create(
         by=by, date=today + timedelta(days=3), title="Exploitation and missing panel"
     )
-    listed = [cid for cid, why in selectors.reasons_for(
-        selectors._candidates(selectors.active_triggers(), today), today
-    ).items() if why][:CHILDREN]  # fmt: skip
+    listed = list(selectors.listed(today))[:CHILDREN]
     for child in Child.objects.filter(pk__in=listed).order_by("pk"):
         listing = services.meeting_add_child(by=by, meeting=meeting, child=child)
         if child.pk == listed[0]:

@@ -157,15 +157,19 @@ def reasons_for(child_ids: list[int], as_of: date) -> dict[int, list[Reason]]:
     return {cid: evaluate(triggers, facts[cid], as_of, labels=words) for cid in child_ids}
 
 
+def listed(as_of: date) -> dict[int, list[Reason]]:
+    """The children the active triggers list as of `as_of`, with their reasons."""
+    triggers = active_triggers()
+    if not triggers:
+        return {}
+    return {cid: r for cid, r in reasons_for(_candidates(triggers, as_of), as_of).items() if r}
+
+
 def panel_list(*, user: User, as_of: date, request: HttpRequest | None = None) -> list[PanelEntry]:
     """The children the active triggers put on the panel list as of `as_of`, with the
     reasons, by name; each child listed is logged as viewed."""
     require_view(user)
-    triggers = active_triggers()
-    if not triggers:
-        return []
-    candidates = _candidates(triggers, as_of)
-    reasons = {cid: r for cid, r in reasons_for(candidates, as_of).items() if r}
+    reasons = listed(as_of)
     children = Child.objects.filter(pk__in=reasons).only(
         "reference", "first_name", "last_name", "date_of_birth"
     )

@@ -24,12 +24,11 @@ from homeward.cases import codes
 from homeward.cases.indicator_tables import (
     ORGANISATION,
     Convention,
-    _uk_midnight,
     all_conventions,
+    episodes_started,
     home_authority,
     indicators_for,
 )
-from homeward.cases.models import Episode
 from homeward.formats import pack as layout
 from homeward.formats.pack import Cell, Pack, Section, percent, suppressed
 from homeward.returns.files import PDF, XLSX, Export, ExportFile
@@ -63,10 +62,7 @@ def _months_back(end: date, months: int) -> date:
 
 
 def _episodes(start: date, end: date) -> Any:
-    return Episode.objects.filter(
-        started_at__gte=_uk_midnight(start),
-        started_at__lt=_uk_midnight(date.fromordinal(end.toordinal() + 1)),
-    )
+    return episodes_started(organisations=[], start=start, end=end)
 
 
 def _count(row: dict[str, Any] | None, name: str) -> int | None:
