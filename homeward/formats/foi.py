@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from homeward.formats.safe import safe_text
+from homeward.indicators.engine import financial_year_label
 
 CSV_COLUMNS = ("question", "part", "answer")
 
@@ -94,11 +95,6 @@ class Part:
     question: str
     part: str
     answer: str
-
-
-def period_label(first_year: int) -> str:
-    """`2017` → `2017-18`."""
-    return f"{first_year}-{(first_year + 1) % 100:02d}"
 
 
 def period_first_year(period: str) -> int:
@@ -211,7 +207,7 @@ def foi_answer(
     `current_period` the financial year the answer is written in (question 1).
     """
     first = period_first_year(period)
-    one_before, four_before = period_label(first - 1), period_label(first - 4)
+    one_before, four_before = financial_year_label(first - 1), financial_year_label(first - 4)
     suppress = settings.suppress_below
     parts: list[Part] = []
     for question, year in (("1", current_period), ("2", one_before), ("3", four_before)):
@@ -282,8 +278,8 @@ def render_text(parts: Sequence[Part], *, authority_name: str, period: str) -> s
     """The answer as plain text: a heading per question, a line per part."""
     first = period_first_year(period)
     fill = {
-        "one_before": period_label(first - 1),
-        "four_before": period_label(first - 4),
+        "one_before": financial_year_label(first - 1),
+        "four_before": financial_year_label(first - 4),
         "first_day": f"1 April {first}",
         "last_day": f"31 March {first + 1}",
     }

@@ -39,6 +39,11 @@ def financial_year_label(start_year: int) -> str:
     return f"{start_year}-{(start_year + 1) % 100:02d}"
 
 
+def financial_year_start(day: date) -> int:
+    """The calendar year the financial year holding `day` starts in (April to March)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
 def _period_keys(started: pl.Series, grouping: Grouping) -> list[pl.Expr]:
     """Integer keys of the period of `started_at` (financial years start on 1 April).
 

@@ -18,7 +18,6 @@ from datetime import date
 import polars as pl
 
 from homeward.cases.indicator_tables import indicators_for
-from homeward.formats.foi import period_label
 from homeward.formats.returns import (
     RETURN_COLUMNS,
     RETURN_NATIONS,
@@ -26,6 +25,7 @@ from homeward.formats.returns import (
     returns_from_indicators,
 )
 from homeward.formats.safe import safe_frame
+from homeward.indicators.engine import financial_year_label, financial_year_start
 from homeward.indicators.schema import SEVENTY_TWO_HOURS
 from homeward.organisations.models import Authority
 from homeward.returns.files import CSV, Export, ExportFile
@@ -34,9 +34,8 @@ from homeward.returns.foi_settings import foi_settings_data
 
 def financial_years(start: date, end: date) -> list[str]:
     """Every financial year (`2017-18`) holding a day from `start` to `end`."""
-    first = start.year if start.month >= 4 else start.year - 1
-    last = end.year if end.month >= 4 else end.year - 1
-    return [period_label(year) for year in range(first, last + 1)]
+    first, last = financial_year_start(start), financial_year_start(end)
+    return [financial_year_label(year) for year in range(first, last + 1)]
 
 
 def _blank_return(authority: Authority, period: str, provider: str) -> dict[str, object]:

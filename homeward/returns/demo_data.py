@@ -6,12 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from homeward.cases.demo_data import PROVIDER, TEAM
+from homeward.indicators.engine import financial_year_label, financial_year_start
 from homeward.organisations.models import Authority
 from homeward.returns.models import FoiDelivery, FoiSettings
-
-
-def _year(first: int) -> str:
-    return f"{first}-{(first + 1) % 100:02d}"
 
 
 def seed_foi_settings(authority: Authority, *, today: date) -> FoiSettings:
@@ -31,12 +28,12 @@ def seed_foi_settings(authority: Authority, *, today: date) -> FoiSettings:
             "service_comments": "Made up for the demo: no real authority's answer.",
         },
     )
-    current = today.year if today.month >= 4 else today.year - 1
+    current = financial_year_start(today)
     for first in range(current - 5, current + 1):
         commissioned = first >= current - 2
         FoiDelivery.objects.update_or_create(
             settings=settings,
-            period=_year(first),
+            period=financial_year_label(first),
             defaults={
                 "third_sector": commissioned,
                 "third_sector_agency": PROVIDER if commissioned else "",

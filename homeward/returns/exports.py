@@ -36,6 +36,7 @@ from django.utils import timezone
 from homeward.accounts import permissions
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record, access_record_children
+from homeward.indicators.engine import financial_year_label, financial_year_start
 from homeward.returns.files import ZIP, Export, ExportFile
 
 if TYPE_CHECKING:
@@ -150,21 +151,15 @@ def kinds_for(user: User) -> list[ExportKind]:
 # --- periods ---------------------------------------------------------------------------------
 
 
-def financial_year(day: date) -> int:
-    """The first calendar year of the financial year holding `day` (April to March)."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def year_label(first: int) -> str:
-    return f"{first}-{(first + 1) % 100:02d}"
-
-
 def period_choices(kind: ExportKind, *, today: date, years: int = 5) -> list[tuple[str, str]]:
     """The periods offered for an export: the last `years` financial years (the latest
     first, the current one included) and, for the performance pack, the last 12 months."""
-    current = financial_year(today)
+    current = financial_year_start(today)
     choices = [
-        (year_label(first), f"{year_label(first)} (1 April {first} to 31 March {first + 1})")
+        (
+            financial_year_label(first),
+            f"{financial_year_label(first)} (1 April {first} to 31 March {first + 1})",
+        )
         for first in range(current, current - years, -1)
     ]
     if kind.period == "year_or_month":

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from homeward.cases.indicator_tables import Convention, contract_tables, indicators_for
 from homeward.formats import foi
+from homeward.indicators.engine import financial_year_label, financial_year_start
 from homeward.organisations.models import Authority
 from homeward.returns.files import CSV, TEXT, Export, ExportFile
 from homeward.returns.foi_settings import foi_settings_data
@@ -23,7 +24,8 @@ COUNTED = ("incidents", "offered", "accepted", "declined", "completed")
 
 
 def financial_year_of(day: date) -> str:
-    return foi.period_label(day.year if day.month >= 4 else day.year - 1)
+    """The label (`2025-26`) of the financial year holding `day`."""
+    return financial_year_label(financial_year_start(day))
 
 
 def foi_counts(*, start: date, end: date, authority: Authority) -> foi.Counts:

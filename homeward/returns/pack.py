@@ -31,6 +31,7 @@ from homeward.cases.indicator_tables import (
 )
 from homeward.formats import pack as layout
 from homeward.formats.pack import Cell, Pack, Section, percent, suppressed
+from homeward.indicators.engine import financial_year_label
 from homeward.returns.files import PDF, XLSX, Export, ExportFile
 
 #: Buckets of episodes per child in the period (repeat missing).
@@ -50,9 +51,7 @@ def _is_month(start: date, end: date) -> bool:
 def _period_label(start: date, end: date) -> str:
     if _is_month(start, end):
         return f"{start:%B %Y}"
-    return (
-        f"{start.year}-{(start.year + 1) % 100:02d} (1 April {start.year} to 31 March {end.year})"
-    )
+    return f"{financial_year_label(start.year)} (1 April {start.year} to 31 March {end.year})"
 
 
 def _months_back(end: date, months: int) -> date:
@@ -310,9 +309,7 @@ def performance_pack(*, start: date, end: date, suppress: bool) -> Pack:
 
 
 def _name(start: date, end: date, suppress: bool, extension: str) -> str:
-    period = (
-        f"{start:%Y-%m}" if _is_month(start, end) else f"{start.year}-{(start.year + 1) % 100:02d}"
-    )
+    period = f"{start:%Y-%m}" if _is_month(start, end) else financial_year_label(start.year)
     return f"performance-pack-{period}{'-suppressed' if suppress else ''}.{extension}"
 
 
