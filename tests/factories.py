@@ -47,7 +47,11 @@ def make_user(username: str, role: str, organisation: Organisation, **extra: Any
 def make_world(*, unit: str = "hours", basis: str = "return", bunching: str = "each") -> World:
     """One home authority (England) with a team, a provider, a police force and a user per
     role: coordinator, worker, manager, analyst, police, admin, plus a provider worker
-    (`provider_worker`), a provider manager (`provider_manager`) and a second worker."""
+    (`provider_worker`), a provider manager (`provider_manager`) and a second worker.
+
+    Beside them, people who must see nothing of the home authority's children but what
+    is theirs: a coordinator of another authority's team set up on the same instance
+    (`other_authority`) and a second police force's liaison officer (`police2`)."""
     authority = Authority.objects.create(
         gss_code="E10000099",
         name="Fictional County Council",
@@ -70,6 +74,18 @@ def make_world(*, unit: str = "hours", basis: str = "return", bunching: str = "e
         authority=authority,
         code="fictional",
     )
+    other = Authority.objects.create(
+        gss_code="E10000097", name="Neighbouring County Council", nation="england"
+    )
+    other_team = Organisation.objects.create(
+        name="Neighbouring Missing Team", kind=Organisation.Kind.AUTHORITY_TEAM, authority=other
+    )
+    second_force = Organisation.objects.create(
+        name="Second Constabulary",
+        kind=Organisation.Kind.POLICE_FORCE,
+        authority=authority,
+        code="second",
+    )
     users = {
         "coordinator": make_user("coordinator", Role.COORDINATOR, team),
         "worker": make_user("worker", Role.WORKER, team),
@@ -80,6 +96,8 @@ def make_world(*, unit: str = "hours", basis: str = "return", bunching: str = "e
         "admin": make_user("admin", Role.ADMINISTRATOR, team),
         "provider_worker": make_user("provider_worker", Role.WORKER, provider),
         "provider_manager": make_user("provider_manager", Role.MANAGER, provider),
+        "other_authority": make_user("other_authority", Role.COORDINATOR, other_team),
+        "police2": make_user("police2", Role.POLICE_LIAISON, second_force),
     }
     return World(authority, team, provider, police, users)
 

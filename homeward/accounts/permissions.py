@@ -1,12 +1,18 @@
 """Who may do what: named checks used by selectors and views alike (never inline `if`s).
 
-Access follows the job:
+Access follows the job, the organisation and the force (docs/security.md, "Roles"):
 
+- only people of this instance's own authority (`Authority.is_home`) see anything: their
+  organisation is the authority's team, a provider it commissions, or a police force it
+  works with; a user of another authority's organisation, or of none, sees nothing;
 - coordinators and managers of an authority team see the authority's children;
-- return interview workers, and everyone in a commissioned provider, see only the children
-  whose interviews are allocated to them (a provider's manager: to the provider);
-- police liaison officers see episodes and what was shared with the police, never what a
-  child disclosed in an interview;
+- a return interview worker of the authority's team sees the children whose interviews are
+  allocated to them, the whole child;
+- a commissioned provider's staff see only the interviews allocated to the provider (a
+  worker: to themselves), and of the child only those interviews and their episodes;
+- police liaison officers see what belongs to their own force: the children and episodes it
+  reported, its reports in the reconciliation, and intelligence addressed to it; never
+  what a child disclosed in an interview;
 - analysts see aggregates and pseudonymised lists only; administrators see the audit log
   and manage accounts, not children's records.
 """
@@ -21,12 +27,30 @@ from homeward.organisations.models import Organisation
 if TYPE_CHECKING:
     from homeward.accounts.models import User
     from homeward.cases.models import Child, ReturnInterview
+    from homeward.intelligence.models import IntelligenceSubmission
 
 AUTHORITY_WIDE = (Role.COORDINATOR, Role.MANAGER)
 
 
+def home_organisation(user: User) -> Organisation | None:
+    """The user's organisation when it belongs to this instance's authority (its team, a
+    provider it commissions, a force it works with), else None."""
+    if not getattr(user, "organisation_id", None):
+        return None
+    organisation = user.organisation
+    if organisation is None or not organisation.authority.is_home:
+        return None
+    return organisation
+
+
 def _active(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role)
+    """Signed in, active, with a role, and working for this instance's authority."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role
+        and home_organisation(user) is not None
+    )
 
 
 def in_provider(user: User) -> bool:
@@ -34,19 +58,34 @@ def in_provider(user: User) -> bool:
     return organisation is not None and organisation.kind == Organisation.Kind.PROVIDER
 
 
+def in_authority_team(user: User) -> bool:
+    """Working in one of the authority's own teams (not a provider it commissions, nor a
+    police force)."""
+    organisation = user.organisation
+    return organisation is not None and organisation.kind == Organisation.Kind.AUTHORITY_TEAM
+
+
 def sees_whole_authority(user: User) -> bool:
-    """Coordinators and managers of an authority team (not of a provider)."""
-    return _active(user) and user.role in AUTHORITY_WIDE and not in_provider(user)
+    """Coordinators and managers of an authority team (not of a provider or a force)."""
+    return _active(user) and user.role in AUTHORITY_WIDE and in_authority_team(user)
 
 
-def can_view_child(user: User, child: Child) -> bool:
-    if not _active(user):
-        return False
-    if sees_whole_authority(user) or user.role == Role.POLICE_LIAISON:
-        return True
-    if user.role == Role.WORKER or (user.role == Role.MANAGER and in_provider(user)):
-        return child.interviews.filter(**allocation_filter(user)).exists()
-    return False
+def force_of(user: User) -> Organisation | None:
+    """The police force a police liaison officer works for (None for everyone else, and for
+    a liaison officer whose organisation is not a force: they see nothing of the police's)."""
+    if not _active(user) or user.role != Role.POLICE_LIAISON:
+        return None
+    organisation = user.organisation
+    return organisation if organisation.kind == Organisation.Kind.POLICE_FORCE else None
+
+
+def sees_whole_child(user: User) -> bool:
+    """Whether what `user` may see of a child is all of it: the authority's coordinators and
+    managers, and its own team's workers (for the children they work with). A provider's
+    staff and the police see only their part (`can_view_interview`, `force_of`)."""
+    return sees_whole_authority(user) or (
+        _active(user) and user.role == Role.WORKER and in_authority_team(user)
+    )
 
 
 def allocation_filter(user: User) -> dict[str, object]:
@@ -56,17 +95,52 @@ def allocation_filter(user: User) -> dict[str, object]:
     return {"allocated_worker": user}
 
 
+def _holds_allocation(user: User) -> bool:
+    """Workers, and a provider's managers: they see children through their allocations."""
+    return _active(user) and (
+        user.role == Role.WORKER or (user.role == Role.MANAGER and in_provider(user))
+    )
+
+
+def can_view_child(user: User, child: Child) -> bool:
+    if not _active(user):
+        return False
+    if sees_whole_authority(user):
+        return True
+    force = force_of(user)
+    if force is not None:
+        return child.episodes.filter(police_force=force).exists()
+    if _holds_allocation(user):
+        return child.interviews.filter(**allocation_filter(user)).exists()
+    return False
+
+
 def can_view_disclosures(user: User, child: Child) -> bool:
-    """What the child said in interviews: not for police liaison (they see what was shared)."""
+    """Whether `user` may see anything the child said in interviews (the police never: they
+    see what was shared). For a provider's staff, only their own interviews' (see
+    `can_view_interview`)."""
     return can_view_child(user, child) and user.role != Role.POLICE_LIAISON
 
 
+def can_view_interview(user: User, interview: ReturnInterview) -> bool:
+    """An interview with what the child disclosed: the authority's coordinators and
+    managers; the authority team's workers for a child they work with; a provider's
+    worker only their own interview and its manager only the provider's. Never the police."""
+    if not _active(user) or user.role == Role.POLICE_LIAISON:
+        return False
+    if sees_whole_authority(user):
+        return True
+    if in_provider(user):
+        if user.role == Role.MANAGER:
+            return interview.allocated_organisation_id == user.organisation_id
+        return user.role == Role.WORKER and interview.allocated_worker_id == user.pk
+    return sees_whole_child(user) and can_view_child(user, interview.child)
+
+
 def can_search_children(user: User) -> bool:
-    return _active(user) and user.role in (
-        Role.COORDINATOR,
-        Role.MANAGER,
-        Role.WORKER,
-        Role.POLICE_LIAISON,
+    """Search finds only the children the user may see (`cases.selectors.child_search`)."""
+    return _active(user) and (
+        user.role in (Role.COORDINATOR, Role.MANAGER, Role.WORKER) or force_of(user) is not None
     )
 
 
@@ -82,7 +156,7 @@ def can_work_interview(user: User, interview: ReturnInterview) -> bool:
     """Record offers, attempts, declines and the write-up."""
     if not _active(user):
         return False
-    if user.role == Role.COORDINATOR and not in_provider(user):
+    if sees_whole_authority(user) and user.role == Role.COORDINATOR:
         return True
     return user.role == Role.WORKER and interview.allocated_worker_id == user.pk
 
@@ -104,7 +178,7 @@ def can_view_indicators(user: User) -> bool:
     return (
         _active(user)
         and user.role in (Role.MANAGER, Role.ANALYST, Role.COORDINATOR)
-        and not in_provider(user)
+        and in_authority_team(user)
     )
 
 
@@ -115,7 +189,7 @@ def can_view_pseudonymised(user: User) -> bool:
     return (
         _active(user)
         and user.role in (Role.ANALYST, Role.MANAGER, Role.COORDINATOR)
-        and not in_provider(user)
+        and in_authority_team(user)
     )
 
 
@@ -138,9 +212,12 @@ def can_take_in_notifications(user: User) -> bool:
 
 def can_view_reconciliation(user: User) -> bool:
     """The police feed against the authority's records (references and dates, no names):
-    the coordinators and managers, the police liaison officer and the analyst."""
-    return sees_whole_authority(user) or (
-        _active(user) and user.role in (Role.POLICE_LIAISON, Role.ANALYST)
+    the coordinators and managers and the analyst (every force), and a force's liaison
+    officer (their own force's part: `force_of`)."""
+    return (
+        sees_whole_authority(user)
+        or force_of(user) is not None
+        or (_active(user) and user.role == Role.ANALYST and in_authority_team(user))
     )
 
 
@@ -159,7 +236,7 @@ def can_export_aggregate(user: User) -> bool:
 def can_edit_foi_settings(user: User) -> bool:
     """The authority's own answers to the FOI request (who delivers interviews, follow-up,
     comments): the authority's managers (not a commissioned provider's)."""
-    return _active(user) and user.role == Role.MANAGER and not in_provider(user)
+    return _active(user) and user.role == Role.MANAGER and in_authority_team(user)
 
 
 def can_submit_intelligence(user: User, interview: ReturnInterview) -> bool:
@@ -172,18 +249,23 @@ def can_submit_intelligence(user: User, interview: ReturnInterview) -> bool:
     return user.role == Role.WORKER and interview.allocated_worker_id == user.pk
 
 
-def can_record_police_reference(user: User) -> bool:
-    """Record the reference the police gave a submission of intelligence: the police liaison
-    officer, and the authority's coordinators and managers (who may be told it by phone)."""
-    return sees_whole_authority(user) or (_active(user) and user.role == Role.POLICE_LIAISON)
+def _addressed_to(user: User, submission: IntelligenceSubmission) -> bool:
+    """A police liaison officer of the force the submission was addressed to."""
+    force = force_of(user)
+    return force is not None and submission.force_id == force.pk
 
 
-def can_view_intelligence(user: User, interview: ReturnInterview) -> bool:
+def can_record_police_reference(user: User, submission: IntelligenceSubmission) -> bool:
+    """Record the reference the police gave a submission of intelligence: the liaison
+    officer of the force it went to, and the authority's coordinators and managers (who may
+    be told it by phone)."""
+    return sees_whole_authority(user) or _addressed_to(user, submission)
+
+
+def can_view_intelligence(user: User, submission: IntelligenceSubmission) -> bool:
     """A submission as it was shared (only what was shareable): those who may submit it,
-    and the police liaison officer."""
-    return can_submit_intelligence(user, interview) or (
-        _active(user) and user.role == Role.POLICE_LIAISON
-    )
+    and the liaison officer of the force it was addressed to."""
+    return can_submit_intelligence(user, submission.interview) or _addressed_to(user, submission)
 
 
 def can_view_panel(user: User) -> bool:
@@ -205,5 +287,5 @@ def can_view_hotspots(user: User) -> bool:
     return (
         _active(user)
         and user.role in (Role.COORDINATOR, Role.MANAGER, Role.ANALYST)
-        and not in_provider(user)
+        and in_authority_team(user)
     )

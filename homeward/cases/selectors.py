@@ -229,7 +229,7 @@ def interview_for(
     )
     _logged_read(
         user=user,
-        allowed=permissions.can_view_disclosures(user, interview.child),
+        allowed=permissions.can_view_interview(user, interview),
         what=f"interview {interview.reference}",
         child_id=interview.child_id,
         request=request,
@@ -237,24 +237,54 @@ def interview_for(
     return interview
 
 
-def child_episodes(*, child: Child) -> list[Episode]:
+def visible_interviews(*, user: User, child: Child) -> QuerySet[ReturnInterview]:
+    """The child's interviews `user` may know of: all of them for those who see the whole
+    child; a provider's staff their own; a police force those covering episodes it
+    reported (their outcome, never what was said)."""
+    interviews = child.interviews.all()
+    if permissions.sees_whole_child(user):
+        return interviews
+    force = permissions.force_of(user)
+    if force is not None:
+        return interviews.filter(
+            pk__in=Episode.objects.filter(child=child, police_force=force).values("interview")
+        )
+    if permissions.can_view_child(user, child):
+        return interviews.filter(**permissions.allocation_filter(user))
+    return interviews.none()
+
+
+def visible_episodes(*, user: User, child: Child) -> QuerySet[Episode]:
+    """The child's episodes `user` may know of: all of them for those who see the whole
+    child; a provider's staff those their interviews cover; a force those it reported."""
+    episodes = child.episodes.all()
+    if permissions.sees_whole_child(user):
+        return episodes
+    force = permissions.force_of(user)
+    if force is not None:
+        return episodes.filter(police_force=force)
+    return episodes.filter(interview__in=visible_interviews(user=user, child=child))
+
+
+def child_episodes(*, user: User, child: Child) -> list[Episode]:
     """The child's episodes for their record's table, the latest first, each with its
     interview's reference and what the police said: one query, and nothing the child
-    disclosed read (the table shows none)."""
+    disclosed read (the table shows none). Only those `user` may know of."""
     return list(
-        child.episodes.select_related("interview").defer(
-            *encrypted_fields(ReturnInterview, "interview__")
-        )
+        visible_episodes(user=user, child=child)
+        .select_related("interview")
+        .defer(*encrypted_fields(ReturnInterview, "interview__"))
     )
 
 
-def child_interviews(*, child: Child) -> list[ReturnInterview]:
+def child_interviews(*, user: User, child: Child) -> list[ReturnInterview]:
     """The child's interviews for their record's table, the latest first, with who has
-    each: one query, and nothing encrypted read (the table shows none)."""
+    each: one query, and nothing encrypted read (the table shows none). Only those `user`
+    may know of."""
     return list(
-        child.interviews.select_related("allocated_worker", "allocated_organisation").defer(
-            *encrypted_fields(ReturnInterview)
-        )
+        visible_interviews(user=user, child=child)
+        .select_related("allocated_worker", "allocated_organisation")
+        .defer(*encrypted_fields(ReturnInterview))
     )
 
 
@@ -316,7 +346,7 @@ def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
                 f"Source: {source}",
             )
         )
-    episodes = child.episodes.values_list(
+    episodes = visible_episodes(user=user, child=child).values_list(
         "reference",
         "category",
         "missing_from",
@@ -342,8 +372,9 @@ def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
             entries.append(
                 TimelineEntry(returned_at, "return", f"Returned or found ({reference})", found)
             )
+    shown = visible_interviews(user=user, child=child)
     interviews = list(
-        child.interviews.values(
+        shown.values(
             "pk",
             "reference",
             "allocated_at",
@@ -363,7 +394,7 @@ def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
             "signed_off_by__username",
         )
     )
-    mine = {"interview__child": child}
+    mine = {"interview__in": shown.values("pk")}
     offers = _by_interview(
         Offer.objects.filter(**mine).order_by("offered_at", "pk"),
         "offered_at",
@@ -484,8 +515,9 @@ def _visible_children(user: User) -> QuerySet[Child]:
     children = Child.objects.all()
     if permissions.sees_whole_authority(user):
         return children
-    if user.role == "police_liaison":
-        return children
+    force = permissions.force_of(user)
+    if force is not None:
+        return children.filter(pk__in=Episode.objects.filter(police_force=force).values("child"))
     return children.filter(
         interviews__in=ReturnInterview.objects.filter(**permissions.allocation_filter(user))
     ).distinct()

@@ -36,6 +36,7 @@ from homeward.cases.models import (
     VehicleOfConcern,
 )
 from homeward.organisations.models import Authority, Organisation
+from homeward.organisations.selectors import allocatable_organisations, allocatable_workers
 from homeward.police import match
 
 if TYPE_CHECKING:
@@ -560,10 +561,14 @@ def interview_allocate(
         raise ValidationError(
             {"episodes": f"Already covered by an interview: {', '.join(sorted(covered))}"}
         )
+    if not allocatable_organisations().filter(pk=organisation.pk).exists():
+        raise ValidationError(
+            {"organisation": "Interviews go to this authority's team or a provider it commissions"}
+        )
     if worker is not None and worker.organisation_id != organisation.pk:
         raise ValidationError({"worker": f"{worker} does not work for {organisation}"})
-    if organisation.kind == Organisation.Kind.POLICE_FORCE:
-        raise ValidationError({"organisation": "Interviews go to a team or a provider"})
+    if worker is not None and not allocatable_workers().filter(pk=worker.pk).exists():
+        raise ValidationError({"worker": f"{worker} is not an active return interview worker"})
     interview = ReturnInterview.objects.create(
         reference=next_reference("RI"),
         child_id=children.pop(),

@@ -274,16 +274,21 @@ def reconciliation(*, user: User, start: date, end: date) -> Reconciliation:
     queue with how each was resolved. References and dates only: no names."""
     _require(permissions.can_view_reconciliation(user), "the reconciliation")
     low, high = _bounds(start, end)
+    reports = PoliceReport.objects.filter(Q(reported_at__gte=low, reported_at__lt=high))
+    episodes = Episode.objects.filter(started_at__gte=low, started_at__lt=high).filter(
+        police_report__isnull=True
+    )
+    # A force's liaison officer sees its own reports, and the authority's episodes recorded
+    # as that force's or as no force's (finding the reports a force never sent is what the
+    # reconciliation is for); the authority's staff and analysts see every force.
+    force = permissions.force_of(user)
+    if force is not None:
+        reports = reports.filter(force=force)
+        episodes = episodes.filter(Q(police_force=force) | Q(police_force__isnull=True))
     reports = list(
-        PoliceReport.objects.filter(Q(reported_at__gte=low, reported_at__lt=high)).select_related(
-            "episode", "child", "decided_by", "miscoding_resolved_by"
-        )
+        reports.select_related("episode", "child", "decided_by", "miscoding_resolved_by")
     )
-    episodes = list(
-        Episode.objects.filter(started_at__gte=low, started_at__lt=high)
-        .filter(police_report__isnull=True)
-        .select_related("child")
-    )
+    episodes = list(episodes.select_related("child"))
     rows: list[Row] = []
     linked = 0
     for r in sorted(reports, key=lambda r: (r.reported_at, r.pk)):

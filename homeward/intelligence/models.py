@@ -13,6 +13,7 @@ from django.db import models
 from encrypted_fields.fields import EncryptedTextField
 
 from homeward.cases.models import ReturnInterview
+from homeward.organisations.models import Organisation
 
 
 class IntelligenceSubmission(models.Model):
@@ -29,6 +30,15 @@ class IntelligenceSubmission(models.Model):
     reference = models.CharField(max_length=20, unique=True)
     interview = models.ForeignKey(
         ReturnInterview, on_delete=models.PROTECT, related_name="intelligence_submissions"
+    )
+    force = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="intelligence_received",
+        null=True,
+        blank=True,
+        help_text="The police force it is addressed to: the one that reported the latest of "
+        "the interview's episodes. Only that force's liaison officers see it.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

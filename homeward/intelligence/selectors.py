@@ -25,7 +25,7 @@ def submission_for(
     submission = IntelligenceSubmission.objects.select_related(
         "interview", "interview__child", "created_by", "police_reference_recorded_by"
     ).get(reference=reference)
-    allowed = permissions.can_view_intelligence(user, submission.interview)
+    allowed = permissions.can_view_intelligence(user, submission)
     access_record(
         user=user,
         action=AccessEvent.Action.VIEW if allowed else AccessEvent.Action.DENIED,

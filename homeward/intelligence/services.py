@@ -27,11 +27,11 @@ from django.utils import timezone
 from homeward.accounts import permissions
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
-from homeward.cases.models import ReturnInterview
+from homeward.cases.models import Episode, ReturnInterview
 from homeward.cases.services import next_reference
 from homeward.formats import intelligence as fmt
 from homeward.intelligence.models import IntelligenceSubmission
-from homeward.organisations.models import Authority
+from homeward.organisations.models import Authority, Organisation
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -64,6 +64,13 @@ def _reason(reason: str) -> str:
     return reason
 
 
+def addressed_force(episodes: list[Episode]) -> Organisation | None:
+    """The force intelligence goes to: the one that reported the latest of the interview's
+    episodes (`episodes` in the order they started); None when no force reported any."""
+    forces = [e.police_force for e in episodes if e.police_force is not None]
+    return forces[-1] if forces else None
+
+
 def build_submission(
     *, interview: ReturnInterview, summary: str = "", degrade: bool = False
 ) -> fmt.Submission:
@@ -72,8 +79,7 @@ def build_submission(
     with `summary` as what was disclosed. No reference yet (see `intelligence_prepare`)."""
     child = interview.child
     episodes = list(interview.episodes.select_related("police_force").order_by("started_at"))
-    forces = [e.police_force for e in episodes if e.police_force is not None]
-    force = forces[-1] if forces else None
+    force = addressed_force(episodes)
     authority = Authority.objects.filter(is_home=True).first() or child.responsible_authority
     details = fmt.ChildDetails(
         reference=child.reference,
@@ -145,6 +151,9 @@ def intelligence_prepare(
     submission = IntelligenceSubmission(
         reference=final.reference,
         interview=interview,
+        force=addressed_force(
+            list(interview.episodes.select_related("police_force").order_by("started_at"))
+        ),
         created_by=by,
         degraded=degrade,
         payload_sha256=digest,
@@ -343,7 +352,10 @@ def intelligence_record_police_reference(
 ) -> IntelligenceSubmission:
     """The reference the police gave the intelligence, typed in when it came back another
     way (an email, a call): the submission is then acknowledged."""
-    _require(permissions.can_record_police_reference(by), "you cannot record police references")
+    _require(
+        permissions.can_record_police_reference(by, submission),
+        "you cannot record this submission's police reference",
+    )
     value = (police_reference or "").strip()
     if not value:
         raise ValidationError({"police_reference": "Enter the police's reference"})

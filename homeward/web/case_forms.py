@@ -13,10 +13,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from homeward.accounts.models import Role, User
+from homeward.accounts.models import User
 from homeward.cases import codes, services
 from homeward.cases.models import Episode
 from homeward.organisations.models import Authority, Organisation
+from homeward.organisations.selectors import allocatable_organisations, allocatable_workers
 
 #: How a moment is shown everywhere on these pages (UK wall-clock time).
 UK_TIME = "D j M Y H:i"
@@ -308,15 +309,13 @@ class AllocateForm(forms.Form):
     )
     organisation = OrganisationField(
         label="Organisation",
-        queryset=Organisation.objects.exclude(kind=Organisation.Kind.POLICE_FORCE),
+        queryset=allocatable_organisations(),
         help_text="The authority's own team, or a commissioned provider.",
         empty_label=None,
     )
     worker = WorkerField(
         label="Worker (optional)",
-        queryset=User.objects.filter(role=Role.WORKER, is_active=True).select_related(
-            "organisation"
-        ),
+        queryset=allocatable_workers(),
         required=False,
         empty_label="Not yet chosen",
     )

@@ -28,6 +28,10 @@ ROLES = (
     "admin",
     "provider_worker",
     "provider_manager",
+    # People who must see nothing of the authority's children but what is theirs: another
+    # authority's team on the same instance, and a second police force's officer.
+    "other_authority",
+    "police2",
 )
 OK, DENIED, REDIRECT, NOT_ALLOWED = 200, 403, 302, 405
 
@@ -35,14 +39,16 @@ OK, DENIED, REDIRECT, NOT_ALLOWED = 200, 403, 302, 405
 AUTHORITY_WIDE = {"coordinator", "manager"}
 CASE_WORKERS = {"coordinator", "worker"}  # the allocated worker ("worker") and coordinators
 DISCLOSURES = {"coordinator", "manager", "worker"}
-CHILD_RECORD = {"coordinator", "manager", "worker", "police"}
+# The child has an interview of the authority's team ("worker") and one of the provider's
+# ("provider_worker"), and an episode the first force ("police") reported.
+CHILD_RECORD = {"coordinator", "manager", "worker", "police", "provider_worker", "provider_manager"}
 CASELOAD = {"coordinator", "manager", "worker", "worker2", "provider_worker", "provider_manager"}
-SEARCH = CASELOAD | {"police"}
+SEARCH = CASELOAD | {"police", "police2"}
 INDICATORS = {"coordinator", "manager", "analyst"}
 PSEUDONYMISED = {"coordinator", "manager", "analyst"}
 SIGN_OFF = {"manager"}
 AUDIT = {"admin"}
-RECONCILIATION = {"coordinator", "manager", "police", "analyst"}
+RECONCILIATION = {"coordinator", "manager", "police", "police2", "analyst"}  # a force: its own
 PANEL = {"coordinator", "manager"}
 INTELLIGENCE = {"coordinator", "manager", "worker"}
 HOTSPOTS = {"coordinator", "manager", "analyst"}
@@ -55,7 +61,13 @@ def _expect(allowed: set[str], otherwise: int = DENIED) -> dict[str, int]:
 
 #: URL name -> (how to build its arguments, expected status per role) for GET requests.
 MATRIX: dict[str, tuple[str, dict[str, int]]] = {
-    "home": ("", {r: OK if r in AUTHORITY_WIDE else REDIRECT for r in ROLES}),
+    "home": (
+        "",
+        {
+            r: OK if r in AUTHORITY_WIDE else DENIED if r == "other_authority" else REDIRECT
+            for r in ROLES
+        },
+    ),
     "caseload": ("", _expect(CASELOAD)),
     "search": ("", _expect(SEARCH)),
     "child-new": ("", _expect(AUTHORITY_WIDE)),
@@ -124,6 +136,21 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     # A GET shows the download's form (the reason); the file is POSTed.
     "hotspots-download": ("", _expect(HOTSPOTS)),
 }
+#: The same pages on other records, where who may see them turns on whose the record is:
+#: (URL name, argument, expected status per role).
+SCOPED: list[tuple[str, str, dict[str, int]]] = [
+    # The provider's interview of the same child: the provider's worker and manager, the
+    # authority's coordinators and managers, and the team's worker (the whole child).
+    (
+        "interview",
+        "provider_interview",
+        _expect({"coordinator", "manager", "worker", "provider_worker", "provider_manager"}),
+    ),
+    ("write-up", "provider_interview", _expect({"coordinator", "provider_worker"})),
+    ("offer", "provider_interview", _expect({"coordinator", "provider_worker"})),
+    # A child only the second force reported: its officer, not the first force's.
+    ("child", "second_force_child", _expect(AUTHORITY_WIDE | {"police2"})),
+]
 #: Pages for signing in and out, which every visitor reaches: not part of the role matrix.
 ACCOUNT_PAGES = {"sign-in", "sign-out", "two-factor", "two-factor-setup"}
 
@@ -131,7 +158,8 @@ ACCOUNT_PAGES = {"sign-in", "sign-out", "two-factor", "two-factor-setup"}
 def build_objects(world: World) -> dict[str, object]:
     """One of each record the URLs need, by the name MATRIX uses for it."""
     child = make_child(world)
-    interview = make_interview(world, [make_episode(world, child)])
+    reported = make_episode(world, child, police_force=world.police, police_reference="FC-1")
+    interview = make_interview(world, [reported])
     held = make_interview(world, [make_episode(world, child)])
     services.interview_write_up(
         by=world.user("worker"),
@@ -187,6 +215,18 @@ def build_objects(world: World) -> dict[str, object]:
         by=world.user("worker"), interview=shared.interview, summary="Taken there by car."
     )
     panel_meeting, panel_action = _panel_objects(world, child, interview)
+    provider_interview = make_interview(
+        world,
+        [make_episode(world, child, started=timezone.now() - timedelta(days=3))],
+        worker="provider_worker",
+    )
+    second_force_child = make_child(world, first_name="Casey", last_name="Sample")
+    make_episode(
+        world,
+        second_force_child,
+        police_force=world.users["police2"].organisation,
+        police_reference="SC-1",
+    )
     return {
         "child": child.pk,
         "batch": batch.reference,
@@ -200,6 +240,8 @@ def build_objects(world: World) -> dict[str, object]:
         "panel_meeting": panel_meeting,
         "panel_action": panel_action,
         "submission": submission.reference,
+        "provider_interview": provider_interview.pk,
+        "second_force_child": second_force_child.pk,
     }
 
 

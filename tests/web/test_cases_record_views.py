@@ -42,7 +42,10 @@ def today():
 
 @pytest.fixture
 def interview(world: World) -> ReturnInterview:
-    return make_interview(world, [make_episode(world, make_child(world))])
+    """An interview of an episode the world's police force reported (so its liaison officer
+    sees the child, without the disclosures)."""
+    episode = make_episode(world, make_child(world), police_force=world.police)
+    return make_interview(world, [episode])
 
 
 def sign_off(world: World, interview: ReturnInterview) -> None:

@@ -427,7 +427,8 @@ def test_allocated_provider_worker_sees_the_child_and_the_view_is_logged(world, 
 
 def test_police_liaison_sees_episodes_but_not_the_address_or_the_interview(world, client_for):
     child = make_child(world, address="2 Imaginary Close")
-    interview = make_interview(world, [make_episode(world, child, police_reference="PX-9")])
+    episode = make_episode(world, child, police_force=world.police, police_reference="PX-9")
+    interview = make_interview(world, [episode])
     police = client_for("police")
     html = page(police, "child", child.pk)
     assert "PX-9" in html and interview.reference in html

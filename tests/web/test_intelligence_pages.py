@@ -19,7 +19,8 @@ from tests.intelligence.server import police_endpoint
 @pytest.fixture
 def interview(world):
     child = make_child(world)
-    return make_interview(world, [make_episode(world, child, police_reference="FC-26-9")])
+    episode = make_episode(world, child, police_force=world.police, police_reference="FC-26-9")
+    return make_interview(world, [episode])
 
 
 def _add_findings(client, interview) -> None:

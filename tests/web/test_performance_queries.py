@@ -413,7 +413,7 @@ def test_the_child_record_lists_read_nothing_the_child_disclosed(world, django_a
     make_interview(world, [first])
     make_episode(world, child, started=start + timedelta(days=30))
     with django_assert_num_queries(1):
-        episodes = selectors.child_episodes(child=child)
+        episodes = selectors.child_episodes(user=world.user("coordinator"), child=child)
         assert [e.started_at for e in episodes] == sorted(
             (e.started_at for e in episodes), reverse=True
         )
@@ -422,6 +422,6 @@ def test_the_child_record_lists_read_nothing_the_child_disclosed(world, django_a
     assert not episodes[0].get_deferred_fields()
     assert "push_factors" in episodes[1].interview.get_deferred_fields()
     with django_assert_num_queries(1):
-        interviews = selectors.child_interviews(child=child)
+        interviews = selectors.child_interviews(user=world.user("coordinator"), child=child)
         assert str(interviews[0].allocated_worker) and interviews[0].allocated_organisation
     assert "decline_reason" in interviews[0].get_deferred_fields()

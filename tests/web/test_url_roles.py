@@ -14,7 +14,15 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from tests.factories import World
-from tests.web.pages import ACCOUNT_PAGES, MATRIX, REDIRECT, ROLES, build_objects, url_for
+from tests.web.pages import (
+    ACCOUNT_PAGES,
+    MATRIX,
+    REDIRECT,
+    ROLES,
+    SCOPED,
+    build_objects,
+    url_for,
+)
 
 
 def test_the_matrix_names_every_url():
@@ -40,6 +48,9 @@ def test_every_url_as_every_role(
     for name, (argument, expected) in MATRIX.items():
         response = client.get(url_for(name, argument, objects))
         answers[name] = (response.status_code, expected[role])
+    for name, argument, expected in SCOPED:
+        response = client.get(url_for(name, argument, objects))
+        answers[f"{name} ({argument})"] = (response.status_code, expected[role])
     wrong = {name: got for name, got in answers.items() if got[0] != got[1]}
     assert not wrong, f"{role}: (got, expected) {wrong}"
 

@@ -265,7 +265,7 @@ def child(request: HttpRequest, child_id: int) -> HttpResponse:
     """A child's record: details, risk flags, timeline, episodes and interviews (audited)."""
     record = _child(request, child_id)
     user = request.user
-    episodes = selectors.child_episodes(child=record)
+    episodes = selectors.child_episodes(user=user, child=record)
     can_allocate = permissions.can_allocate(user)
     return render(
         request,
@@ -278,7 +278,7 @@ def child(request: HttpRequest, child_id: int) -> HttpResponse:
             "can_flag_risk": permissions.can_record_episode(user),
             "timeline": selectors.child_timeline(user=user, child=record),
             "episodes": episodes,
-            "interviews": selectors.child_interviews(child=record),
+            "interviews": selectors.child_interviews(user=user, child=record),
             "can_view_disclosures": permissions.can_view_disclosures(user, record),
             "can_record_episode": permissions.can_record_episode(user),
             "can_allocate": can_allocate

@@ -205,7 +205,7 @@ def submission(request: HttpRequest, reference: str) -> HttpResponse:
     record = _submission(request, reference)
     user = request.user
     may_submit = permissions.can_submit_intelligence(user, record.interview)  # type: ignore[arg-type]
-    may_record = permissions.can_record_police_reference(user)  # type: ignore[arg-type]
+    may_record = permissions.can_record_police_reference(user, record)  # type: ignore[arg-type]
     reference_form = PoliceReferenceForm(auto_id="reference_%s")
     send_form = SendForm(auto_id="send_%s")
     status = 200
@@ -259,9 +259,9 @@ def submission(request: HttpRequest, reference: str) -> HttpResponse:
             "child": record.interview.child,
             "document": services.submission_document(record),
             "may_submit": may_submit,
-            "may_view_interview": permissions.can_view_disclosures(
+            "may_view_interview": permissions.can_view_interview(
                 user,  # type: ignore[arg-type]
-                record.interview.child,
+                record.interview,
             ),
             "may_record": may_record,
             "may_send": may_submit and services.endpoint_configured() and not taken,
