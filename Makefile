@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 OUT    ?= demo-output
 
-.PHONY: install demo test lint typecheck architecture unit unit-postgres check-pango check-chromium clean serve
+.PHONY: install demo test lint typecheck architecture audit unit unit-postgres check-pango check-chromium clean serve
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "homeward needs Python 3.11")'
@@ -86,7 +86,12 @@ unit: install check-chromium
 unit-postgres: install check-chromium
 	scripts/with-postgres.sh $(BIN)/pytest -n 2 -p no:cacheprovider
 
-test: lint typecheck architecture unit unit-postgres
+# Known vulnerabilities in the pinned dependencies: PyPI's live advisories, and npm audit
+# where the registry answers it (scripts/audit-deps.py; docs/operations.md, "Dependency audit").
+audit: $(BIN)/.installed
+	$(PY) scripts/audit-deps.py
+
+test: lint typecheck architecture audit unit unit-postgres
 
 clean:
 	rm -rf $(VENV) .venv-903 node_modules var $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis
