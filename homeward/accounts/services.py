@@ -1,12 +1,19 @@
-"""Writes to user accounts: an administrator adding and deactivating people.
+"""Writes to user accounts: an administrator adding, deactivating and resetting people; a
+person changing their own password.
 
 Keyword-only arguments, everything validated before writing (refusals are `ValidationError`s
 with a message fit to show), one transaction each.
+
+A password issued to someone (a new account, a reset) is marked to be changed at their next
+sign-in (`User.must_change_password`); only `password_change`, the person choosing their
+own, clears the mark. Changing the password ends the account's other sessions: Django keeps a
+digest of the password hash in each session and signs out any whose digest no longer matches.
 """
 
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -14,7 +21,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from homeward.accounts.models import Role, User
+from homeward.audit.models import AccessEvent
+from homeward.audit.services import access_record
 from homeward.organisations.models import Organisation
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 def one_time_password(user: User) -> str:
@@ -41,7 +53,7 @@ def user_create(
     """Create an active user with a one-time password, returned so it can be handed over.
 
     The user sets up their authenticator app at first sign-in (the sign-in sends anyone
-    without a device to two-factor set-up).
+    without a device to two-factor set-up), then must change the password.
     """
     username = username.strip()
     if not username:
@@ -74,6 +86,7 @@ def user_create(
         )
         password = one_time_password(user)
         user.set_password(password)
+        user.must_change_password = True
         user.full_clean()
         user.save()
     return user, password
@@ -89,3 +102,48 @@ def user_deactivate(*, username: str) -> User:
             user.is_active = False
             user.save(update_fields=["is_active"])
     return user
+
+
+def password_reset(*, username: str) -> tuple[User, str]:
+    """Give the account a new one-time password, returned so it can be handed over, to be
+    changed at the next sign-in. Its sessions end (the old password's digest no longer
+    matches); its authenticator app is kept. Written to the access log, without the
+    password."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username.strip()).first()
+        if user is None:
+            raise ValidationError(f"No user called {username}")
+        if not user.is_active:
+            raise ValidationError(f"{user.username} is deactivated: their password was not reset")
+        password = one_time_password(user)
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        access_record(
+            user=user,
+            action=AccessEvent.Action.PASSWORD,
+            what="password reset",
+            detail=(
+                "reset by an administrator (manage.py user reset-password); a new one-time "
+                "password, to be changed at the next sign-in; the account's sessions ended"
+            ),
+        )
+    return user, password
+
+
+def password_change(*, user: User, new_password: str, request: HttpRequest | None = None) -> None:
+    """The person sets their own password (the caller has checked their current one). The
+    site's password validators apply. Their other sessions end; keep the one making the
+    change with `django.contrib.auth.update_session_auth_hash`."""
+    validate_password(new_password, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        access_record(
+            user=user,
+            action=AccessEvent.Action.PASSWORD,
+            what="password changed",
+            detail="changed by its holder; the account's other sessions ended",
+            request=request,
+        )

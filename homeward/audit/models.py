@@ -21,6 +21,7 @@ class AccessEvent(models.Model):
         SIGN_IN = "sign_in", "Signed in"
         DENIED = "denied", "Refused access"
         MERGE = "merge", "Merged records"
+        PASSWORD = "password", "Password changed or reset"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

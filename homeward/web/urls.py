@@ -17,6 +17,7 @@ urlpatterns = [
     path("sign-out/", account.sign_out, name="sign-out"),
     path("two-factor/", account.two_factor, name="two-factor"),
     path("two-factor/set-up/", account.two_factor_setup, name="two-factor-setup"),
+    path("change-password/", account.change_password, name="change-password"),
     # Daily work (cases.py)
     path("", cases.home, name="home"),
     path("caseload/", cases.caseload, name="caseload"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
 
@@ -182,11 +183,19 @@ def test_the_callback_signs_in_fully(
     session = client.session
     session["oidc_states"] = {"st4te": {"nonce": "n0nce", "code_verifier": None, "added_on": 0}}
     session.save()
+    before = session.session_key
+    # An issued password waiting to be changed does not hold up single sign-on: the
+    # session used no homeward password.
+    admin.set_password("issued-by-someone-else-2026")
+    admin.save()
 
     response = client.get("/oidc/callback/", {"code": "c0de", "state": "st4te"})
     assert response.status_code == 302 and response.url == "/"
     assert client.session[SSO_SESSION_KEY] is True
     assert client.get("/audit/").status_code == 200
+    # Session fixation: `login()` gave the signed-in session a new key; the old one is gone.
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != before
+    assert not SessionStore().exists(before)
 
 
 def test_the_callback_refuses_an_unknown_person(

@@ -1,4 +1,5 @@
-"""`manage.py user add` and `manage.py user deactivate`, and their services."""
+"""`manage.py user add` and `manage.py user deactivate`, and their services (the reset is in
+tests/security/test_passwords.py)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,9 @@ def test_an_added_user_signs_in_with_the_one_time_password(team):
     )
     assert sign_in("a.fictional", password) == user
     assert sign_in("a.fictional", "wrong password") is None
+    # Issued by someone else: to be changed at first sign-in.
+    assert user.must_change_password is True
+    assert "change the password" in out
 
 
 def test_each_user_gets_a_different_password():

@@ -135,6 +135,8 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "hotspots": ("", _expect(HOTSPOTS)),
     # A GET shows the download's form (the reason); the file is POSTed.
     "hotspots-download": ("", _expect(HOTSPOTS)),
+    # Changing one's own password: everyone signed in (tests/security/test_passwords.py).
+    "change-password": ("", {r: OK for r in ROLES}),
 }
 #: The same pages on other records, where who may see them turns on whose the record is:
 #: (URL name, argument, expected status per role).

@@ -1,9 +1,13 @@
-"""Signing in and out: password (with lockout), the second factor (TOTP), and its set-up.
+"""Signing in and out: password (with lockout), the second factor (TOTP), and its set-up;
+changing one's password.
 
 A local account signs in with a password (django-axes counts failures: five for the same
 username and address lock it for an hour), then proves a second factor with an authenticator
 app (django-otp). An account without a confirmed device sets one up right after its password,
 and only then: once a device is confirmed, nobody holding only the password can add another.
+The session key changes at each step (Django's `login()`, then `cycle_key()` here), so a key
+known before a step is worth nothing after it. A password someone else set (a new account,
+a reset) is then changed, before any other page (`homeward.accounts.middleware`).
 Single sign-on (Microsoft Entra ID) is `homeward.accounts.oidc`; the identity provider applies
 its own second factor.
 """
@@ -19,8 +23,10 @@ import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import escape
@@ -30,7 +36,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from homeward.accounts.signin import fully_signed_in
+from homeward.accounts import services as account_services
+from homeward.accounts.models import User
+from homeward.accounts.signin import fully_signed_in, password_change_due, second_factor_passed
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 
@@ -77,6 +85,86 @@ class CodeForm(forms.Form):
         return code
 
 
+def _new_password_message(error: ValidationError) -> str:
+    """The one message to show for a new password the site's validators refuse: the first
+    rule broken, in this order, in words of our own (Django's own for a rule not named)."""
+    errors = error.error_list
+    by_code = {e.code: e for e in errors}
+    if "password_too_short" in by_code:
+        length = (by_code["password_too_short"].params or {}).get("min_length", 12)
+        return f"Your new password must be {length} characters or more"
+    if "password_too_similar" in by_code:
+        return "Your new password is too like your username, name or email address"
+    if "password_entirely_numeric" in by_code:
+        return "Your new password must not be only numbers"
+    if "password_too_common" in by_code:
+        return "Your new password is too common: choose one that is harder to guess"
+    return errors[0].messages[0] if errors else "Enter a different new password"
+
+
+class ChangePasswordForm(forms.Form):
+    """Current password, new password, and the new one again: one message for each field in
+    error. The current password is checked with `authenticate`, so django-axes counts wrong
+    ones as it does at sign-in."""
+
+    current_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        error_messages={"required": "Enter your current password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label="New password",
+        strip=False,
+        help_text=(
+            "At least 12 characters. Not a common password, not only numbers, and not like "
+            "your username, name or email address. A few unrelated words make a good one."
+        ),
+        error_messages={"required": "Enter a new password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    confirm_password = forms.CharField(
+        label="Confirm new password",
+        strip=False,
+        error_messages={"required": "Enter your new password again"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, request: HttpRequest, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.request = request
+        self.user: User = request.user  # type: ignore[assignment]
+
+    def clean_current_password(self) -> str:
+        current = self.cleaned_data["current_password"]
+        # `request` lets django-axes count a wrong password against the username and address.
+        found = authenticate(self.request, username=self.user.get_username(), password=current)
+        if found is None or found.pk != self.user.pk:
+            raise forms.ValidationError("Your current password is not correct")
+        return current
+
+    def clean_new_password(self) -> str:
+        new = self.cleaned_data["new_password"]
+        try:
+            validate_password(new, self.user)
+        except ValidationError as error:
+            raise forms.ValidationError(_new_password_message(error)) from None
+        if self.user.check_password(new):
+            raise forms.ValidationError(
+                "Your new password must be different from your current password"
+            )
+        return new
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        confirm = data.get("confirm_password")
+        # A mismatch is told whether or not the new password itself passed its rules.
+        new = self.data.get("new_password", "")
+        if confirm is not None and confirm != new:
+            self.add_error("confirm_password", "The passwords do not match")
+        return data
+
+
 # --- helpers -------------------------------------------------------------------------------
 
 
@@ -89,7 +177,10 @@ def _safe_next(request: HttpRequest, url: str | None) -> str | None:
 
 
 def _finish(request: HttpRequest) -> HttpResponse:
-    """Fully signed in: to the page asked for before signing in, or home."""
+    """Second factor passed: change an issued password first; then to the page asked for
+    before signing in, or home."""
+    if password_change_due(request):
+        return redirect("web:change-password")
     wanted = _safe_next(request, request.session.pop(NEXT_SESSION_KEY, None))
     return redirect(wanted or "web:home")
 
@@ -122,6 +213,9 @@ def _check_code(request: HttpRequest, form: CodeForm, devices: list[TOTPDevice])
                 verified.confirmed = True
                 verified.save(update_fields=["confirmed"])
             django_otp.login(request, verified)
+            # A new session key once the second factor is proved, as `login()` gave one at
+            # the password: a key planted or seen before this step signs nobody in.
+            request.session.cycle_key()
             return True
     form.add_error("code", _WRONG_CODE)
     return False
@@ -171,10 +265,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 detail="password",
                 request=request,
             )
-            if not settings.HOMEWARD_REQUIRE_TWO_FACTOR:
-                return redirect(wanted or "web:home")
             if wanted:
                 request.session[NEXT_SESSION_KEY] = wanted
+            if not settings.HOMEWARD_REQUIRE_TWO_FACTOR:
+                return _finish(request)
             if _confirmed_devices(user):
                 return redirect("web:two-factor")
             return redirect("web:two-factor-setup")
@@ -202,7 +296,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     """The second factor: a code from the authenticator app set up for this account."""
     if not request.user.is_authenticated:
         return redirect("web:sign-in")
-    if fully_signed_in(request):
+    if second_factor_passed(request):
         return _finish(request)
     devices = _confirmed_devices(request.user)
     if not devices:
@@ -223,7 +317,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: only for an account with no confirmed device yet."""
     if not request.user.is_authenticated:
         return redirect("web:sign-in")
-    if fully_signed_in(request):
+    if second_factor_passed(request):
         return _finish(request)
     if _confirmed_devices(request.user):
         return redirect("web:two-factor")
@@ -247,5 +341,32 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         request,
         "web/account/two_factor_setup.html",
         context,
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def change_password(request: HttpRequest) -> HttpResponse:
+    """Change one's own password: everyone signed in, and anyone whose password was set by
+    someone else before any other page (reached only after the second factor)."""
+    user: User = request.user  # type: ignore[assignment]
+    due = password_change_due(request)
+    if not user.has_usable_password():
+        # Single sign-on only: there is no homeward password to change.
+        return render(request, "web/account/change_password.html", {"form": None, "due": due})
+    form = ChangePasswordForm(request, request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        account_services.password_change(
+            user=user, new_password=form.cleaned_data["new_password"], request=request
+        )
+        # This session goes on (under a new key); the account's other sessions end.
+        update_session_auth_hash(request, user)
+        messages.success(request, "Your password has been changed")
+        # On to the page asked for at sign-in (if the change was due), or home.
+        return _finish(request)
+    return render(
+        request,
+        "web/account/change_password.html",
+        {"form": form, "due": due},
         status=400 if form.errors else 200,
     )
