@@ -24,6 +24,7 @@ from enum import StrEnum
 from typing import Any, Final, cast
 from zoneinfo import ZoneInfo
 
+from homeward.police import limits
 from homeward.police.format import (
     FIELD_NAMES,
     FIELDS,
@@ -38,8 +39,8 @@ from homeward.police.format import (
     Sex,
 )
 
-#: The most records one file or one API request may hold.
-MAX_RECORDS: Final = 50_000
+#: The most records one file or one API request may hold (`limits` has every limit).
+MAX_RECORDS: Final = limits.MAX_RECORDS
 
 #: Wall-clock time without an offset is UK time.
 UK_TIME: Final = ZoneInfo("Europe/London")
@@ -209,6 +210,11 @@ def _as_text(value: object) -> str:
 
 
 def _check_text(text: str, field: Field) -> str:
+    limit = field.max_length
+    # Too long is told before every character is looked at (a line break written as \r\n
+    # counts as one, so a multi-line text may shrink by half at most).
+    if limit is not None and len(text) > (2 * limit if field.name in MULTILINE_FIELDS else limit):
+        raise _Bad(f"too long: {len(text)} characters, at most {limit} allowed: {quote(text)}")
     if not text.isprintable():
         if field.name in MULTILINE_FIELDS:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -607,8 +613,41 @@ def _build(
         )
     _cross_check(kwargs, problems, source=source, line=line, now=now)
     if problems:
-        return Parsed(line, None, tuple(problems), raw)
+        return Parsed(line, None, tuple(problems), _bounded(raw))
     return Parsed(line, Notification(**kwargs), (), raw)
+
+
+def _cut(text: str, most: int) -> str:
+    if len(text) <= most:
+        return text
+    return f"{text[:most]}… [cut: {len(text):,} characters in all]"
+
+
+def _bounded(raw: dict[str, str]) -> dict[str, str]:
+    """A refused record's text as kept for its receipt: each value cut to
+    `limits.RAW_VALUE_CHARS` characters and the whole record to about
+    `limits.RAW_RECORD_CHARS`, the format's fields first, saying what was cut."""
+    total = 0
+    for key, value in raw.items():
+        if len(value) > limits.RAW_VALUE_CHARS or len(key) > limits.RAW_NAME_CHARS:
+            break
+        total += len(key) + len(value)
+    else:
+        if total <= limits.RAW_RECORD_CHARS:
+            return raw
+    kept: dict[str, str] = {}
+    used = left_out = left_out_chars = 0
+    for key, value in sorted(raw.items(), key=lambda item: item[0] not in _FIELD_SET):
+        name, text = _cut(key, limits.RAW_NAME_CHARS), _cut(value, limits.RAW_VALUE_CHARS)
+        if used + len(name) + len(text) > limits.RAW_RECORD_CHARS:
+            left_out += 1
+            left_out_chars += len(value)
+            continue
+        kept[name] = text
+        used += len(name) + len(text)
+    if left_out:
+        kept["…"] = f"[cut: {left_out:,} more fields, {left_out_chars:,} characters]"
+    return kept
 
 
 def _when(moment: datetime) -> str:
@@ -680,6 +719,8 @@ def parse_record(raw: Mapping[str, object], *, source: str, line: int, now: date
     Field names are matched without regard to case or surrounding spaces. A name that is not
     a field of the format is a problem.
     """
+    if len(raw) > limits.MAX_COLUMNS:
+        return _too_many_fields(raw, source=source, line=line)
     problems: list[Problem] = []
     values: dict[str, object] = {}
     text: dict[str, str] = {}
@@ -692,7 +733,7 @@ def parse_record(raw: Mapping[str, object], *, source: str, line: int, now: date
                 Problem(
                     source,
                     line,
-                    _storable(name),
+                    _storable(name[:QUOTE_LENGTH]),
                     f"given more than once (as {quote(seen[name])} and {quote(shown)})",
                 )
             )
@@ -711,6 +752,25 @@ def parse_record(raw: Mapping[str, object], *, source: str, line: int, now: date
                 )
             )
     return _build(values, text, problems, source=source, line=line, now=now)
+
+
+def _too_many_fields(raw: Mapping[str, object], *, source: str, line: int) -> Parsed:
+    """A record with more fields than a row may have columns: one problem, not one for each
+    field, and only the first fields kept."""
+    text: dict[str, str] = {}
+    for key, value in raw.items():
+        if len(text) == limits.MAX_COLUMNS:
+            break
+        name = key if isinstance(key, str) else _display(key)
+        text[_storable(name[: limits.RAW_NAME_CHARS])] = _storable(_raw_text(value))
+    problem = Problem(
+        source,
+        line,
+        None,
+        f"{len(raw):,} fields, more than the {limits.MAX_COLUMNS} a record may have "
+        f"(the format has {len(FIELDS)})",
+    )
+    return Parsed(line, None, (problem,), _bounded(text))
 
 
 _FIELD_SET: Final = frozenset(FIELD_NAMES)
@@ -735,7 +795,16 @@ def _refuse_constant(name: str) -> object:
 
 
 def parse_json(data: bytes | str, *, source: str, now: datetime) -> Batch:
-    """A single notification object, an array of them, or {"notifications": [...]}."""
+    """A single notification object, an array of them, or {"notifications": [...]}.
+
+    Arrays and objects nested more than `limits.MAX_JSON_DEPTH` deep refuse the file before
+    the JSON is read (nothing here then recurses deeper than that)."""
+    try:
+        if isinstance(data, bytes):
+            limits.check_text_file(data, "JSON")
+        limits.check_json_depth(data)
+    except limits.Refused as refused:
+        return _whole_file(source, str(refused))
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
@@ -903,13 +972,24 @@ def _table(
 
 
 def _csv_rows(reader: Any) -> Iterator[tuple[int, list[Any]]]:
-    """Each row with the physical line it starts on."""
+    """Each row with the physical line it starts on, refusing the file at a row wider than
+    `limits.MAX_COLUMNS` or a value longer than `limits.MAX_VALUE_CHARS`."""
     while True:
         start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
             return
+        if len(row) > limits.MAX_COLUMNS:
+            raise limits.Refused(
+                f"line {start}: {len(row):,} values; a row may have at most "
+                f"{limits.MAX_COLUMNS} columns"
+            )
+        if row and max(map(len, row)) > limits.MAX_VALUE_CHARS:
+            raise limits.Refused(
+                f"line {start}: a value of more than {limits.MAX_VALUE_CHARS:,} characters "
+                "(the most any field may hold, and more than any field of the format allows)"
+            )
         yield start, row
 
 
@@ -917,23 +997,47 @@ def parse_csv(data: bytes, *, source: str, now: datetime) -> Batch:
     """A CSV file: UTF-8 (a byte order mark is fine), a header row of field names, one
     notification a row, list items separated by ";" within a cell."""
     try:
+        limits.check_text_file(data, "CSV")
+    except limits.Refused as refused:
+        return _whole_file(source, str(refused))
+    try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return _not_utf8(source, error)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         return _table(_csv_rows(reader), source, now, text_cells=True)
+    except limits.Refused as refused:
+        return _whole_file(source, str(refused))
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            return _whole_file(
+                source,
+                f"not readable as CSV at line {reader.line_num}: a value of more than "
+                f"{csv.field_size_limit():,} characters (a value may have at most "
+                f"{limits.MAX_VALUE_CHARS:,})",
+            )
         return _whole_file(source, f"not readable as CSV at line {reader.line_num}: {error}")
 
 
 def parse_xlsx(data: bytes, *, source: str, now: datetime) -> Batch:
     """An XLSX workbook: the sheet "notifications" if there is one, else the first sheet, laid
-    out as a CSV file is."""
+    out as a CSV file is.
+
+    The workbook is checked against `limits` (`limits.check_xlsx`) before openpyxl sees it,
+    and read in openpyxl's read-only streaming mode without trusting the size the sheet
+    declares: at most `limits.MAX_SHEET_ROWS` rows, blank rows included, and
+    `limits.MAX_COLUMNS` columns."""
+    try:
+        limits.check_xlsx(data)
+    except limits.Refused as refused:
+        return _whole_file(source, str(refused))
     import openpyxl  # imported here: slow to import, and only spreadsheets need it
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+        )
     except Exception:
         return _whole_file(source, "not a readable XLSX workbook (is it an Excel .xlsx file?)")
     try:
@@ -941,15 +1045,36 @@ def parse_xlsx(data: bytes, *, source: str, now: datetime) -> Batch:
         if not names:
             return _whole_file(source, "the workbook has no sheets")
         sheet = workbook[SHEET_NAME if SHEET_NAME in names else names[0]]
-        rows = (
-            (number, list(cells))
-            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)
-        )
-        return _table(rows, source, now, text_cells=False)
+        return _table(_sheet_rows(sheet), source, now, text_cells=False)
+    except limits.Refused as refused:
+        return _whole_file(source, str(refused))
     except Exception:
         return _whole_file(source, "the workbook could not be read; it may be damaged")
     finally:
         workbook.close()
+
+
+def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+    """A read-only sheet's rows, numbered, without trailing blank cells. The size the sheet
+    declares (its dimension) is set aside: openpyxl would otherwise fill every row out to it.
+    A row past `limits.MAX_SHEET_ROWS` (which openpyxl stops at) or wider than
+    `limits.MAX_COLUMNS` refuses the file."""
+    sheet.reset_dimensions()
+    last = limits.MAX_SHEET_ROWS + 1
+    for number, cells in enumerate(sheet.iter_rows(max_row=last, values_only=True), start=1):
+        row = list(cells)
+        while row and row[-1] is None:
+            row.pop()
+        if number == last or len(row) > limits.MAX_COLUMNS:
+            where = (
+                f"row {number:,}" if number == last else f"column {len(row):,} of row {number:,}"
+            )
+            raise limits.Refused(
+                f"the sheet goes on to {where}: a sheet may use at most "
+                f"{limits.MAX_SHEET_ROWS:,} rows (blank rows included) and "
+                f"{limits.MAX_COLUMNS} columns"
+            )
+        yield number, row
 
 
 #: The readers by file extension.
@@ -961,7 +1086,9 @@ READERS: Final[dict[str, Callable[..., Batch]]] = {
 
 
 def parse_file(name: str, data: bytes, *, now: datetime) -> Batch:
-    """A file read by its extension: .json, .csv or .xlsx (in any case)."""
+    """A file read by its extension: .json, .csv or .xlsx (in any case). (How big a file may
+    be is each door's to say before it reads the file: `limits.MAX_FILE_BYTES` for
+    `homeward intake` and the upload page, `HOMEWARD_API_MAX_BYTES` for the API.)"""
     dot = name.rfind(".")
     extension = name[dot:].lower() if dot >= 0 else ""
     read = READERS.get(extension)
@@ -972,6 +1099,24 @@ def parse_file(name: str, data: bytes, *, now: datetime) -> Batch:
             "send a .csv, .xlsx or .json file",
         )
     return read(data, source=name, now=now)
+
+
+def refusal(name: str, data: bytes) -> str | None:
+    """Why a file would be refused whole before any record is read (not the kind of file its
+    name says, a workbook over the limits, JSON nested too deep), or None. The readers check
+    the same; this is for code that looks into a file before it is parsed (to count its
+    records, say), which must not hand it to openpyxl or `json.loads` unchecked."""
+    extension = name[name.rfind(".") :].lower() if "." in name else ""
+    try:
+        if extension == ".xlsx":
+            limits.check_xlsx(data)
+        elif extension in (".csv", ".json"):
+            limits.check_text_file(data, extension[1:].upper())
+            if extension == ".json":
+                limits.check_json_depth(data)
+    except limits.Refused as refused:
+        return str(refused)
+    return None
 
 
 # Writing ------------------------------------------------------------------------------------
