@@ -14,6 +14,9 @@ from django.urls import reverse
 
 from homeward.accounts.signin import password_change_due, second_factor_passed
 
+#: How often a session's last activity is written down, in seconds.
+IDLE_RESOLUTION = 30
+
 #: Pages a signed-in user may reach before the second factor (to pass it or sign out).
 _BEFORE_SECOND_FACTOR = ("web:two-factor", "web:two-factor-setup", "web:sign-out")
 #: Pages a signed-in user may reach while an issued password waits to be changed (the
@@ -37,7 +40,12 @@ class IdleTimeoutMiddleware:
             if last is not None and now - float(last) > settings.HOMEWARD_IDLE_SECONDS:
                 logout(request)
                 return redirect(f"{reverse('web:sign-in')}?expired=1")
-            request.session["last_seen"] = now
+            if last is None or now - float(last) >= IDLE_RESOLUTION:
+                # Kept to the nearest half minute, not every request: saving the session
+                # is a database write, and on SQLite writers take turns (a page would wait
+                # behind the background worker for nothing). The timeout is checked
+                # against this mark, so it errs by up to that much on the safe side.
+                request.session["last_seen"] = now
             if not second_factor_passed(request):
                 if not self._allowed(request, _BEFORE_SECOND_FACTOR):
                     return redirect("web:two-factor")

@@ -260,6 +260,25 @@ def test_active_session_is_kept(
     assert client.session["last_seen"] > time.time() - 5
 
 
+def test_a_page_soon_after_another_does_not_write_the_session(
+    client_for: Callable[[str], Client],
+) -> None:
+    """Activity is noted to the half minute: a page within 30 s of the last note leaves the
+    session unsaved (no write for the background worker's lock to hold up)."""
+    client = client_for("admin")
+    session = client.session
+    noted = time.time() - 10
+    session["last_seen"] = noted
+    session.save()
+    assert client.get(AUDIT).status_code == 200
+    assert client.session["last_seen"] == noted
+    session = client.session
+    session["last_seen"] = time.time() - 31
+    session.save()
+    assert client.get(AUDIT).status_code == 200
+    assert client.session["last_seen"] > time.time() - 5
+
+
 def test_locked_out_page_says_for_how_long(world: World, client: Client) -> None:
     for n in range(5):
         response = post_password(client, "analyst", f"wrong-{n}")
