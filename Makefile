@@ -51,7 +51,8 @@ check-chromium:
 install: $(BIN)/.installed node_modules/.installed var/govuk/.built check-pango .venv-903/.installed
 
 # The web application's demo: its own SQLite file, seeded afresh by `make demo` (new
-# passwords every time) and served on 127.0.0.1:8000 (WhiteNoise serves the static files).
+# passwords every time) and served on 127.0.0.1:8000 (WhiteNoise serves the static files),
+# with the background worker beside it (scripts/serve-demo.sh: Ctrl-C stops both).
 # `make serve` serves it again without reseeding. See docs/operations.md.
 DEMO_DB  ?= var/demo.sqlite3
 DEMO_ENV := HOMEWARD_ENV=development HOMEWARD_DATABASE_URL= HOMEWARD_SQLITE_PATH=$(DEMO_DB)
@@ -62,12 +63,12 @@ demo: install
 	$(DEMO_RUN) migrate --noinput --verbosity 0
 	$(DEMO_RUN) seed_demo --flush
 	@echo "Serving the demo on http://127.0.0.1:8000/ (Ctrl-C to stop; make serve to restart)"
-	$(DEMO_RUN) runserver 127.0.0.1:8000 --noreload
+	$(DEMO_ENV) PY=$(PY) scripts/serve-demo.sh 127.0.0.1:8000
 
 serve: install
 	$(DEMO_RUN) migrate --noinput --verbosity 0
 	@echo "Serving the demo on http://127.0.0.1:8000/ (Ctrl-C to stop)"
-	$(DEMO_RUN) runserver 127.0.0.1:8000 --noreload
+	$(DEMO_ENV) PY=$(PY) scripts/serve-demo.sh 127.0.0.1:8000
 
 lint: install
 	$(BIN)/ruff check .

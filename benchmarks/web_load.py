@@ -55,12 +55,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 PAGES = ("home", "child", "caseload", "indicators")
+#: Pages a run can add with --pages (benchmarks/big_batch_run.sh): the police
+#: reconciliation, as a manager, for the default period (the last full month).
+EXTRA_PAGES = ("reconciliation",)
 #: What each page must contain to count as served (its heading).
 MARKERS = {
     "home": b"Missing children: today",
     "child": b'<span class="govuk-caption-l">Child C-',
     "caseload": b"Your caseload",
     "indicators": b"<h1",
+    "reconciliation": b"<h1",
 }
 LEADS = ("coordinator", "manager")
 WORKERS = ("worker", "worker2", "provider.worker")
@@ -200,7 +204,12 @@ class Person(threading.Thread):
             return f"/children/{self.rng.choice(pool)}/", cookies["lead"]
         if page == "caseload":
             return "/caseload/", cookies["worker"]
+        if page == "reconciliation":
+            return "/notifications/reconciliation", cookies["manager"]
         return "/indicators/", cookies["manager"]
+
+    def stopped(self) -> bool:
+        return bool(self.args.stop_file) and os.path.exists(self.args.stop_file)
 
     def fetch(self, path: str, session: str) -> tuple[int, bytes]:
         for attempt in (1, 2):
@@ -236,11 +245,11 @@ class Person(threading.Thread):
         low, high = self.args.think
         done = 0
         while done < self.args.max_requests:
-            order = list(PAGES)
+            order = list(self.args.pages)
             self.rng.shuffle(order)
             for page in order:
                 pause = self.rng.uniform(low, high)
-                if time.monotonic() + pause >= self.deadline:
+                if time.monotonic() + pause >= self.deadline or self.stopped():
                     return
                 time.sleep(pause)
                 path, session = self.path_and_session(page)
@@ -272,9 +281,11 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def summarise(results: list[Result], elapsed: float) -> dict[str, object]:
+def summarise(
+    results: list[Result], elapsed: float, pages_run: tuple[str, ...] = PAGES
+) -> dict[str, object]:
     pages: dict[str, object] = {}
-    for page in (*PAGES, "all"):
+    for page in (*pages_run, "all"):
         mine = [r for r in results if page in ("all", r.page)]
         times = [r.seconds * 1000 for r in mine]
         errors = [r for r in mine if r.error]
@@ -334,7 +345,7 @@ def run(args: argparse.Namespace) -> int:
     for person in people:
         person.join(args.duration + args.timeout + 10)
     elapsed = time.monotonic() - began
-    summary = summarise(shared.results, elapsed)
+    summary = summarise(shared.results, elapsed, tuple(args.pages))
     meta = {
         "label": args.label,
         "url": args.url,
@@ -342,6 +353,8 @@ def run(args: argparse.Namespace) -> int:
         "duration_s": args.duration,
         "elapsed_s": round(elapsed, 1),
         "think_s": list(args.think),
+        "pages": list(args.pages),
+        "started_at_unix": round(time.time() - elapsed, 1),
         "target_ms": args.target_ms,
         "children": {k: len(v) for k, v in plan["children"].items()},
         "heavy_episodes": plan.get("heavy_episodes"),
@@ -396,7 +409,24 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--label", default="web")
     r.add_argument("--out", default="benchmarks/out")
     r.add_argument("--seed", type=int, default=1)
+    r.add_argument(
+        "--pages",
+        type=lambda v: [p for p in v.split(",") if p],
+        default=list(PAGES),
+        help=f"pages to go round, comma separated, from {', '.join(PAGES + EXTRA_PAGES)} "
+        "(default the first four)",
+    )
+    r.add_argument(
+        "--stop-file",
+        default="",
+        help="stop early (before --duration) once this file exists: each person finishes "
+        "the request in flight",
+    )
     args = parser.parse_args(argv)
+    if args.command == "run":
+        unknown = sorted(set(args.pages) - set(PAGES + EXTRA_PAGES))
+        if unknown or not args.pages:
+            parser.error(f"--pages: unknown {', '.join(unknown) or '(none given)'}")
     return prepare(args) if args.command == "prepare" else run(args)
 
 

@@ -54,7 +54,10 @@ def test_make_demo_seeds_and_serves_the_web_application():
     demo = makefile.split("\ndemo: install\n", 1)[1].split("\n\n", 1)[0]
     assert "homeward demo --out $(OUT)" in demo
     assert "migrate" in demo and "seed_demo --flush" in demo
-    assert "runserver 127.0.0.1:8000 --noreload" in demo
+    # The server and the background worker, through one script (tests/intake/test_worker_docs.py).
+    assert "scripts/serve-demo.sh 127.0.0.1:8000" in demo
+    script = (ROOT / "scripts" / "serve-demo.sh").read_text(encoding="utf-8")
+    assert 'manage.py runserver "$ADDRESS" --noreload' in script
     assert "DEMO_DB  ?= var/demo.sqlite3" in makefile
     assert "HOMEWARD_SQLITE_PATH=$(DEMO_DB)" in makefile
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from homeward import __version__
-from homeward.police import schema
+from homeward.police import parse, schema
 
 _PROBLEMS = {
     "type": "object",
@@ -52,6 +54,15 @@ def document(server: str) -> dict[str, Any]:
                 "post": {
                     "operationId": "sendNotifications",
                     "summary": "Send one notification, or a batch",
+                    "description": (
+                        f"At most {parse.MAX_RECORDS:,} notifications in one request (and no "
+                        "more than the body size limit, 20 MB unless the authority set "
+                        "another). A batch of more than "
+                        f"{settings.HOMEWARD_INTAKE_QUEUE_OVER:,} notifications is taken in "
+                        "by a background worker: the answer is 202 with the receipt's "
+                        "address in Location; follow it with getReceipt until its status is "
+                        "done. Smaller ones are taken in before the answer."
+                    ),
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -72,6 +83,21 @@ def document(server: str) -> dict[str, Any]:
                             "notification that amended its report or was a duplicate.",
                         ),
                         "201": _json("Receipt", "One notification, accepted."),
+                        "202": {
+                            **_json(
+                                "Receipt",
+                                "A big batch, queued for the background worker: the receipt "
+                                "so far (status queued, no results yet).",
+                            ),
+                            "headers": {
+                                "Location": {
+                                    "description": "The receipt's address "
+                                    "(/api/v1/batches/{reference}): read it again to follow "
+                                    "the batch's progress.",
+                                    "schema": {"type": "string"},
+                                }
+                            },
+                        },
                         "400": _json("Receipt", "The body could not be read at all."),
                         "401": unauthorised,
                         "413": _json("Problems", "The body is over the size limit."),
@@ -93,7 +119,12 @@ def document(server: str) -> dict[str, Any]:
                         }
                     ],
                     "responses": {
-                        "200": _json("Receipt", "The receipt."),
+                        "200": _json(
+                            "Receipt",
+                            "The receipt. While a big batch is taken in, its status is "
+                            "queued or in_progress and its progress, counts and results are "
+                            "those so far.",
+                        ),
                         "401": unauthorised,
                         "404": _json("Problems", "No such batch from this force."),
                     },

@@ -1,6 +1,10 @@
 """The police notification API: `POST /api/v1/notifications` with a force's bearer token,
 `GET /api/v1/batches/<reference>` for a receipt again, and the OpenAPI document.
 
+A batch of more than `HOMEWARD_INTAKE_QUEUE_OVER` notifications is queued for the background
+worker and answered at once with `202 Accepted` and the receipt's address; smaller ones are
+taken in within the request.
+
 HTTP only: authentication, size and media-type checks, status codes. The parsing is
 `homeward.police.parse`, the storing `homeward.intake.services`.
 """
@@ -12,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -66,6 +71,21 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if len(body) > limit:
         return _problem(413, f"the body is over the limit of {limit:,} bytes: send smaller batches")
     now = timezone.now()
+    count = services.to_queue("request.json", body)
+    if count is not None:
+        # Queued for the background worker: answered at once with where to follow it.
+        batch = services.intake_queue(
+            name="request.json",
+            data=body,
+            channel=IntakeBatch.Channel.API,
+            source="request",
+            force=force,
+            now=now,
+            total=count,
+        )
+        response = JsonResponse(selectors.batch_receipt(batch), status=202)
+        response["Location"] = reverse("api:batch", args=[batch.reference])
+        return response
     parsed = parse.parse_json(body, source="request", now=now)
     batch = services.intake_batch(
         parsed=parsed, channel=IntakeBatch.Channel.API, force=force, now=now

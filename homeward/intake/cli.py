@@ -49,10 +49,18 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from homeward.police import limits
+
     try:
-        data = args.file.read_bytes()
+        # Never more than the limit is read (a device or a pipe may have no end).
+        with args.file.open("rb") as handle:
+            data = handle.read(limits.MAX_FILE_BYTES + 1)
+        size = args.file.stat().st_size if args.file.is_file() else None
     except OSError as error:
         print(f"{args.file}: cannot read the file: {error.strerror or error}")
+        return UNREADABLE
+    if len(data) > limits.MAX_FILE_BYTES:
+        print(f"{args.file.name}: {limits.file_too_big(size)}")
         return UNREADABLE
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.site.settings")
     import django
@@ -70,13 +78,31 @@ def run(args: argparse.Namespace) -> int:
         if force is None:
             print(f"no police force with code {args.force!r} is set up here")
             return UNREADABLE
-    batch = services.intake_file(
-        name=args.file.name,
-        data=data,
-        channel=IntakeBatch.Channel.FILE,
-        force=force,
-        workers=max(1, args.workers),
-    )
+    workers = max(1, args.workers)
+    count = services.to_queue(args.file.name, data)
+    if count is None:
+        batch = services.intake_file(
+            name=args.file.name,
+            data=data,
+            channel=IntakeBatch.Channel.FILE,
+            force=force,
+            workers=workers,
+        )
+    else:
+        # A big file is taken in here, as the worker takes in a big batch: a few hundred
+        # records to a transaction, so the web application is never kept waiting for the
+        # database for long. Stopped part way, `manage.py intake_resume` queues the rest
+        # for the worker (nothing is taken in twice).
+        batch = services.intake_queue(
+            name=args.file.name,
+            data=data,
+            channel=IntakeBatch.Channel.FILE,
+            source=args.file.name,
+            force=force,
+            total=count,
+            enqueue=False,
+        )
+        batch = services.intake_continue(batch_id=batch.pk, workers=workers)
     receipt = selectors.batch_receipt(batch)
     if args.json:
         print(json.dumps(receipt, indent=2))

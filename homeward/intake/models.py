@@ -2,7 +2,9 @@
 
 - `ForceToken`: a force's API token, stored as its SHA-256 digest only.
 - `IntakeBatch` and `BatchLine`: one delivery (an API call, an uploaded file, a dropped file)
-  and its receipt, line by line, including what was refused and why.
+  and its receipt, line by line, including what was refused and why. A big batch is queued
+  and taken in by the background worker in chunks: its status and progress say how far.
+- `QueuedBody`: a queued batch's file or body as received (encrypted), until it is taken in.
 - `PoliceReport`: one missing-person report (force + police reference), what homeward made of
   it (classification, possible miscoding, suggested children) and what a person decided.
 - `ReportNotification`: every distinct notification received for a report, kept as history;
@@ -47,6 +49,11 @@ class IntakeBatch(models.Model):
         UPLOAD = "upload", "Uploaded file"
         FILE = "file", "File on the server"
 
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
     reference = models.CharField(max_length=20, unique=True)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     source = models.CharField(max_length=255, help_text="The file's name, or 'request'.")
@@ -63,12 +70,43 @@ class IntakeBatch(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True, help_text="Whole-file problems.")
 
+    # A small batch is taken in at once (done when stored); a big one is queued for the
+    # background worker, which takes it in a chunk at a time: `processed` of `total` records.
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.DONE, db_index=True
+    )
+    total = models.PositiveIntegerField(default=0, help_text="Records in the batch.")
+    processed = models.PositiveIntegerField(default=0, help_text="Records taken in so far.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["-received_at"]
         verbose_name_plural = "intake batches"
 
     def __str__(self) -> str:
         return self.reference
+
+
+class QueuedBody(models.Model):
+    """A queued batch's file or request body as received, encrypted (it names children),
+    kept until the worker has taken the batch in, then deleted: the receipt lines and the
+    reports keep what is needed. Apart from the batch so that listing batches never reads
+    it."""
+
+    class Encoding(models.TextChoices):
+        TEXT = "text", "UTF-8 text"
+        BASE64 = "base64", "Base64 of the bytes"
+
+    batch = models.OneToOneField(IntakeBatch, on_delete=models.CASCADE, related_name="body")
+    #: The name the parser reads it by (its extension says the format).
+    name = models.CharField(max_length=255)
+    encoding = models.CharField(max_length=6, choices=Encoding.choices)
+    data = EncryptedTextField()
+    #: The moment the parser checks times against (when the batch was received).
+    parsed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"body of {self.batch}"
 
 
 class PoliceReport(models.Model):

@@ -177,7 +177,8 @@ def batch_for(*, user: User, reference: str) -> IntakeBatch:
 
 
 def batch_receipt(batch: IntakeBatch) -> dict[str, Any]:
-    """The receipt: counts, whole-file problems and each line's outcome (the API's answer)."""
+    """The receipt: counts, whole-file problems and each line's outcome (the API's answer);
+    for a big batch the worker is taking in, its status and the lines taken in so far."""
     lines = batch.lines.order_by("line", "pk").values_list(
         "line", "police_reference", "status", "notification__reference", "problems"
     )
@@ -185,6 +186,8 @@ def batch_receipt(batch: IntakeBatch) -> dict[str, Any]:
         "batch": batch.reference,
         "source": batch.channel,
         "received_at": batch.received_at.isoformat(),
+        "status": batch.status,
+        "progress": {"processed": batch.processed, "total": batch.total},
         "counts": {
             "accepted": batch.accepted,
             "amended": batch.amended,
@@ -268,6 +271,11 @@ def _apart(a: datetime | None, b: datetime | None) -> bool:
     return abs(a - b) > TOLERANCE
 
 
+#: The labels of a report's state and miscoding (`get_FOO_display` rebuilds them per row).
+STATE_LABELS = {value: str(label) for value, label in PoliceReport.State.choices}
+MISCODING_LABELS = {value: str(label) for value, label in PoliceReport.Miscoding.choices}
+
+
 def reconciliation(*, user: User, start: date, end: date) -> Reconciliation:
     """For reports made and episodes started in [start, end] (UK dates): what the police
     know and the authority does not, the reverse, dates that disagree, and the miscoding
@@ -285,16 +293,56 @@ def reconciliation(*, user: User, start: date, end: date) -> Reconciliation:
     if force is not None:
         reports = reports.filter(force=force)
         episodes = episodes.filter(Q(police_force=force) | Q(police_force__isnull=True))
+    # Only the columns the rows show: a busy month has thousands of reports, and reading
+    # whole rows decrypted every report's content for nothing. The two encrypted notes are
+    # read afterwards, for the rows that show them.
+    person = ("first_name", "last_name", "username")
     reports = list(
-        reports.select_related("episode", "child", "decided_by", "miscoding_resolved_by")
+        reports.select_related("episode", "child", "decided_by", "miscoding_resolved_by").only(
+            "reference",
+            "police_reference",
+            "reported_at",
+            "last_seen_at",
+            "found_at",
+            "state",
+            "decided_at",
+            "miscoding",
+            "concerns",
+            "miscoding_resolved_at",
+            "episode__reference",
+            "episode__started_at",
+            "episode__returned_at",
+            "child__reference",
+            *(f"decided_by__{name}" for name in person),
+            *(f"miscoding_resolved_by__{name}" for name in person),
+        )
     )
-    episodes = list(episodes.select_related("child"))
+    notes = dict(
+        PoliceReport.objects.filter(
+            pk__in=[
+                r.pk
+                for r in reports
+                if (r.episode_id is None and r.state != PoliceReport.State.ADULT)
+                or r.miscoding != PoliceReport.Miscoding.NONE
+            ]
+        ).values_list("pk", "decision_note")
+    )
+    resolutions = dict(
+        PoliceReport.objects.filter(
+            pk__in=[r.pk for r in reports if r.miscoding != PoliceReport.Miscoding.NONE]
+        ).values_list("pk", "miscoding_resolution")
+    )
+    episodes = list(
+        episodes.select_related("child").only(
+            "reference", "police_reference", "started_at", "returned_at", "child__reference"
+        )
+    )
     rows: list[Row] = []
     linked = 0
     for r in sorted(reports, key=lambda r: (r.reported_at, r.pk)):
         episode = r.episode
         police_start = r.last_seen_at or r.reported_at
-        decided = r.get_state_display()
+        decided = STATE_LABELS.get(r.state, r.state)
         if r.decided_by is not None and r.decided_at is not None:
             decided += f" by {r.decided_by} on {clock.wall_clock(r.decided_at):%d/%m/%Y}"
         base = {
@@ -313,7 +361,7 @@ def reconciliation(*, user: User, start: date, end: date) -> Reconciliation:
                     Row(
                         section="police_only",
                         status=decided,
-                        resolution=r.decision_note or "",
+                        resolution=notes.get(r.pk) or "",
                         **base,
                     )
                 )
@@ -323,7 +371,7 @@ def reconciliation(*, user: User, start: date, end: date) -> Reconciliation:
                 rows.append(Row(section="dates_disagree", status=decided, resolution="", **base))
         if r.miscoding != PoliceReport.Miscoding.NONE:
             codes = ", ".join(c["code"] for c in r.concerns)
-            resolution = r.miscoding_resolution or ""
+            resolution = resolutions.get(r.pk) or ""
             if r.miscoding_resolved_by is not None and r.miscoding_resolved_at is not None:
                 resolution += (
                     f" ({r.miscoding_resolved_by}, "
@@ -332,7 +380,7 @@ def reconciliation(*, user: User, start: date, end: date) -> Reconciliation:
             rows.append(
                 Row(
                     section="miscoding",
-                    status=f"{r.get_miscoding_display()}: {codes}",
+                    status=f"{MISCODING_LABELS.get(r.miscoding, r.miscoding)}: {codes}",
                     resolution=resolution,
                     **base,
                 )
@@ -384,21 +432,23 @@ RECONCILIATION_COLUMNS = (
 )
 
 
+def _text(value: Any) -> str:
+    if isinstance(value, datetime):
+        return f"{clock.wall_clock(value):%d/%m/%Y %H:%M}"
+    return "" if value is None else str(value)
+
+
+def reconciliation_row(row: Row) -> dict[str, str]:
+    """One reconciliation row as text (UK wall-clock times), by column."""
+    return {
+        name: SECTIONS[row.section] if name == "section" else _text(getattr(row, name))
+        for name in RECONCILIATION_COLUMNS
+    }
+
+
 def reconciliation_rows(rec: Reconciliation) -> list[dict[str, str]]:
     """The reconciliation as text rows for CSV or XLSX (UK wall-clock times)."""
-
-    def text(value: Any) -> str:
-        if isinstance(value, datetime):
-            return f"{clock.wall_clock(value):%d/%m/%Y %H:%M}"
-        return "" if value is None else str(value)
-
-    return [
-        {
-            name: SECTIONS[row.section] if name == "section" else text(getattr(row, name))
-            for name in RECONCILIATION_COLUMNS
-        }
-        for row in rec.rows
-    ]
+    return [reconciliation_row(row) for row in rec.rows]
 
 
 def recent_period(today: date | None = None) -> tuple[date, date]:

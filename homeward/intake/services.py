@@ -11,19 +11,25 @@ notifications folded in the order the police sent them.
 
 from __future__ import annotations
 
+import base64
+import csv
 import hashlib
+import io
 import json
 import multiprocessing
 import re
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from homeward.accounts import permissions
@@ -35,11 +41,12 @@ from homeward.intake.models import (
     ForceToken,
     IntakeBatch,
     PoliceReport,
+    QueuedBody,
     ReportNotification,
 )
 from homeward.organisations.models import Authority, Organisation
 from homeward.police import classify as police_classify
-from homeward.police import match, parse
+from homeward.police import limits, match, parse
 from homeward.police.format import (
     CARE_PLACEMENTS,
     Category,
@@ -259,6 +266,333 @@ def intake_file(
     )
 
 
+# --- big batches: queued, and taken in by the background worker a chunk at a time --------
+
+
+def records_in(name: str, data: bytes) -> int | None:
+    """About how many records a file holds, read quickly (the file's structure only, no
+    record checked): a JSON array or batch's items, a CSV file's non-blank rows after the
+    header, an XLSX sheet's rows after the header. None when that cannot be told quickly (the
+    file is then parsed in full, which says what is wrong with it)."""
+    if parse.refusal(name, data) is not None:
+        return None  # over a limit (issue 11): never handed to openpyxl or json.loads
+    extension = name[name.rfind(".") :].lower() if "." in name else ""
+    try:
+        if extension == ".json":
+            # What the parser refuses a whole file for before reading it (nesting too deep,
+            # a workbook named .json) is refused in the request, not after queueing.
+            limits.check_text_file(data, "JSON")
+            limits.check_json_depth(data)
+            document = json.loads(data.decode("utf-8-sig"), parse_constant=_refuse_constant)
+            if isinstance(document, list):
+                return len(document)
+            if isinstance(document, dict) and list(document) == ["notifications"]:
+                items = document["notifications"]
+                return len(items) if isinstance(items, list) else None
+            return None  # one notification, or not a batch at all (the parser says why)
+        if extension == ".csv":
+            rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+            return max(0, sum(1 for row in rows if any(cell.strip() for cell in row)) - 1)
+        if extension == ".xlsx":
+            import openpyxl
+
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                names = workbook.sheetnames
+                sheet = workbook[parse.SHEET_NAME if parse.SHEET_NAME in names else names[0]]
+                rows = sheet.max_row
+                return None if rows is None else max(0, rows - 1)
+            finally:
+                workbook.close()
+    except (ValueError, RecursionError, UnicodeDecodeError, csv.Error, IndexError, KeyError):
+        return None
+    except limits.Refused:
+        return None
+    except Exception:  # openpyxl raises many kinds for a damaged workbook
+        return None
+    return None
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(f"{name} is not allowed")
+
+
+def queue_from() -> int:
+    """A batch of more than this many records is queued for the worker."""
+    return int(settings.HOMEWARD_INTAKE_QUEUE_OVER)
+
+
+def to_queue(name: str, data: bytes) -> int | None:
+    """How many records the file holds if it is to be queued for the worker (more than
+    `HOMEWARD_INTAKE_QUEUE_OVER`, and no more than the parser takes); None if it is to be
+    taken in at once (small, or unreadable: the parser then says why)."""
+    if len(data) <= queue_from() * MIN_RECORD_BYTES:
+        return None  # too small to hold that many records: not worth counting
+    count = records_in(name, data)
+    if count is None or count <= queue_from() or count > parse.MAX_RECORDS:
+        return None
+    return count
+
+
+def intake_received(
+    *,
+    name: str,
+    data: bytes,
+    channel: str,
+    source: str | None = None,
+    by: User | None = None,
+    force: Organisation | None = None,
+    now: datetime | None = None,
+) -> IntakeBatch:
+    """Take in a file or request body: at once when small (`intake_file`), or, with more
+    than `HOMEWARD_INTAKE_QUEUE_OVER` records, queued for the background worker, which
+    takes it in a chunk at a time (`intake_continue`). A queued batch's receipt says how far
+    it has got. `name` says the format by its extension; `source` is what the receipt calls
+    it (the file's name, or "request")."""
+    now = now or timezone.now()
+    if by is not None and not permissions.can_take_in_notifications(by):
+        raise PermissionDenied("only a coordinator or manager takes in police notifications")
+    count = to_queue(name, data)
+    if count is None:
+        batch = intake_file(name=name, data=data, channel=channel, by=by, force=force, now=now)
+        if source is not None and batch.source != source:
+            batch.source = source
+            batch.save(update_fields=["source"])
+        return batch
+    return intake_queue(
+        name=name,
+        data=data,
+        channel=channel,
+        source=source if source is not None else name,
+        by=by,
+        force=force,
+        now=now,
+        total=count,
+    )
+
+
+#: Fewer bytes than this a record cannot take (the required fields alone take more): a
+#: body smaller than the queueing threshold times this is never counted, only parsed.
+MIN_RECORD_BYTES = 64
+
+
+@transaction.atomic
+def intake_queue(
+    *,
+    name: str,
+    data: bytes,
+    channel: str,
+    source: str,
+    by: User | None = None,
+    force: Organisation | None = None,
+    now: datetime | None = None,
+    total: int = 0,
+    enqueue: bool = True,
+) -> IntakeBatch:
+    """Queue a batch for the worker: the batch (its receipt so far: nothing), its body as
+    received (encrypted), and the task, in one transaction, so the worker finds all three or
+    none. Nothing else is stored until the worker runs. `enqueue` False: no task (the caller
+    takes it in itself with `intake_continue`, as `homeward intake` does)."""
+    from homeward.intake import tasks
+
+    now = now or timezone.now()
+    batch = IntakeBatch.objects.create(
+        reference=case_services.references_reserve("B", 1)[0],
+        channel=channel,
+        source=storable(source)[:255],
+        force=force,
+        received_by=by,
+        status=IntakeBatch.Status.QUEUED,
+        total=total,
+    )
+    try:
+        text, encoding = data.decode("utf-8"), QueuedBody.Encoding.TEXT
+    except UnicodeDecodeError:
+        text, encoding = base64.b64encode(data).decode("ascii"), QueuedBody.Encoding.BASE64
+    QueuedBody.objects.create(batch=batch, name=name, encoding=encoding, data=text, parsed_at=now)
+    if enqueue:
+        tasks.take_in_batch.enqueue(batch_id=batch.pk)
+    return batch
+
+
+def _body_bytes(body: QueuedBody) -> bytes:
+    if body.encoding == QueuedBody.Encoding.BASE64:
+        return base64.b64decode(body.data)
+    return str(body.data).encode("utf-8")
+
+
+def chunk_size() -> int:
+    """Records taken in by one transaction of a queued batch."""
+    return max(1, int(settings.HOMEWARD_INTAKE_CHUNK))
+
+
+def intake_continue(
+    *, batch_id: int, workers: int = 1, chunk: int | None = None, stop_after: int | None = None
+) -> IntakeBatch:
+    """Take in a queued batch (the worker's task; `homeward intake` for a big file), from
+    where it got to: each chunk of `HOMEWARD_INTAKE_CHUNK` records in a transaction of its
+    own, which stores the chunk's reports, notifications and receipt lines and moves the
+    batch's progress on, all or nothing. So no write lock is held for long, the receipt
+    shows the counts so far, and a worker that stops (or dies) mid-batch goes on, at its
+    next run, from the first record not stored: nothing is taken in twice. Two workers on
+    one batch take turns chunk by chunk (the batch's row is locked by each chunk's
+    transaction, which checks the progress first).
+
+    Matching, the costly part, is done before each chunk's transaction, not in it.
+    `stop_after`: stop after this many chunks (tests: a worker that stops part way)."""
+    batch = IntakeBatch.objects.get(pk=batch_id)
+    body = QueuedBody.objects.filter(batch_id=batch_id).first()
+    if batch.status == IntakeBatch.Status.DONE or body is None:
+        return _finish(batch_id)
+    now = body.parsed_at
+    if batch.channel == IntakeBatch.Channel.API:
+        # As the API reads a small batch: its own size limit (HOMEWARD_API_MAX_BYTES) was
+        # checked by the request, not the limit of a file.
+        parsed = parse.parse_json(_body_bytes(body), source=batch.source, now=now)
+    else:
+        parsed = parse.parse_file(body.name, _body_bytes(body), now=now)
+    del body
+    if parsed.problems:
+        with transaction.atomic():
+            IntakeBatch.objects.filter(pk=batch_id).update(
+                problems=[_problem(p) for p in parsed.problems], total=0
+            )
+        return _finish(batch_id)
+    records = parsed.records
+    IntakeBatch.objects.filter(pk=batch_id).exclude(status=IntakeBatch.Status.DONE).update(
+        status=IntakeBatch.Status.IN_PROGRESS, total=len(records)
+    )
+    forces = _forces()
+    size = chunk or chunk_size()
+    start = batch.processed
+    matcher = Matcher(in_memory=len(records) - start >= IN_MEMORY_FROM, workers=workers)
+    force = batch.force
+    done = 0
+    yields = connection.vendor == "sqlite"
+    while start < len(records):
+        if stop_after is not None and done >= stop_after:
+            return IntakeBatch.objects.get(pk=batch_id)
+        part = records[start : start + size]
+        _look_ahead(part, force=force, forces=forces, now=now, matcher=matcher)
+        began = time.monotonic()
+        start = _store_chunk(
+            batch_id, start, part, force=force, forces=forces, now=now, matcher=matcher
+        )
+        matcher.forget()
+        done += 1
+        if yields:
+            # SQLite has one writer at a time and no queue: a page waiting to write polls
+            # for the lock. Leaving it free for as long as the chunk held it lets every
+            # waiting page in between two chunks.
+            time.sleep(min(time.monotonic() - began, MAX_YIELD))
+    return _finish(batch_id)
+
+
+#: The longest a worker waits between two chunks to let pages write (SQLite).
+MAX_YIELD = 0.5
+
+
+def _look_ahead(
+    records: Sequence[parse.Parsed],
+    *,
+    force: Organisation | None,
+    forces: dict[str, Organisation],
+    now: datetime,
+    matcher: Matcher,
+) -> None:
+    """Match, outside any transaction, the people the chunk's reports will describe once it
+    is stored (each report's stored notifications folded with the chunk's), so the chunk's
+    transaction only looks their suggestions up. A report that changes before then is
+    matched in the transaction, as a small batch's are."""
+    valid = [
+        r.notification
+        for r in records
+        if r.notification is not None
+        and _force_problem(r.notification, line=r.line, force=force, forces=forces) is None
+    ]
+    pending = _pending_reports(valid, lock=False)
+    touched: dict[tuple[str, str], _Pending] = {}
+    for order, notification in enumerate(valid, start=1):
+        item = pending[(notification.force, notification.police_reference)]
+        if item.report is not None and item.report.state in (
+            PoliceReport.State.LINKED,
+            PoliceReport.State.DISMISSED,
+        ):
+            continue  # a person has decided: no suggestions kept
+        key = version_key(notification)
+        if key in item.seen:
+            continue  # the very notification was stored before: nothing changes
+        item.seen.add(key)
+        item.versions.append(_Version(notification, now, NEW + order))
+        touched[item.key] = item
+    matcher.remember([match.person_from(fold(item.versions)[0]) for item in touched.values()])
+
+
+def _store_chunk(
+    batch_id: int,
+    start: int,
+    part: Sequence[parse.Parsed],
+    *,
+    force: Organisation | None,
+    forces: dict[str, Organisation],
+    now: datetime,
+    matcher: Matcher,
+) -> int:
+    """Store one chunk and move the batch's progress on, in one transaction (tried again
+    when another request stored one of its reports first); where the batch has got to."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                batch = IntakeBatch.objects.select_for_update().get(pk=batch_id)
+                if batch.processed != start or batch.status == IntakeBatch.Status.DONE:
+                    return batch.processed  # another worker has taken this chunk in
+                counts = _take_in(batch, part, force=force, forces=forces, now=now, suggest=matcher)
+                IntakeBatch.objects.filter(pk=batch_id).update(
+                    processed=F("processed") + len(part),
+                    **{status: F(status) + count for status, count in counts.items() if count},
+                )
+                return start + len(part)
+        except IntegrityError:
+            if attempt == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _finish(batch_id: int) -> IntakeBatch:
+    """The batch is done: its body as received is deleted (the reports and the receipt keep
+    what is needed)."""
+    batch = IntakeBatch.objects.select_for_update().get(pk=batch_id)
+    QueuedBody.objects.filter(batch_id=batch_id).delete()
+    if batch.status != IntakeBatch.Status.DONE:
+        batch.status = IntakeBatch.Status.DONE
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["status", "finished_at"])
+    return batch
+
+
+def intake_resume() -> list[IntakeBatch]:
+    """Queue a task again for every batch not done that has none waiting (its worker died,
+    or the task failed): run before the worker starts. Safe to run at any time: two tasks on
+    one batch take turns (`intake_continue`)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from homeward.intake import tasks
+
+    waiting = {
+        (row or {}).get("kwargs", {}).get("batch_id")
+        for row in DBTaskResult.objects.ready()
+        .filter(task_path=tasks.take_in_batch.module_path)
+        .values_list("args_kwargs", flat=True)
+    }
+    resumed = []
+    for batch in IntakeBatch.objects.exclude(status=IntakeBatch.Status.DONE).order_by("pk"):
+        if batch.pk not in waiting:
+            tasks.take_in_batch.enqueue(batch_id=batch.pk)
+            resumed.append(batch)
+    return resumed
+
+
 #: How many times a batch is tried when another request stored the same report first.
 ATTEMPTS = 3
 
@@ -308,18 +642,70 @@ def _intake_batch(
         source=storable(parsed.source)[:255],
         force=force,
         received_by=by,
+        total=len(parsed.records),
+        processed=len(parsed.records),
+        finished_at=now,
     )
     if parsed.problems:
         batch.problems = [_problem(p) for p in parsed.problems]
         batch.save(update_fields=["problems"])
         return batch
-    forces = {
+    counts = _take_in(
+        batch,
+        parsed.records,
+        force=force,
+        forces=_forces(),
+        now=now,
+        suggest=lambda people: suggest_many(people, workers=workers),
+    )
+    for status, count in counts.items():
+        setattr(batch, status, count)
+    batch.save(update_fields=list(counts))
+    return batch
+
+
+def _forces() -> dict[str, Organisation]:
+    """The police forces set up here, by their code."""
+    return {
         o.code: o
         for o in Organisation.objects.filter(kind=Organisation.Kind.POLICE_FORCE).exclude(code="")
     }
+
+
+def _force_problem(
+    notification: Notification, *, line: int, force: Organisation | None, forces: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Why a notification's force refuses it: not the token's force, or not set up here."""
+    if force is not None and notification.force != force.code:
+        return {
+            "line": line,
+            "field": "force",
+            "reason": f"this token is for force {force.code!r}, not {notification.force!r}",
+        }
+    if force is None and notification.force not in forces:
+        return {
+            "line": line,
+            "field": "force",
+            "reason": f"no police force with code {notification.force!r} is set up "
+            "here (manage.py organisation NAME --kind police_force --code CODE)",
+        }
+    return None
+
+
+def _take_in(
+    batch: IntakeBatch,
+    records: Sequence[parse.Parsed],
+    *,
+    force: Organisation | None,
+    forces: dict[str, Organisation],
+    now: datetime,
+    suggest: Suggest,
+) -> dict[str, int]:
+    """Store these records of the batch (all of a small batch, or one chunk of a big one)
+    and their receipt lines, in the caller's transaction; the count of each line status."""
     lines: list[BatchLine] = []
     valid: list[tuple[parse.Parsed, Notification, str, BatchLine]] = []
-    for record in parsed.records:
+    for record in records:
         line = BatchLine(
             batch=batch,
             raw=None,  # kept (encrypted) for a refused record only
@@ -330,24 +716,9 @@ def _intake_batch(
         problems = [_problem(p) for p in record.problems]
         notification = record.notification
         if notification is not None:
-            if force is not None and notification.force != force.code:
-                problems.append(
-                    {
-                        "line": record.line,
-                        "field": "force",
-                        "reason": f"this token is for force {force.code!r}, "
-                        f"not {notification.force!r}",
-                    }
-                )
-            elif force is None and notification.force not in forces:
-                problems.append(
-                    {
-                        "line": record.line,
-                        "field": "force",
-                        "reason": f"no police force with code {notification.force!r} is set up "
-                        "here (manage.py organisation NAME --kind police_force --code CODE)",
-                    }
-                )
+            refused = _force_problem(notification, line=record.line, force=force, forces=forces)
+            if refused is not None:
+                problems.append(refused)
         if problems or notification is None:
             line.status = BatchLine.Status.REJECTED
             line.problems = problems
@@ -375,7 +746,7 @@ def _intake_batch(
         item.new.append((record, key, line))
 
     _store_reports(
-        [item for item in pending.values() if item.new], forces=forces, now=now, workers=workers
+        [item for item in pending.values() if item.new], forces=forces, now=now, suggest=suggest
     )
     for line, item in duplicates:
         line.report = item.report
@@ -383,10 +754,7 @@ def _intake_batch(
     counts = dict.fromkeys(BatchLine.Status.values, 0)
     for line in lines:
         counts[line.status] += 1
-    for status, count in counts.items():
-        setattr(batch, status, count)
-    batch.save(update_fields=list(counts))
-    return batch
+    return counts
 
 
 def version_key(n: Notification, content: str | None = None) -> str:
@@ -416,16 +784,24 @@ def _duplicate(item: _Pending, key: str, content: str, version: _Version) -> boo
     )
 
 
-def _pending_reports(notifications: Sequence[Notification]) -> dict[tuple[str, str], _Pending]:
-    """The reports the batch touches, with what is stored of each already."""
+def _pending_reports(
+    notifications: Sequence[Notification], *, lock: bool = True
+) -> dict[tuple[str, str], _Pending]:
+    """The reports the batch touches, with what is stored of each already (locked, unless
+    `lock` is False: a look ahead, outside the writing transaction)."""
     keys = dict.fromkeys((n.force, n.police_reference) for n in notifications)
     pending = {key: _Pending(key=key, report=None) for key in keys}
     references = sorted({reference for _, reference in keys})
+    # The force codes too, so the lookup uses the (force_code, police_reference) index rather
+    # than reading every report (SQLite scanned the whole table for each batch or chunk).
+    forces = sorted({force for force, _ in keys})
     existing: dict[int, _Pending] = {}
     for chunk in _chunks(references):
         # Locked (PostgreSQL; SQLite's writer lock does the same): two batches amending one
         # report fold one after the other, each with the other's notification.
-        reports = PoliceReport.objects.select_for_update().filter(police_reference__in=chunk)
+        reports = PoliceReport.objects.filter(force_code__in=forces, police_reference__in=chunk)
+        if lock:
+            reports = reports.select_for_update()
         for report in reports.order_by("pk"):
             item = pending.get((report.force_code, report.police_reference))
             if item is not None:
@@ -445,7 +821,7 @@ def _pending_reports(notifications: Sequence[Notification]) -> dict[tuple[str, s
 
 
 def _store_reports(
-    items: Sequence[_Pending], *, forces: dict[str, Organisation], now: datetime, workers: int = 1
+    items: Sequence[_Pending], *, forces: dict[str, Organisation], now: datetime, suggest: Suggest
 ) -> None:
     """Fold, classify and match each touched report, then store reports and notifications."""
     if not items:
@@ -468,7 +844,7 @@ def _store_reports(
         state = _next_state(item.report, cls)
         if state == PoliceReport.State.WAITING:
             to_match.append((item.key, match.person_from(n)))
-    suggestions = suggest_many(to_match, workers=workers)
+    suggestions = suggest(to_match)
 
     new_refs = iter(case_services.references_reserve("P", sum(1 for i in items if not i.report)))
     creating: list[PoliceReport] = []
@@ -681,6 +1057,10 @@ def _own_care_postcodes(n: Notification, care: frozenset[str]) -> frozenset[str]
 IN_MEMORY_FROM = 1000
 
 
+#: Works out the best candidate children of each (key, person): `suggest_many`, a `Matcher`.
+Suggest = Callable[[Sequence[tuple[Any, match.Person]]], dict[Any, list[dict[str, Any]]]]
+
+
 def suggest_many(
     people: Sequence[tuple[T, match.Person]], *, workers: int = 1
 ) -> dict[T, list[dict[str, Any]]]:
@@ -689,6 +1069,53 @@ def suggest_many(
     batch, through an in-memory index of every child."""
     if len(people) >= IN_MEMORY_FROM:
         return _suggest_in_memory(people, workers)
+    return _suggest_by_keys(people)
+
+
+class Matcher:
+    """`suggest_many` for a batch taken in a chunk at a time. With `in_memory`, the index of
+    every child is read once, at the first chunk, and kept for the others (children added
+    while the batch is taken in are found when a person opens the report: its suggestions
+    are worked out afresh then). `remember` keeps each person's suggestions, so a chunk's
+    people can be matched before its transaction and looked up inside it."""
+
+    def __init__(self, *, in_memory: bool, workers: int = 1) -> None:
+        self.in_memory = in_memory
+        self.workers = workers
+        self._index: tuple[match.CandidateIndex, dict[int, tuple[match.Candidate, str]]] | None
+        self._index = None
+        self._known: dict[match.Person, list[dict[str, Any]]] = {}
+
+    def _rank(self, people: Sequence[tuple[T, match.Person]]) -> dict[T, list[dict[str, Any]]]:
+        if not people:
+            return {}
+        if not self.in_memory:
+            return _suggest_by_keys(people)
+        if self._index is None:
+            self._index = _index_of_children()
+        index, children = self._index
+        if self.workers > 1 and len(people) >= 2 * IN_MEMORY_FROM:
+            return _rank_in_processes(index, children, people, self.workers)
+        return dict(_rank_part(index, children, people))
+
+    def remember(self, people: Sequence[match.Person]) -> None:
+        """Work out (outside any transaction) and keep these people's suggestions."""
+        wanted = list(dict.fromkeys(p for p in people if p not in self._known))
+        self._known.update(self._rank([(p, p) for p in wanted]))
+
+    def __call__(self, people: Sequence[tuple[T, match.Person]]) -> dict[T, list[dict[str, Any]]]:
+        out = {key: self._known[p] for key, p in people if p in self._known}
+        out.update(self._rank([(key, p) for key, p in people if p not in self._known]))
+        return out
+
+    def forget(self) -> None:
+        """Drop the kept suggestions (after their chunk is stored)."""
+        self._known.clear()
+
+
+def _suggest_by_keys(
+    people: Sequence[tuple[T, match.Person]],
+) -> dict[T, list[dict[str, Any]]]:
     out: dict[T, list[dict[str, Any]]] = {}
     candidates: dict[int, tuple[match.Candidate, str]] = {}
     for chunk in _chunks(people):
@@ -709,9 +1136,8 @@ def suggest_many(
     return out
 
 
-def _suggest_in_memory(
-    people: Sequence[tuple[T, match.Person]], workers: int = 1
-) -> dict[T, list[dict[str, Any]]]:
+def _index_of_children() -> tuple[match.CandidateIndex, dict[int, tuple[match.Candidate, str]]]:
+    """Every child, in an in-memory index of the stored blocking keys."""
     children = _candidates(None)
     keys: dict[int, list[str]] = {}
     for key, child_id in ChildMatchKey.objects.values_list("key", "child_id").iterator(20_000):
@@ -721,6 +1147,13 @@ def _suggest_in_memory(
         # The stored keys, as the single-notification path uses them (worked out for a child
         # with none stored).
         index.add(candidate, keys.get(child_id))
+    return index, children
+
+
+def _suggest_in_memory(
+    people: Sequence[tuple[T, match.Person]], workers: int = 1
+) -> dict[T, list[dict[str, Any]]]:
+    index, children = _index_of_children()
     if workers > 1 and len(people) >= 2 * IN_MEMORY_FROM:
         return _rank_in_processes(index, children, people, workers)
     return dict(_rank_part(index, children, people))

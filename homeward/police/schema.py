@@ -17,6 +17,8 @@ DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 
 #: The statuses a receipt gives each record.
 STATUSES: Final = ("accepted", "amended", "duplicate", "rejected")
+#: The statuses of a batch as a whole (a receipt's `status`).
+BATCH_STATUSES: Final = ("queued", "in_progress", "done")
 
 _DATE_NOTE = (
     f"A date, YYYY-MM-DD (dd/mm/YYYY is also accepted), in the years {FIRST_YEAR} to {LAST_YEAR}."
@@ -174,6 +176,22 @@ def receipt_schema() -> dict[str, object]:
                 "description": "Where the batch came from: the API, an upload or a file.",
             },
             "received_at": {"type": "string", "format": "date-time"},
+            "status": {
+                "type": "string",
+                "enum": list(BATCH_STATUSES),
+                "description": (
+                    "done: taken in. A big batch is queued and taken in by a background "
+                    "worker in chunks: queued, then in_progress; its counts and results are "
+                    "those taken in so far."
+                ),
+            },
+            "progress": {
+                "type": "object",
+                "description": "How many of the batch's records have been taken in so far.",
+                "properties": {"processed": count, "total": count},
+                "required": ["processed", "total"],
+                "additionalProperties": False,
+            },
             "counts": {
                 "type": "object",
                 "properties": {status: count for status in STATUSES},

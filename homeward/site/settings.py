@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "homeward.organisations",
     "homeward.accounts",
     "homeward.audit",
@@ -212,6 +214,20 @@ HOMEWARD_REQUIRE_TWO_FACTOR = os.environ.get("HOMEWARD_REQUIRE_TWO_FACTOR", "1")
 HOMEWARD_IDLE_SECONDS = int(os.environ.get("HOMEWARD_IDLE_SECONDS", "1800"))
 # The largest police notification API body (a batch): 20 MB by default.
 HOMEWARD_API_MAX_BYTES = int(os.environ.get("HOMEWARD_API_MAX_BYTES", str(20 * 1024 * 1024)))
+# Big police batches (docs/police-notifications.md): a batch of more than this many records
+# is queued and taken in by the background worker (`manage.py db_worker`), this many
+# records to a transaction, so no write lock is held for long; smaller ones at once.
+HOMEWARD_INTAKE_QUEUE_OVER = int(os.environ.get("HOMEWARD_INTAKE_QUEUE_OVER", "1000"))
+HOMEWARD_INTAKE_CHUNK = int(os.environ.get("HOMEWARD_INTAKE_CHUNK", "20"))
+# The task queue: Django's tasks framework (the django-tasks backport) with its database
+# backend, so a queued batch survives a restart; the worker is `manage.py db_worker`
+# (docs/operations.md).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 # Police intelligence (docs/police-intelligence.md): where submissions are POSTed, the bearer
 # token, and how long to wait for an answer. Unset, submissions are downloaded as files.
 HOMEWARD_INTELLIGENCE_ENDPOINT = os.environ.get("HOMEWARD_INTELLIGENCE_ENDPOINT", "")

@@ -535,3 +535,27 @@ def test_a_refused_record_with_nul_and_lone_surrogates_is_kept_as_escapes(world)
     texts = [p[name] or "" for line in lines for p in line.problems for name in ("field", "reason")]
     assert texts and not any("\x00" in t or "\udade" in t for t in texts)
     assert any("bad\\x00key" in t for t in texts)
+
+
+def test_the_reports_a_batch_touches_are_found_by_the_index_not_by_reading_them_all(world):
+    """Each batch (and each chunk of a big one) looks up the reports it touches: by force
+    and police reference, the unique index, not by reference alone, which made SQLite read
+    every report (encrypted content and all) inside the writing transaction."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    send(world, notification(police_reference="A"))
+    with CaptureQueriesContext(connection) as queries:
+        send(world, notification(police_reference="A"), notification(police_reference="B"))
+    lookups = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "intake_policereport"' in q["sql"]
+    ]
+    assert lookups and all('"force_code" IN' in sql for sql in lookups), lookups
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in lookups:
+                cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+                plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+                assert "SEARCH" in plan and "SCAN intake_policereport" not in plan, plan

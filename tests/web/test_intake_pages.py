@@ -373,6 +373,36 @@ def test_the_reconciliation_shows_what_each_side_alone_knows(world, client_for):
     assert by_hand.reference in html and "Alex" not in html and "Jordan" not in html
 
 
+def test_each_reconciliation_section_is_paged_on_its_own(world, client_for, monkeypatch):
+    """A busy month holds thousands of rows: each section shows a page of them, with its own
+    page number, and paging one section keeps the period and the other's page."""
+    from homeward.web.views import intake as views
+
+    monkeypatch.setattr(views, "RECONCILIATION_PAGE_SIZE", 2)
+    child = make_child(world, first_name="Alex", last_name="Hand")
+    episodes = [
+        make_episode(world, child, started=timezone.now() - timedelta(days=day))
+        for day in (3, 4, 5, 6, 7)
+    ]
+    client = client_for("coordinator")
+    first = client.get(RECONCILIATION, _period())
+    section = {s["name"]: s for s in first.context["sections"]}["authority_only"]
+    assert section["count"] == 5 and len(section["rows"]) == 2
+    html = first.content.decode()
+    assert "Showing 1 to 2 of 5" in html
+    assert "authority_only_page=2" in html and "#authority-only" in html
+    third = client.get(RECONCILIATION, {**_period(), "authority_only_page": "3"})
+    section = {s["name"]: s for s in third.context["sections"]}["authority_only"]
+    shown = [row[2] for row in section["rows"]]
+    assert len(shown) == 1 and shown[0] in {e.reference for e in episodes}
+    everything = set()
+    for number in ("1", "2", "3"):
+        page = client.get(RECONCILIATION, {**_period(), "authority_only_page": number})
+        rows = {s["name"]: s for s in page.context["sections"]}["authority_only"]["rows"]
+        everything |= {row[2] for row in rows}
+    assert everything == {e.reference for e in episodes}
+
+
 def test_the_reconciliation_defaults_to_the_last_full_month(world, client_for):
     page = client_for("analyst").get(RECONCILIATION)
     assert page.status_code == 200

@@ -42,6 +42,8 @@ from homeward.web.forms import apply_service_errors
 from homeward.web.pagination import pagination
 
 PER_PAGE = 50
+#: A batch's receipt lines shown on one page (a big batch has tens of thousands).
+LINES_PER_PAGE = 100
 RECENT_BATCHES = 10
 #: Episodes recorded by hand this close to a report's dates are offered to link it to.
 FORM = "web/cases/form.html"
@@ -165,13 +167,22 @@ def upload(request: HttpRequest) -> HttpResponse:
         form = f.UploadForm(request.POST, request.FILES)
         if form.is_valid():
             file = form.cleaned_data["file"]
-            batch = services.intake_file(
+            # A big file is queued for the background worker; its receipt page shows how
+            # far it has got.
+            batch = services.intake_received(
                 name=file.name,
                 data=file.read(),
                 channel=IntakeBatch.Channel.UPLOAD,
                 by=request.user,  # type: ignore[arg-type]
             )
-            messages.success(request, f"File received as batch {batch.reference}")
+            if batch.status == IntakeBatch.Status.DONE:
+                messages.success(request, f"File received as batch {batch.reference}")
+            else:
+                messages.success(
+                    request,
+                    f"File received as batch {batch.reference}: its {batch.total:,} "
+                    "notifications are being taken in",
+                )
             return redirect("web:intake-batch", batch.reference)
     else:
         form = f.UploadForm()
@@ -187,6 +198,7 @@ def batch(request: HttpRequest, reference: str) -> HttpResponse:
         found = selectors.batch_for(user=request.user, reference=reference)  # type: ignore[arg-type]
     except IntakeBatch.DoesNotExist:
         raise Http404("No such batch") from None
+    page = Paginator(selectors.batch_lines(found), LINES_PER_PAGE).get_page(request.GET.get("page"))
     lines = [
         {
             "line": line,
@@ -196,18 +208,25 @@ def batch(request: HttpRequest, reference: str) -> HttpResponse:
                 f"{p.get('field') or 'record'}: {p.get('reason', '')}" for p in line.problems or []
             ],
         }
-        for line in selectors.batch_lines(found)
+        for line in page.object_list
     ]
     return render(
         request,
         "web/intake/batch.html",
         {
             "batch": found,
+            # A big batch is taken in by the background worker: the page says how far it
+            # has got, with a link to look again (no automatic reload).
+            "taking_in": found.status != IntakeBatch.Status.DONE,
+            "processed": f"{found.processed:,}",
+            "total": f"{found.total:,}",
             "problems": [
                 f"{p['field']}: {p.get('reason', '')}" if p.get("field") else p.get("reason", "")
                 for p in found.problems or []
             ],
             "lines": lines,
+            "lines_page": page,
+            "lines_pagination": pagination(page, query={"page": request.GET.get("page", "")}),
         },
     )
 
@@ -511,6 +530,10 @@ def resolve(request: HttpRequest, reference: str) -> HttpResponse:
 # --- the reconciliation --------------------------------------------------------------------
 
 
+#: Rows of each reconciliation section on one page.
+RECONCILIATION_PAGE_SIZE = 100
+
+
 def _may_reconcile(request: HttpRequest) -> None:
     _require(permissions.can_view_reconciliation(request.user))  # type: ignore[arg-type]
 
@@ -535,23 +558,36 @@ def _reconciliation_page(
         rec = selectors.reconciliation(user=request.user, start=start, end=end)  # type: ignore[arg-type]
         counts = rec.counts
         columns = selectors.RECONCILIATION_COLUMNS[1:]  # the section is the table's heading
-        by_section: dict[str, list[list[str]]] = {name: [] for name in selectors.SECTIONS}
-        for row, text in zip(rec.rows, selectors.reconciliation_rows(rec), strict=True):
-            by_section[row.section].append([text[c] for c in columns])
-        context.update(
-            listed=True,
-            rec=rec,
-            headings=[_field_label(name) for name in columns],
-            sections=[
+        by_section: dict[str, list[selectors.Row]] = {name: [] for name in selectors.SECTIONS}
+        for row in rec.rows:
+            by_section[row.section].append(row)
+        sections = []
+        for name, title in selectors.SECTIONS.items():
+            # Each section a page at a time, with its own page number in the query: a busy
+            # month holds thousands of rows (the download has them all).
+            param = f"{name}_page"
+            page = Paginator(by_section[name], RECONCILIATION_PAGE_SIZE).get_page(
+                request.GET.get(param)
+            )
+            sections.append(
                 {
                     "id": name.replace("_", "-"),
                     "name": name,
                     "title": title,
                     "count": counts[name],
-                    "rows": by_section[name],
+                    "rows": [
+                        [text[c] for c in columns]
+                        for text in map(selectors.reconciliation_row, page.object_list)
+                    ],
+                    "page": page,
+                    "pagination": pagination(page, query=request.GET, param=param),
                 }
-                for name, title in selectors.SECTIONS.items()
-            ],
+            )
+        context.update(
+            listed=True,
+            rec=rec,
+            headings=[_field_label(name) for name in columns],
+            sections=sections,
         )
     elif status == 200:
         status = 400
