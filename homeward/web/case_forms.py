@@ -8,6 +8,7 @@ errors on these forms. Every field is drawn as a GOV.UK field by the site's form
 from __future__ import annotations
 
 from datetime import date, datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -31,20 +32,36 @@ def uk_time(moment: datetime | None) -> str:
     return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
 
 
-def moment_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateTimeField:
-    """A date and time, typed in UK time (Django makes it aware in Europe/London)."""
+def moment_field(
+    label: str,
+    *,
+    required: bool = True,
+    help_text: str = "",
+    messages: Mapping[str, str] | None = None,
+) -> forms.DateTimeField:
+    """A date and time, typed in UK time (Django makes it aware in Europe/London).
+    `messages`: the field's own error messages ("required", "invalid"), written for it."""
     return forms.DateTimeField(
         label=label,
         required=required,
+        error_messages=dict(messages or {}),
         help_text=help_text or "For example, 2026-11-05 09:30",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
 
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+def date_field(
+    label: str,
+    *,
+    required: bool = True,
+    help_text: str = "",
+    messages: Mapping[str, str] | None = None,
+) -> forms.DateField:
+    """A day. `messages`: the field's own error messages ("required", "invalid")."""
     return forms.DateField(
         label=label,
         required=required,
+        error_messages=dict(messages or {}),
         help_text=help_text or "For example, 2012-03-27",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
@@ -67,9 +84,17 @@ def yes_no_label(value: bool | None) -> str:
     return "Not known" if value is None else ("Yes" if value else "No")
 
 
-def yes_no_field(label: str, *, unknown: bool = False, help_text: str = "") -> forms.Field:
+def yes_no_field(
+    label: str,
+    *,
+    unknown: bool = False,
+    help_text: str = "",
+    messages: Mapping[str, str] | None = None,
+) -> forms.Field:
+    """Yes or no (or not known). `messages`: the field's own error messages ("required")."""
     return forms.TypedChoiceField(
         label=label,
+        error_messages=dict(messages or {}),
         choices=YES_NO_UNKNOWN if unknown else YES_NO,
         coerce=_to_bool,
         empty_value=None,
@@ -85,9 +110,17 @@ def radio_field(label: str, choices: Any, *, required: bool = True, **extra: Any
     )
 
 
-def text_area(label: str, *, required: bool = False, help_text: str = "") -> forms.CharField:
+def text_area(
+    label: str,
+    *,
+    required: bool = False,
+    help_text: str = "",
+    messages: Mapping[str, str] | None = None,
+) -> forms.CharField:
+    """Free text. `messages`: the field's own error messages ("required", "max_length")."""
     return forms.CharField(
         label=label,
+        error_messages=dict(messages or {}),
         required=required,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": 4}),
