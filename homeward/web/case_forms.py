@@ -7,8 +7,8 @@ errors on these forms. Every field is drawn as a GOV.UK field by the site's form
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
