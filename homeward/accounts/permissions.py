@@ -289,3 +289,49 @@ def can_view_hotspots(user: User) -> bool:
         and user.role in (Role.COORDINATOR, Role.MANAGER, Role.ANALYST)
         and in_authority_team(user)
     )
+
+
+# --- corrections: who may change a saved record (docs/decisions/0007-corrections.md) -------
+
+
+def can_change_child(user: User, child: Child) -> bool:
+    """Correct a child's details (names, date of birth, sex, ethnicity, address, care):
+    the authority's coordinators and managers, who keep its records."""
+    return sees_whole_authority(user)
+
+
+def can_change_episode(user: User) -> bool:
+    """Correct an episode (its category, risk grade, times, where from), or mark it entered
+    in error: the authority's coordinators and managers, who record episodes."""
+    return sees_whole_authority(user)
+
+
+def can_change_interview_part(user: User, interview: ReturnInterview) -> bool:
+    """Correct an offer, attempt, place, adult, vehicle or referral of an interview, or mark
+    it entered in error: whoever works the interview (its worker, a coordinator), until it
+    is signed off; after sign-off a manager reopens it first (`can_reopen_interview`)."""
+    return can_work_interview(user, interview) and interview.signed_off_at is None
+
+
+def can_reallocate(user: User, interview: ReturnInterview) -> bool:
+    """Give an interview to another organisation or worker: those who allocate, until it
+    is signed off."""
+    return can_allocate(user) and interview.signed_off_at is None
+
+
+def can_reopen_interview(user: User, interview: ReturnInterview) -> bool:
+    """Reopen a signed-off interview (clear its sign-off, with a reason): a manager, as for
+    sign-off, never of their own interview, and a provider's manager only the provider's."""
+    if not _active(user) or user.role != Role.MANAGER:
+        return False
+    if interview.allocated_worker_id == user.pk or interview.written_up_by_id == user.pk:
+        return False
+    if in_provider(user):
+        return interview.allocated_organisation_id == user.organisation_id
+    return True
+
+
+def can_change_report_link(user: User) -> bool:
+    """Unlink a police report from the wrong child or episode and link it again, or record
+    the outcome of a possible miscoding: those who take notifications in."""
+    return can_take_in_notifications(user)

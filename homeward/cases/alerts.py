@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from homeward.accounts.models import Role, User
 from homeward.cases import clock, codes, selectors
-from homeward.cases.models import ClockAlert, Episode, ReturnInterview
+from homeward.cases.models import IN_COUNT, ClockAlert, Episode, ReturnInterview
 from homeward.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -104,42 +104,69 @@ def check_clocks(*, now: datetime | None = None) -> CheckReport:
     """Send the due-soon and overdue alerts not yet sent, and report what needs a person."""
     now = now or timezone.now()
     report = CheckReport(now=now)
-    interviews = (
-        selectors.open_interviews()
-        .filter(due_at__isnull=False)
-        .select_related("child", "allocated_worker", "allocated_organisation__authority")
-        .prefetch_related("episodes")
-        .order_by("due_at", "pk")
-    )
     staff = _StaffDirectory()
     connection = get_connection(fail_silently=False)
-    for interview in interviews:
-        report.checked += 1
-        assert interview.due_at is not None  # filtered above
-        threshold = threshold_for(interview.due_at, now)
-        if threshold is None:
-            continue
-        recipients = staff.recipients_for(interview)
-        alert = _claim(interview, threshold, recipients)
-        if alert is None:
-            report.already_sent += 1
-            continue
-        if recipients:
-            try:
-                _message(interview, threshold, recipients, connection).send()
-            except Exception:  # any transport failure: release the claim, retry next run
-                logger.exception("clock alert for %s could not be sent", interview.reference)
-                alert.delete()
-                report.failed += 1
-                continue
-        else:
-            report.no_recipients += 1
-        if threshold == codes.AlertThreshold.OVERDUE:
-            report.overdue_sent += 1
-        else:
-            report.due_soon_sent += 1
+    for interview in _alertable().order_by("due_at", "pk"):
+        _check_one(interview, now, staff, connection, report)
     _unallocated_overdue(report, now)
     _late_reason_missing(report)
+    return report
+
+
+def _alertable() -> QuerySet[ReturnInterview]:
+    """Open interviews with a due point, not entered in error."""
+    return (
+        selectors.open_interviews()
+        .filter(IN_COUNT, due_at__isnull=False)
+        .select_related("child", "allocated_worker", "allocated_organisation__authority")
+        .prefetch_related("episodes")
+    )
+
+
+def _check_one(
+    interview: ReturnInterview,
+    now: datetime,
+    staff: _StaffDirectory,
+    connection: BaseEmailBackend,
+    report: CheckReport,
+) -> None:
+    """The alert this interview has reached at `now`, sent unless sent before."""
+    report.checked += 1
+    assert interview.due_at is not None  # filtered by `_alertable`
+    threshold = threshold_for(interview.due_at, now)
+    if threshold is None:
+        return
+    recipients = staff.recipients_for(interview)
+    alert = _claim(interview, threshold, recipients)
+    if alert is None:
+        report.already_sent += 1
+        return
+    if recipients:
+        try:
+            _message(interview, threshold, recipients, connection).send()
+        except Exception:  # any transport failure: release the claim, retry next run
+            logger.exception("clock alert for %s could not be sent", interview.reference)
+            alert.delete()
+            report.failed += 1
+            return
+    else:
+        report.no_recipients += 1
+    if threshold == codes.AlertThreshold.OVERDUE:
+        report.overdue_sent += 1
+    else:
+        report.due_soon_sent += 1
+
+
+def check_interview(*, interview_id: int, now: datetime | None = None) -> CheckReport:
+    """The clock job for one interview, at once: after a correction moved its due point
+    (`homeward.cases.corrections`), the alert the new due point has reached goes now rather
+    than at the next run. Alerts are claimed per due point, so one already sent for the new
+    due point is not sent again, and one sent for the old due point does not stop it."""
+    now = now or timezone.now()
+    report = CheckReport(now=now)
+    found = _alertable().filter(pk=interview_id).first()
+    if found is not None:
+        _check_one(found, now, _StaffDirectory(), get_connection(fail_silently=False), report)
     return report
 
 
@@ -258,7 +285,7 @@ def _message(
 
 def _unallocated_overdue(report: CheckReport, now: datetime) -> None:
     episodes = Episode.objects.filter(
-        returned_at__isnull=False, interview__isnull=True, due_at__lte=now
+        IN_COUNT, returned_at__isnull=False, interview__isnull=True, due_at__lte=now
     ).order_by("due_at", "pk")
     report.unallocated_episodes = list(episodes.values_list("reference", flat=True))
     report.unallocated_overdue = len(report.unallocated_episodes)
@@ -268,7 +295,7 @@ def _late_reason_missing(report: CheckReport) -> None:
     """Interviews completed after their due point with no reason recorded: no coded reason,
     or no words (the encrypted reason is read, so blank text counts as missing too)."""
     late = (
-        ReturnInterview.objects.filter(held_at__isnull=False, due_at__isnull=False)
+        ReturnInterview.objects.filter(IN_COUNT, held_at__isnull=False, due_at__isnull=False)
         .filter(held_at__gt=F("due_at"))
         .only("pk", "reference", "late_reason", "late_reason_code")
         .order_by("held_at", "pk")

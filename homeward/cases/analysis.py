@@ -45,7 +45,7 @@ from homeward.accounts import permissions
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.cases import clock, codes
-from homeward.cases.models import Episode, InformationShare, Offer
+from homeward.cases.models import IN_COUNT, Episode, InformationShare, Offer
 from homeward.formats.safe import safe_text
 
 if TYPE_CHECKING:
@@ -155,12 +155,12 @@ def _uk_midnight(day: date) -> datetime:
 
 
 def _query(start: date | None, end: date | None) -> QuerySet[Episode, dict[str, Any]]:
-    episodes = Episode.objects.all()
+    episodes = Episode.objects.filter(IN_COUNT)  # nothing entered in error is listed
     if start is not None:
         episodes = episodes.filter(started_at__gte=_uk_midnight(start))
     if end is not None:
         episodes = episodes.filter(started_at__lt=_uk_midnight(end + timedelta(days=1)))
-    offers = Offer.objects.filter(interview_id=OuterRef("interview_id"))
+    offers = Offer.objects.filter(IN_COUNT, interview_id=OuterRef("interview_id"))
     police = InformationShare.objects.filter(
         interview_id=OuterRef("interview_id"), recipient=codes.ShareRecipient.POLICE
     )

@@ -30,6 +30,8 @@ def register_models() -> None:
         m.VehicleOfConcern: ["description", "registration"],
         m.InformationShare: ["detail"],
     }
+    for model in m.EnteredInError.__subclasses__():
+        masked.setdefault(model, []).append("entered_in_error_reason")
     for model in (
         m.Child,
         m.ChildAlias,

@@ -49,7 +49,7 @@ from homeward.accounts.models import Role
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.cases import clock, codes
-from homeward.cases.models import Episode, Offer, ReturnInterview
+from homeward.cases.models import IN_COUNT, Episode, Offer, ReturnInterview, in_count
 from homeward.indicators.engine import GROUPINGS, Grouping, compute_indicators
 from homeward.indicators.inputs import InputError, check_inputs
 from homeward.indicators.output import write_table
@@ -130,7 +130,7 @@ def episodes_started(
     """Episodes that started from `start` to `end` (UK dates, both included; None: no
     limit), of interviews allocated to `organisations` when any are given: the indicators'
     and the performance pack's rule for which period an episode belongs to."""
-    episodes = Episode.objects.all()
+    episodes = Episode.objects.filter(IN_COUNT)  # nothing entered in error counts
     if organisations:
         episodes = episodes.filter(interview__allocated_organisation__in=organisations)
     if start is not None:
@@ -178,7 +178,7 @@ def _tables(
     covering = episodes.filter(interview__isnull=False).values("interview_id")
     interview_rows = list(
         ReturnInterview.objects.filter(pk__in=covering)
-        .annotate(first_offer=Min("offers__offered_at"))
+        .annotate(first_offer=Min("offers__offered_at", filter=in_count("offers__")))
         .order_by("pk")
         .values_list("reference", "first_offer", "outcome", "declined_by", "held_at")
     )

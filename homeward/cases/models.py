@@ -8,12 +8,43 @@ the database. Names, dates of birth and postcodes stay plain, because they are s
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from encrypted_fields.fields import EncryptedTextField
 
 from homeward.cases import codes
 from homeward.organisations.models import Authority, Organisation
+
+
+class EnteredInError(models.Model):
+    """A record entered by mistake is marked, never deleted: when, by whom and why. It stays
+    on the pages (tagged) and in the change history, and out of every count (the queries
+    filter with `IN_COUNT`; docs/decisions/0007-corrections.md)."""
+
+    entered_in_error_at = models.DateTimeField(null=True, blank=True)
+    entered_in_error_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    entered_in_error_reason = EncryptedTextField(blank=True, null=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def entered_in_error(self) -> bool:
+        return self.entered_in_error_at is not None
+
+
+#: The condition of a record that counts (not entered in error), for `filter()`.
+IN_COUNT = models.Q(entered_in_error_at__isnull=True)
+
+
+def in_count(prefix: str = "") -> models.Q:
+    """`IN_COUNT` through a relation: `in_count("interview__offers__")`."""
+    return models.Q(**{f"{prefix}entered_in_error_at__isnull": True})
 
 
 class Counter(models.Model):
@@ -122,7 +153,7 @@ class RiskFlag(models.Model):
         return f"{self.get_kind_display()} since {self.noted_on}"
 
 
-class ReturnInterview(models.Model):
+class ReturnInterview(EnteredInError):
     """One return interview, covering one or more episodes of the same child."""
 
     reference = models.CharField(max_length=20, unique=True)
@@ -242,7 +273,7 @@ class ReturnInterview(models.Model):
         )
 
 
-class Episode(models.Model):
+class Episode(EnteredInError):
     reference = models.CharField(max_length=20, unique=True)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="episodes")
     category = models.CharField(max_length=10, choices=codes.Category.choices)
@@ -316,7 +347,7 @@ class Episode(models.Model):
         return self.reference
 
 
-class Offer(models.Model):
+class Offer(EnteredInError):
     interview = models.ForeignKey(ReturnInterview, on_delete=models.CASCADE, related_name="offers")
     offered_at = models.DateTimeField()
     offered_to = models.CharField(max_length=20, choices=codes.OfferedTo.choices)
@@ -329,7 +360,7 @@ class Offer(models.Model):
         ordering = ["offered_at"]
 
 
-class ContactAttempt(models.Model):
+class ContactAttempt(EnteredInError):
     interview = models.ForeignKey(
         ReturnInterview, on_delete=models.CASCADE, related_name="attempts"
     )
@@ -345,7 +376,7 @@ class ContactAttempt(models.Model):
         ordering = ["attempted_at"]
 
 
-class PlaceOfConcern(models.Model):
+class PlaceOfConcern(EnteredInError):
     interview = models.ForeignKey(ReturnInterview, on_delete=models.CASCADE, related_name="places")
     description = models.CharField(max_length=200)
     postcode = models.CharField(max_length=8, blank=True)
@@ -357,7 +388,7 @@ class PlaceOfConcern(models.Model):
     )
 
 
-class AdultOfConcern(models.Model):
+class AdultOfConcern(EnteredInError):
     interview = models.ForeignKey(ReturnInterview, on_delete=models.CASCADE, related_name="adults")
     description = EncryptedTextField(
         help_text="Name, nickname or description, as the child gave it"
@@ -367,7 +398,7 @@ class AdultOfConcern(models.Model):
     )
 
 
-class VehicleOfConcern(models.Model):
+class VehicleOfConcern(EnteredInError):
     """A vehicle the child mentioned: a car they were driven in, one seen at a place."""
 
     interview = models.ForeignKey(
@@ -380,7 +411,7 @@ class VehicleOfConcern(models.Model):
     )
 
 
-class Referral(models.Model):
+class Referral(EnteredInError):
     """An action after the interview: a referral to a service, and what came of it."""
 
     interview = models.ForeignKey(
@@ -444,3 +475,73 @@ class ChildMerge(models.Model):
 
     class Meta:
         ordering = ["-merged_at"]
+
+
+# --- corrections: every change to a saved record, with its reason --------------------------
+
+
+class Correction(models.Model):
+    """One correction of a saved record: who, when, which record, each field from what to
+    what, and why (docs/decisions/0007-corrections.md). Append-only, like the access log.
+
+    Kept beside django-auditlog's change history (which records every save, for
+    administrators) because a correction carries what auditlog cannot: the reason, the
+    action in the domain's words, and the child, so a child's timeline reads its
+    corrections with one indexed query. What changed, and why, can name a child or repeat
+    what they said: both are encrypted at rest.
+    """
+
+    class Action(models.TextChoices):
+        CHANGED = "changed", "Changed"
+        ENTERED_IN_ERROR = "in_error", "Entered in error"
+        RECODED = "recoded", "Recoded after a possible miscoding"
+        UNLINKED = "unlinked", "Police report unlinked"
+        MOVED = "moved", "Moved to another child"
+        REALLOCATED = "reallocated", "Reallocated"
+        REOPENED = "reopened", "Reopened after sign-off"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="corrections")
+    #: What was corrected: "child", "episode", "interview", "offer", "attempt", "place",
+    #: "adult", "vehicle", "referral" or "report" (a police report's link), and its id.
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveBigIntegerField()
+    #: The record in words, naming no one: "episode E-000012", "an offer (RI-000003)".
+    record = models.CharField(max_length=120)
+    #: The episode or interview the record belongs to, so the timeline shows a correction
+    #: only to those who may see that episode or interview.
+    episode = models.ForeignKey(
+        Episode, on_delete=models.SET_NULL, related_name="corrections", null=True, blank=True
+    )
+    interview = models.ForeignKey(
+        ReturnInterview,
+        on_delete=models.SET_NULL,
+        related_name="corrections",
+        null=True,
+        blank=True,
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    #: JSON: [{"field", "label", "kind" ("moment", "day" or "text"), "from", "to"}].
+    changes = EncryptedTextField(default="[]")
+    reason = EncryptedTextField(blank=True, null=True, default="")
+    #: Why a reason was asked for ("" when it was not required).
+    reason_required_because = models.CharField(max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["child", "at"], name="correction_child"),
+            models.Index(fields=["kind", "object_id"], name="correction_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.record}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("corrections are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("corrections are append-only")

@@ -3,6 +3,7 @@ checked (`accounts.permissions`) and logged (`audit.services.access_record`)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -22,8 +23,10 @@ from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.cases import codes
 from homeward.cases.models import (
+    IN_COUNT,
     Child,
     ContactAttempt,
+    Correction,
     Episode,
     InformationShare,
     Offer,
@@ -125,14 +128,15 @@ def coordinator_home(*, user: User, now: datetime | None = None) -> CoordinatorH
         raise PermissionDenied("the coordinator's home")
     now = now or timezone.now()
     # The lists show no disclosure: only the columns they show are read.
-    episodes = Episode.objects.select_related("child", "interview__allocated_worker").only(
+    counted = Episode.objects.filter(IN_COUNT)  # nothing entered in error
+    episodes = counted.select_related("child", "interview__allocated_worker").only(
         *EPISODE_ROW,
         *_row_fields("child__", CHILD_ROW),
         "interview__reference",
         "interview__allocated_worker",
         *_row_fields("interview__allocated_worker__", PERSON_ROW),
     )
-    interviews = _interview_rows(open_interviews())
+    interviews = _interview_rows(open_interviews().filter(IN_COUNT))
     soon = now + timedelta(hours=24)
     return CoordinatorHome(
         now=now,
@@ -168,7 +172,7 @@ def caseload(*, user: User, page: int | str | None = 1) -> Caseload:
         raise PermissionDenied("a caseload")
     allocated = ReturnInterview.objects.filter(**permissions.allocation_filter(user))
     mine = _interview_rows(allocated)
-    still_open = OPEN & Q(signed_off_at__isnull=True)
+    still_open = OPEN & Q(signed_off_at__isnull=True) & IN_COUNT
     open_now = list(mine.filter(still_open).order_by(F("due_at").asc(nulls_last=True), "pk"))
     # Open and closed split the caseload, so the closed ones are counted from the index
     # of all of them rather than row by row.
@@ -296,6 +300,8 @@ class TimelineEntry:
     detail: str = ""
     link: tuple[str, int] | None = None
     sensitive: bool = False
+    #: A correction's field changes (`correction_entries`): label, kind, from, to.
+    changes: tuple[dict[str, Any], ...] = ()
 
 
 @lru_cache(maxsize=64)
@@ -346,14 +352,18 @@ def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
                 f"Source: {source}",
             )
         )
-    episodes = visible_episodes(user=user, child=child).values_list(
-        "reference",
-        "category",
-        "missing_from",
-        "risk_grade",
-        "started_at",
-        "returned_at",
-        "found_where",
+    episodes = (
+        visible_episodes(user=user, child=child)
+        .filter(IN_COUNT)
+        .values_list(
+            "reference",
+            "category",
+            "missing_from",
+            "risk_grade",
+            "started_at",
+            "returned_at",
+            "found_where",
+        )
     )
     for reference, category, missing_from, risk, started_at, returned_at, found in episodes:
         label = (
@@ -372,7 +382,7 @@ def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
             entries.append(
                 TimelineEntry(returned_at, "return", f"Returned or found ({reference})", found)
             )
-    shown = visible_interviews(user=user, child=child)
+    shown = visible_interviews(user=user, child=child).filter(IN_COUNT)
     interviews = list(
         shown.values(
             "pk",
@@ -396,19 +406,19 @@ def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
     )
     mine = {"interview__in": shown.values("pk")}
     offers = _by_interview(
-        Offer.objects.filter(**mine).order_by("offered_at", "pk"),
+        Offer.objects.filter(IN_COUNT, **mine).order_by("offered_at", "pk"),
         "offered_at",
         "offered_to",
         "method",
     )
     attempts = _by_interview(
-        ContactAttempt.objects.filter(**mine).order_by("attempted_at", "pk"),
+        ContactAttempt.objects.filter(IN_COUNT, **mine).order_by("attempted_at", "pk"),
         "attempted_at",
         "successful",
         "method",
     )
     referrals = _by_interview(
-        Referral.objects.filter(**mine).order_by("pk"), "made_on", "service", "outcome"
+        Referral.objects.filter(IN_COUNT, **mine).order_by("pk"), "made_on", "service", "outcome"
     )
     shares = _by_interview(
         InformationShare.objects.filter(**mine).order_by("shared_at", "pk"),
@@ -498,7 +508,92 @@ def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
             entries.append(
                 TimelineEntry(interview["signed_off_at"], "sign_off", f"Signed off by {by}")
             )
+    entries.extend(correction_entries(user=user, child=child))
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+# --- corrections on the timeline ----------------------------------------------------------
+
+
+#: A correction's title on the timeline, by what was corrected and how.
+_CORRECTION_TITLES = {
+    Correction.Action.CHANGED: "{record} changed",
+    Correction.Action.ENTERED_IN_ERROR: "{record} entered in error",
+    Correction.Action.RECODED: "{record} recoded after a possible miscoding",
+    Correction.Action.UNLINKED: "{record} unlinked",
+    Correction.Action.MOVED: "{record} moved to another child",
+    Correction.Action.REALLOCATED: "{record} reallocated",
+    Correction.Action.REOPENED: "{record} reopened after sign-off",
+}
+
+
+def correction_entries(*, user: User, child: Child) -> list[TimelineEntry]:
+    """The child's corrections (`Correction`), for the timeline: what was changed, from
+    what to what, by whom and why. One query. Each is shown only to those who may see the
+    record corrected: an episode's to those who see the episode, an interview's (its
+    parts, its allocation, its sign-off) to those who see what the child disclosed in it;
+    an address's values only to those who see disclosures."""
+    disclosures = permissions.can_view_disclosures(user, child)
+    whole = permissions.sees_whole_child(user)
+    episodes = interviews = None
+    if not whole:
+        episodes = set(visible_episodes(user=user, child=child).values_list("pk", flat=True))
+        interviews = set(visible_interviews(user=user, child=child).values_list("pk", flat=True))
+    entries = []
+    rows = child.corrections.select_related("by").only(
+        "kind",
+        "record",
+        "action",
+        "changes",
+        "reason",
+        "at",
+        "episode_id",
+        "interview_id",
+        "by__first_name",
+        "by__last_name",
+        "by__username",
+    )
+    for correction in rows:
+        if correction.interview_id is not None and not (
+            disclosures and (interviews is None or correction.interview_id in interviews)
+        ):
+            continue
+        if (
+            correction.episode_id is not None
+            and episodes is not None
+            and correction.episode_id not in episodes
+        ):
+            continue
+        changes = json.loads(correction.changes or "[]")
+        shown = tuple(
+            change
+            if disclosures or not change.get("sensitive")
+            else {**change, "from": "", "to": "", "hidden": True}
+            for change in changes
+        )
+        title = _CORRECTION_TITLES.get(correction.action, "{record} corrected").format(
+            record=correction.record[:1].upper() + correction.record[1:]
+        )
+        by = _person(correction.by.first_name, correction.by.last_name, correction.by.username)
+        reason = (correction.reason or "").strip()
+        detail = f"By {by}." + (f" Reason: {reason}" if reason else "")
+        link = (
+            ("web:interview", correction.interview_id)
+            if correction.interview_id is not None and disclosures
+            else None
+        )
+        entries.append(
+            TimelineEntry(
+                correction.at,
+                "correction",
+                title,
+                detail,
+                link=link,
+                sensitive=correction.interview_id is not None,
+                changes=shown,
+            )
+        )
+    return entries
 
 
 # --- search --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.utils import timezone
 from homeward.accounts import permissions
 from homeward.cases import clock, codes
 from homeward.cases.models import (
+    IN_COUNT,
     AdultOfConcern,
     Child,
     ChildAlias,
@@ -377,14 +378,15 @@ def episode_refresh_due(*, episode: Episode) -> None:
 
 
 def interview_refresh_due(*, interview: ReturnInterview) -> None:
-    """The interview's due point from its episodes, under the authority's bunching."""
+    """The interview's due point from its episodes (those not entered in error), under the
+    authority's bunching."""
     settings = home_authority().settings
-    episodes = list(interview.episodes.all())
+    episodes = list(interview.episodes.filter(IN_COUNT))
     starts = [clock.clock_start(settings, e.returned_at, e.notified_at) for e in episodes]
     interview.due_at = clock.interview_due(settings, starts)
     interview.due_rule = clock.rule_text(settings) if interview.due_at else ""
     if settings.bunching.value == "latest" and interview.due_at is not None:
-        Episode.objects.filter(interview=interview).update(due_at=interview.due_at)
+        Episode.objects.filter(IN_COUNT, interview=interview).update(due_at=interview.due_at)
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from encrypted_fields.fields import EncryptedTextField
 
+from homeward.cases import codes
 from homeward.cases.models import Child, Episode
 from homeward.organisations.models import Organisation
 
@@ -152,6 +153,22 @@ class PoliceReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     miscoding_resolved_at = models.DateTimeField(null=True, blank=True)
+    # The structured outcome of a resolved miscoding: the police's coding as it was, and the
+    # authority's correction, applied to the linked episode (`recode_applied_at`), or held
+    # until the report is linked. Blank `recoded_category`: no structured outcome recorded.
+    police_category = models.CharField(max_length=10, choices=codes.Category.choices, blank=True)
+    police_risk_grade = models.CharField(max_length=20, choices=codes.RiskGrade.choices, blank=True)
+    police_missing_from = models.CharField(
+        max_length=10, choices=codes.MissingFrom.choices, blank=True
+    )
+    recoded_category = models.CharField(max_length=10, choices=codes.Category.choices, blank=True)
+    recoded_risk_grade = models.CharField(
+        max_length=20, choices=codes.RiskGrade.choices, blank=True
+    )
+    recoded_missing_from = models.CharField(
+        max_length=10, choices=codes.MissingFrom.choices, blank=True
+    )
+    recode_applied_at = models.DateTimeField(null=True, blank=True)
     # Matching: the best candidates when last worked out, with their bands and reasons.
     suggestions = models.JSONField(default=list, blank=True)
     best_band = models.CharField(max_length=10, blank=True)
@@ -175,6 +192,9 @@ class PoliceReport(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = EncryptedTextField(blank=True, null=True, default="")
+    #: Whether linking created the episode (rather than bringing up to date one recorded by
+    #: hand): what unlinking does with the episode turns on it.
+    created_episode = models.BooleanField(default=False)
     received_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

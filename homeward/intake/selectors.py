@@ -15,7 +15,7 @@ from homeward.accounts import permissions
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.cases import clock
-from homeward.cases.models import Episode
+from homeward.cases.models import IN_COUNT, Episode
 from homeward.intake import services
 from homeward.intake.models import BatchLine, IntakeBatch, PoliceReport, ReportNotification
 from homeward.police import match
@@ -283,7 +283,7 @@ def reconciliation(*, user: User, start: date, end: date) -> Reconciliation:
     _require(permissions.can_view_reconciliation(user), "the reconciliation")
     low, high = _bounds(start, end)
     reports = PoliceReport.objects.filter(Q(reported_at__gte=low, reported_at__lt=high))
-    episodes = Episode.objects.filter(started_at__gte=low, started_at__lt=high).filter(
+    episodes = Episode.objects.filter(IN_COUNT, started_at__gte=low, started_at__lt=high).filter(
         police_report__isnull=True
     )
     # A force's liaison officer sees its own reports, and the authority's episodes recorded
@@ -406,7 +406,9 @@ def reconciliation(*, user: User, start: date, end: date) -> Reconciliation:
                 resolution="",
             )
         )
-    total_episodes = Episode.objects.filter(started_at__gte=low, started_at__lt=high).count()
+    total_episodes = Episode.objects.filter(
+        IN_COUNT, started_at__gte=low, started_at__lt=high
+    ).count()
     return Reconciliation(
         start=start,
         end=end,

@@ -27,7 +27,7 @@ from django.utils import timezone
 from homeward.accounts import permissions
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
-from homeward.cases.models import Episode, ReturnInterview
+from homeward.cases.models import IN_COUNT, Episode, ReturnInterview
 from homeward.cases.services import next_reference
 from homeward.formats import intelligence as fmt
 from homeward.intelligence.models import IntelligenceSubmission
@@ -108,15 +108,15 @@ def build_submission(
         ),
         places=tuple(
             fmt.Place(description=p.description, postcode=p.postcode, when=p.when)
-            for p in interview.places.filter(shareable=True).order_by("pk")
+            for p in interview.places.filter(IN_COUNT, shareable=True).order_by("pk")
         ),
         people=tuple(
             fmt.Person(description=a.description)
-            for a in interview.adults.filter(shareable=True).order_by("pk")
+            for a in interview.adults.filter(IN_COUNT, shareable=True).order_by("pk")
         ),
         vehicles=tuple(
             fmt.Vehicle(description=v.description, registration=v.registration or "")
-            for v in interview.vehicles.filter(shareable=True).order_by("pk")
+            for v in interview.vehicles.filter(IN_COUNT, shareable=True).order_by("pk")
         ),
         disclosed=(summary or "").strip(),
     )

@@ -22,6 +22,7 @@ from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record_children
 from homeward.cases import codes
 from homeward.cases.models import (
+    IN_COUNT,
     AdultOfConcern,
     Child,
     Episode,
@@ -89,7 +90,7 @@ def child_facts(child_ids: list[int], as_of: date) -> dict[int, ChildFacts]:
         Child.objects.filter(pk__in=child_ids).values_list("pk", "looked_after_since")
     )
     episodes: dict[int, list[EpisodeFact]] = defaultdict(list)
-    rows = Episode.objects.filter(child_id__in=child_ids, started_at__lt=end).values_list(
+    rows = Episode.objects.filter(IN_COUNT, child_id__in=child_ids, started_at__lt=end).values_list(
         "child_id", "reference", "started_at", "category", "missing_from", "risk_grade"
     )
     for child_id, reference, started, category, missing_from, grade in rows:
@@ -103,7 +104,7 @@ def child_facts(child_ids: list[int], as_of: date) -> dict[int, ChildFacts]:
         flags[child_id].append(RiskFlagFact(kind, noted_on, ended_on))
     harms: dict[int, list[HarmFact]] = defaultdict(list)
     for child_id, held_at, codes_ in ReturnInterview.objects.filter(
-        child_id__in=child_ids, held_at__lt=end
+        IN_COUNT, child_id__in=child_ids, held_at__lt=end
     ).values_list("child_id", "held_at", "harms"):
         harms[child_id].extend(HarmFact(code, _day(held_at)) for code in codes_ or ())
     return {
@@ -124,12 +125,12 @@ def _candidates(triggers: list[Trigger], as_of: date) -> list[int]:
     begin = timezone.make_aware(datetime.combine(start, datetime.min.time()))
     end = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), datetime.min.time()))
     ids = set(
-        Episode.objects.filter(started_at__gte=begin, started_at__lt=end).values_list(
+        Episode.objects.filter(IN_COUNT, started_at__gte=begin, started_at__lt=end).values_list(
             "child_id", flat=True
         )
     )
     ids.update(
-        ReturnInterview.objects.filter(held_at__gte=begin, held_at__lt=end)
+        ReturnInterview.objects.filter(IN_COUNT, held_at__gte=begin, held_at__lt=end)
         .exclude(harms=[])
         .values_list("child_id", flat=True)
     )
@@ -278,12 +279,12 @@ def network_for(child_labels: dict[int, str], *, degrade: bool = False) -> linki
             postcode,
         )
         for child_id, description, postcode in PlaceOfConcern.objects.filter(
-            interview__child_id__in=ids
+            IN_COUNT, interview__child_id__in=ids
         ).values_list("interview__child_id", "description", "postcode")
     ]
     adults = [
         linking.AdultMention(a.interview.child_id, a.description)
-        for a in AdultOfConcern.objects.filter(interview__child_id__in=ids)
+        for a in AdultOfConcern.objects.filter(IN_COUNT, interview__child_id__in=ids)
         .select_related("interview")
         .only("description", "interview__child_id")
     ]

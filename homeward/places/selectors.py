@@ -39,7 +39,7 @@ from homeward.accounts import permissions
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.cases import clock
-from homeward.cases.models import PlaceOfConcern
+from homeward.cases.models import IN_COUNT, PlaceOfConcern
 from homeward.formats.onspd import district_of, normalise_postcode
 from homeward.formats.safe import safe_text
 from homeward.intake.models import PoliceReport
@@ -180,7 +180,8 @@ def places(*, start: date, end: date) -> Iterator[Place]:
     """Every place of concern dated from `start` to `end` (UK dates, both included)."""
     since, until = _bounds(start, end)
     interviews = (
-        PlaceOfConcern.objects.exclude(postcode="")
+        PlaceOfConcern.objects.filter(IN_COUNT)
+        .exclude(postcode="")
         .annotate(at=Coalesce("interview__held_at", "interview__created_at"))
         .filter(at__gte=since, at__lt=until)
         .values_list("postcode", "at")

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, QuerySet
 
 from homeward.cases import clock
-from homeward.cases.models import Episode
+from homeward.cases.models import IN_COUNT, Episode, in_count
 from homeward.formats.ssd import EpisodeFacts, InterviewFacts, ssd_missing_csv
 from homeward.returns.files import CSV, Export, ExportFile
 
@@ -29,7 +29,9 @@ def uk_day_start(day: date) -> datetime:
 def episodes_started(start: date, end: date) -> QuerySet[Episode]:
     """Episodes that started on the UK days `start` to `end`, both included."""
     return Episode.objects.filter(
-        started_at__gte=uk_day_start(start), started_at__lt=uk_day_start(end + timedelta(days=1))
+        IN_COUNT,  # nothing entered in error is returned
+        started_at__gte=uk_day_start(start),
+        started_at__lt=uk_day_start(end + timedelta(days=1)),
     )
 
 
@@ -37,7 +39,9 @@ def episode_facts(episodes: QuerySet[Episode]) -> list[tuple[int, EpisodeFacts]]
     """(child pk, facts) of each episode, by start time: what the statutory lists need,
     read in one query (times as UK wall-clock time)."""
     rows = (
-        episodes.annotate(offers=Count("interview__offers", distinct=True))
+        episodes.annotate(
+            offers=Count("interview__offers", filter=in_count("interview__offers__"), distinct=True)
+        )
         .order_by("started_at", "pk")
         .values_list(
             "child_id",

@@ -14,7 +14,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from homeward.cases import codes
-from homeward.cases.models import Child, Episode
+from homeward.cases.models import IN_COUNT, Child, Episode
 from homeward.formats import ssda903
 from homeward.organisations.models import Authority
 from homeward.returns.files import CSV, Export, ExportFile
@@ -36,6 +36,7 @@ def build_ssda903(*, start: date, end: date, degrade: bool) -> Export:
     ssda903.collection_year(start, end)
     after_end = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
     episodes = Episode.objects.filter(
+        IN_COUNT,  # nothing entered in error is returned
         missing_from=codes.MissingFrom.CARE,
         category__in=[codes.Category.MISSING, codes.Category.ABSENT],
         started_at__lt=after_end,
