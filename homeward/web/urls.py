@@ -3,7 +3,17 @@
 
 from django.urls import path
 
-from homeward.web.views import account, analysis, audit, cases, indicators, intake, returns
+from homeward.web.correction_forms import CHILD_FORMS as CHILD_GROUPS
+from homeward.web.views import (
+    account,
+    analysis,
+    audit,
+    cases,
+    corrections,
+    indicators,
+    intake,
+    returns,
+)
 from homeward.web.views import foi as foi_views
 from homeward.web.views import intelligence as intelligence_views
 from homeward.web.views import panel as panel_views
@@ -41,10 +51,20 @@ urlpatterns = [
     path("interviews/<int:interview_id>/vehicles/new/", cases.vehicle_new, name="vehicle-new"),
     path("interviews/<int:interview_id>/referrals/new/", cases.referral_new, name="referral-new"),
     path("referrals/<int:referral_id>/outcome/", cases.referral_outcome, name="referral-outcome"),
-    path("children/<int:child_id>/care/", cases.care, name="child-care"),
+    path("children/<int:child_id>/care/", corrections.care_page, name="child-care"),
     path("children/<int:child_id>/risks/new/", cases.risk_new, name="risk-new"),
     path("risks/<int:flag_id>/end/", cases.risk_end, name="risk-end"),
     path("children/<int:child_id>/merge/", intake.merge, name="child-merge"),
+    # Correcting saved records (corrections.py)
+    *(
+        path(
+            f"children/<int:child_id>/change/{group}/",
+            corrections.child_change,
+            {"group": group},
+            name=f"child-change-{group}",
+        )
+        for group in CHILD_GROUPS
+    ),
     # Police notifications (intake.py)
     path("notifications/", intake.queue, name="intake-queue"),
     path("notifications/upload", intake.upload, name="intake-upload"),

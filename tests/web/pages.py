@@ -137,6 +137,13 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "hotspots-download": ("", _expect(HOTSPOTS)),
     # Changing one's own password: everyone signed in (tests/security/test_passwords.py).
     "change-password": ("", {r: OK for r in ROLES}),
+    # Correcting saved records (corrections.py): a child's details, by the authority's
+    # coordinators and managers.
+    "child-change-name": ("child", _expect(AUTHORITY_WIDE)),
+    "child-change-birth": ("child", _expect(AUTHORITY_WIDE)),
+    "child-change-identity": ("child", _expect(AUTHORITY_WIDE)),
+    "child-change-address": ("child", _expect(AUTHORITY_WIDE)),
+    "child-change-authorities": ("child", _expect(AUTHORITY_WIDE)),
 }
 #: The same pages on other records, where who may see them turns on whose the record is:
 #: (URL name, argument, expected status per role).

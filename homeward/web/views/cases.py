@@ -276,6 +276,7 @@ def child(request: HttpRequest, child_id: int) -> HttpResponse:
             "aliases": [a.name for a in record.aliases.all()],
             "risk_flags": list(record.risk_flags.all()),
             "can_flag_risk": permissions.can_record_episode(user),
+            "can_change_child": permissions.can_change_child(user, record),
             "timeline": selectors.child_timeline(user=user, child=record),
             "episodes": episodes,
             "interviews": selectors.child_interviews(user=user, child=record),
@@ -829,34 +830,6 @@ def referral_outcome(request: HttpRequest, referral_id: int) -> HttpResponse:
         intro=f"Referral to {referral.service}, made on {f.display_value(referral.made_on)}.",
         button="Save the outcome",
         **_interview_context(record),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def care(request: HttpRequest, child_id: int) -> HttpResponse:
-    record = _child(request, child_id)
-    _require(permissions.can_record_episode(request.user))
-
-    def save(form: forms.Form) -> str:
-        services.child_record_care(by=request.user, child=record, **form.cleaned_data)
-        messages.success(request, "Care recorded")
-        return reverse("web:child", args=[record.pk])
-
-    return _form_page(
-        request,
-        f.CareForm,
-        save,
-        initial={
-            "legal_status": record.legal_status,
-            "placement_type": record.placement_type,
-            "looked_after_since": record.looked_after_since,
-            "upn": record.upn,
-        },
-        title="Record the child’s care",
-        caption=record.full_name,
-        button="Save",
-        back=reverse("web:child", args=[record.pk]),
     )
 
 
