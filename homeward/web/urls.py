@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from homeward.web.views import account, analysis, audit, cases, indicators, intake, returns
+from homeward.web.views import account, analysis, audit, cases, indicators, intake, queues, returns
 from homeward.web.views import foi as foi_views
 from homeward.web.views import intelligence as intelligence_views
 from homeward.web.views import panel as panel_views
@@ -35,7 +35,13 @@ urlpatterns = [
     path("interviews/<int:interview_id>/write-up/", cases.write_up, name="write-up"),
     path("interviews/<int:interview_id>/share/", cases.share, name="share"),
     path("interviews/<int:interview_id>/late-reason/", cases.late_reason, name="late-reason"),
-    path("interviews/<int:interview_id>/sign-off/", cases.sign_off, name="sign-off"),
+    path("interviews/<int:interview_id>/submit/", queues.submit, name="submit"),
+    path("interviews/<int:interview_id>/sign-off/", queues.sign_off, name="sign-off"),
+    path(
+        "interviews/<int:interview_id>/return/",
+        queues.return_for_changes,
+        name="return-for-changes",
+    ),
     path("interviews/<int:interview_id>/places/new/", cases.place_new, name="place-new"),
     path("interviews/<int:interview_id>/adults/new/", cases.adult_new, name="adult-new"),
     path("interviews/<int:interview_id>/vehicles/new/", cases.vehicle_new, name="vehicle-new"),
@@ -45,6 +51,12 @@ urlpatterns = [
     path("children/<int:child_id>/risks/new/", cases.risk_new, name="risk-new"),
     path("risks/<int:flag_id>/end/", cases.risk_end, name="risk-end"),
     path("children/<int:child_id>/merge/", intake.merge, name="child-merge"),
+    # Queues and lists (queues.py)
+    path("sign-off/", queues.sign_off_queue, name="sign-off-queue"),
+    path("team/", queues.workload, name="workload"),
+    path("interviews/", queues.interview_list, name="interview-list"),
+    path("episodes/", queues.episode_list, name="episode-list"),
+    path("allocate/", queues.allocate_many, name="allocate-many"),
     # Police notifications (intake.py)
     path("notifications/", intake.queue, name="intake-queue"),
     path("notifications/upload", intake.upload, name="intake-upload"),
@@ -81,6 +93,11 @@ urlpatterns = [
         name="intelligence-new",
     ),
     path(
+        "intelligence/",
+        intelligence_views.awaiting_acknowledgement,
+        name="intelligence-queue",
+    ),
+    path(
         "intelligence/<str:reference>",
         intelligence_views.submission,
         name="intelligence-submission",
@@ -89,6 +106,11 @@ urlpatterns = [
         "intelligence/<str:reference>/download",
         intelligence_views.download,
         name="intelligence-download",
+    ),
+    path(
+        "intelligence/<str:reference>/file",
+        intelligence_views.file,
+        name="intelligence-file",
     ),
     # Places (places.py)
     path("places/", places_views.hotspots, name="hotspots"),
