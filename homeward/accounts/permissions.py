@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from homeward.accounts.models import Role
 from homeward.organisations.models import Organisation
 
@@ -335,3 +337,66 @@ def can_change_report_link(user: User) -> bool:
     """Unlink a police report from the wrong child or episode and link it again, or record
     the outcome of a possible miscoding: those who take notifications in."""
     return can_take_in_notifications(user)
+
+
+# --- queues and lists: sign-off, workload, the operational lists, intelligence -------------
+
+
+def can_submit_for_sign_off(user: User, interview: ReturnInterview) -> bool:
+    """Submit a closed interview for a manager's sign-off: whoever may work it (its worker,
+    or a coordinator of the authority's team)."""
+    return can_work_interview(user, interview)
+
+
+def can_return_interview(user: User, interview: ReturnInterview) -> bool:
+    """Send an interview awaiting sign-off back to its worker with comments: whoever may
+    sign it off (a manager, never of their own work; a provider's only its own)."""
+    return can_sign_off(user, interview)
+
+
+def can_view_sign_off_queue(user: User) -> bool:
+    """The interviews waiting for sign-off: the authority's managers and a provider's."""
+    return (
+        _active(user)
+        and user.role == Role.MANAGER
+        and (in_authority_team(user) or in_provider(user))
+    )
+
+
+def sign_off_filter(user: User) -> Q:
+    """What `user` may sign off, as a query condition (`can_sign_off` for many interviews):
+    for a manager, never what they were allocated or wrote up; for a provider's manager,
+    only the provider's interviews. Nothing for anyone else."""
+    if not can_view_sign_off_queue(user):
+        return Q(pk__in=[])
+    mine = Q(allocated_worker=user) | Q(written_up_by=user)
+    allowed = ~mine
+    if in_provider(user):
+        allowed &= Q(allocated_organisation=user.organisation)
+    return allowed
+
+
+def can_view_team_work(user: User) -> bool:
+    """The team's workload and the operational lists of episodes and interviews (names,
+    not disclosures): the authority's coordinators and managers (every team and provider),
+    and a provider's manager (the provider's own)."""
+    return sees_whole_authority(user) or (
+        _active(user) and user.role == Role.MANAGER and in_provider(user)
+    )
+
+
+def team_work_filter(user: User) -> dict[str, object]:
+    """The interviews `user` sees on the workload and the operational lists: every one for
+    the authority's coordinators and managers; the provider's for its manager."""
+    if sees_whole_authority(user):
+        return {}
+    if can_view_team_work(user):
+        return {"allocated_organisation": user.organisation}
+    return {"pk__in": []}
+
+
+def can_view_intelligence_queue(user: User) -> bool:
+    """Intelligence shared and waiting for the police's acknowledgement: a force's liaison
+    officers (what was addressed to their force) and the authority's coordinators and
+    managers (every force's, to chase)."""
+    return force_of(user) is not None or sees_whole_authority(user)

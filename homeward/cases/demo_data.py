@@ -861,6 +861,7 @@ class _Generator:
             interview.outcome_recorded_at = closed_at
             last_change = closed_at
             changes += 1
+        closed_change = last_change
         if closed_at is not None and rng.random() < 0.92 and case.force != "held":
             signed = last_change + timedelta(days=rng.uniform(0.5, 12))
             if signed < self.now:
@@ -868,6 +869,17 @@ class _Generator:
                 interview.signed_off_by = self.world.users["manager"]
                 interview.sign_off_note = rng.choice(SIGN_OFF_NOTES)
                 last_change = signed
+                changes += 1
+        if closed_at is not None and case.force != "held":
+            # Submitted for sign-off within the hour of closing it (no random draw: the
+            # rest of the generated data stays as it was). The few never signed off wait
+            # in the managers' sign-off queue.
+            submitted = closed_change + timedelta(hours=1)
+            if interview.signed_off_at is not None:
+                submitted = min(submitted, interview.signed_off_at)
+            if submitted <= self.now:
+                interview.submitted_for_sign_off_at = submitted
+                interview.submitted_for_sign_off_by = worker
                 changes += 1
         interview.version = 1 + changes
         interview.updated_at = min(self.now, last_change)
@@ -1300,7 +1312,7 @@ def _recent(g: _Generator, plans: list[_ChildPlan]) -> None:
     first = g.episode(plan, now - _hours(72), returned=now - _hours(68), notified_after=0.5)
     second = g.episode(plan, now - _hours(50), returned=now - _hours(40), notified_after=0.5)
     g.allocate(plan, [first, second], worker=users["worker"], force="offered", after=1)
-    # Held today, within the timescale, waiting for the manager's sign-off.
+    # Held today, within the timescale, not yet submitted for sign-off (the worker's next step).
     plan, e = episode(42)
     g.allocate(plan, [e], worker=users["worker"], force="held", after=1)
 

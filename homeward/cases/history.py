@@ -24,6 +24,7 @@ def register_models() -> None:
             "child_wishes",
             "sign_off_note",
             "late_reason",
+            "return_comments",
         ],
         m.ContactAttempt: ["note"],
         m.AdultOfConcern: ["description"],

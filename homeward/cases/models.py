@@ -208,6 +208,21 @@ class ReturnInterview(EnteredInError):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     sign_off_note = EncryptedTextField(blank=True, null=True, default="")
+    # Sign-off: the worker submits the closed interview, a manager signs it off or returns
+    # it with comments (`cases.status` derives where the interview is from these).
+    submitted_for_sign_off_at = models.DateTimeField(null=True, blank=True)
+    submitted_for_sign_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    returned_for_changes_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a manager last returned it to the worker."
+    )
+    returned_for_changes_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    return_comments = EncryptedTextField(
+        blank=True, null=True, default="", help_text="What the manager asked to be changed."
+    )
     late_reason_code = models.CharField(max_length=20, choices=codes.LateReason.choices, blank=True)
     late_reason = EncryptedTextField(blank=True, null=True, default="")
     # The clock: the due point of the earliest episode still waiting, and the rule that set it.
@@ -255,6 +270,15 @@ class ReturnInterview(EnteredInError):
             ),
             # The indicators' cache key reads the latest change.
             models.Index(fields=["updated_at"], name="interview_updated"),
+            # The managers' sign-off queue: what is submitted and not yet signed off, the
+            # longest waiting first.
+            models.Index(
+                fields=["submitted_for_sign_off_at"],
+                condition=models.Q(
+                    signed_off_at__isnull=True, submitted_for_sign_off_at__isnull=False
+                ),
+                name="interview_awaiting_sign_off",
+            ),
         ]
 
     def __str__(self) -> str:

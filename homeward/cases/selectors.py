@@ -13,7 +13,7 @@ import jellyfish
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from encrypted_fields.fields import EncryptedFieldMixin
 from rapidfuzz import fuzz, process
@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from homeward.accounts import permissions
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
-from homeward.cases import codes
+from homeward.cases import codes, status
 from homeward.cases.models import (
     IN_COUNT,
     Child,
@@ -80,6 +80,9 @@ INTERVIEW_ROW = (
     "due_at",
     "due_rule",
     "signed_off_at",
+    "submitted_for_sign_off_at",
+    "returned_for_changes_at",
+    "allocated_at",
     "created_at",
 )
 EPISODE_ROW = (
@@ -112,15 +115,67 @@ def _interview_rows(interviews: QuerySet[ReturnInterview]) -> QuerySet[ReturnInt
     )
 
 
+#: How far ahead "due soon" looks (the home page, the workload, the clock job's alert).
+DUE_SOON_WINDOW = timedelta(hours=24)
+#: How far back a worker's "new allocations" go.
+NEW_ALLOCATIONS_WINDOW = timedelta(days=7)
+
+
+def overdue_q(now: datetime) -> Q:
+    """Past its due point (with `status.STILL_OPEN`: an overdue interview)."""
+    return Q(due_at__lt=now)
+
+
+def due_soon_q(now: datetime) -> Q:
+    """Due within the next 24 hours, not yet overdue."""
+    return Q(due_at__gte=now, due_at__lt=now + DUE_SOON_WINDOW)
+
+
+#: Returned episodes no interview covers yet (`episode_awaiting_due` is their index).
+AWAITING_ALLOCATION = Q(returned_at__isnull=False, interview__isnull=True)
+
+
+def _statused_rows(interviews: QuerySet[ReturnInterview]) -> QuerySet[ReturnInterview]:
+    """`_interview_rows` with each interview's status (`cases.status`), nothing entered in
+    error."""
+    return status.annotate_status(_interview_rows(interviews.filter(IN_COUNT)))
+
+
+def _episode_rows() -> QuerySet[Episode]:
+    """Episodes for a list (`_episode_table.html`): the child, the interview and its worker,
+    only the columns shown (no disclosure)."""
+    return (
+        Episode.objects.filter(IN_COUNT)  # nothing entered in error is listed
+        .select_related("child", "interview__allocated_worker")
+        .only(
+            *EPISODE_ROW,
+            *_row_fields("child__", CHILD_ROW),
+            "interview__reference",
+            "interview__allocated_worker",
+            *_row_fields("interview__allocated_worker__", PERSON_ROW),
+        )
+    )
+
+
 @dataclass
 class CoordinatorHome:
+    """Today's work. Each list is whole (no page of it): the page's figure for a list is its
+    length, so a figure always equals the rows under it. The lists split the work without
+    overlap: an open interview is overdue, due within 24 hours or due later; a returned
+    episode with no interview is overdue or not yet."""
+
     now: datetime
-    new_episodes: list[Episode]
-    still_missing: list[Episode]
-    awaiting_allocation: list[Episode]
-    due_soon: list[ReturnInterview]
+    #: The authority's rule for due points, in words (shown once, above the lists).
+    rule: str
     overdue: list[ReturnInterview]
+    overdue_unallocated: list[Episode]
+    due_soon: list[ReturnInterview]
+    awaiting_allocation: list[Episode]
+    still_missing: list[Episode]
+    new_episodes: list[Episode]
     open: list[ReturnInterview]
+    #: For a manager: the interviews waiting for their sign-off (`sign_off_queue`), counted.
+    awaiting_sign_off: int | None = None
 
 
 def coordinator_home(*, user: User, now: datetime | None = None) -> CoordinatorHome:
@@ -128,60 +183,98 @@ def coordinator_home(*, user: User, now: datetime | None = None) -> CoordinatorH
         raise PermissionDenied("the coordinator's home")
     now = now or timezone.now()
     # The lists show no disclosure: only the columns they show are read.
-    counted = Episode.objects.filter(IN_COUNT)  # nothing entered in error
-    episodes = counted.select_related("child", "interview__allocated_worker").only(
-        *EPISODE_ROW,
-        *_row_fields("child__", CHILD_ROW),
-        "interview__reference",
-        "interview__allocated_worker",
-        *_row_fields("interview__allocated_worker__", PERSON_ROW),
-    )
-    interviews = _interview_rows(open_interviews().filter(IN_COUNT))
-    soon = now + timedelta(hours=24)
+    episodes = _episode_rows()
+    interviews = _statused_rows(ReturnInterview.objects.filter(status.STILL_OPEN))
+    awaiting = episodes.filter(AWAITING_ALLOCATION)
+    queue = sign_off_queue(user=user) if permissions.can_view_sign_off_queue(user) else None
     return CoordinatorHome(
         now=now,
-        new_episodes=list(episodes.filter(created_at__gte=now - timedelta(days=7))[:50]),
-        still_missing=list(episodes.filter(returned_at__isnull=True).order_by("started_at")[:50]),
+        rule=_current_rule(),
+        overdue=list(interviews.filter(overdue_q(now)).order_by("due_at", "pk")),
+        overdue_unallocated=list(awaiting.filter(overdue_q(now)).order_by("due_at", "pk")),
+        due_soon=list(interviews.filter(due_soon_q(now)).order_by("due_at", "pk")),
         awaiting_allocation=list(
-            episodes.filter(returned_at__isnull=False, interview__isnull=True).order_by("due_at")[
-                :50
-            ]
+            awaiting.filter(Q(due_at__gte=now) | Q(due_at__isnull=True)).order_by(
+                F("due_at").asc(nulls_last=True), "pk"
+            )
         ),
-        due_soon=list(interviews.filter(due_at__gte=now, due_at__lt=soon).order_by("due_at")),
-        overdue=list(interviews.filter(due_at__lt=now).order_by("due_at")[:100]),
+        still_missing=list(episodes.filter(returned_at__isnull=True).order_by("started_at", "pk")),
+        new_episodes=list(
+            episodes.filter(created_at__gte=now - timedelta(days=7)).order_by("-created_at", "-pk")
+        ),
         open=list(
-            interviews.filter(Q(due_at__gte=soon) | Q(due_at__isnull=True)).order_by("due_at")[:100]
+            interviews.filter(
+                Q(due_at__gte=now + DUE_SOON_WINDOW) | Q(due_at__isnull=True)
+            ).order_by(F("due_at").asc(nulls_last=True), "pk")
         ),
+        awaiting_sign_off=None if queue is None else queue.count(),
     )
+
+
+def _current_rule() -> str:
+    """The home authority's rule for due points now, in words ("" with no home authority)."""
+    from homeward.cases import clock
+    from homeward.organisations.models import Authority
+
+    authority = Authority.objects.filter(is_home=True).first()
+    return clock.rule_text(authority.settings) if authority is not None else ""
 
 
 @dataclass
 class Caseload:
-    """A caseload: every open interview, and one page of the closed ones."""
+    """A caseload, split by where each interview is (`cases.status`): every list whole but
+    the signed-off one, which is paged. The five split the caseload without overlap, so the
+    signed-off ones are counted as the rest of it (one count of the whole caseload from its
+    index, not row by row); "new allocations" repeats the last 7 days' allocations."""
 
+    new: list[ReturnInterview]
     open: list[ReturnInterview]
-    closed: Page[ReturnInterview]
+    returned: list[ReturnInterview]
+    to_submit: list[ReturnInterview]
+    awaiting_sign_off: list[ReturnInterview]
+    signed_off: Page[ReturnInterview]
+    #: For a provider's manager: the provider's interviews waiting for their sign-off.
+    sign_off_queue: int | None = None
 
 
-def caseload(*, user: User, page: int | str | None = 1) -> Caseload:
+def caseload(*, user: User, page: int | str | None = 1, now: datetime | None = None) -> Caseload:
     """The interviews allocated to this worker (or, for a provider's manager, the provider):
-    all the open ones, the soonest due first (no due point last), and page `page` of the
-    closed or signed-off ones, the latest allocated first, `CASELOAD_PAGE_SIZE` a page (an
+    new allocations (the last 7 days, the latest first); the open ones, the soonest due
+    first (no due point last); those returned with a manager's comments; those closed and
+    not yet submitted for sign-off; those waiting for sign-off; and page `page` of the
+    signed-off ones, the latest allocated first, `CASELOAD_PAGE_SIZE` a page (an
     out-of-range or malformed page number gives the nearest page)."""
     if not permissions.can_view_caseload(user):
         raise PermissionDenied("a caseload")
-    allocated = ReturnInterview.objects.filter(**permissions.allocation_filter(user))
-    mine = _interview_rows(allocated)
-    still_open = OPEN & Q(signed_off_at__isnull=True) & IN_COUNT
-    open_now = list(mine.filter(still_open).order_by(F("due_at").asc(nulls_last=True), "pk"))
-    # Open and closed split the caseload, so the closed ones are counted from the index
-    # of all of them rather than row by row.
-    closed = _CountedPaginator(
-        mine.exclude(still_open).order_by("-created_at", "-pk"),
+    now = now or timezone.now()
+    allocated = ReturnInterview.objects.filter(IN_COUNT, **permissions.allocation_filter(user))
+    mine = _statused_rows(allocated)
+    soonest = (F("due_at").asc(nulls_last=True), "pk")
+    since = now - NEW_ALLOCATIONS_WINDOW
+    lists = {
+        "open": list(mine.filter(status.STILL_OPEN).order_by(*soonest)),
+        "returned": list(mine.filter(status.RETURNED).order_by("returned_for_changes_at", "pk")),
+        "to_submit": list(mine.filter(status.TO_SUBMIT).order_by(*soonest)),
+        "awaiting_sign_off": list(
+            mine.filter(status.AWAITING_SIGN_OFF).order_by("submitted_for_sign_off_at", "pk")
+        ),
+    }
+    signed = _CountedPaginator(
+        mine.filter(status.SIGNED_OFF).order_by("-created_at", "-pk"),
         CASELOAD_PAGE_SIZE,
-        count=allocated.count() - len(open_now),
+        count=allocated.count() - sum(len(rows) for rows in lists.values()),
     )
-    return Caseload(open=open_now, closed=closed.get_page(page))
+    queue = sign_off_queue(user=user) if permissions.can_view_sign_off_queue(user) else None
+    return Caseload(
+        new=list(
+            mine.filter(created_at__gte=since, allocated_at__gte=since).order_by(
+                "-allocated_at", "-pk"
+            )
+        ),
+        signed_off=signed.get_page(page),
+        sign_off_queue=None if queue is None else queue.count(),
+        **lists,
+    )
 
 
 class _CountedPaginator(Paginator):  # type: ignore[type-arg]
@@ -194,6 +287,262 @@ class _CountedPaginator(Paginator):  # type: ignore[type-arg]
     @property
     def count(self) -> int:  # type: ignore[override]
         return self._known_count
+
+
+# --- queues and lists: sign-off, the team's workload, the operational lists ----------------
+
+#: How many rows a page of the sign-off queue and the operational lists holds.
+LIST_PAGE_SIZE = 50
+
+
+def sign_off_queue(*, user: User) -> QuerySet[ReturnInterview]:
+    """The interviews submitted for sign-off that `user` may sign off
+    (`permissions.sign_off_filter`), the longest waiting first. The home page's and the
+    caseload's figure is this queryset's count; the queue page lists it."""
+    if not permissions.can_view_sign_off_queue(user):
+        raise PermissionDenied("the sign-off queue")
+    return (
+        _statused_rows(
+            ReturnInterview.objects.filter(status.AWAITING_SIGN_OFF).filter(
+                permissions.sign_off_filter(user)
+            )
+        )
+        .select_related("submitted_for_sign_off_by")
+        .only(
+            *INTERVIEW_ROW,
+            *_row_fields("child__", CHILD_ROW),
+            *_row_fields("allocated_worker__", PERSON_ROW),
+            "allocated_organisation__name",
+            *_row_fields("submitted_for_sign_off_by__", PERSON_ROW),
+        )
+        .order_by("submitted_for_sign_off_at", "pk")
+    )
+
+
+#: The workload's columns: what each counts among a worker's open interviews.
+WORKLOAD_COLUMNS = {
+    "open": "Open",
+    "due_soon": "Due within 24 hours",
+    "overdue": "Overdue",
+}
+
+
+def workload_q(which: str, now: datetime) -> Q:
+    """The condition of one workload column (with `status.STILL_OPEN`)."""
+    if which == "overdue":
+        return overdue_q(now)
+    if which == "due_soon":
+        return due_soon_q(now)
+    if which == "open":
+        return Q()
+    raise ValueError(which)
+
+
+@dataclass(frozen=True)
+class WorkloadRow:
+    organisation_id: int
+    organisation: str
+    #: None: the organisation's interviews not yet given to a worker.
+    worker_id: int | None
+    worker: str
+    counts: dict[str, int]
+
+
+def team_workload(*, user: User, now: datetime | None = None) -> list[WorkloadRow]:
+    """Per worker of the authority's team and its providers (a provider's manager: the
+    provider's), their open interviews, those due within 24 hours and those overdue; and
+    per organisation those not yet given to a worker. Every active worker is listed, with
+    nothing open or not; an inactive one only while they still hold open interviews. Each
+    figure counts what `interview_list` lists for its column (`workload_filters`)."""
+    from homeward.organisations.selectors import allocatable_organisations, allocatable_workers
+
+    if not permissions.can_view_team_work(user):
+        raise PermissionDenied("the team's workload")
+    now = now or timezone.now()
+    scope = permissions.team_work_filter(user)
+    organisations = allocatable_organisations()
+    if scope:
+        organisations = organisations.filter(pk=user.organisation_id)
+    names = dict(organisations.values_list("pk", "name"))
+    counted = (
+        ReturnInterview.objects.filter(IN_COUNT, status.STILL_OPEN, **scope)
+        .filter(allocated_organisation__in=list(names))
+        .values("allocated_organisation", "allocated_worker")
+        .annotate(
+            **{
+                which: models.Count("pk", filter=workload_q(which, now))
+                for which in WORKLOAD_COLUMNS
+            }
+        )
+    )
+    counts = {
+        (row["allocated_organisation"], row["allocated_worker"]): {
+            which: row[which] for which in WORKLOAD_COLUMNS
+        }
+        for row in counted
+    }
+    from homeward.accounts.models import User as UserModel
+
+    holding = {worker for _, worker in counts if worker is not None}
+    workers = UserModel.objects.filter(
+        Q(pk__in=allocatable_workers().values("pk")) | Q(pk__in=holding),
+        organisation__in=list(names),
+    ).order_by("organisation__name", "last_name", "first_name", "username")
+    zero = dict.fromkeys(WORKLOAD_COLUMNS, 0)
+    rows = [
+        WorkloadRow(
+            w.organisation_id,
+            names[w.organisation_id],
+            w.pk,
+            str(w),
+            counts.get((w.organisation_id, w.pk), zero),
+        )
+        for w in workers
+    ]
+    for organisation_id in sorted(names, key=lambda pk: names[pk]):
+        if (organisation_id, None) in counts:
+            rows.append(
+                WorkloadRow(
+                    organisation_id,
+                    names[organisation_id],
+                    None,
+                    "Not yet given to a worker",
+                    counts[(organisation_id, None)],
+                )
+            )
+    return rows
+
+
+def workload_filters(row: WorkloadRow, which: str) -> dict[str, str]:
+    """The operational list's filters that list what a workload figure counts."""
+    return {
+        "organisation": str(row.organisation_id),
+        "worker": str(row.worker_id) if row.worker_id is not None else NO_WORKER,
+        "status": OPEN_STATUS,
+        "due": "" if which == "open" else which,
+    }
+
+
+#: The operational lists' filters: an interview's status, or open (allocated or offered).
+OPEN_STATUS = "open"
+#: The worker filter's value for "not yet given to a worker".
+NO_WORKER = "none"
+#: What an episode's list can be filtered to (the episode's own state).
+EPISODE_STATES = {
+    "missing": "Still missing",
+    "awaiting": "Returned, awaiting an interview allocation",
+    "overdue_unallocated": "Overdue, no interview allocated",
+    "covered": "Covered by an interview",
+}
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What the operational lists are filtered by (empty: no filter)."""
+
+    status: str = ""
+    due: str = ""
+    organisation: int | None = None
+    worker: str = ""
+    since: date | None = None
+    until: date | None = None
+    category: str = ""
+    out_of_area: bool | None = None
+    state: str = ""
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def _out_of_area(prefix: str) -> Q:
+    """The child is placed in another authority's area than the one responsible."""
+    return Q(**{f"{prefix}child__host_authority__isnull": False}) & ~Q(
+        **{f"{prefix}child__host_authority": F(f"{prefix}child__responsible_authority")}
+    )
+
+
+def interview_list(
+    *, user: User, filters: CaseFilters, now: datetime | None = None
+) -> QuerySet[ReturnInterview]:
+    """The operational list of interviews (names and references, no disclosure), filtered,
+    the latest allocated first: the authority's for its coordinators and managers, the
+    provider's for a provider's manager. The workload's figures count these lists."""
+    if not permissions.can_view_team_work(user):
+        raise PermissionDenied("the list of interviews")
+    now = now or timezone.now()
+    interviews = ReturnInterview.objects.filter(**permissions.team_work_filter(user))
+    if filters.status == OPEN_STATUS:
+        interviews = interviews.filter(status.STILL_OPEN)
+    elif filters.status:
+        interviews = interviews.filter(status.condition(filters.status))
+    if filters.due:
+        interviews = interviews.filter(status.STILL_OPEN, workload_q(filters.due, now))
+    if filters.organisation is not None:
+        interviews = interviews.filter(allocated_organisation_id=filters.organisation)
+    if filters.worker == NO_WORKER:
+        interviews = interviews.filter(allocated_worker__isnull=True)
+    elif filters.worker:
+        interviews = interviews.filter(allocated_worker_id=int(filters.worker))
+    if filters.since is not None:
+        interviews = interviews.filter(allocated_at__gte=_day_start(filters.since))
+    if filters.until is not None:
+        interviews = interviews.filter(allocated_at__lt=_day_start(filters.until + timedelta(1)))
+    if filters.category:
+        interviews = interviews.filter(
+            Exists(Episode.objects.filter(interview=OuterRef("pk"), category=filters.category))
+        )
+    if filters.out_of_area is not None:
+        placed = _out_of_area("")
+        interviews = interviews.filter(placed if filters.out_of_area else ~placed)
+    return _statused_rows(interviews).order_by("-created_at", "-pk")
+
+
+def episode_list(
+    *, user: User, filters: CaseFilters, now: datetime | None = None
+) -> QuerySet[Episode]:
+    """The operational list of episodes, filtered, the latest started first: the
+    authority's for its coordinators and managers; for a provider's manager, those the
+    provider's interviews cover."""
+    if not permissions.can_view_team_work(user):
+        raise PermissionDenied("the list of episodes")
+    now = now or timezone.now()
+    episodes = _episode_rows()
+    scope = permissions.team_work_filter(user)
+    if scope:
+        episodes = episodes.filter(**{f"interview__{k}": v for k, v in scope.items()})
+    if filters.state == "missing":
+        episodes = episodes.filter(returned_at__isnull=True)
+    elif filters.state == "awaiting":
+        episodes = episodes.filter(AWAITING_ALLOCATION)
+    elif filters.state == "overdue_unallocated":
+        episodes = episodes.filter(AWAITING_ALLOCATION, overdue_q(now))
+    elif filters.state == "covered":
+        episodes = episodes.filter(interview__isnull=False)
+    if filters.status:
+        interviews = ReturnInterview.objects.all()
+        interviews = interviews.filter(
+            status.STILL_OPEN if filters.status == OPEN_STATUS else status.condition(filters.status)
+        )
+        episodes = episodes.filter(interview__in=interviews.values("pk"))
+    if filters.organisation is not None:
+        episodes = episodes.filter(interview__allocated_organisation_id=filters.organisation)
+    if filters.worker == NO_WORKER:
+        episodes = episodes.filter(
+            interview__isnull=False, interview__allocated_worker__isnull=True
+        )
+    elif filters.worker:
+        episodes = episodes.filter(interview__allocated_worker_id=int(filters.worker))
+    if filters.since is not None:
+        episodes = episodes.filter(started_at__gte=_day_start(filters.since))
+    if filters.until is not None:
+        episodes = episodes.filter(started_at__lt=_day_start(filters.until + timedelta(1)))
+    if filters.category:
+        episodes = episodes.filter(category=filters.category)
+    if filters.out_of_area is not None:
+        placed = _out_of_area("")
+        episodes = episodes.filter(placed if filters.out_of_area else ~placed)
+    return episodes.order_by("-started_at", "-pk")
 
 
 def _logged_read(

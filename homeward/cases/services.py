@@ -549,8 +549,10 @@ def interview_allocate(
     worker: User | None = None,
     interviewer_independent: bool | None = None,
     chosen_by_child: bool | None = None,
+    notify: bool = True,
 ) -> ReturnInterview:
-    """One return interview covering `episodes` (all of one child, none yet covered)."""
+    """One return interview covering `episodes` (all of one child, none yet covered).
+    `notify`: queue the email telling the worker (`allocation_notice_enqueue`)."""
     _require(permissions.can_allocate(by), "only a coordinator or manager allocates")
     if not episodes:
         raise ValidationError({"episodes": "Choose at least one episode"})
@@ -584,7 +586,60 @@ def interview_allocate(
     Episode.objects.filter(pk__in=[e.pk for e in locked]).update(interview=interview)
     interview_refresh_due(interview=interview)
     interview.save(update_fields=["due_at", "due_rule"])
+    if notify:
+        allocation_notice_enqueue(interviews=[interview])
     return interview
+
+
+# --- allocating several episodes at once, and telling the worker --------------------------
+
+
+def allocation_notice_enqueue(*, interviews: list[ReturnInterview]) -> None:
+    """Queue the email telling each allocated worker of their new interviews (references
+    only: `cases.notices`). The task worker sends it (`manage.py db_worker`), so a mail
+    server that is down or slow never fails or holds up the allocation; the task is written
+    in the allocation's own transaction, so it exists exactly when the allocation does."""
+    from homeward.cases import tasks
+
+    ids = [i.pk for i in interviews if i.allocated_worker_id is not None]
+    if ids:
+        tasks.send_allocation_notices.enqueue(interview_ids=ids)
+
+
+@transaction.atomic
+def interviews_allocate_many(
+    *,
+    by: User,
+    episodes: list[Episode],
+    organisation: Organisation,
+    worker: User | None = None,
+    interviewer_independent: bool | None = None,
+    chosen_by_child: bool | None = None,
+) -> list[ReturnInterview]:
+    """Interviews for several returned episodes at once, all to one organisation (and
+    worker): one interview per child, covering that child's chosen episodes, as
+    `interview_allocate` makes it. All or nothing: one refusal allocates none. The worker
+    gets one email for all of them."""
+    _require(permissions.can_allocate(by), "only a coordinator or manager allocates")
+    if not episodes:
+        raise ValidationError({"episodes": "Select at least one episode"})
+    by_child: dict[int, list[Episode]] = {}
+    for episode in sorted(episodes, key=lambda e: (e.child_id, e.started_at, e.pk)):
+        by_child.setdefault(episode.child_id, []).append(episode)
+    made = [
+        interview_allocate(
+            by=by,
+            episodes=group,
+            organisation=organisation,
+            worker=worker,
+            interviewer_independent=interviewer_independent,
+            chosen_by_child=chosen_by_child,
+            notify=False,
+        )
+        for group in by_child.values()
+    ]
+    allocation_notice_enqueue(interviews=made)
+    return made
 
 
 def _locked_interview(interview: ReturnInterview) -> ReturnInterview:
@@ -819,17 +874,92 @@ def interview_record_share(
 
 
 @transaction.atomic
-def interview_sign_off(*, by: User, interview: ReturnInterview, note: str = "") -> ReturnInterview:
-    """A manager's quality sign-off of a closed interview (held, declined or no contact)."""
+def interview_sign_off(
+    *,
+    by: User,
+    interview: ReturnInterview,
+    note: str = "",
+    expected_version: int | None = None,
+) -> ReturnInterview:
+    """A manager's quality sign-off of a closed interview (held, declined or no contact)
+    that its worker submitted for sign-off (`interview_submit_for_sign_off`).
+
+    `expected_version`: the version the manager read on the sign-off page. When the
+    interview changed since, nothing is signed off: the manager approves only what they saw.
+    """
     _require(permissions.can_sign_off(by, interview), "you cannot sign off this interview")
     current = _locked_interview(interview)
     if current.signed_off_at is not None:
         raise ValidationError("This interview is already signed off")
     if not current.is_closed:
         raise ValidationError("Only a held, declined or no-contact interview can be signed off")
+    _check_awaiting_sign_off(current, expected_version)
     current.signed_off_at = timezone.now()
     current.signed_off_by = by
     current.sign_off_note = note
+    current.version += 1
+    current.save()
+    return current
+
+
+# --- submitting for sign-off, and returning with comments (the sign-off queue) ------------
+
+
+def _check_awaiting_sign_off(current: ReturnInterview, expected_version: int | None) -> None:
+    if current.submitted_for_sign_off_at is None:
+        raise ValidationError(
+            "The interview has not been submitted for sign-off: its worker submits it first"
+        )
+    if expected_version is not None and current.version != expected_version:
+        raise ValidationError(
+            "The interview changed since you opened this page: read it again before you decide"
+        )
+
+
+@transaction.atomic
+def interview_submit_for_sign_off(*, by: User, interview: ReturnInterview) -> ReturnInterview:
+    """The worker says a closed interview (held, declined or no contact) is ready for a
+    manager's sign-off. Submitting again after a manager returned it puts it back in the
+    queue (the manager's comments stay on the interview for the manager to check)."""
+    _require(permissions.can_submit_for_sign_off(by, interview), "you cannot submit this interview")
+    current = _locked_interview(interview)
+    _check_open(current)
+    if current.submitted_for_sign_off_at is not None:
+        raise ValidationError("The interview is already waiting for sign-off")
+    if not current.is_closed:
+        raise ValidationError(
+            "Only a held, declined or no-contact interview can be submitted: record how it "
+            "ended first"
+        )
+    current.submitted_for_sign_off_at = timezone.now()
+    current.submitted_for_sign_off_by = by
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def interview_return(
+    *,
+    by: User,
+    interview: ReturnInterview,
+    comments: str,
+    expected_version: int | None = None,
+) -> ReturnInterview:
+    """A manager sends an interview awaiting sign-off back to its worker with comments on
+    what to change; the worker changes it and submits it again."""
+    _require(permissions.can_return_interview(by, interview), "you cannot return this interview")
+    comments = (comments or "").strip()
+    if not comments:
+        raise ValidationError({"comments": "Enter your comments for the worker"})
+    current = _locked_interview(interview)
+    _check_open(current)
+    _check_awaiting_sign_off(current, expected_version)
+    current.submitted_for_sign_off_at = None
+    current.submitted_for_sign_off_by = None
+    current.returned_for_changes_at = timezone.now()
+    current.returned_for_changes_by = by
+    current.return_comments = comments
     current.version += 1
     current.save()
     return current

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 
 from homeward.accounts import permissions
 from homeward.audit.models import AccessEvent
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
 
     from homeward.accounts.models import User
     from homeward.cases.models import ReturnInterview
+
+#: Shared with the police, and not yet acknowledged with their reference.
+AWAITING_ACKNOWLEDGEMENT = IntelligenceSubmission.Status.SENT
 
 
 def submission_for(
@@ -42,4 +46,32 @@ def interview_submissions(*, interview: ReturnInterview) -> list[IntelligenceSub
     """An interview's submissions, the latest first (the caller has read the interview)."""
     return list(
         interview.intelligence_submissions.select_related("created_by").defer("payload", "summary")
+    )
+
+
+def awaiting_acknowledgement(*, user: User) -> QuerySet[IntelligenceSubmission]:
+    """Intelligence shared with the police (by file or to their endpoint) that they have
+    not acknowledged with a reference yet, the longest waiting first: for a force's liaison
+    officer, only what was addressed to their force; for the authority's coordinators and
+    managers, every force's. No child's name or disclosure is read (references only). The
+    navigation's figure is this queryset's count; the page lists it."""
+    if not permissions.can_view_intelligence_queue(user):
+        raise PermissionDenied("intelligence awaiting acknowledgement")
+    submissions = IntelligenceSubmission.objects.filter(status=AWAITING_ACKNOWLEDGEMENT)
+    force = permissions.force_of(user)
+    if force is not None:
+        submissions = submissions.filter(force=force)
+    return (
+        submissions.select_related("force", "interview", "interview__child")
+        .only(
+            "reference",
+            "status",
+            "method",
+            "sent_at",
+            "created_at",
+            "force__name",
+            "interview__reference",
+            "interview__child__reference",
+        )
+        .order_by("sent_at", "pk")
     )

@@ -27,7 +27,8 @@ from django.utils import timezone
 from homeward.accounts import permissions
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
-from homeward.cases.models import IN_COUNT, Episode, ReturnInterview
+from homeward.cases import codes
+from homeward.cases.models import IN_COUNT, Episode, InformationShare, ReturnInterview
 from homeward.cases.services import next_reference
 from homeward.formats import intelligence as fmt
 from homeward.intelligence.models import IntelligenceSubmission
@@ -220,11 +221,20 @@ def intelligence_download(
     else:
         data, content_type = fmt.write_csv(document), fmt.CSV_CONTENT_TYPE
     current = IntelligenceSubmission.objects.select_for_update().get(pk=submission.pk)
-    if current.status == IntelligenceSubmission.Status.DRAFT:
+    unshared = (IntelligenceSubmission.Status.DRAFT, IntelligenceSubmission.Status.FAILED)
+    if current.status in unshared:
+        first = current.sent_at is None
         current.status = IntelligenceSubmission.Status.SENT
         current.method = IntelligenceSubmission.Method.FILE
-        current.sent_at = timezone.now()
+        current.sent_at = current.sent_at or timezone.now()
         current.save(update_fields=["status", "method", "sent_at"])
+        if first:
+            _record_share(
+                by=by,
+                submission=current,
+                how=f"downloaded as a {file_format.upper()} file",
+                reason=reason,
+            )
     _log(
         by=by,
         submission=current,
@@ -234,6 +244,24 @@ def intelligence_download(
         request=request,
     )
     return SubmissionFile(f"{submission.reference}.{file_format}", content_type, data)
+
+
+def _record_share(
+    *, by: User, submission: IntelligenceSubmission, how: str, reason: str
+) -> InformationShare:
+    """The first time a submission leaves, it is recorded as information shared with the
+    police from its interview (the interview's "Information shared", the child's timeline,
+    the pseudonymised list's `shared_with_police`), on the basis of the prevention or
+    detection of crime, with the reason given; later copies of the same content are not
+    new shares."""
+    return InformationShare.objects.create(
+        interview_id=submission.interview_id,
+        recipient=codes.ShareRecipient.POLICE,
+        shared_at=timezone.now(),
+        basis=codes.ShareBasis.CRIME,
+        detail=f"Police intelligence {submission.reference}, {how}. Reason: {reason}",
+        shared_by=by,
+    )
 
 
 def _endpoint() -> str:
@@ -312,8 +340,13 @@ def intelligence_send(
     now = timezone.now()
     with transaction.atomic():
         current = IntelligenceSubmission.objects.select_for_update().get(pk=submission.pk)
+        first = current.sent_at is None
         current.attempts += 1
         current.method = IntelligenceSubmission.Method.ENDPOINT
+        if ok and first:
+            _record_share(
+                by=by, submission=current, how="sent to the police's endpoint", reason=reason
+            )
         if ok:
             current.status = IntelligenceSubmission.Status.SENT
             current.sent_at = now

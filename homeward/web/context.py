@@ -8,6 +8,7 @@ from django.urls import reverse
 from homeward.accounts import permissions
 from homeward.accounts.signin import fully_signed_in
 from homeward.intake import selectors as intake_selectors
+from homeward.intelligence import selectors as intelligence_selectors
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -19,6 +20,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(("Home", reverse("web:home")))
     if permissions.can_view_caseload(user):
         items.append(("Caseload", reverse("web:caseload")))
+    if permissions.can_view_sign_off_queue(user):
+        items.append(("Sign-off queue", reverse("web:sign-off-queue")))
+    if permissions.can_view_team_work(user):
+        items.append(("Team workload", reverse("web:workload")))
+        items.append(("Interviews", reverse("web:interview-list")))
     if permissions.can_search_children(user):
         items.append(("Find a child", reverse("web:search")))
     if permissions.can_view_indicators(user):
@@ -29,8 +35,13 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append((text, reverse("web:intake-queue")))
     elif permissions.can_view_reconciliation(user):
         items.append(("Reconciliation", reverse("web:reconciliation")))
+    if permissions.force_of(user) is not None:
+        # The figure is the count of the very list the page shows.
+        waiting = intelligence_selectors.awaiting_acknowledgement(user=user).count()
+        text = f"Intelligence ({waiting})" if waiting else "Intelligence"
+        items.append((text, reverse("web:intelligence-queue")))
     if permissions.can_view_pseudonymised(user):
-        items.append(("Episode list", reverse("web:analysis")))
+        items.append(("Pseudonymised episodes (for analysis)", reverse("web:analysis")))
     if permissions.can_view_panel(user):
         items.append(("Panel", reverse("web:panel")))
     if permissions.can_view_hotspots(user):

@@ -12,6 +12,7 @@ from homeward.web.views import (
     corrections,
     indicators,
     intake,
+    queues,
     returns,
 )
 from homeward.web.views import foi as foi_views
@@ -45,7 +46,13 @@ urlpatterns = [
     path("interviews/<int:interview_id>/write-up/", cases.write_up, name="write-up"),
     path("interviews/<int:interview_id>/share/", cases.share, name="share"),
     path("interviews/<int:interview_id>/late-reason/", cases.late_reason, name="late-reason"),
-    path("interviews/<int:interview_id>/sign-off/", cases.sign_off, name="sign-off"),
+    path("interviews/<int:interview_id>/submit/", queues.submit, name="submit"),
+    path("interviews/<int:interview_id>/sign-off/", queues.sign_off, name="sign-off"),
+    path(
+        "interviews/<int:interview_id>/return/",
+        queues.return_for_changes,
+        name="return-for-changes",
+    ),
     path("interviews/<int:interview_id>/places/new/", cases.place_new, name="place-new"),
     path("interviews/<int:interview_id>/adults/new/", cases.adult_new, name="adult-new"),
     path("interviews/<int:interview_id>/vehicles/new/", cases.vehicle_new, name="vehicle-new"),
@@ -65,6 +72,12 @@ urlpatterns = [
         )
         for group in CHILD_GROUPS
     ),
+    # Queues and lists (queues.py)
+    path("sign-off/", queues.sign_off_queue, name="sign-off-queue"),
+    path("team/", queues.workload, name="workload"),
+    path("interviews/", queues.interview_list, name="interview-list"),
+    path("episodes/", queues.episode_list, name="episode-list"),
+    path("allocate/", queues.allocate_many, name="allocate-many"),
     # Police notifications (intake.py)
     path("notifications/", intake.queue, name="intake-queue"),
     path("notifications/upload", intake.upload, name="intake-upload"),
@@ -101,6 +114,11 @@ urlpatterns = [
         name="intelligence-new",
     ),
     path(
+        "intelligence/",
+        intelligence_views.awaiting_acknowledgement,
+        name="intelligence-queue",
+    ),
+    path(
         "intelligence/<str:reference>",
         intelligence_views.submission,
         name="intelligence-submission",
@@ -109,6 +127,11 @@ urlpatterns = [
         "intelligence/<str:reference>/download",
         intelligence_views.download,
         name="intelligence-download",
+    ),
+    path(
+        "intelligence/<str:reference>/file",
+        intelligence_views.file,
+        name="intelligence-file",
     ),
     # Places (places.py)
     path("places/", places_views.hotspots, name="hotspots"),

@@ -205,6 +205,9 @@ def test_sign_off_by_a_manager_only_when_closed():
         write_up=services.WriteUp(held_at=timezone.now()),
         expected_version=interview.version,
     )
+    with pytest.raises(ValidationError, match="not been submitted"):
+        services.interview_sign_off(by=manager, interview=interview)
+    services.interview_submit_for_sign_off(by=world.user("worker"), interview=interview)
     signed = services.interview_sign_off(by=manager, interview=interview, note="Good work")
     assert signed.signed_off_by == manager
 

@@ -47,6 +47,8 @@ SEARCH = CASELOAD | {"police", "police2"}
 INDICATORS = {"coordinator", "manager", "analyst"}
 PSEUDONYMISED = {"coordinator", "manager", "analyst"}
 SIGN_OFF = {"manager"}
+SIGN_OFF_QUEUE = {"manager", "provider_manager"}
+TEAM_WORK = {"coordinator", "manager", "provider_manager"}
 AUDIT = {"admin"}
 RECONCILIATION = {"coordinator", "manager", "police", "police2", "analyst"}  # a force: its own
 PANEL = {"coordinator", "manager"}
@@ -83,7 +85,17 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "write-up": ("interview", _expect(CASE_WORKERS)),
     "share": ("interview", _expect(CASE_WORKERS)),
     "late-reason": ("interview", _expect(CASE_WORKERS)),
+    # Sign-off (queues.py): the worker submits, a manager signs off or returns with comments.
+    "submit": ("held_interview", _expect(CASE_WORKERS)),
     "sign-off": ("held_interview", _expect(SIGN_OFF)),
+    "return-for-changes": ("held_interview", _expect(SIGN_OFF)),
+    "sign-off-queue": ("", _expect(SIGN_OFF_QUEUE)),
+    # The team's workload and the operational lists: the authority's coordinators and
+    # managers, and a provider's manager (the provider's own).
+    "workload": ("", _expect(TEAM_WORK)),
+    "interview-list": ("", _expect(TEAM_WORK)),
+    "episode-list": ("", _expect(TEAM_WORK)),
+    "allocate-many": ("", _expect(AUTHORITY_WIDE)),
     "place-new": ("interview", _expect(CASE_WORKERS)),
     "adult-new": ("interview", _expect(CASE_WORKERS)),
     "vehicle-new": ("interview", _expect(CASE_WORKERS)),
@@ -132,6 +144,14 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "intelligence-submission": ("submission", _expect(INTELLIGENCE | {"police"})),
     # A GET shows the format and reason; the file comes only from a POST.
     "intelligence-download": ("submission", _expect(INTELLIGENCE)),
+    # The file made ready comes only from a POST; a GET goes back to the download's form.
+    "intelligence-file": (
+        "submission",
+        {r: REDIRECT if r in INTELLIGENCE else DENIED for r in ROLES},
+    ),
+    # Intelligence awaiting the police's acknowledgement: a force's officers (their own
+    # force's) and the authority's coordinators and managers.
+    "intelligence-queue": ("", _expect(AUTHORITY_WIDE | {"police", "police2"})),
     "hotspots": ("", _expect(HOTSPOTS)),
     # A GET shows the download's form (the reason); the file is POSTed.
     "hotspots-download": ("", _expect(HOTSPOTS)),
@@ -176,6 +196,7 @@ def build_objects(world: World) -> dict[str, object]:
         write_up=services.WriteUp(held_at=timezone.now()),
         expected_version=held.version,
     )
+    services.interview_submit_for_sign_off(by=world.user("worker"), interview=held)
     open_episode = make_episode(world, child, returned_after=None)
     referral = services.interview_add_referral(
         by=world.user("worker"),

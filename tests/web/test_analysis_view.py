@@ -55,8 +55,9 @@ def test_the_page_lists_the_period_for_an_analyst(world, client_for):
 
 
 def test_the_navigation_has_the_list_for_those_who_may_see_it(world, client_for):
-    assert "Episode list" in client_for("analyst").get(reverse("web:indicators")).content.decode()
-    assert "Episode list" not in client_for("worker").get(reverse("web:caseload")).content.decode()
+    label = "Pseudonymised episodes (for analysis)"
+    assert label in client_for("analyst").get(reverse("web:indicators")).content.decode()
+    assert label not in client_for("worker").get(reverse("web:caseload")).content.decode()
 
 
 def test_the_period_filters_and_pages_keep_it(world, client_for):

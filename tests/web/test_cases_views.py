@@ -56,6 +56,10 @@ def write_up_data(version: str, **changes: object) -> dict[str, object]:
     return data
 
 
+def version_of(interview: ReturnInterview) -> int:
+    return ReturnInterview.objects.get(pk=interview.pk).version
+
+
 def page(client: Client, name: str, *args: object, status: int = 200) -> str:
     response = client.get(reverse(f"web:{name}", args=args))
     assert response.status_code == status, response.content[:2000]
@@ -112,15 +116,18 @@ def test_coordinator_home_lists_each_section_with_due_points_rules_and_workers(w
         "Still missing",
         "Awaiting an interview allocation",
         "Interviews due within 24 hours",
-        "Overdue",
-        "Open interviews",
+        "Overdue interviews",
+        "Overdue episodes with no interview allocated",
+        "Other open interviews (due later, or clock not started)",
     ):
         assert heading in html
     overdue_section = html.split('id="overdue"')[1].split("</section>")[0]
     assert "Casey Overdue" in overdue_section
     assert late_interview.reference in overdue_section
     assert uk(late_interview.due_at) in overdue_section
-    assert late_interview.due_rule in overdue_section
+    # The rule is stated once, above the lists, not on every row.
+    assert late_interview.due_rule not in overdue_section
+    assert html.count(late_interview.due_rule) == 1
     assert "Worker Tester" in overdue_section
     assert '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' in overdue_section
     soon_section = html.split('id="due-soon"')[1].split("</section>")[0]
@@ -153,9 +160,13 @@ def test_caseload_shows_open_interviews_then_closed(world, client_for):
         reason_code="not_wanted",
     )
     html = page(client_for("worker"), "caseload")
-    open_part, closed_part = html.split("Closed interviews")
+    open_part = html.split('id="open"')[1].split("</section>")[0]
+    to_submit = html.split('id="to-submit"')[1].split("</section>")[0]
+    signed_part = html.split('id="signed-off"')[1]
     assert first.reference in open_part and uk(first.due_at) in open_part
-    assert second.reference in closed_part and "Declined" in closed_part
+    # Declined and not yet submitted: the worker's to submit, not closed.
+    assert second.reference in to_submit and "Declined" in to_submit
+    assert second.reference not in signed_part
     assert f'href="{reverse("web:interview", args=[first.pk])}"' in open_part
 
 
@@ -294,12 +305,19 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
     assert "Criminal exploitation (including county lines)" in html
     assert "I just wanted to get away for a bit" in html
 
-    # The manager signs it off.
+    # The worker submits it for sign-off; the manager signs it off.
+    assert reverse("web:sign-off", args=[interview.pk]) not in page(
+        manager, "interview", interview.pk
+    )
+    assert reverse("web:submit", args=[interview.pk]) in html
+    page(worker, "submit", interview.pk)
+    assert worker.post(reverse("web:submit", args=[interview.pk])).status_code == 302
     html = page(manager, "interview", interview.pk)
     assert reverse("web:sign-off", args=[interview.pk]) in html
     page(manager, "sign-off", interview.pk)
     response = manager.post(
-        reverse("web:sign-off", args=[interview.pk]), {"note": "Good, thorough write-up"}
+        reverse("web:sign-off", args=[interview.pk]),
+        {"note": "Good, thorough write-up", "expected_version": version_of(interview)},
     )
     assert response.status_code == 302
     interview.refresh_from_db()

@@ -49,6 +49,17 @@ def _add_findings(client, interview) -> None:
     assert vehicle.status_code == 302
 
 
+def download_ready(client, submission: IntelligenceSubmission):  # type: ignore[no-untyped-def]
+    """The submission's page after a file was asked for: its button downloads the file."""
+    page_url = reverse("web:intelligence-submission", args=[submission.reference])
+    page = client.get(page_url).content.decode()
+    file_url = reverse("web:intelligence-file", args=[submission.reference])
+    assert f'action="{file_url}"' in page and "Your file is ready" in page
+    response = client.post(file_url)
+    assert response.status_code == 200
+    return response
+
+
 def test_places_adults_and_vehicles_are_recorded_with_shareability(client_for, interview):
     worker = client_for("worker")
     _add_findings(worker, interview)
@@ -101,12 +112,17 @@ def test_downloading_prepares_once_and_logs_an_export(client_for, interview):
         "how": "json",
     }
     response = worker.post(url, form)
-    assert response.status_code == 200
+    submission = IntelligenceSubmission.objects.get()
+    page_url = reverse("web:intelligence-submission", args=[submission.reference])
+    assert (response.status_code, response["Location"]) == (302, page_url)
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.EXPORT).exists()
+    response = download_ready(worker, submission)
     assert response["Content-Disposition"].startswith("attachment;")
     document = json.loads(response.content)
     assert [p["description"] for p in document["places"]] == ["Flat above the takeaway"]
     assert document["vehicles"] == [] and document["disclosed"] == "Given a phone by Dee."
-    again = worker.post(url, {**form, "how": "csv"})
+    worker.post(url, {**form, "how": "csv"})
+    again = download_ready(worker, submission)
     assert again["Content-Type"].startswith("text/csv")
     assert IntelligenceSubmission.objects.count() == 1
     exports = AccessEvent.objects.filter(action=AccessEvent.Action.EXPORT)
@@ -198,6 +214,8 @@ def test_the_download_page_asks_a_reason_and_posts_the_file(client_for, intervie
     assert worker.get(url).status_code == 200
     assert worker.post(url, {"file_format": "csv", "reason": ""}).status_code == 400
     response = worker.post(url, {"file_format": "csv", "reason": "For the police by email"})
+    assert response.status_code == 302
+    response = download_ready(worker, submission)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert b"Flat above the takeaway" in response.content
     assert client_for("police").post(url, {"file_format": "csv", "reason": "x"}).status_code == 403

@@ -82,6 +82,7 @@ def worked_interview(world: World, child: Child, *, started: datetime) -> Return
         basis="safeguarding",
         detail="Places of concern.",
     )
+    services.interview_submit_for_sign_off(by=worker, interview=interview)
     services.interview_sign_off(by=world.user("manager"), interview=interview, note="")
     return interview
 
@@ -162,55 +163,64 @@ def close(world: World, interview: ReturnInterview) -> None:
     services.interview_record_no_contact(by=world.user("worker"), interview=interview)
 
 
-def test_the_caseload_shows_every_open_interview_and_pages_the_closed_ones(
+def sign_off(world: World, interview: ReturnInterview) -> None:
+    """Closed (no contact), submitted and signed off."""
+    close(world, interview)
+    services.interview_submit_for_sign_off(by=world.user("worker"), interview=interview)
+    services.interview_sign_off(by=world.user("manager"), interview=interview)
+
+
+def test_the_caseload_shows_every_open_interview_and_pages_the_signed_off_ones(
     world, client_for, django_assert_max_num_queries
 ):
     page_size = selectors.CASELOAD_PAGE_SIZE
     child = make_child(world)
     open_ones = [make_interview(world, [make_episode(world, child)]) for _ in range(3)]
-    closed = []
+    signed = []
     for _ in range(page_size + 7):
         interview = make_interview(world, [make_episode(world, child)])
-        close(world, interview)
-        closed.append(interview)
+        sign_off(world, interview)
+        signed.append(interview)
     make_interview(world, [make_episode(world, child)], worker="worker2")  # not theirs
     client = client_for("worker")
 
     first = client.get(reverse("web:caseload"))
     html = first.content.decode()
-    open_part, closed_part = html.split('id="closed"')
+    open_part, signed_part = html.split('id="signed-off"')
     assert all(i.reference in open_part for i in open_ones)
-    latest = list(reversed(closed))  # the latest allocated first
-    assert all(i.reference in closed_part for i in latest[:page_size])
-    assert not any(i.reference in html for i in latest[page_size:])
-    assert f"{page_size + 7} held, declined or no-contact interviews" in html
+    latest = list(reversed(signed))  # the latest allocated first
+    assert all(i.reference in signed_part for i in latest[:page_size])
+    assert not any(i.reference in signed_part for i in latest[page_size:])
+    assert f"{page_size + 7} signed-off interviews" in html
     assert 'class="govuk-pagination"' in html
-    assert 'href="?page=2#closed" rel="next"' in html
+    assert 'href="?page=2#signed-off" rel="next"' in html
     assert 'aria-current="page">1</a>' in html
     assert 'rel="prev"' not in html
 
     with django_assert_max_num_queries(queries(client, reverse("web:caseload"))):
         second = client.get(reverse("web:caseload") + "?page=2")
     html = second.content.decode()
-    open_part, closed_part = html.split('id="closed"')
+    open_part, signed_part = html.split('id="signed-off"')
     assert all(i.reference in open_part for i in open_ones)  # open ones on every page
-    assert all(i.reference in closed_part for i in latest[page_size:])
-    assert not any(i.reference in closed_part for i in latest[:page_size])
-    assert 'href="?page=1#closed" rel="prev"' in html
+    assert all(i.reference in signed_part for i in latest[page_size:])
+    assert not any(i.reference in signed_part for i in latest[:page_size])
+    assert 'href="?page=1#signed-off" rel="prev"' in html
     assert 'rel="next"' not in html
     assert "page 2 of 2" in html
 
     # A page out of range shows the last; one that is not a number, the first.
-    assert latest[-1].reference in client.get("/caseload/?page=99").content.decode()
-    assert latest[0].reference in client.get("/caseload/?page=x").content.decode()
+    last = client.get("/caseload/?page=99").content.decode().split('id="signed-off"')[1]
+    assert latest[-1].reference in last
+    first_page = client.get("/caseload/?page=x").content.decode().split('id="signed-off"')[1]
+    assert latest[0].reference in first_page
 
 
 def test_a_short_caseload_has_no_pagination(world, client_for):
     child = make_child(world)
-    close(world, make_interview(world, [make_episode(world, child)]))
+    sign_off(world, make_interview(world, [make_episode(world, child)]))
     html = client_for("worker").get(reverse("web:caseload")).content.decode()
     assert "govuk-pagination" not in html
-    assert "1 held, declined or no-contact interview," in html
+    assert "1 signed-off interview," in html
 
 
 # --- the indicators page's cache ---------------------------------------------------------
@@ -387,8 +397,13 @@ def test_the_rows_are_the_html_the_templates_wrote(world):
     board = selectors.coordinator_home(user=world.user("coordinator"))
     caseload = selectors.caseload(user=world.user("worker"))
     interviews = [*board.overdue, *board.due_soon, *board.open, *caseload.open]
-    interviews += list(caseload.closed.object_list)
-    episodes = [*board.new_episodes, *board.still_missing, *board.awaiting_allocation]
+    interviews += list(caseload.to_submit)
+    episodes = [
+        *board.new_episodes,
+        *board.still_missing,
+        *board.awaiting_allocation,
+        *board.overdue_unallocated,
+    ]
     assert len(interviews) >= 6 and len(episodes) >= 6
     now = timezone.now()
     due = Template(OLD_DUE)

@@ -103,10 +103,47 @@ def _display(instance: Any, name: str) -> str:
     return _labels(type(instance), name).get(value, str(value))
 
 
+#: Each interview status's GOV.UK tag colour (`cases.status.InterviewStatus`).
+STATUS_TAG_COLOURS = {
+    "allocated": "grey",
+    "offered": "light-blue",
+    "held": "blue",
+    "declined": "pink",
+    "no_contact": "purple",
+    "awaiting_sign_off": "yellow",
+    "returned": "orange",
+    "signed_off": "green",
+}
+
+
+@register.filter
+def status_tag(value: str) -> SafeString:
+    """An interview's status (`cases.status`) as a GOV.UK tag, its label in words."""
+    from homeward.cases.status import InterviewStatus
+
+    colour = STATUS_TAG_COLOURS.get(str(value), "grey")
+    text = escape(InterviewStatus(value).label) if value in InterviewStatus.values else ""
+    return mark_safe(f'<strong class="govuk-tag govuk-tag--{colour}">{text}</strong>')  # noqa: S308
+
+
+def _rule_shown(rule: str, common: str | None) -> str:
+    """The row's rule, unless it is the rule the page states once above its lists."""
+    return "" if common is not None and rule == common else rule
+
+
 @register.simple_tag
-def interview_rows(rows: Any, now: datetime, show_outcome: bool = False) -> SafeString:
+def interview_rows(
+    rows: Any,
+    now: datetime,
+    show_outcome: bool = False,
+    rule: str | None = None,
+    show_status: bool = False,
+) -> SafeString:
     """The rows of `web/cases/_interview_table.html`: the child, the interview, when it is
-    due (Overdue when open and past it) and who has it, or (`show_outcome`) its outcome."""
+    due (Overdue when open and past it) and who has it, or (`show_outcome`) its outcome;
+    with `show_status`, its status (`cases.status`, the rows' `status` column) as a tag.
+    `rule`: the rule for due points the page states once; a row under that rule does not
+    repeat it."""
     out = []
     for interview in rows:
         child = interview.child
@@ -118,6 +155,11 @@ def interview_rows(rows: Any, now: datetime, show_outcome: bool = False) -> Safe
         else:
             who = interview.allocated_worker or interview.allocated_organisation
             last = escape(who or "Not allocated")
+        tag = (
+            f'      <td class="govuk-table__cell">{status_tag(interview.status)}</td>\n'
+            if show_status
+            else ""
+        )
         out.append(
             '\n    <tr class="govuk-table__row">\n'
             f'      <th scope="row" class="govuk-table__header"><a class="govuk-link" '
@@ -126,25 +168,32 @@ def interview_rows(rows: Any, now: datetime, show_outcome: bool = False) -> Safe
             f'      <td class="govuk-table__cell"><a class="govuk-link" '
             f'href="{path_to(interview.pk, "web:interview")}">{escape(interview.reference)}</a>'
             "</td>\n"
-            f'      <td class="govuk-table__cell">{due(due_at, interview.due_rule, late)}</td>\n'
+            f'      <td class="govuk-table__cell">'
+            f"{due(due_at, _rule_shown(interview.due_rule, rule), late)}</td>\n"
             f'      <td class="govuk-table__cell">{last}</td>\n'
+            f"{tag}"
             "    </tr>\n    "
         )
     return mark_safe("".join(out))  # noqa: S308 (every value is escaped above)
 
 
+def risk_words(label: str) -> str:
+    """A police risk grade as words after an episode: "medium risk", "no apparent risk"
+    (not "no apparent risk risk")."""
+    words = label.lower()
+    return words if words.endswith("risk") else f"{words} risk"
+
+
 @register.simple_tag
-def episode_rows(rows: Any, now: datetime) -> SafeString:
+def episode_rows(rows: Any, now: datetime, rule: str | None = None) -> SafeString:
     """The rows of `web/cases/_episode_table.html`: the child, the episode, when missing and
     returned, when an interview is due, and the interview and its worker (or a link to
-    allocate one)."""
+    allocate one). `rule`: as `interview_rows`."""
     out = []
     for episode in rows:
         child = episode.child
         risk = (
-            f", {escape(_display(episode, 'risk_grade').lower())} risk"
-            if episode.risk_grade
-            else ""
+            f", {escape(risk_words(_display(episode, 'risk_grade')))}" if episode.risk_grade else ""
         )
         if episode.returned_at:
             back = f"Returned {_time_html(episode.returned_at)}"
@@ -160,7 +209,9 @@ def episode_rows(rows: Any, now: datetime) -> SafeString:
                 f"{escape(interview.reference)}</a><br>{worker}"
             )
         else:
-            due_cell = due(due_at, episode.due_rule, bool(due_at) and due_at < now)
+            due_cell = due(
+                due_at, _rule_shown(episode.due_rule, rule), bool(due_at) and due_at < now
+            )
             if episode.returned_at:
                 last = (
                     f'<a class="govuk-link" href="{path_to(episode.child_id, "web:allocate")}">'

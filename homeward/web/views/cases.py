@@ -10,7 +10,7 @@ Views are thin: they check permission with `homeward.accounts.permissions`, read
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from homeward.accounts import permissions
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
-from homeward.cases import codes, selectors, services
+from homeward.cases import codes, selectors, services, status
 from homeward.cases.models import Child, Episode, Referral, ReturnInterview, RiskFlag
 from homeward.web import case_forms as f
 from homeward.web.pagination import pagination
@@ -139,22 +138,41 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("web:search")
         raise PermissionDenied
     board = selectors.coordinator_home(user=user)
-    prefetch_related_objects(board.new_episodes, "interview__allocated_worker")
+    allocate_many = reverse("web:allocate-many") if permissions.can_allocate(user) else ""
+    # Each section's figure is the length of its list (the lists are whole): a figure and
+    # the rows under it cannot disagree. The sections split the work without overlap.
     sections = [
-        ("overdue", "Overdue", board.overdue, "interviews", "No interview is overdue."),
+        (
+            "overdue",
+            "Overdue interviews",
+            board.overdue,
+            "interviews",
+            "No interview is overdue.",
+            "",
+        ),
+        (
+            "overdue-unallocated",
+            "Overdue episodes with no interview allocated",
+            board.overdue_unallocated,
+            "episodes",
+            "No returned child is past the due point without an interview allocated.",
+            allocate_many,
+        ),
         (
             "due-soon",
             "Interviews due within 24 hours",
             board.due_soon,
             "interviews",
             "No interview is due in the next 24 hours.",
+            "",
         ),
         (
             "awaiting",
-            "Awaiting an interview allocation",
+            "Awaiting an interview allocation, not yet overdue",
             board.awaiting_allocation,
             "episodes",
-            "Every returned child has an interview allocated.",
+            "No other returned child is waiting for an interview to be allocated.",
+            allocate_many,
         ),
         (
             "missing",
@@ -162,6 +180,7 @@ def home(request: HttpRequest) -> HttpResponse:
             board.still_missing,
             "episodes",
             "No child is recorded as still missing.",
+            "",
         ),
         (
             "new",
@@ -169,17 +188,37 @@ def home(request: HttpRequest) -> HttpResponse:
             board.new_episodes,
             "episodes",
             "No episode was recorded in the last 7 days.",
+            "",
         ),
-        ("open", "Open interviews", board.open, "interviews", "No other interview is open."),
+        (
+            "open",
+            "Other open interviews (due later, or clock not started)",
+            board.open,
+            "interviews",
+            "No other interview is open.",
+            "",
+        ),
     ]
     return render(
         request,
         "web/cases/home.html",
         {
             "now": board.now,
+            "rule": board.rule,
+            "overdue_total": len(board.overdue) + len(board.overdue_unallocated),
+            "overdue_interviews": len(board.overdue),
+            "overdue_episodes": len(board.overdue_unallocated),
+            "awaiting_sign_off": board.awaiting_sign_off,
             "sections": [
-                {"id": key, "title": title, "rows": rows, "kind": kind, "empty": empty}
-                for key, title, rows, kind, empty in sections
+                {
+                    "id": key,
+                    "title": title,
+                    "rows": rows,
+                    "kind": kind,
+                    "empty": empty,
+                    "allocate_many": link if rows else "",
+                }
+                for key, title, rows, kind, empty, link in sections
             ],
             "can_add_child": permissions.can_record_episode(user),
         },
@@ -189,18 +228,47 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def caseload(request: HttpRequest) -> HttpResponse:
-    """A worker's allocated interviews: every open one, soonest due first, then the closed
-    ones, the latest first, in pages (`?page=N`, GOV.UK pagination)."""
-    board = selectors.caseload(user=request.user, page=request.GET.get("page") or 1)
-    closed = board.closed
+    """A worker's allocated interviews by where each is: new allocations, open, returned
+    with comments, to submit, awaiting sign-off, and the signed-off ones in pages
+    (`?page=N`, GOV.UK pagination). Each figure is the length of the list under it."""
+    now = timezone.now()
+    board = selectors.caseload(user=request.user, page=request.GET.get("page") or 1, now=now)
+    signed = board.signed_off
     return render(
         request,
         "web/cases/caseload.html",
         {
-            "now": timezone.now(),
-            "open": board.open,
-            "closed": closed,
-            "pagination": pagination(closed),
+            "now": now,
+            "board": board,
+            "signed_off": signed,
+            "pagination": pagination(signed),
+            "sections": [
+                (
+                    "new",
+                    "New allocations (last 7 days)",
+                    board.new,
+                    "Nothing was allocated to you in the last 7 days.",
+                ),
+                (
+                    "returned",
+                    "Returned to you for changes",
+                    board.returned,
+                    "Nothing has been returned to you.",
+                ),
+                ("open", "Open interviews", board.open, "No open interview is allocated to you."),
+                (
+                    "to-submit",
+                    "Ready to submit for sign-off",
+                    board.to_submit,
+                    "Nothing is waiting for you to submit it.",
+                ),
+                (
+                    "awaiting",
+                    "Awaiting sign-off",
+                    board.awaiting_sign_off,
+                    "Nothing is waiting for a manager's sign-off.",
+                ),
+            ],
         },
     )
 
@@ -418,9 +486,31 @@ def interview_actions(user: Any, interview: ReturnInterview, now: datetime) -> l
             actions.append(Action("Say why it was late", "web:late-reason"))
     if permissions.can_work_interview(user, interview):
         actions.append(Action("Record information shared", "web:share"))
-    if permissions.can_sign_off(user, interview) and interview.is_closed and not signed_off:
+    where = status.interview_status(interview)
+    if (
+        permissions.can_submit_for_sign_off(user, interview)
+        and interview.is_closed
+        and where in SUBMITTABLE
+    ):
+        # Submitting is the next step: the write-up can still be changed, as a second choice.
+        actions = [replace(a, secondary=True) for a in actions]
+        actions.insert(0, Action("Submit for sign-off", "web:submit", secondary=False))
+    if (
+        permissions.can_sign_off(user, interview)
+        and where == status.InterviewStatus.AWAITING_SIGN_OFF
+    ):
         actions.insert(0, Action("Sign off", "web:sign-off", secondary=False))
+        actions.insert(1, Action("Return to the worker", "web:return-for-changes"))
     return actions
+
+
+#: Where an interview can be submitted for sign-off from: closed by the worker, or returned.
+SUBMITTABLE = (
+    status.InterviewStatus.HELD,
+    status.InterviewStatus.DECLINED,
+    status.InterviewStatus.NO_CONTACT,
+    status.InterviewStatus.RETURNED,
+)
 
 
 @login_required
@@ -428,6 +518,7 @@ def interview_actions(user: Any, interview: ReturnInterview, now: datetime) -> l
 def interview(request: HttpRequest, interview_id: int) -> HttpResponse:
     record = _interview(request, interview_id)
     now = timezone.now()
+    offers = list(record.offers.all())
     return render(
         request,
         "web/cases/interview.html",
@@ -435,9 +526,10 @@ def interview(request: HttpRequest, interview_id: int) -> HttpResponse:
             "interview": record,
             "child": record.child,
             "now": now,
+            "status": status.interview_status(record, offered=bool(offers)),
             "overdue": record.due_at is not None and record.due_at < now and not record.is_closed,
             "episodes": list(record.episodes.select_related("police_force")),
-            "offers": list(record.offers.all()),
+            "offers": offers,
             "attempts": list(record.attempts.all()),
             "harms": [f.harm_label(code) for code in record.harms],
             "places": list(record.places.order_by("pk")),
@@ -686,28 +778,6 @@ def late_reason(request: HttpRequest, interview_id: int) -> HttpResponse:
         title="Say why the interview was late",
         intro=f"It was due by {f.uk_time(record.due_at)} ({record.due_rule}).",
         button="Save the reason",
-        **_interview_context(record),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def sign_off(request: HttpRequest, interview_id: int) -> HttpResponse:
-    record = _interview(request, interview_id)
-    _require(permissions.can_sign_off(request.user, record))
-
-    def save(form: forms.Form) -> str:
-        services.interview_sign_off(by=request.user, interview=record, **form.cleaned_data)
-        messages.success(request, f"Interview {record.reference} signed off")
-        return reverse("web:interview", args=[record.pk])
-
-    return _form_page(
-        request,
-        f.SignOffForm,
-        save,
-        title="Sign off the interview",
-        intro=f"Outcome: {record.get_outcome_display()}.",
-        button="Sign off",
         **_interview_context(record),
     )
 

@@ -14,9 +14,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from homeward.accounts import permissions
 from homeward.cases import selectors as case_selectors
@@ -25,6 +26,7 @@ from homeward.intelligence import selectors, services
 from homeward.intelligence.models import IntelligenceSubmission
 from homeward.web import case_forms as f
 from homeward.web.forms import apply_service_errors, reason_field
+from homeward.web.pagination import pagination
 
 HOW_CHOICES = [
     ("json", "Download it as a JSON file"),
@@ -113,6 +115,25 @@ def _submission(request: HttpRequest, reference: str) -> IntelligenceSubmission:
         raise Http404("No such submission") from None
 
 
+#: The session's key for files ready to download: {reference: {"format", "reason"}}.
+READY = "intelligence_ready"
+
+
+def _file_ready(
+    request: HttpRequest, submission: IntelligenceSubmission, file_format: str, reason: str
+) -> HttpResponse:
+    """The reason and format are given: the file is ready. The browser is sent to the
+    submission's page (a new page, so no error from an earlier try stays on screen), whose
+    button downloads the file (`file`): a file answer would leave the form's page as it
+    was, errors and all."""
+    if file_format not in services.FORMATS:
+        raise ValidationError({"file_format": "Choose JSON or CSV"})
+    ready = dict(request.session.get(READY, {}))
+    ready[submission.reference] = {"format": file_format, "reason": reason}
+    request.session[READY] = ready
+    return redirect("web:intelligence-submission", submission.reference)
+
+
 def _file_response(file: services.SubmissionFile) -> HttpResponse:
     response = HttpResponse(file.data, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.name}"'
@@ -165,14 +186,7 @@ def new(request: HttpRequest, interview_id: int) -> HttpResponse:
                 if made.status != IntelligenceSubmission.Status.FAILED:
                     messages.success(request, f"{made.reference} sent to the police")
                 return redirect("web:intelligence-submission", made.reference)
-            file = services.intelligence_download(
-                by=user,  # type: ignore[arg-type]
-                submission=made,
-                file_format=data["how"],
-                reason=data["reason"],
-                request=request,
-            )
-            return _file_response(file)
+            return _file_ready(request, made, data["how"], data["reason"])
         except ValidationError as error:
             apply_service_errors(form, error)
     document = services.build_submission(interview=record, summary=summary, degrade=degrade)
@@ -267,6 +281,7 @@ def submission(request: HttpRequest, reference: str) -> HttpResponse:
             "may_send": may_submit and services.endpoint_configured() and not taken,
             "reference_form": reference_form,
             "send_form": send_form,
+            "ready": request.session.get(READY, {}).get(record.reference) if may_submit else None,
         },
         status=status,
     )
@@ -282,21 +297,57 @@ def download(request: HttpRequest, reference: str) -> HttpResponse:
         raise PermissionDenied("not your interview")
     form = DownloadForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
-        try:
-            return _file_response(
-                services.intelligence_download(
-                    by=request.user,  # type: ignore[arg-type]
-                    submission=record,
-                    file_format=form.cleaned_data["file_format"],
-                    reason=form.cleaned_data["reason"],
-                    request=request,
-                )
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
+        return _file_ready(
+            request, record, form.cleaned_data["file_format"], form.cleaned_data["reason"]
+        )
     return render(
         request,
         "web/intelligence/download.html",
         {"submission": record, "form": form, "child": record.interview.child},
         status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file(request: HttpRequest, reference: str) -> HttpResponse:
+    """POST: the file made ready on the form (`_file_ready`), once: it is logged as an
+    export with the reason given there, and the submission is recorded as shared. Without
+    a file ready (a second click, a bookmark, a GET), the download's form asks again."""
+    record = _submission(request, reference)
+    if not permissions.can_submit_intelligence(request.user, record.interview):  # type: ignore[arg-type]
+        raise PermissionDenied("not your interview")
+    ready = dict(request.session.get(READY, {}))
+    wanted = ready.pop(record.reference, None) if request.method == "POST" else None
+    if wanted is None:
+        return redirect("web:intelligence-download", record.reference)
+    request.session[READY] = ready
+    try:
+        made = services.intelligence_download(
+            by=request.user,  # type: ignore[arg-type]
+            submission=record,
+            file_format=wanted["format"],
+            reason=wanted["reason"],
+            request=request,
+        )
+    except ValidationError:
+        return redirect("web:intelligence-download", record.reference)
+    return _file_response(made)
+
+
+@login_required
+@require_GET
+def awaiting_acknowledgement(request: HttpRequest) -> HttpResponse:
+    """Intelligence shared with the police and not yet acknowledged with their reference:
+    for a liaison officer, what was addressed to their force."""
+    submissions = selectors.awaiting_acknowledgement(user=request.user)  # type: ignore[arg-type]
+    page = Paginator(submissions, 50).get_page(request.GET.get("page") or 1)
+    return render(
+        request,
+        "web/intelligence/queue.html",
+        {
+            "page": page,
+            "pagination": pagination(page, query=request.GET),
+            "force": permissions.force_of(request.user),  # type: ignore[arg-type]
+        },
     )
