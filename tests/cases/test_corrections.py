@@ -63,6 +63,7 @@ def _sign_off(world: World, interview: ReturnInterview) -> ReturnInterview:
         write_up=services.WriteUp(held_at=timezone.now() - timedelta(hours=1)),
         expected_version=ReturnInterview.objects.get(pk=interview.pk).version,
     )
+    services.interview_submit_for_sign_off(by=world.user("worker"), interview=interview)
     return services.interview_sign_off(by=world.user("manager"), interview=interview)
 
 
