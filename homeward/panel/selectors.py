@@ -515,6 +515,14 @@ def _names(children: list[Child]) -> dict[int, str]:
 
 
 @dataclass(frozen=True)
+class LinkRow:
+    """A row of the table beside the drawing: a place or adult and the children it links."""
+
+    link: linking.Link
+    children: list[str]
+
+
+@dataclass(frozen=True)
 class Links:
     """What links a meeting's children: the network, its drawing and the children's names."""
 
@@ -523,8 +531,11 @@ class Links:
     layout: linking.Layout
     labels: dict[int, str]
 
-    def named(self, link: linking.Link) -> list[str]:
-        return [self.labels[c] for c in link.child_ids]
+    @property
+    def rows(self) -> list[LinkRow]:
+        return [
+            LinkRow(link, [self.labels[c] for c in link.child_ids]) for link in self.network.links
+        ]
 
 
 def meeting_links(*, user: User, meeting_id: int, request: HttpRequest | None = None) -> Links:
@@ -566,8 +577,11 @@ class Pack:
     def child_ids(self) -> list[int]:
         return [c.child.pk for c in self.children]
 
-    def named(self, link: linking.Link) -> list[str]:
-        return [self.labels[c] for c in link.child_ids]
+    @property
+    def rows(self) -> list[LinkRow]:
+        return [
+            LinkRow(link, [self.labels[c] for c in link.child_ids]) for link in self.network.links
+        ]
 
 
 def meeting_pack(

@@ -296,7 +296,12 @@ def render_pack(pack: selectors.Pack) -> str:
 
     return render_to_string(
         "web/panel/pack_print.html",
-        {"pack": pack, "meeting": pack.meeting, "printed_at": timezone.now()},
+        {
+            "pack": pack,
+            "meeting": pack.meeting,
+            "printed_at": timezone.now(),
+            "today": timezone.localdate(),
+        },
     )
 
 

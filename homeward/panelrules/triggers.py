@@ -255,8 +255,8 @@ def _evaluate_one(
             for f in facts.risk_flags
             if f.kind in p["kinds"] and f.active_on(as_of)
         )
-        started = sorted(
-            e.started for e in facts.episodes if _in_window(e.started, as_of, p["days"])
+        started = tuple(
+            sorted(e.started for e in facts.episodes if _in_window(e.started, as_of, p["days"]))
         )
         if not flags or not started:  # a flag alone, with no episode lately, is not enough
             return None
