@@ -12,6 +12,7 @@ from django.db import models
 from encrypted_fields.fields import EncryptedTextField
 
 from homeward.cases.models import Child
+from homeward.organisations.models import Authority
 from homeward.panelrules.triggers import KINDS
 
 
@@ -113,3 +114,66 @@ class PanelAction(models.Model):
                 name="panel_action_open",
             )
         ]
+
+
+class PanelSettings(models.Model):
+    """An authority's choices about its panel list (one row per authority; none: defaults).
+
+    Care leavers (aged 18 to 25, looked after at 16 or over: `panelrules.eligibility`) are
+    on the list only when the authority turns them on; children under 18 always are."""
+
+    authority = models.OneToOneField(
+        Authority, on_delete=models.CASCADE, related_name="panel_settings"
+    )
+    care_leavers = models.BooleanField(
+        default=False,
+        help_text="List care leavers aged 18 to 25 as well as children under 18.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "panel settings"
+
+    def __str__(self) -> str:
+        return f"Panel settings of {self.authority}"
+
+
+class PanelPackPdf(models.Model):
+    """A meeting's pack as a PDF, asked for with a reason and made by the background worker
+    (`tasks.make_pack_pdf`). The file is encrypted at rest, only the person who asked may
+    download it, and it is removed `services.PDF_KEPT` after it was made."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be made"
+        MAKING = "making", "Being made"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be made"
+        REMOVED = "removed", "Removed"
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="pdfs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(help_text="Why the PDF is needed: kept with each download.")
+    degrade = models.BooleanField(
+        default=False, help_text="Places known only by a postcode shown by their district."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    made_at = models.DateTimeField(null=True, blank=True)
+    child_ids = models.JSONField(
+        default=list, blank=True, help_text="The children in the PDF, for the access log."
+    )
+    # The PDF's bytes, base64, encrypted: it holds what children disclosed.
+    data = EncryptedTextField(blank=True, null=True, default="")
+    size = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"PDF of {self.meeting} ({self.get_status_display()})"

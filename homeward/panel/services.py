@@ -5,11 +5,17 @@ Each service checks `accounts.permissions.can_manage_panel`, runs in a transacti
 refuses bad input with a `ValidationError` naming the field. Sending the same thing twice
 never records it twice: a meeting is one per date and title, a child once per meeting, and
 a decision or action identical to one already on the listing is that one.
+
+A pack's PDF is made by the background worker (`tasks.make_pack_pdf`, run by `manage.py
+db_worker`): `pack_pdf_request` queues it, `pack_pdf_make` makes it, and it is removed
+`PDF_KEPT` after it was made.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import base64
+import logging
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,12 +25,15 @@ from django.utils import timezone
 from homeward.accounts import permissions
 from homeward.cases import codes
 from homeward.cases.models import Child
+from homeward.organisations.models import Authority
 from homeward.panel import selectors
 from homeward.panel.models import (
     PanelAction,
     PanelDecision,
     PanelListing,
     PanelMeeting,
+    PanelPackPdf,
+    PanelSettings,
     PanelTrigger,
 )
 from homeward.panelrules.triggers import TriggerError, check_parameters
@@ -33,6 +42,13 @@ if TYPE_CHECKING:
     from homeward.accounts.models import User
 
 TEXT_LIMIT = 5000
+REASON_LIMIT = 1000
+#: How long a made PDF is kept for the person who asked for it to download.
+PDF_KEPT = timedelta(hours=1)
+#: A PDF still not made this long after it was asked for is given up (the worker is down).
+PDF_GIVEN_UP = timedelta(days=1)
+
+log = logging.getLogger(__name__)
 
 
 def _require(by: User) -> None:
@@ -212,3 +228,110 @@ def triggers_save(
     """Several triggers' (parameters, active, label) at once: all saved, or none."""
     for trigger, parameters, active, label in changes:
         trigger_update(by=by, trigger=trigger, parameters=parameters, active=active, label=label)
+
+
+@transaction.atomic
+def settings_set_care_leavers(*, by: User, care_leavers: bool) -> PanelSettings:
+    """Whether the home authority's panel list holds care leavers aged 18 to 25 as well as
+    children under 18 (`panelrules.eligibility`)."""
+    _require(by)
+    home = Authority.objects.filter(is_home=True).first()
+    if home is None:
+        raise ValidationError({"care_leavers": "Set up the home authority first"})
+    found, _created = PanelSettings.objects.get_or_create(authority=home)
+    found.care_leavers = bool(care_leavers)
+    found.updated_by = by
+    found.save()
+    return found
+
+
+# --- the pack as a PDF ---------------------------------------------------------------------
+
+
+def pack_pdfs_remove_old(*, now: Any = None) -> int:
+    """Remove the files of PDFs made more than `PDF_KEPT` ago, and give up those not made a
+    day after they were asked for: how many were changed."""
+    now = now or timezone.now()
+    Status = PanelPackPdf.Status
+    removed = PanelPackPdf.objects.filter(status=Status.READY, made_at__lt=now - PDF_KEPT).update(
+        status=Status.REMOVED, data="", size=0
+    )
+    stale = PanelPackPdf.objects.filter(
+        status__in=[Status.QUEUED, Status.MAKING], requested_at__lt=now - PDF_GIVEN_UP
+    ).update(status=Status.FAILED)
+    return removed + stale
+
+
+@transaction.atomic
+def pack_pdf_request(
+    *, by: User, meeting: PanelMeeting, reason: str, degrade: bool = False
+) -> PanelPackPdf:
+    """Ask for the meeting's pack as a PDF, with why it is needed; the worker makes it. The
+    same request again while the first is waiting or being made is that one."""
+    from homeward.panel import tasks
+
+    _require(by)
+    reason = _text(reason, "reason", "Enter why you need this PDF", REASON_LIMIT)
+    pack_pdfs_remove_old()
+    waiting = PanelPackPdf.objects.filter(
+        meeting=meeting,
+        requested_by=by,
+        degrade=degrade,
+        reason=reason,
+        status__in=[PanelPackPdf.Status.QUEUED, PanelPackPdf.Status.MAKING],
+    ).first()
+    if waiting is not None:
+        return waiting
+    record = PanelPackPdf.objects.create(
+        meeting=meeting, requested_by=by, reason=reason, degrade=degrade
+    )
+    tasks.make_pack_pdf.enqueue(pdf_id=record.pk)
+    return record
+
+
+def render_pack(pack: selectors.Pack) -> str:
+    """The pack as a self-contained HTML page for the PDF (its style inline; no file or URL
+    is fetched)."""
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "web/panel/pack_print.html",
+        {
+            "pack": pack,
+            "meeting": pack.meeting,
+            "printed_at": timezone.now(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def pack_pdf_make(*, pdf_id: int) -> PanelPackPdf:
+    """Make a PDF asked for (the worker's task): the pack as it is now, as its asker may see
+    it. Once only: a PDF not waiting to be made is left as it is."""
+    from homeward.formats.pdf import self_contained_pdf
+
+    Status = PanelPackPdf.Status
+    with transaction.atomic():
+        record = PanelPackPdf.objects.select_for_update().defer("data").get(pk=pdf_id)
+        if record.status != Status.QUEUED:
+            return record
+        record.status, record.started_at = Status.MAKING, timezone.now()
+        record.save(update_fields=["status", "started_at"])
+    try:
+        pack = selectors.meeting_pack(
+            user=record.requested_by,
+            meeting_id=record.meeting_id,
+            log=False,
+            degrade=record.degrade,
+        )
+        data = self_contained_pdf(render_pack(pack))
+    except Exception:
+        log.exception("panel pack PDF %s could not be made", pdf_id)
+        PanelPackPdf.objects.filter(pk=pdf_id).update(status=Status.FAILED)
+        raise
+    record.data = base64.b64encode(data).decode("ascii")
+    record.size = len(data)
+    record.child_ids = pack.child_ids
+    record.status, record.made_at = Status.READY, timezone.now()
+    record.save(update_fields=["data", "size", "child_ids", "status", "made_at"])
+    return record

@@ -2,9 +2,11 @@
 each with the reason in words a panel member reads ("3 episodes in 30 days: 2 Nov, 14 Nov,
 29 Nov").
 
-A trigger is a kind and its parameters. Every window counts whole days and ends on the day
-the list is drawn up (`as_of`), that day included: a 30-day window on 30 November runs from
-1 November to 30 November. Nothing dated after `as_of` counts.
+A trigger is a kind and its parameters. Every kind has a look-back window: something must
+have happened within it (an episode started, an interview held) for the trigger to apply.
+Every window counts whole days and ends on the day the list is drawn up (`as_of`), that day
+included: a 30-day window on 30 November runs from 1 November to 30 November. Nothing dated
+after `as_of` counts.
 """
 
 from __future__ import annotations
@@ -128,7 +130,8 @@ KINDS: dict[str, Kind] = {
         Kind(
             "exploitation_flag",
             "Exploitation flag",
-            "A risk flag of one of the kinds, open on the day.",
+            "A risk flag of one of the kinds, open on the day, and an episode that started "
+            "within the window.",
             (
                 Parameter(
                     "kinds",
@@ -137,6 +140,7 @@ KINDS: dict[str, Kind] = {
                     choices=(*EXPLOITATION_KINDS, "other"),
                     many=True,
                 ),
+                Parameter("days", "Days in the window", 90, 1, 3650),
             ),
         ),
         Kind(
@@ -251,12 +255,20 @@ def _evaluate_one(
             for f in facts.risk_flags
             if f.kind in p["kinds"] and f.active_on(as_of)
         )
-        if not flags:
+        started = tuple(
+            sorted(e.started for e in facts.episodes if _in_window(e.started, as_of, p["days"]))
+        )
+        if not flags or not started:  # a flag alone, with no episode lately, is not enough
             return None
         words = "; ".join(
             f"{_label('risk', k, labels)} since {short_date(d, as_of)}" for d, k in flags
         )
-        return Reason(kind, f"Risk flag: {words}", tuple(d for d, _k in flags))
+        noun = "episode" if len(started) == 1 else "episodes"
+        return Reason(
+            kind,
+            f"Risk flag: {words}; {noun} in {p['days']} days: {_dates(started, as_of)}",
+            (*(d for d, _k in flags), *started),
+        )
     if kind == "first_episode_from_care":
         firsts = sorted(
             e.started

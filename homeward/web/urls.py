@@ -140,7 +140,15 @@ urlpatterns = [
     path("panel/", panel_views.panel, name="panel"),
     path("panel/meetings/new/", panel_views.meeting_new, name="panel-meeting-new"),
     path("panel/meetings/<int:meeting_id>/", panel_views.meeting, name="panel-meeting"),
+    path(
+        "panel/meetings/<int:meeting_id>/links/",
+        panel_views.meeting_links,
+        name="panel-meeting-links",
+    ),
     path("panel/meetings/<int:meeting_id>/pdf/", panel_views.meeting_pdf, name="panel-meeting-pdf"),
+    path("panel/listings/<int:listing_id>/", panel_views.meeting_child, name="panel-meeting-child"),
+    path("panel/pdfs/<int:pdf_id>/", panel_views.pdf, name="panel-pdf"),
+    path("panel/pdfs/<int:pdf_id>/download/", panel_views.pdf_download, name="panel-pdf-download"),
     path("panel/actions/<int:action_id>/done/", panel_views.action_done, name="panel-action-done"),
     path("panel/triggers/", panel_views.triggers, name="panel-triggers"),
     # Returns (foi.py)

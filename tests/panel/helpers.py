@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -11,10 +11,18 @@ from homeward.cases.models import Child, ReturnInterview
 from tests.factories import World, make_child, make_episode, make_interview
 
 
+def born_aged(years: int, *, days: int = 100) -> date:
+    """A date of birth of someone `years` old today (and `days` more)."""
+    today = timezone.localdate()
+    return date(today.year - years, today.month, min(today.day, 28)) - timedelta(days=days)
+
+
 def repeat_child(
     world: World, *, days_ago: tuple[int, ...] = (20, 10, 3), **fields: object
 ) -> Child:
-    """A child with an episode started each of `days_ago` days ago (3 in 30 by default)."""
+    """A child (15 today, unless told) with an episode started each of `days_ago` days ago
+    (3 in 30 by default)."""
+    fields.setdefault("date_of_birth", born_aged(15))
     child = make_child(world, **fields)
     for days in days_ago:
         make_episode(world, child, started=timezone.now() - timedelta(days=days))

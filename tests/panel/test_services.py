@@ -40,7 +40,7 @@ def test_the_default_triggers_are_seeded():
     assert seeded == {
         "episodes_in_days": {"episodes": 3, "days": 30},
         "high_risk_episode": {"days": 90, "grades": ["high"]},
-        "exploitation_flag": {"kinds": ["cse", "cce", "trafficking"]},
+        "exploitation_flag": {"kinds": ["cse", "cce", "trafficking"], "days": 90},
         "first_episode_from_care": {"days": 30},
     }
 

@@ -102,18 +102,34 @@ def test_high_risk_grades_are_configurable():
     ]
 
 
-def test_an_open_exploitation_flag():
-    trigger = Trigger("exploitation_flag", {})
+def test_an_open_exploitation_flag_with_an_episode_in_the_window():
+    trigger = Trigger("exploitation_flag", {})  # 90 days by default
     labels = {"risk.cce": "Child criminal exploitation"}
-    open_flag = ChildFacts(1, risk_flags=(RiskFlagFact("cce", date(2026, 10, 3)),))
+    recent = episodes(date(2026, 11, 29))
+    open_flag = ChildFacts(1, recent, risk_flags=(RiskFlagFact("cce", date(2026, 10, 3)),))
     [reason] = evaluate([trigger], open_flag, AS_OF, labels=labels)
-    assert reason.text == "Risk flag: Child criminal exploitation since 3 Oct"
-    ended = ChildFacts(1, risk_flags=(RiskFlagFact("cce", date(2026, 10, 3), AS_OF),))
+    assert reason.text == (
+        "Risk flag: Child criminal exploitation since 3 Oct; episode in 90 days: 29 Nov"
+    )
+    assert reason.dates == (date(2026, 10, 3), date(2026, 11, 29))
+    ended = ChildFacts(1, recent, risk_flags=(RiskFlagFact("cce", date(2026, 10, 3), AS_OF),))
     assert evaluate([trigger], ended, AS_OF) == []
-    future = ChildFacts(1, risk_flags=(RiskFlagFact("cse", AS_OF + timedelta(days=1)),))
+    future = ChildFacts(1, recent, risk_flags=(RiskFlagFact("cse", AS_OF + timedelta(days=1)),))
     assert evaluate([trigger], future, AS_OF) == []
-    other = ChildFacts(1, risk_flags=(RiskFlagFact("other", date(2026, 10, 3)),))
+    other = ChildFacts(1, recent, risk_flags=(RiskFlagFact("other", date(2026, 10, 3)),))
     assert evaluate([trigger], other, AS_OF) == []
+
+
+def test_an_exploitation_flag_without_an_episode_in_the_window_lists_no_one():
+    trigger = Trigger("exploitation_flag", {"days": 30})
+    flag = (RiskFlagFact("cse", date(2024, 3, 1)),)
+    # The last episode was the day before the window: a flag alone is not enough.
+    before = ChildFacts(1, episodes(date(2026, 10, 31)), risk_flags=flag)
+    assert evaluate([trigger], before, AS_OF) == []
+    assert evaluate([trigger], ChildFacts(1, risk_flags=flag), AS_OF) == []
+    first_day = ChildFacts(1, episodes(date(2026, 11, 1), date(2026, 11, 3)), risk_flags=flag)
+    [reason] = evaluate([trigger], first_day, AS_OF)
+    assert reason.text.endswith("; episodes in 30 days: 1 Nov, 3 Nov")
 
 
 def test_first_episode_from_care_is_marked_within_the_period_of_care():
@@ -185,7 +201,10 @@ def test_bad_parameters_are_refused_naming_the_parameter(kind, parameters, field
 
 def test_parameters_get_their_defaults():
     assert check_parameters("episodes_in_days", {}) == {"episodes": 3, "days": 30}
-    assert check_parameters("exploitation_flag", {})["kinds"] == ["cse", "cce", "trafficking"]
+    assert check_parameters("exploitation_flag", {}) == {
+        "kinds": ["cse", "cce", "trafficking"],
+        "days": 90,
+    }
     assert set(KINDS) == {
         "episodes_in_days",
         "high_risk_episode",
@@ -198,4 +217,6 @@ def test_parameters_get_their_defaults():
 def test_lookback_is_the_longest_window():
     triggers = [THREE_IN_30, Trigger("high_risk_episode", {"days": 90})]
     assert lookback_days(triggers) == 90
-    assert lookback_days([Trigger("exploitation_flag", {})]) == 1
+    assert lookback_days([Trigger("exploitation_flag", {})]) == 90
+    # Every kind has a window of its own.
+    assert all(any(p.name == "days" for p in kind.parameters) for kind in KINDS.values())

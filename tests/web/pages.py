@@ -135,7 +135,13 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "panel": ("", _expect(PANEL)),
     "panel-meeting-new": ("", _expect(PANEL)),
     "panel-meeting": ("panel_meeting", _expect(PANEL)),
+    "panel-meeting-child": ("panel_listing", _expect(PANEL)),
+    "panel-meeting-links": ("panel_meeting", _expect(PANEL)),
     "panel-meeting-pdf": ("panel_meeting", _expect(PANEL)),
+    # A PDF asked for is seen only by the person who asked (its reason is theirs); its file
+    # comes only from a POST.
+    "panel-pdf": ("panel_pdf", _expect({"coordinator"})),
+    "panel-pdf-download": ("panel_pdf", {r: NOT_ALLOWED if r in PANEL else DENIED for r in ROLES}),
     "panel-action-done": ("panel_action", _expect(PANEL)),
     "panel-triggers": ("", _expect(PANEL)),
     # Police intelligence: the interview's worker, coordinators and managers prepare, send and
@@ -244,7 +250,7 @@ def build_objects(world: World) -> dict[str, object]:
     submission, _ = intelligence_services.intelligence_prepare(
         by=world.user("worker"), interview=shared.interview, summary="Taken there by car."
     )
-    panel_meeting, panel_action = _panel_objects(world, child, interview)
+    panel = _panel_objects(world, child, interview)
     provider_interview = make_interview(
         world,
         [make_episode(world, child, started=timezone.now() - timedelta(days=3))],
@@ -267,17 +273,17 @@ def build_objects(world: World) -> dict[str, object]:
         "referral": referral.pk,
         "risk_flag": flag.pk,
         "csv": "csv",
-        "panel_meeting": panel_meeting,
-        "panel_action": panel_action,
+        **panel,
         "submission": submission.reference,
         "provider_interview": provider_interview.pk,
         "second_force_child": second_force_child.pk,
     }
 
 
-def _panel_objects(world: World, child: Child, interview: ReturnInterview) -> tuple[int, int]:
+def _panel_objects(world: World, child: Child, interview: ReturnInterview) -> dict[str, int]:
     """A panel meeting listing `child` and a second child who mentioned the same adult and
-    place (so the pack draws its network), with an action to mark done."""
+    place (so the pack draws its network), with an action to mark done and the pack asked for
+    as a PDF by the coordinator (waiting for the worker)."""
     from homeward.panel import services as panel_services
 
     coordinator = world.user("coordinator")
@@ -300,7 +306,15 @@ def _panel_objects(world: World, child: Child, interview: ReturnInterview) -> tu
         owner="Social worker",
         due_on=timezone.localdate(),
     )
-    return meeting.pk, action.pk
+    pdf = panel_services.pack_pdf_request(
+        by=coordinator, meeting=meeting, reason="For the panel's partners"
+    )
+    return {
+        "panel_meeting": meeting.pk,
+        "panel_listing": listing.pk,
+        "panel_action": action.pk,
+        "panel_pdf": pdf.pk,
+    }
 
 
 def url_for(name: str, argument: str, objects: dict[str, object]) -> str:

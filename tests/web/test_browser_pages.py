@@ -15,7 +15,13 @@ from tests.web.pages import MATRIX, OK, build_objects, url_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 #: Downloads are files, not pages.
-NOT_PAGES = {"indicators-download", "analysis-download", "returns-download", "intelligence-file"}
+NOT_PAGES = {
+    "indicators-download",
+    "analysis-download",
+    "returns-download",
+    "intelligence-file",
+    "panel-pdf-download",
+}
 
 
 def test_every_page_has_no_accessibility_violations(live_server, monkeypatch):

@@ -1,11 +1,17 @@
 """The multi-agency panel's pages: the panel list as of today with the reasons, the
-meetings, a meeting's pack (with its decisions and actions), the pack as a PDF, marking an
-action done, and the triggers.
+meetings, a meeting's summary, each child's part of its pack (with the panel's decisions and
+actions for them), what links the children (a drawing and a table), the pack as a PDF (made
+by the background worker), marking an action done, and the triggers and who the list holds.
 
 Views are thin: permission through `accounts.permissions.can_view_panel` and
 `can_manage_panel`, reads through `homeward.panel.selectors` (which log every child shown),
-writes through `homeward.panel.services`. The PDF is a POST with a reason, logged as an
-export for each child in it.
+writes through `homeward.panel.services`. The PDF is asked for with a reason and made in the
+background; each download is logged as an export of each child in it.
+
+A decision or action is an ordinary form POST that comes back to the child's page (without
+JavaScript); `static/homeward/panel.mjs` sends the same form with fetch and a
+`X-Homeward-Fragment: panel-record` header, and gets back only the part of the page it
+replaces (`_record.html`).
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -29,22 +34,41 @@ from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record_children
 from homeward.cases import codes
 from homeward.cases.models import Child
-from homeward.formats.pdf import self_contained_pdf
 from homeward.panel import selectors, services
-from homeward.panel.models import PanelAction, PanelListing, PanelMeeting, PanelTrigger
+from homeward.panel.models import (
+    PanelAction,
+    PanelListing,
+    PanelMeeting,
+    PanelPackPdf,
+    PanelTrigger,
+)
 from homeward.panelrules.triggers import KINDS
-from homeward.web.forms import apply_service_errors, day_field, reason_field
+from homeward.web import case_forms
+from homeward.web.forms import apply_service_errors, reason_field
+
+#: The header panel.mjs sends: answer with the record's part of the page only.
+FRAGMENT_HEADER = "X-Homeward-Fragment"
+FRAGMENT = "panel-record"
 
 # --- forms ---------------------------------------------------------------------------------
 
 
 class MeetingForm(forms.Form):
-    date = day_field("Meeting", required=True)
+    date = case_forms.date_field(
+        "Date of the meeting",
+        messages={
+            "required": "Enter the date of the meeting",
+            "invalid": "Enter the date of the meeting as a real date",
+        },
+    )
     title = forms.CharField(
         label="Title",
         max_length=200,
         help_text="For example, Exploitation and missing panel, December",
-        error_messages={"required": "Give the meeting a title"},
+        error_messages={
+            "required": "Give the meeting a title",
+            "max_length": "Give the meeting a title of 200 characters or fewer",
+        },
     )
     list_children = forms.BooleanField(
         label="List the children on the panel list as of the meeting’s date",
@@ -58,7 +82,10 @@ class AddChildForm(forms.Form):
         label="Child’s reference",
         max_length=20,
         help_text="A child not on the panel list whom the panel wants to discuss, e.g. C-000123",
-        error_messages={"required": "Enter the child’s reference"},
+        error_messages={
+            "required": "Enter the child’s reference",
+            "max_length": "Enter a reference of 20 characters or fewer, e.g. C-000123",
+        },
     )
 
 
@@ -67,7 +94,10 @@ class DecisionForm(forms.Form):
         label="Decision",
         max_length=services.TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter the decision"},
+        error_messages={
+            "required": "Enter the decision",
+            "max_length": f"Enter the decision in {services.TEXT_LIMIT:,} characters or fewer",
+        },
     )
 
 
@@ -76,20 +106,38 @@ class ActionForm(forms.Form):
         label="Action",
         max_length=services.TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Enter the action"},
+        error_messages={
+            "required": "Enter the action",
+            "max_length": f"Enter the action in {services.TEXT_LIMIT:,} characters or fewer",
+        },
     )
     owner = forms.CharField(
         label="Who is to do it",
         max_length=200,
         help_text="A person or an agency",
-        error_messages={"required": "Enter who is to do it"},
+        error_messages={
+            "required": "Enter who is to do it",
+            "max_length": "Enter who is to do it in 200 characters or fewer",
+        },
     )
-    due_on = day_field("Due", required=True)
+    due_on = case_forms.date_field(
+        "Due",
+        messages={
+            "required": "Enter the date the action is due",
+            "invalid": "Enter the due date as a real date",
+        },
+    )
 
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
-        label="Meeting status", choices=PanelMeeting.Status.choices, widget=forms.RadioSelect
+        label="Meeting status",
+        choices=PanelMeeting.Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether the meeting is planned or held",
+            "invalid_choice": "Choose whether the meeting is planned or held",
+        },
     )
 
 
@@ -103,7 +151,7 @@ class ReasonForm(forms.Form):
         "Why you need this PDF",
         required_message="Enter why you need this PDF",
         help_text="The pack leaves homeward: say what it is for. The reason is kept in the "
-        "audit log for each child in the pack.",
+        "audit log for each child in the pack, each time it is downloaded.",
     )
 
 
@@ -113,6 +161,27 @@ class DoneForm(forms.Form):
         required=False,
         max_length=services.TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"Say what was done in {services.TEXT_LIMIT:,} characters or fewer"
+        },
+    )
+
+
+class CareLeaversForm(forms.Form):
+    care_leavers = forms.ChoiceField(
+        label="Who the panel list holds",
+        choices=[
+            ("no", "Children under 18 only"),
+            ("yes", "Children under 18, and care leavers aged 18 to 25"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="A care leaver here is someone looked after at 16 or over who is now 18 to "
+        "25: recorded as a care leaver, or still recorded as looked after since before they "
+        "turned 18.",
+        error_messages={
+            "required": "Choose who the panel list holds",
+            "invalid_choice": "Choose who the panel list holds",
+        },
     )
 
 
@@ -140,7 +209,13 @@ def _trigger_form(trigger: PanelTrigger, data: Any = None) -> forms.Form:
             )
         elif p.name == "harm":
             form.fields[p.name] = forms.ChoiceField(
-                label=p.label, choices=codes.Harm.choices, initial=value
+                label=p.label,
+                choices=codes.Harm.choices,
+                initial=value,
+                error_messages={
+                    "required": "Choose the harm",
+                    "invalid_choice": "Choose a harm from the list",
+                },
             )
         else:
             form.fields[p.name] = forms.IntegerField(
@@ -178,7 +253,10 @@ class NewTriggerForm(forms.Form):
         label="Label",
         max_length=200,
         help_text="What the panel calls it, e.g. Sexual exploitation disclosed",
-        error_messages={"required": "Give the trigger a label"},
+        error_messages={
+            "required": "Give the trigger a label",
+            "max_length": "Give the trigger a label of 200 characters or fewer",
+        },
     )
 
 
@@ -283,32 +361,50 @@ def _create_meeting(
     return meeting
 
 
-# --- a meeting's pack ----------------------------------------------------------------------
-
-
-def _listing(meeting: PanelMeeting, value: str | None) -> PanelListing:
-    try:
-        return meeting.listings.get(pk=int(value or ""))
-    except (ValueError, PanelListing.DoesNotExist):
-        raise Http404("No such child on this meeting's list") from None
+# --- a meeting: its summary --------------------------------------------------------------
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """The pack (GET), and the panel's forms (POST, `intent` says which)."""
+    """The meeting's summary (GET): the children listed, each linked to their part of the
+    pack; listing another child and the meeting's status (POST, `intent` says which)."""
     _require_view(request)
     record = _meeting(meeting_id)
     bound: dict[str, forms.Form] = {}
     if request.method == "POST":
         _require_manage(request)
-        done = _post(request, record, bound)
+        done = _post_meeting(request, record, bound)
         if done is not None:
             return done
-    return _pack_page(request, record, bound)
+    user: Any = request.user
+    rows = selectors.meeting_summary(user=user, meeting_id=record.pk, request=request)
+    can_manage = permissions.can_manage_panel(user)
+    candidates = (
+        selectors.meeting_candidates(user=user, meeting=record, request=request)
+        if can_manage
+        else []
+    )
+    errors = [form for form in bound.values() if form.errors]
+    return render(
+        request,
+        "web/panel/meeting.html",
+        {
+            "meeting": record,
+            "rows": rows,
+            "candidates": candidates,
+            "pdfs": selectors.pack_pdfs(user=user, meeting=record),
+            "add_form": bound.get("add") or AddChildForm(prefix="add"),
+            "status_form": bound.get("status")
+            or StatusForm(prefix="status", initial={"status": record.status}),
+            "error_forms": errors,
+            "can_manage": can_manage,
+        },
+        status=400 if errors else 200,
+    )
 
 
-def _post(
+def _post_meeting(
     request: HttpRequest, record: PanelMeeting, bound: dict[str, forms.Form]
 ) -> HttpResponse | None:
     """Do what the form asks; on success a redirect, else None with the bound form kept."""
@@ -325,30 +421,9 @@ def _post(
                 if child is None:
                     form.add_error("reference", f"No child has the reference {reference}")
                     return None
-                services.meeting_add_child(by=user, meeting=record, child=child)
+                listing = services.meeting_add_child(by=user, meeting=record, child=child)
                 messages.success(request, f"{child.full_name} listed for this meeting")
-                return redirect(here)
-        elif intent == "remove":
-            listing = _listing(record, request.POST.get("listing"))
-            services.meeting_remove_child(by=user, meeting=record, child=listing.child)
-            messages.success(request, f"{listing.child.full_name} taken off this meeting’s list")
-            return redirect(here)
-        elif intent == "decision":
-            listing = _listing(record, request.POST.get("listing"))
-            form = DecisionForm(request.POST, prefix=f"decision-{listing.pk}")
-            bound[f"decision-{listing.pk}"] = form
-            if form.is_valid():
-                services.decision_record(by=user, listing=listing, text=form.cleaned_data["text"])
-                messages.success(request, f"Decision recorded for {listing.child.full_name}")
-                return redirect(f"{here}#child-{listing.pk}")
-        elif intent == "action":
-            listing = _listing(record, request.POST.get("listing"))
-            form = ActionForm(request.POST, prefix=f"action-{listing.pk}")
-            bound[f"action-{listing.pk}"] = form
-            if form.is_valid():
-                services.action_add(by=user, listing=listing, **form.cleaned_data)
-                messages.success(request, f"Action added for {listing.child.full_name}")
-                return redirect(f"{here}#child-{listing.pk}")
+                return redirect(reverse("web:panel-meeting-child", args=[listing.pk]))
         elif intent == "status":
             form = StatusForm(request.POST, prefix="status")
             bound["status"] = form
@@ -362,80 +437,143 @@ def _post(
             bound["status"] = form = StatusForm(request.POST, prefix="status")
             form.add_error(None, "The form sent was not recognised: try again")
     except ValidationError as error:
-        target = next(iter(bound.values()), None)
-        if target is None:  # a refusal of a form without fields (taking a child off)
-            target = bound["remove"] = forms.Form(data={}, prefix="remove")
-        apply_service_errors(target, error)
+        apply_service_errors(next(iter(bound.values())), error)
     return None
 
 
-def _pack_page(
-    request: HttpRequest, record: PanelMeeting, bound: dict[str, forms.Form]
-) -> HttpResponse:
+# --- a meeting: one child's part of the pack -----------------------------------------------
+
+
+def _child_listing(listing_id: int) -> PanelListing:
+    try:
+        return PanelListing.objects.select_related("child", "meeting").get(pk=listing_id)
+    except PanelListing.DoesNotExist:
+        raise Http404("No such child on a meeting's list") from None
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    return request.headers.get(FRAGMENT_HEADER) == FRAGMENT
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_child(request: HttpRequest, listing_id: int) -> HttpResponse:
+    """A child's part of a meeting's pack (GET), and the panel's decision, action or taking
+    the child off the list (POST, `intent` says which). A decision or action comes back to
+    this page at the child's record; with the fragment header, only that part is sent."""
+    _require_view(request)
+    listing = _child_listing(listing_id)
+    bound: dict[str, forms.Form] = {}
+    notice = ""
+    if request.method == "POST":
+        _require_manage(request)
+        done, notice = _post_child(request, listing, bound)
+        if done is not None:
+            return done
     user: Any = request.user
-    pack = selectors.meeting_pack(user=user, meeting_id=record.pk, request=request)
-    listed = set(pack.child_ids)
-    candidates = [
-        e
-        for e in selectors.panel_list(user=user, as_of=record.date, request=request)
-        if e.child.pk not in listed
-    ]
-    for entry in pack.children:
-        key = entry.listing.pk
-        entry.decision_form = bound.get(f"decision-{key}") or DecisionForm(  # type: ignore[attr-defined]
-            prefix=f"decision-{key}"
-        )
-        entry.action_form = bound.get(f"action-{key}") or ActionForm(  # type: ignore[attr-defined]
-            prefix=f"action-{key}"
-        )
+    page = selectors.meeting_child(user=user, listing_id=listing.pk, request=request)
+    key = listing.pk
     errors = [form for form in bound.values() if form.errors]
-    return render(
-        request,
-        "web/panel/pack.html",
-        {
-            "pack": pack,
-            "meeting": record,
-            "today": timezone.localdate(),
-            "candidates": candidates,
-            "add_form": bound.get("add") or AddChildForm(prefix="add"),
-            "status_form": bound.get("status")
-            or StatusForm(prefix="status", initial={"status": record.status}),
-            "error_forms": errors,
-            "can_manage": permissions.can_manage_panel(user),
-        },
-        status=400 if errors else 200,
-    )
+    # A form that was sent and refused comes back as sent; otherwise an empty one.
+    kept = {name: form for name, form in bound.items() if form.errors}
+    context = {
+        "page": page,
+        "entry": page.entry,
+        "meeting": page.meeting,
+        "decision_form": kept.get("decision") or DecisionForm(prefix=f"decision-{key}"),
+        "action_form": kept.get("action") or ActionForm(prefix=f"action-{key}"),
+        "error_forms": errors,
+        "notice": notice,
+        "today": timezone.localdate(),
+        "can_manage": permissions.can_manage_panel(user),
+    }
+    status = 400 if errors else 200
+    if _wants_fragment(request):
+        return render(
+            request, "web/panel/_record.html", {**context, "fragment": True}, status=status
+        )
+    return render(request, "web/panel/child.html", context, status=status)
+
+
+def _post_child(
+    request: HttpRequest, listing: PanelListing, bound: dict[str, forms.Form]
+) -> tuple[HttpResponse | None, str]:
+    """Do what the form asks: a redirect (or, for the fragment, None and what was done),
+    else None with the bound form kept."""
+    user: Any = request.user
+    intent = request.POST.get("intent", "")
+    here = reverse("web:panel-meeting-child", args=[listing.pk])
+    fragment = _wants_fragment(request)
+    name = listing.child.full_name
+    try:
+        if intent == "decision":
+            form: forms.Form = DecisionForm(request.POST, prefix=f"decision-{listing.pk}")
+            bound["decision"] = form
+            if form.is_valid():
+                services.decision_record(by=user, listing=listing, text=form.cleaned_data["text"])
+                if fragment:
+                    return None, f"Decision recorded for {name}"
+                messages.success(request, f"Decision recorded for {name}")
+                return redirect(f"{here}#panel-record"), ""
+        elif intent == "action":
+            form = ActionForm(request.POST, prefix=f"action-{listing.pk}")
+            bound["action"] = form
+            if form.is_valid():
+                services.action_add(by=user, listing=listing, **form.cleaned_data)
+                if fragment:
+                    return None, f"Action added for {name}"
+                messages.success(request, f"Action added for {name}")
+                return redirect(f"{here}#panel-record"), ""
+        elif intent == "remove":
+            bound["remove"] = forms.Form(data={}, prefix="remove")
+            services.meeting_remove_child(by=user, meeting=listing.meeting, child=listing.child)
+            messages.success(request, f"{name} taken off this meeting’s list")
+            return redirect("web:panel-meeting", listing.meeting_id), ""
+        else:
+            bound["decision"] = form = DecisionForm(request.POST, prefix=f"decision-{listing.pk}")
+            form.add_error(None, "The form sent was not recognised: try again")
+    except ValidationError as error:
+        apply_service_errors(next(iter(bound.values())), error)
+    return None, ""
+
+
+# --- a meeting: what links its children ----------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_links(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The places and adults that link the meeting's children: each once, drawn (labels
+    whole) and as a table."""
+    _require_view(request)
+    record = _meeting(meeting_id)
+    links = selectors.meeting_links(user=request.user, meeting_id=record.pk, request=request)  # type: ignore[arg-type]
+    return render(request, "web/panel/links.html", {"meeting": record, "links": links})
+
+
+# --- a meeting: the pack as a PDF ----------------------------------------------------------
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """GET: the reason form. POST: the pack as a PDF, logged as an export of each child."""
-    _require_view(request)
+    """GET: the reason form. POST: the PDF asked for; the background worker makes it, and
+    its page says so until it can be downloaded."""
+    _require_manage(request)
     record = _meeting(meeting_id)
     form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user: Any = request.user
-        pack = selectors.meeting_pack(
-            user=user, meeting_id=record.pk, log=False, degrade=form.cleaned_data["degrade"]
-        )
-        html = render_to_string(
-            "web/panel/pack_print.html", {"pack": pack, "meeting": record}, request=request
-        )
-        data = self_contained_pdf(html)
-        selectors.log_pack_export(
-            user=user,
-            pack=pack,
-            reason=form.cleaned_data["reason"],
-            request=request,
-            degrade=form.cleaned_data["degrade"],
-        )
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="panel-pack-{record.date.isoformat()}-{record.pk}.pdf"'
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+        try:
+            pdf = services.pack_pdf_request(
+                by=request.user,  # type: ignore[arg-type]
+                meeting=record,
+                reason=form.cleaned_data["reason"],
+                degrade=form.cleaned_data["degrade"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect("web:panel-pdf", pdf.pk)
     return render(
         request,
         "web/cases/form.html",
@@ -444,12 +582,66 @@ def meeting_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "caption": str(record),
             "title": "Download the pack as a PDF",
             "intro": "The PDF holds every child’s episodes, what they disclosed and the "
-            "places and adults that link them. Keep it as securely as the records.",
-            "button": "Download the PDF",
+            "places and adults that link them. It is made in the background (a few seconds "
+            "for a big meeting) and kept for you to download for an hour. Keep it as "
+            "securely as the records.",
+            "button": "Make the PDF",
             "back": reverse("web:panel-meeting", args=[record.pk]),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _pdf(request: HttpRequest, pdf_id: int) -> PanelPackPdf:
+    try:
+        return selectors.pack_pdf(user=request.user, pdf_id=pdf_id)  # type: ignore[arg-type]
+    except PanelPackPdf.DoesNotExist:
+        raise Http404("No such PDF") from None
+
+
+@login_required
+@require_GET
+def pdf(request: HttpRequest, pdf_id: int) -> HttpResponse:
+    """A PDF asked for: being made (with a link to look again), ready to download, or why
+    it is not there."""
+    _require_manage(request)
+    services.pack_pdfs_remove_old()
+    record = _pdf(request, pdf_id)
+    return render(
+        request,
+        "web/panel/pdf.html",
+        {
+            "pdf": record,
+            "meeting": record.meeting,
+            "kept_until": record.made_at + services.PDF_KEPT if record.made_at else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pdf_download(request: HttpRequest, pdf_id: int) -> HttpResponse:
+    """The PDF's file (a POST from its page), logged as an export of each child in it with
+    the reason given when it was asked for."""
+    _require_manage(request)
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    record = _pdf(request, pdf_id)
+    try:
+        record, data = selectors.pack_pdf_file(
+            user=request.user,  # type: ignore[arg-type]
+            pdf_id=record.pk,
+            request=request,
+        )
+    except PanelPackPdf.DoesNotExist:
+        return redirect("web:panel-pdf", pdf_id)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="panel-pack-{record.meeting.date.isoformat()}-'
+        f'{record.meeting_id}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -469,7 +661,7 @@ def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
         child_ids=[action.listing.child_id],
         request=request,
     )
-    back = reverse("web:panel-meeting", args=[action.listing.meeting_id])
+    back = reverse("web:panel-meeting-child", args=[action.listing_id])
     form = DoneForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -507,8 +699,8 @@ def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def triggers(request: HttpRequest) -> HttpResponse:
-    """Every trigger's parameters and whether it is used (one form: all saved or none), and
-    a new trigger."""
+    """Every trigger's parameters and whether it is used (one form: all saved or none), a
+    new trigger, and whether the list holds care leavers."""
     _require_manage(request)
     user: Any = request.user
     records = list(PanelTrigger.objects.all())
@@ -516,6 +708,21 @@ def triggers(request: HttpRequest) -> HttpResponse:
     intent = request.POST.get("intent") if data is not None else None
     forms_ = [(t, _trigger_form(t, data if intent == "save" else None)) for t in records]
     new = NewTriggerForm(data if intent == "add" else None, prefix="new")
+    leavers = CareLeaversForm(
+        data if intent == "care_leavers" else None,
+        prefix="leavers",
+        initial={"care_leavers": "yes" if selectors.care_leavers_listed() else "no"},
+    )
+    if intent == "care_leavers" and leavers.is_valid():
+        try:
+            services.settings_set_care_leavers(
+                by=user, care_leavers=leavers.cleaned_data["care_leavers"] == "yes"
+            )
+        except ValidationError as error:
+            apply_service_errors(leavers, error)
+        else:
+            messages.success(request, "Who the panel list holds saved")
+            return redirect("web:panel-triggers")
     if intent == "save":
         if all(form.is_valid() for _t, form in forms_):
             changes = []
@@ -538,13 +745,15 @@ def triggers(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Trigger added: set its parameters below")
             return redirect("web:panel-triggers")
-    bound = [form for _t, form in forms_ if form.is_bound] + ([new] if new.is_bound else [])
+    bound = [form for _t, form in forms_ if form.is_bound]
+    bound += [form for form in (new, leavers) if form.is_bound]
     return render(
         request,
         "web/panel/triggers.html",
         {
             "triggers": [{"trigger": t, "form": form, "kind": KINDS[t.kind]} for t, form in forms_],
             "new": new,
+            "leavers": leavers,
             "bound": bound,
             "has_errors": any(form.errors for form in bound),
         },

@@ -1,0 +1,75 @@
+"""The panel's decision in a real browser: with JavaScript it is recorded without reloading
+the page (the record's part replaced, the success message or the errors taking the focus);
+without it the form posts and the page comes back at the same child. No WCAG 2.2 AA
+violations (axe-core) on the meeting's pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from homeward.panel import services
+from homeward.panel.models import PanelDecision
+from tests.browser import axe_violations, chromium_page
+from tests.factories import make_world
+from tests.panel.helpers import held_interview, repeat_child
+from tests.web.conftest import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_panel_decision_with_and_without_javascript(live_server, javascript):
+    world = make_world()
+    ava = repeat_child(world, first_name="Ava", last_name="Linked")
+    bo = repeat_child(world, first_name="Bo", last_name="Linked")
+    held_interview(world, ava, places=(("Flat above the takeaway", "ZZ1 2BB"),))
+    held_interview(world, bo, places=(("Flat above the takeaway", "ZZ1 2BB"),))
+    coordinator = world.user("coordinator")
+    meeting = services.meeting_create(by=coordinator, date=timezone.localdate(), title="Panel")
+    listing = services.meeting_add_child(by=coordinator, meeting=meeting, child=ava)
+    services.meeting_add_child(by=coordinator, meeting=meeting, child=bo)
+    session = sign_in(Client(), coordinator).cookies["sessionid"].value
+    child_path = f"/panel/listings/{listing.pk}/"
+    decision = f'textarea[name="decision-{listing.pk}-text"]'
+    with chromium_page(javascript=javascript, allow_origin=live_server.url) as page:
+        page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        if javascript:  # axe-core runs in the page: it needs script
+            for path in (f"/panel/meetings/{meeting.pk}/", f"/panel/meetings/{meeting.pk}/links/"):
+                page.goto(f"{live_server.url}{path}")
+                assert axe_violations(page) == [], path
+        page.goto(f"{live_server.url}{child_path}")
+        page.evaluate("window.panelMarker = 'not reloaded'")
+        record = page.locator("#panel-record")
+        page_button = record.get_by_role("button", name="Record the decision")
+
+        # Sent empty: the errors, written for the field.
+        page_button.click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the decision")
+        if javascript:
+            assert page.evaluate("window.panelMarker") == "not reloaded"
+            assert page.evaluate("document.activeElement.hasAttribute('data-panel-focus')")
+            assert axe_violations(page) == []
+
+        # Put right: recorded, and shown in place.
+        page.locator(decision).fill("Refer to the exploitation team")
+        record.get_by_role("button", name="Record the decision").click()
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+            "Decision recorded for Ava Linked"
+        )
+        expect(page.locator("#panel-decisions")).to_contain_text("Refer to the exploitation team")
+        expect(page.locator(".govuk-error-summary")).to_have_count(0)
+        assert page.url.split("#")[0] == f"{live_server.url}{child_path}"
+        if javascript:
+            assert page.evaluate("window.panelMarker") == "not reloaded"
+            assert page.evaluate("document.activeElement.hasAttribute('data-panel-focus')")
+            assert page.locator(decision).input_value() == ""
+            assert axe_violations(page) == []
+        else:
+            assert page.url.endswith("#panel-record")
+            assert page.evaluate("window.panelMarker") is None  # a new page
+    assert list(PanelDecision.objects.values_list("text", flat=True)) == [
+        "Refer to the exploitation team"
+    ]
