@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from homeward.accounts import permissions
 from homeward.audit.masking import HIDDEN
+from homeward.formats.dates import moment_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -134,7 +135,7 @@ def _shown(
             return _clip(text)
         if timezone.is_naive(moment):
             moment = moment.replace(tzinfo=UTC)  # auditlog stores UTC without an offset
-        return timezone.localtime(moment).strftime("%d %b %Y %H:%M")
+        return moment_text(timezone.localtime(moment))
     if field is not None and field.choices:
         return _clip(str(dict(field.flatchoices).get(text, text)))
     return _clip(text)

@@ -36,6 +36,7 @@ from homeward.cases.models import (
     RiskFlag,
     VehicleOfConcern,
 )
+from homeward.formats.dates import day_text, moment_text
 from homeward.organisations.models import Authority, Organisation
 from homeward.organisations.selectors import allocatable_organisations, allocatable_workers
 from homeward.police import match
@@ -357,13 +358,15 @@ def _check_episode_times(
         errors["started_at"] = "The episode cannot start in the future"
     if returned_at is not None:
         if returned_at < started_at:
-            errors["returned_at"] = "The return must be after the episode started"
+            errors["returned_at"] = "The return must be after the child went missing"
         elif returned_at > now:
             errors["returned_at"] = "The return cannot be in the future"
     if notified_at is not None and notified_at > now:
         errors["notified_at"] = "The notification cannot be in the future"
     if reported_to_police_at is not None and reported_to_police_at < started_at:
-        errors["reported_to_police_at"] = "The report to police must be after the episode started"
+        errors["reported_to_police_at"] = (
+            "The report to the police must be after the child went missing"
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -464,7 +467,7 @@ def episode_record_return(
     _require(permissions.can_record_episode(by), "only a coordinator or manager records one")
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if episode.returned_at is not None:
-        when = clock.wall_clock(episode.returned_at).strftime("%d %b %Y %H:%M")
+        when = moment_text(clock.wall_clock(episode.returned_at))
         raise ValidationError({"returned_at": f"The return is already recorded ({when})"})
     _check_episode_times(episode.started_at, returned_at, notified_at, None)
     episode.returned_at = returned_at
@@ -828,7 +831,7 @@ def interview_write_up(
     if write_up.late_reason_code and write_up.late_reason_code not in codes.LateReason.values:
         errors["late_reason_code"] = "Choose why the interview was late from the list"
     if late and current.due_at is not None:
-        due = clock.wall_clock(current.due_at).strftime("%d %b %Y %H:%M")
+        due = moment_text(clock.wall_clock(current.due_at))
         if not write_up.late_reason_code:
             errors["late_reason_code"] = (
                 f"The interview was held after it was due ({due}): choose why"
@@ -1143,10 +1146,10 @@ def risk_flag_end(*, by: User, flag: RiskFlag, ended_on: date) -> RiskFlag:
     _require(permissions.can_record_episode(by), "only a coordinator or manager ends a risk")
     current = RiskFlag.objects.select_for_update().get(pk=flag.pk)
     if current.ended_on is not None:
-        raise ValidationError(f"This risk is already ended (on {current.ended_on:%d %b %Y})")
+        raise ValidationError(f"This risk is already ended (on {day_text(current.ended_on)})")
     if ended_on < current.noted_on:
         raise ValidationError(
-            {"ended_on": f"The risk cannot end before it was noted ({current.noted_on:%d %b %Y})"}
+            {"ended_on": f"The risk cannot end before it was noted ({day_text(current.noted_on)})"}
         )
     if ended_on > timezone.localdate():
         raise ValidationError({"ended_on": "The risk cannot end in the future"})

@@ -16,6 +16,7 @@ from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.cases import clock
 from homeward.cases.models import IN_COUNT, Episode
+from homeward.formats.dates import day_text
 from homeward.intake import services
 from homeward.intake.models import BatchLine, IntakeBatch, PoliceReport, ReportNotification
 from homeward.police import match
@@ -344,7 +345,7 @@ def reconciliation(*, user: User, start: date, end: date) -> Reconciliation:
         police_start = r.last_seen_at or r.reported_at
         decided = STATE_LABELS.get(r.state, r.state)
         if r.decided_by is not None and r.decided_at is not None:
-            decided += f" by {r.decided_by} on {clock.wall_clock(r.decided_at):%d/%m/%Y}"
+            decided += f" by {r.decided_by} on {day_text(clock.wall_clock(r.decided_at))}"
         base = {
             "police_reference": r.police_reference,
             "report": r.reference,
@@ -375,7 +376,7 @@ def reconciliation(*, user: User, start: date, end: date) -> Reconciliation:
             if r.miscoding_resolved_by is not None and r.miscoding_resolved_at is not None:
                 resolution += (
                     f" ({r.miscoding_resolved_by}, "
-                    f"{clock.wall_clock(r.miscoding_resolved_at):%d/%m/%Y})"
+                    f"{day_text(clock.wall_clock(r.miscoding_resolved_at))})"
                 )
             rows.append(
                 Row(

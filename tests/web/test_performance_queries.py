@@ -314,46 +314,48 @@ def selectors_fingerprint(world: World) -> str:
     return data_fingerprint(world.authority)
 
 
-# --- the list formatting: the same text as Django's own tags ------------------------------
+# --- the list formatting: GOV.UK style, and the same markup as the templates had ----------
 
 
 @pytest.mark.parametrize(
-    "moment",
+    ("moment", "text"),
     [
-        datetime(2026, 3, 1, 9, 5, tzinfo=UK),  # GMT
-        datetime(2026, 7, 14, 23, 59, 59, 123456, tzinfo=UK),  # BST, microseconds
-        datetime(2026, 10, 25, 1, 30, tzinfo=ZoneInfo("UTC")),  # the hour that repeats
-        datetime(2025, 12, 31, 0, 0, tzinfo=ZoneInfo("UTC")),
+        (datetime(2026, 3, 1, 9, 5, tzinfo=UK), "1 March 2026 at 9:05am"),  # GMT
+        (datetime(2026, 7, 14, 23, 59, 59, 123456, tzinfo=UK), "14 July 2026 at 11:59pm"),
+        (datetime(2026, 10, 25, 1, 30, tzinfo=ZoneInfo("UTC")), "25 October 2026 at 1:30am"),
+        (datetime(2026, 10, 25, 0, 30, tzinfo=ZoneInfo("UTC")), "25 October 2026 at 1:30am"),
+        (datetime(2025, 12, 31, 0, 0, tzinfo=ZoneInfo("UTC")), "31 December 2025 at midnight"),
+        (datetime(2026, 6, 1, 11, 0, tzinfo=ZoneInfo("UTC")), "1 June 2026 at midday"),
+        (datetime(2026, 6, 1, 13, 0, tzinfo=ZoneInfo("UTC")), "1 June 2026 at 2pm"),
     ],
 )
-def test_the_fast_time_filters_write_what_the_date_filter_writes(moment):
-    django = Template(
-        '<time datetime="{{ at|date:\'c\' }}">{{ at|date:"D j M Y H:i" }}</time>'
-    ).render(Context({"at": moment}))
+def test_the_fast_time_filters_write_the_govuk_style(moment, text):
+    iso = Template("{{ at|date:'c' }}").render(Context({"at": moment}))
     ours = Template("{% load casework %}{{ at|time_tag }}").render(Context({"at": moment}))
-    assert ours == django
-    assert casework.uk_time(moment) == Template('{{ at|date:"D j M Y H:i" }}').render(
-        Context({"at": moment})
-    )
-    assert casework.iso_time(moment) == Template("{{ at|date:'c' }}").render(
-        Context({"at": moment})
-    )
+    assert ours == f'<time datetime="{iso}">{text}</time>'
+    assert casework.uk_time(moment) == text
+    assert casework.iso_time(moment) == iso
+
+
+#: `_due.html` as a template, written with the filters: the `due` tag writes the same.
+DUE_TEMPLATE = (
+    "{% load casework %}{% if due_at %}{{ due_at|time_tag }}{% if overdue %} "
+    '<strong class="govuk-tag govuk-tag--red">Overdue</strong>'
+    '{% endif %}{% if rule %}<br><span class="govuk-body-s">{{ rule }}</span>{% endif %}'
+    "{% else %}Clock not started{% endif %}"
+)
 
 
 @pytest.mark.parametrize("overdue", [True, False])
 @pytest.mark.parametrize("rule", ["", "within 72 hours of the <return>"])
 def test_the_due_tag_writes_what_the_due_partial_wrote(overdue, rule):
     moment = datetime(2026, 6, 2, 14, 0, tzinfo=UK)
-    old = (
-        '{% if due_at %}<time datetime="{{ due_at|date:\'c\' }}">{{ due_at|date:"D j M Y H:i" }}'
-        '</time>{% if overdue %} <strong class="govuk-tag govuk-tag--red">Overdue</strong>'
-        '{% endif %}{% if rule %}<br><span class="govuk-body-s">{{ rule }}</span>{% endif %}'
-        "{% else %}Clock not started{% endif %}"
-    )
     for due_at in (moment, None):
         context = {"due_at": due_at, "rule": rule, "overdue": overdue}
         ours = Template("{% load casework %}{% due due_at rule overdue %}").render(Context(context))
-        assert ours == Template(old).render(Context(context))
+        assert ours == Template(DUE_TEMPLATE).render(Context(context))
+    ours = Template("{% load casework %}{% due due_at %}").render(Context({"due_at": moment}))
+    assert "2 June 2026 at 2pm" in ours
 
 
 def test_path_to_is_the_url_tag():
@@ -363,13 +365,9 @@ def test_path_to_is_the_url_tag():
 
 
 #: The table rows as the templates wrote them before `interview_rows` and `episode_rows`
-#: (with `_due.html` as it was), to check that the Python writes the very same HTML.
-OLD_DUE = (
-    '{% if due_at %}<time datetime="{{ due_at|date:\'c\' }}">{{ due_at|date:"D j M Y H:i" }}'
-    '</time>{% if overdue %} <strong class="govuk-tag govuk-tag--red">Overdue</strong>'
-    '{% endif %}{% if rule %}<br><span class="govuk-body-s">{{ rule }}</span>{% endif %}'
-    "{% else %}Clock not started{% endif %}"
-)
+#: (with `_due.html` as it was, its times written by `time_tag`), to check that the Python
+#: writes the very same HTML.
+OLD_DUE = DUE_TEMPLATE
 OLD_INTERVIEW_ROWS = """{% for interview in rows %}
     <tr class="govuk-table__row">
       <th scope="row" class="govuk-table__header"><a class="govuk-link" href="{% url 'web:child' interview.child_id %}">{{ interview.child.full_name }}</a><br><span class="govuk-body-s">{{ interview.child.reference }}</span></th>
@@ -378,11 +376,11 @@ OLD_INTERVIEW_ROWS = """{% for interview in rows %}
       <td class="govuk-table__cell">{% if show_outcome %}{{ interview.get_outcome_display }}{% if interview.signed_off_at %}, signed off{% endif %}{% else %}{{ interview.allocated_worker|default:interview.allocated_organisation|default:"Not allocated" }}{% endif %}</td>
     </tr>
     {% endfor %}"""  # noqa: E501
-OLD_EPISODE_ROWS = """{% for episode in rows %}
+OLD_EPISODE_ROWS = """{% load casework %}{% for episode in rows %}
     <tr class="govuk-table__row">
       <th scope="row" class="govuk-table__header"><a class="govuk-link" href="{% url 'web:child' episode.child_id %}">{{ episode.child.full_name }}</a><br><span class="govuk-body-s">{{ episode.child.reference }}</span></th>
       <td class="govuk-table__cell">{{ episode.reference }}<br><span class="govuk-body-s">{{ episode.get_category_display }} from {{ episode.get_missing_from_display|lower }}{% if episode.risk_grade %}, {{ episode.get_risk_grade_display|lower }} risk{% endif %}</span></td>
-      <td class="govuk-table__cell">From <time datetime="{{ episode.started_at|date:'c' }}">{{ episode.started_at|date:"D j M Y H:i" }}</time><br>{% if episode.returned_at %}Returned <time datetime="{{ episode.returned_at|date:'c' }}">{{ episode.returned_at|date:"D j M Y H:i" }}</time>{% else %}<strong class="govuk-tag govuk-tag--orange">Still missing</strong>{% endif %}</td>
+      <td class="govuk-table__cell">From {{ episode.started_at|time_tag }}<br>{% if episode.returned_at %}Returned {{ episode.returned_at|time_tag }}{% else %}<strong class="govuk-tag govuk-tag--orange">Still missing</strong>{% endif %}</td>
       <td class="govuk-table__cell">{% if episode.interview_id %}See the interview{% elif episode.due_at and episode.due_at < now %}{% include due with due_at=episode.due_at rule=episode.due_rule overdue=True %}{% else %}{% include due with due_at=episode.due_at rule=episode.due_rule overdue=False %}{% endif %}</td>
       <td class="govuk-table__cell">{% if episode.interview_id %}<a class="govuk-link" href="{% url 'web:interview' episode.interview_id %}">{{ episode.interview.reference }}</a><br>{{ episode.interview.allocated_worker|default:"No worker yet" }}{% elif episode.returned_at %}<a class="govuk-link" href="{% url 'web:allocate' episode.child_id %}">Allocate<span class="govuk-visually-hidden"> an interview for {{ episode.child.full_name }}</span></a>{% else %}Not yet{% endif %}</td>
     </tr>

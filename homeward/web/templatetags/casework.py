@@ -1,5 +1,6 @@
-"""Formatting for long lists of cases (`{% load casework %}`): the same text as Django's
-`date` filter, `{% url %}` and the `_due.html` partial, at a fraction of their cost per row.
+"""Formatting for long lists of cases (`{% load casework %}`): dates and times in the GOV.UK
+style ("6 December 2026 at 2:50pm", `homeward.formats.dates`), and the same text as
+`{% url %}` and the `_due.html` partial, at a fraction of their cost per row.
 
 The coordinator's home and the caseloads show hundreds of rows, each with two or three
 times, two links and a due point. Django's `date` filter (its format parser and locale
@@ -12,7 +13,7 @@ in a loop, byte for byte: tests/web/test_performance_queries.py compares them).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -22,10 +23,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from homeward.formats.dates import day_text, moment_text, month_text
+
 register = template.Library()
 
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _SENTINEL = 987654321
 
 
@@ -34,16 +35,38 @@ def _local(value: datetime) -> datetime:
 
 
 def _uk(local: datetime) -> str:
-    return (
-        f"{DAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} {local.year} "
-        f"{local.hour:02d}:{local.minute:02d}"
-    )
+    return moment_text(local)
 
 
 @register.filter
 def uk_time(value: datetime | None) -> str:
-    """`Mon 3 Mar 2026 14:05` in the site's time zone: `date:"D j M Y H:i"`."""
+    """`6 December 2026 at 2:50pm` in the site's time zone (the GOV.UK style)."""
     return _uk(_local(value)) if value else ""
+
+
+@register.filter
+def uk_day(value: date | None) -> str:
+    """`6 December 2026` (a moment: its day in the site's time zone)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value)
+    return day_text(value)
+
+
+@register.filter
+def uk_month(value: date | None, style: str = "") -> str:
+    """`December 2026`; `uk_month:"short"`, `Dec 2026`, for a table's month columns."""
+    if not value:
+        return ""
+    text = month_text(value)
+    return f"{text[:3]} {value.year}" if style == "short" else text
+
+
+@register.simple_tag
+def uk_now() -> str:
+    """Now, `6 December 2026 at 2:50pm`, in the site's time zone."""
+    return _uk(timezone.localtime())
 
 
 @register.filter
@@ -59,7 +82,7 @@ def _time_html(value: datetime) -> str:
 
 @register.filter
 def time_tag(value: datetime | None) -> SafeString:
-    """`<time datetime="ISO">Mon 3 Mar 2026 14:05</time>` (digits and names only: safe)."""
+    """`<time datetime="ISO">6 December 2026 at 2:50pm</time>` (digits and words: safe)."""
     return mark_safe(_time_html(value)) if value else mark_safe("")  # noqa: S308
 
 
