@@ -65,6 +65,12 @@ urlpatterns = [
         )
         for group in CHILD_GROUPS
     ),
+    path("episodes/<int:episode_id>/change/", corrections.episode_change, name="episode-change"),
+    path(
+        "episodes/<int:episode_id>/entered-in-error/",
+        corrections.episode_in_error,
+        name="episode-in-error",
+    ),
     # Police notifications (intake.py)
     path("notifications/", intake.queue, name="intake-queue"),
     path("notifications/upload", intake.upload, name="intake-upload"),

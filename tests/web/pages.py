@@ -144,6 +144,8 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "child-change-identity": ("child", _expect(AUTHORITY_WIDE)),
     "child-change-address": ("child", _expect(AUTHORITY_WIDE)),
     "child-change-authorities": ("child", _expect(AUTHORITY_WIDE)),
+    "episode-change": ("open_episode", _expect(AUTHORITY_WIDE)),
+    "episode-in-error": ("open_episode", _expect(AUTHORITY_WIDE)),
 }
 #: The same pages on other records, where who may see them turns on whose the record is:
 #: (URL name, argument, expected status per role).

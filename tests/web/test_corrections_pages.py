@@ -174,3 +174,145 @@ def test_only_coordinators_and_managers_open_a_change_page(world, client_for, gr
     url = reverse(f"web:child-change-{group}", args=[child.pk])
     assert client_for("worker").post(url, {"reason": "x"}).status_code == 403
     assert client_for("manager").get(url).status_code == 200
+
+
+# --- episodes ------------------------------------------------------------------------------
+
+
+def _episode_data(episode, **changes):
+    data = {
+        "category": episode.category,
+        "risk_grade": episode.risk_grade,
+        "missing_from": episode.missing_from,
+        "started_at": local(episode.started_at),
+        "reported_to_police_at": "",
+        "returned_at": local(episode.returned_at) if episode.returned_at else "",
+        "notified_at": local(episode.notified_at) if episode.notified_at else "",
+        "reason": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_episode_has_change_and_entered_in_error_links(world, client_for):
+    child = make_child(world)
+    episode = make_episode(world, child)
+    html = html_of(client_for("coordinator"), reverse("web:child", args=[child.pk]))
+    assert reverse("web:episode-change", args=[episode.pk]) in html
+    assert reverse("web:episode-in-error", args=[episode.pk]) in html
+    form = html_of(client_for("manager"), reverse("web:episode-change", args=[episode.pk]))
+    assert 'value="medium" selected' in form
+    assert (
+        client_for("worker").get(reverse("web:episode-change", args=[episode.pk])).status_code
+        == 403
+    )
+
+
+def test_a_change_without_consequences_is_saved_at_once(world, client_for):
+    child = make_child(world)
+    episode = make_episode(world, child)
+    client = client_for("coordinator")
+    url = reverse("web:episode-change", args=[episode.pk])
+    response = client.post(url, _episode_data(episode, risk_grade="high"))
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert episode.risk_grade == "high"
+    page = html_of(client, reverse("web:child", args=[child.pk]))
+    assert f"Episode {episode.reference} changed" in page
+    assert "Police risk grade: from Medium to High" in page
+
+
+def test_a_change_that_moves_the_due_point_is_checked_before_it_is_saved(world, client_for):
+    from tests.factories import make_interview
+
+    child = make_child(world)
+    episode = make_episode(world, child, started=timezone.now() - timedelta(hours=20))
+    interview = make_interview(world, [episode])
+    client = client_for("coordinator")
+    url = reverse("web:episode-change", args=[episode.pk])
+    returned = (timezone.now() - timedelta(days=4)).replace(second=0, microsecond=0)
+    data = _episode_data(
+        episode,
+        started_at=local(returned - timedelta(hours=2)),
+        returned_at=local(returned),
+        notified_at=local(returned + timedelta(hours=1)),
+        reason="The police log gives the earlier return",
+    )
+    check = client.post(url, data)
+    assert check.status_code == 200
+    html = check.content.decode()
+    assert f"Check the change to episode {episode.reference}" in html
+    assert f"Interview {interview.reference} becomes overdue." in html
+    assert f"Interview {interview.reference} will be due" in html
+    assert "Was: " in html and "The police log gives the earlier return" in html
+    assert 'name="action" value="confirm"' in html
+    # Nothing is saved until confirmed.
+    episode.refresh_from_db()
+    assert episode.returned_at != returned
+    # Going back keeps the answers.
+    edit = client.post(url, {**data, "action": "edit"})
+    assert edit.status_code == 200 and local(returned) in edit.content.decode()
+    saved = client.post(url, {**data, "action": "confirm"})
+    assert saved.status_code == 302
+    episode.refresh_from_db()
+    interview.refresh_from_db()
+    assert episode.returned_at == returned
+    assert interview.due_at == returned + timedelta(hours=72)
+
+
+def test_an_episode_is_refused_with_the_fields_own_messages(world, client_for):
+    child = make_child(world)
+    episode = make_episode(world, child)
+    client = client_for("coordinator")
+    url = reverse("web:episode-change", args=[episode.pk])
+    response = client.post(
+        url,
+        _episode_data(episode, started_at="", category="", returned_at="yesterday"),
+    )
+    assert response.status_code == 400
+    assert errors_of(response.content.decode()) == [
+        "Select missing or absent",
+        "Enter when the child went missing",
+        "Enter when the child returned as a real date and time",
+    ]
+    late = client.post(
+        url,
+        _episode_data(episode, returned_at=local(episode.started_at - timedelta(hours=2))),
+    )
+    assert late.status_code == 400
+    assert errors_of(late.content.decode()) == ["The return must be after the episode started"]
+
+
+def test_an_episode_entered_in_error_is_kept_tagged_and_out_of_the_lists(world, client_for):
+    child = make_child(world)
+    episode = make_episode(world, child)
+    client = client_for("coordinator")
+    url = reverse("web:episode-in-error", args=[episode.pk])
+    form = html_of(client, url)
+    assert "leaves every count" in form
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 400
+    assert errors_of(refused.content.decode()) == ["Enter why it was entered in error"]
+    assert client.post(url, {"reason": "Recorded on the wrong child"}).status_code == 302
+    page = html_of(client, reverse("web:child", args=[child.pk]))
+    assert f"<del>{episode.reference}</del>" in page
+    assert "Entered in error</strong>" in page
+    assert "Recorded on the wrong child" in page
+    assert reverse("web:episode-change", args=[episode.pk]) not in page
+    home = html_of(client, reverse("web:home"))
+    assert episode.reference not in home
+
+
+def test_an_episode_of_a_police_report_is_unlinked_instead(world, client_for):
+    from homeward.intake import services as intake_services
+    from homeward.intake.models import PoliceReport
+    from tests.web.pages import build_objects
+
+    objects = build_objects(world)
+    report = PoliceReport.objects.get(reference=objects["report"])
+    child = Child.objects.get(pk=objects["child"])
+    episode = intake_services.report_link(by=world.user("coordinator"), report=report, child=child)
+    html = html_of(client_for("coordinator"), reverse("web:episode-in-error", args=[episode.pk]))
+    assert f"Police report {report.reference} is linked to this episode" in html
+    assert reverse("web:intake-report", args=[report.reference]) in html
+    assert 'name="reason"' not in html

@@ -44,3 +44,15 @@ def change_text(change: dict[str, Any]) -> str:
     before = _value(kind, change.get("from", ""))
     after = _value(kind, change.get("to", ""))
     return f"{label}: from {before} to {after}"
+
+
+@register.filter
+def change_before(change: dict[str, Any]) -> str:
+    """What a field held before the change, as the pages show it."""
+    return _value(change.get("kind", "text"), change.get("from", ""))
+
+
+@register.filter
+def change_after(change: dict[str, Any]) -> str:
+    """What a field holds after the change, as the pages show it."""
+    return _value(change.get("kind", "text"), change.get("to", ""))

@@ -30,7 +30,7 @@ from homeward.accounts import permissions
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.cases import codes, selectors, services
-from homeward.cases.models import Child, Episode, Referral, ReturnInterview, RiskFlag
+from homeward.cases.models import IN_COUNT, Child, Episode, Referral, ReturnInterview, RiskFlag
 from homeward.web import case_forms as f
 from homeward.web.pagination import pagination
 
@@ -283,7 +283,11 @@ def child(request: HttpRequest, child_id: int) -> HttpResponse:
             "can_view_disclosures": permissions.can_view_disclosures(user, record),
             "can_record_episode": permissions.can_record_episode(user),
             "can_allocate": can_allocate
-            and any(e.returned_at and e.interview_id is None for e in episodes),
+            and any(
+                e.returned_at and e.interview_id is None and e.entered_in_error_at is None
+                for e in episodes
+            ),
+            "can_change_episode": permissions.can_change_episode(user),
         },
     )
 
@@ -347,9 +351,9 @@ def allocate(request: HttpRequest, child_id: int) -> HttpResponse:
     """One return interview for the child's returned episodes not yet covered."""
     record = _child(request, child_id)
     _require(permissions.can_allocate(request.user))
-    waiting = record.episodes.filter(returned_at__isnull=False, interview__isnull=True).order_by(
-        "started_at"
-    )
+    waiting = record.episodes.filter(
+        IN_COUNT, returned_at__isnull=False, interview__isnull=True
+    ).order_by("started_at")
     suggested = services.suggest_worker(child=record)
     form = f.AllocateForm(
         request.POST if request.method == "POST" else None,

@@ -23,6 +23,9 @@ from django.views.decorators.http import require_http_methods
 
 from homeward.accounts import permissions
 from homeward.cases import corrections
+from homeward.cases.models import IN_COUNT, Child, Episode
+from homeward.intake.models import PoliceReport
+from homeward.web import case_forms as f
 from homeward.web import correction_forms as cf
 from homeward.web.views.cases import _apply_errors, _child
 
@@ -123,5 +126,138 @@ def care_page(request: HttpRequest, child_id: int) -> HttpResponse:
         title="Record the child’s care",
         caption=record.full_name,
         button="Save",
+        back=reverse("web:child", args=[record.pk]),
+    )
+
+
+# --- episodes ------------------------------------------------------------------------------
+
+
+def _episode(request: HttpRequest, episode_id: int) -> tuple[Episode, Child]:
+    """The episode and its child, read through the (audited) selector; 404 if none."""
+    try:
+        episode = Episode.objects.select_related("interview").get(pk=episode_id)
+    except Episode.DoesNotExist:
+        raise Http404("No such episode") from None
+    record = _child(request, episode.child_id)
+    _require(permissions.can_change_episode(request.user))  # type: ignore[arg-type]
+    return episode, record
+
+
+def _follows(preview: corrections.EpisodePreview) -> list[str]:
+    """What a change to an episode will do, in words, the due points with their times."""
+    lines = []
+    for move in preview.due_moves:
+        before = f.uk_time(move.before) or "clock not started"
+        after = f.uk_time(move.after) or "clock not started"
+        what = move.record[:1].upper() + move.record[1:]
+        lines.append(f"{what} will be due {after} (it was due {before}).")
+    return lines + preview.consequences
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def episode_change(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """Correct an episode: category, risk grade, where from, and its times. A change that
+    moves a due point, or how the episode counts, is shown to check first (what it changes
+    and what will follow), then saved once confirmed."""
+    episode, record = _episode(request, episode_id)
+    because = corrections.episode_reason_required(episode=episode)
+    back = reverse("web:child", args=[record.pk])
+    context = {
+        "title": f"Change episode {episode.reference}",
+        "caption": f"{record.full_name} ({record.reference})",
+        "intro": "Correct what is wrong. The episode's due point, and its interview's, are "
+        "worked out again from the times you give.",
+        "button": "Continue",
+        "back": back,
+    }
+    if request.method != "POST":
+        form = cf.EpisodeChangeForm(
+            initial=cf.EpisodeChangeForm.initial_from(episode), because=because
+        )
+        return render(request, FORM, {"form": form, **context})
+    form = cf.EpisodeChangeForm(request.POST, because=because)
+    action = request.POST.get("action", "")
+    if not form.is_valid():
+        return render(request, FORM, {"form": form, **context}, status=400)
+    values = form.values(episode)
+    try:
+        preview = corrections.episode_change_preview(episode=episode, values=values)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return render(request, FORM, {"form": form, **context}, status=400)
+    if action == "edit":
+        return render(request, FORM, {"form": form, **context})
+    if preview.has_consequences and action != "confirm":
+        return render(
+            request,
+            "web/corrections/check_episode.html",
+            {
+                "form": form,
+                "preview": preview,
+                "follows": _follows(preview),
+                "reason": form.cleaned_data["reason"],
+                **context,
+                "title": f"Check the change to episode {episode.reference}",
+            },
+        )
+    try:
+        corrections.episode_change(
+            by=request.user,  # type: ignore[arg-type]
+            episode=episode,
+            values=values,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return render(request, FORM, {"form": form, **context}, status=400)
+    messages.success(request, f"Episode {episode.reference} changed")
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def episode_in_error(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """Mark an episode entered in error: kept, with why, and out of every count."""
+    episode, record = _episode(request, episode_id)
+    report = PoliceReport.objects.filter(episode=episode).values_list("reference", flat=True)
+    intro = [
+        f"Episode {episode.reference} stays on {record.full_name}'s record, marked entered in "
+        "error with your reason, and leaves every count: the indicators, the returns, the "
+        "panel's triggers and the lists of work."
+    ]
+    interview = episode.interview
+    if interview is not None and interview.entered_in_error_at is None:
+        others = interview.episodes.filter(IN_COUNT).exclude(pk=episode.pk).exists()
+        intro.append(
+            f"Interview {interview.reference} also covers other episodes: its due point will be "
+            "worked out again without this one."
+            if others
+            else f"Interview {interview.reference} covers only this episode: it will be marked "
+            "entered in error too."
+        )
+
+    def save(form: cf.CorrectionForm) -> str:
+        corrections.episode_mark_in_error(
+            by=request.user,  # type: ignore[arg-type]
+            episode=episode,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, f"Episode {episode.reference} marked entered in error")
+        return reverse("web:child", args=[record.pk])
+
+    return _page(
+        request,
+        cf.EnteredInErrorForm,
+        save,
+        because="",
+        template="web/corrections/in_error.html",
+        title=f"Mark episode {episode.reference} entered in error",
+        caption=f"{record.full_name} ({record.reference})",
+        paragraphs=intro,
+        report=report.first(),
+        button="Mark as entered in error",
+        warning=True,
         back=reverse("web:child", args=[record.pk]),
     )
