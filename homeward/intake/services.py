@@ -33,7 +33,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from homeward.accounts import permissions
-from homeward.cases import codes
+from homeward.cases import codes, corrections
 from homeward.cases import services as case_services
 from homeward.cases.models import Child, ChildAlias, ChildMatchKey, Episode
 from homeward.intake.models import (
@@ -908,6 +908,8 @@ def _apply_to_episode(report: PoliceReport, values: dict[str, Any]) -> None:
     values (someone corrected it by hand in a way the police's times contradict), the
     notification is kept, the episode is left as it is, the fields are kept to try again
     with the next notification, and a person is asked (the possible-miscoding list)."""
+    if report.recode_applied_at is not None:
+        values = {k: v for k, v in values.items() if k not in RECODED}
     if not values:
         return
     try:
@@ -1347,6 +1349,7 @@ def report_link(
         )
         case_services.episode_apply_police(episode=episode, values=values)
         episode.refresh_from_db()
+        report.created_episode = False
     else:
         episode = case_services.episode_record(
             by=by,
@@ -1355,12 +1358,14 @@ def report_link(
             police_reference=report.police_reference,
             **{k: v for k, v in values.items()},
         )
+        report.created_episode = True
     report.child = child
     report.episode = episode
     report.state = PoliceReport.State.LINKED
     report.decided_by = by
     report.decided_at = timezone.now()
     report.decision_note = note.strip()
+    _apply_recode(by, report)
     report.save()
     return episode
 
@@ -1438,19 +1443,85 @@ def report_reopen(*, by: User, report: PoliceReport) -> PoliceReport:
     return report
 
 
+#: The episode fields a resolved possible miscoding sets: later notifications from the police
+#: no longer overwrite them.
+RECODED = ("category", "risk_grade", "missing_from")
+
+
+def police_coding(report: PoliceReport) -> dict[str, str]:
+    """How the police coded the report: its category, risk grade and where from."""
+    n, _ = report_state(report)
+    missing_from = report.missing_from if report.missing_from in codes.MissingFrom.values else ""
+    return {
+        "category": codes.Category.ABSENT
+        if n.category == Category.ABSENT
+        else codes.Category.MISSING,
+        "risk_grade": n.risk_grade.value if n.risk_grade else "",
+        "missing_from": missing_from,
+    }
+
+
+def _apply_recode(by: User, report: PoliceReport) -> None:
+    """Apply the report's recorded outcome to its linked episode (once)."""
+    if report.episode is None or not report.recoded_category or report.recode_applied_at:
+        return
+    corrections.episode_recode(
+        by=by,
+        episode=report.episode,
+        category=report.recoded_category,
+        risk_grade=report.recoded_risk_grade,
+        missing_from=report.recoded_missing_from,
+        reason=f"Possible miscoding of police report {report.reference} resolved: "
+        + (report.miscoding_resolution or ""),
+    )
+    report.recode_applied_at = timezone.now()
+
+
 @transaction.atomic
-def report_resolve_miscoding(*, by: User, report: PoliceReport, resolution: str) -> PoliceReport:
-    """Record how a possible miscoding was resolved (for the reconciliation meeting)."""
+def report_resolve_miscoding(
+    *,
+    by: User,
+    report: PoliceReport,
+    resolution: str,
+    category: str = "",
+    risk_grade: str = "",
+    missing_from: str = "",
+) -> PoliceReport:
+    """Record how a possible miscoding was resolved (for the reconciliation meeting) and its
+    structured outcome: the category, risk grade and where from the episode should carry.
+    The police's own coding is kept beside it; the outcome is applied to the linked episode
+    at once (kept as a recode on the child's record), or when the report is linked. Later
+    notifications from the police no longer overwrite those three fields."""
     if not permissions.can_take_in_notifications(by):
         raise PermissionDenied("only a coordinator or manager resolves a possible miscoding")
-    report = PoliceReport.objects.select_for_update().get(pk=report.pk)
+    report = PoliceReport.objects.select_for_update().select_related("episode").get(pk=report.pk)
     if report.miscoding != PoliceReport.Miscoding.OPEN:
         raise ValidationError("This report has no open possible miscoding")
+    errors: dict[str, str] = {}
     if not resolution.strip():
-        raise ValidationError({"resolution": "Say how the miscoding was resolved"})
+        errors["resolution"] = "Say how the miscoding was resolved"
+    outcome = {"category": category, "risk_grade": risk_grade, "missing_from": missing_from}
+    if any(outcome.values()):
+        if category not in codes.Category.values:
+            errors["category"] = "Select missing or absent"
+        if risk_grade not in ("", *codes.RiskGrade.values):
+            errors["risk_grade"] = "Select the risk grade it should have"
+        if missing_from not in codes.MissingFrom.values:
+            errors["missing_from"] = "Select where the child was missing from"
+    if errors:
+        raise ValidationError(errors)
     report.miscoding = PoliceReport.Miscoding.RESOLVED
     report.miscoding_resolution = resolution.strip()
     report.miscoding_resolved_by = by
     report.miscoding_resolved_at = timezone.now()
+    if any(outcome.values()):
+        police = police_coding(report)
+        report.police_category = police["category"]
+        report.police_risk_grade = police["risk_grade"]
+        report.police_missing_from = police["missing_from"]
+        report.recoded_category = category
+        report.recoded_risk_grade = risk_grade
+        report.recoded_missing_from = missing_from
+        _apply_recode(by, report)
     report.save()
     return report

@@ -559,3 +559,68 @@ def test_the_reports_a_batch_touches_are_found_by_the_index_not_by_reading_them_
                 cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
                 plan = " ".join(str(row[-1]) for row in cursor.fetchall())
                 assert "SEARCH" in plan and "SCAN intake_policereport" not in plan, plan
+
+
+def test_a_resolved_miscoding_recodes_the_linked_episode_and_keeps_the_police_coding(world):
+    from homeward.cases.models import Correction
+
+    child = make_child(world)
+    send(world, notification(category="absent", risk_grade="no_apparent_risk"))
+    episode = services.report_link(by=world.user("coordinator"), report=_report(), child=child)
+    assert (episode.category, episode.risk_grade) == ("absent", "no_apparent_risk")
+    with pytest.raises(ValidationError) as refused:
+        services.report_resolve_miscoding(
+            by=world.user("manager"),
+            report=_report(),
+            resolution="x",
+            category="lost",
+            risk_grade="high",
+            missing_from="home",
+        )
+    assert "category" in refused.value.message_dict
+    services.report_resolve_miscoding(
+        by=world.user("manager"),
+        report=_report(),
+        resolution="Force agrees: missing, high risk",
+        category="missing",
+        risk_grade="high",
+        missing_from="home",
+    )
+    episode.refresh_from_db()
+    report = _report()
+    assert (episode.category, episode.risk_grade, episode.missing_from) == (
+        "missing",
+        "high",
+        "home",
+    )
+    assert (report.police_category, report.police_risk_grade) == ("absent", "no_apparent_risk")
+    assert report.recode_applied_at is not None
+    correction = Correction.objects.get(episode=episode, action=Correction.Action.RECODED)
+    assert "Force agrees: missing, high risk" in correction.reason
+    assert selectors.police_codings(episode_ids=[episode.pk]) == {
+        episode.pk: f"police report {report.reference}: the police coded it Absent, "
+        "no apparent risk, from home"
+    }
+    # A later notification from the police brings the episode up to date, but not its coding.
+    send(world, found(category="absent", risk_grade="no_apparent_risk"))
+    episode.refresh_from_db()
+    assert episode.returned_at is not None
+    assert (episode.category, episode.risk_grade) == ("missing", "high")
+
+
+def test_a_miscoding_resolved_before_the_report_is_linked_is_applied_on_linking(world):
+    child = make_child(world)
+    send(world, notification(category="absent", risk_grade="no_apparent_risk"))
+    services.report_resolve_miscoding(
+        by=world.user("coordinator"),
+        report=_report(),
+        resolution="Re-graded medium",
+        category="absent",
+        risk_grade="medium",
+        missing_from="home",
+    )
+    assert _report().recode_applied_at is None
+    episode = services.report_link(by=world.user("coordinator"), report=_report(), child=child)
+    episode.refresh_from_db()
+    assert (episode.category, episode.risk_grade) == ("absent", "medium")
+    assert _report().recode_applied_at is not None and _report().created_episode is True

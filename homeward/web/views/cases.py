@@ -31,6 +31,7 @@ from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.cases import codes, selectors, services
 from homeward.cases.models import IN_COUNT, Child, Episode, Referral, ReturnInterview, RiskFlag
+from homeward.intake import selectors as intake_selectors
 from homeward.web import case_forms as f
 from homeward.web.pagination import pagination
 
@@ -266,6 +267,9 @@ def child(request: HttpRequest, child_id: int) -> HttpResponse:
     record = _child(request, child_id)
     user = request.user
     episodes = selectors.child_episodes(user=user, child=record)
+    codings = intake_selectors.police_codings(episode_ids=[e.pk for e in episodes])
+    for episode in episodes:
+        episode.police_coding = codings.get(episode.pk, "")  # type: ignore[attr-defined]
     can_allocate = permissions.can_allocate(user)
     return render(
         request,
