@@ -35,7 +35,7 @@ from django.utils import timezone
 from homeward.accounts import permissions
 from homeward.cases import codes, corrections
 from homeward.cases import services as case_services
-from homeward.cases.models import Child, ChildAlias, ChildMatchKey, Episode
+from homeward.cases.models import Child, ChildAlias, ChildMatchKey, Correction, Episode
 from homeward.intake.models import (
     BatchLine,
     ForceToken,
@@ -1524,4 +1524,55 @@ def report_resolve_miscoding(
         report.recoded_missing_from = missing_from
         _apply_recode(by, report)
     report.save()
+    return report
+
+
+@transaction.atomic
+def report_unlink(*, by: User, report: PoliceReport, reason: str) -> PoliceReport:
+    """The report was linked to the wrong child or episode: it goes back in the queue, to be
+    linked again. What becomes of its episode turns on how the link made it: an episode the
+    link created is marked entered in error (kept, out of every count; an interview that
+    covered only it with it); one recorded by hand stays the child's, without the report's
+    force and reference. Kept on the child's record with the reason; a coding agreed after a
+    possible miscoding is applied again when the report is linked again."""
+    if not permissions.can_change_report_link(by):
+        raise PermissionDenied("only a coordinator or manager unlinks a police report")
+    report = PoliceReport.objects.select_for_update().select_related("episode").get(pk=report.pk)
+    if report.state != PoliceReport.State.LINKED or report.episode is None:
+        raise ValidationError("This report is not linked to an episode")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the report is unlinked"})
+    episode = report.episode
+    child_id = report.child_id or episode.child_id
+    why = f"Police report {report.reference} unlinked: {reason.strip()}"
+    report.state = PoliceReport.State.WAITING
+    report.child = None
+    report.episode = None
+    report.decided_by = None
+    report.decided_at = None
+    report.decision_note = ""
+    report.recode_applied_at = None
+    created = report.created_episode
+    report.created_episode = False
+    state, _ = report_state(report)
+    found = suggest_many([(report.pk, match.person_from(state))]).get(report.pk, [])
+    report.suggestions = _summary(found)
+    report.best_band = found[0]["band"] if found else "none"
+    report.save()
+    # The episode no longer carries the report's force and reference (the report does), so
+    # the report can be linked again, to a new episode if need be.
+    changes = corrections.episode_clear_police(episode=episode)
+    if created and episode.entered_in_error_at is None:
+        corrections.episode_mark_in_error(by=by, episode=episode, reason=why, unlinking=True)
+    corrections.correction_record(
+        by=by,
+        child=child_id,
+        kind="report",
+        object_id=report.pk,
+        record=f"police report {report.reference} (episode {episode.reference})",
+        action=Correction.Action.UNLINKED,
+        changes=changes,
+        reason=reason,
+        episode=episode,
+    )
     return report

@@ -322,6 +322,14 @@ class EnteredInErrorForm(CorrectionForm):
     required_message = "Enter why it was entered in error"
 
 
+class UnlinkForm(CorrectionForm):
+    """Why a police report is unlinked from its child and episode (always required)."""
+
+    reason_label = "Why the report is unlinked"
+    always_required = True
+    required_message = "Enter why the report is unlinked"
+
+
 # --- the interview -------------------------------------------------------------------------
 
 

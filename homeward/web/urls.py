@@ -85,6 +85,11 @@ urlpatterns = [
     path("notifications/reports/<str:reference>/dismiss", intake.dismiss, name="intake-dismiss"),
     path("notifications/reports/<str:reference>/reopen", intake.reopen, name="intake-reopen"),
     path("notifications/reports/<str:reference>/resolve", intake.resolve, name="intake-resolve"),
+    path(
+        "notifications/reports/<str:reference>/unlink",
+        corrections.report_unlink,
+        name="intake-unlink",
+    ),
     path("notifications/reconciliation", intake.reconciliation, name="reconciliation"),
     path(
         "notifications/reconciliation/export",

@@ -624,3 +624,52 @@ def test_a_miscoding_resolved_before_the_report_is_linked_is_applied_on_linking(
     episode.refresh_from_db()
     assert (episode.category, episode.risk_grade) == ("absent", "medium")
     assert _report().recode_applied_at is not None and _report().created_episode is True
+
+
+def test_a_report_linked_to_the_wrong_child_is_unlinked_and_linked_again(world):
+    from homeward.cases.models import Correction
+
+    wrong = make_child(world, first_name="Jordan", last_name="Exemplar")
+    right = make_child(world)
+    send(world, notification())
+    coordinator = world.user("coordinator")
+    episode = services.report_link(by=coordinator, report=_report(), child=wrong)
+    with pytest.raises(ValidationError):
+        services.report_unlink(by=coordinator, report=_report(), reason=" ")
+    with pytest.raises(PermissionDenied):
+        services.report_unlink(by=world.user("worker"), report=_report(), reason="Wrong child")
+    services.report_unlink(by=coordinator, report=_report(), reason="Wrong child: a cousin")
+    report = _report()
+    episode.refresh_from_db()
+    assert report.state == PoliceReport.State.WAITING
+    assert (report.child, report.episode, report.decided_at) == (None, None, None)
+    assert report.suggestions  # back in the queue, with its candidates
+    # The link created the episode: it is kept, entered in error, out of every count.
+    assert episode.child == wrong and episode.entered_in_error_at is not None
+    unlinked = Correction.objects.get(child=wrong, action=Correction.Action.UNLINKED)
+    assert unlinked.reason == "Wrong child: a cousin" and unlinked.episode == episode
+    again = services.report_link(by=coordinator, report=_report(), child=right)
+    assert again.pk != episode.pk and again.child == right
+    assert _report().episode == again
+    with pytest.raises(ValidationError):
+        services.report_unlink(by=coordinator, report=_report(), reason="")
+
+
+def test_unlinking_leaves_an_episode_recorded_by_hand_with_the_child(world):
+    child = make_child(world)
+    send(world, notification())
+    hand = make_episode(
+        world,
+        child,
+        started=datetime(2026, 3, 1, 18, tzinfo=UTC),
+        returned_after=None,
+    )
+    coordinator = world.user("coordinator")
+    services.report_link(by=coordinator, report=_report(), child=child, episode=hand)
+    hand.refresh_from_db()
+    assert hand.police_reference == "FC-2026-0001"
+    services.report_unlink(by=coordinator, report=_report(), reason="Another episode")
+    hand.refresh_from_db()
+    assert hand.entered_in_error_at is None and hand.child == child
+    assert (hand.police_force, hand.police_reference) == (None, "")
+    assert _report().state == PoliceReport.State.WAITING

@@ -116,6 +116,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "intake-dismiss": ("report", _expect(AUTHORITY_WIDE)),
     "intake-reopen": ("report", _expect(AUTHORITY_WIDE)),
     "intake-resolve": ("report", _expect(AUTHORITY_WIDE)),
+    "intake-unlink": ("report", _expect(AUTHORITY_WIDE)),
     "reconciliation": ("", _expect(RECONCILIATION)),
     "reconciliation-export": ("", _expect(RECONCILIATION)),
     # Multi-agency panel (panel.py): the authority's coordinators and managers. The PDF's

@@ -316,3 +316,42 @@ def test_an_episode_of_a_police_report_is_unlinked_instead(world, client_for):
     assert f"Police report {report.reference} is linked to this episode" in html
     assert reverse("web:intake-report", args=[report.reference]) in html
     assert 'name="reason"' not in html
+
+
+# --- a police report linked to the wrong child ---------------------------------------------
+
+
+def test_a_report_linked_to_the_wrong_child_is_unlinked_from_its_page(world, client_for):
+    from homeward.intake import services as intake_services
+    from homeward.intake.models import PoliceReport
+    from tests.web.pages import build_objects
+
+    objects = build_objects(world)
+    report = PoliceReport.objects.get(reference=objects["report"])
+    child = Child.objects.get(pk=objects["child"])
+    episode = intake_services.report_link(by=world.user("coordinator"), report=report, child=child)
+    client = client_for("coordinator")
+    report_page = html_of(client, reverse("web:intake-report", args=[report.reference]))
+    url = reverse("web:intake-unlink", args=[report.reference])
+    assert url in report_page
+    form = html_of(client, url)
+    assert f"Linking the report created episode {episode.reference}" in form
+    assert "goes back in the queue" in form
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 400
+    assert errors_of(refused.content.decode()) == ["Enter why the report is unlinked"]
+    assert client_for("worker").get(url).status_code == 403
+    response = client.post(url, {"reason": "The police confirm it is a cousin"})
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "web:intake-report", args=[report.reference]
+    )
+    report.refresh_from_db()
+    assert report.state == PoliceReport.State.WAITING
+    after = html_of(client, reverse("web:intake-report", args=[report.reference]))
+    assert f"Police report {report.reference} unlinked" in after
+    assert reverse("web:intake-link", args=[report.reference]) in after
+    record = html_of(client, reverse("web:child", args=[child.pk]))
+    assert "The police confirm it is a cousin" in record
+    assert f"<del>{episode.reference}</del>" in record
+    # Once unlinked, the page says so and offers no form.
+    assert 'name="reason"' not in html_of(client, url)

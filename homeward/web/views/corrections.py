@@ -24,6 +24,8 @@ from django.views.decorators.http import require_http_methods
 from homeward.accounts import permissions
 from homeward.cases import corrections
 from homeward.cases.models import IN_COUNT, Child, Episode
+from homeward.intake import selectors as intake_selectors
+from homeward.intake import services as intake_services
 from homeward.intake.models import PoliceReport
 from homeward.web import case_forms as f
 from homeward.web import correction_forms as cf
@@ -260,4 +262,80 @@ def episode_in_error(request: HttpRequest, episode_id: int) -> HttpResponse:
         button="Mark as entered in error",
         warning=True,
         back=reverse("web:child", args=[record.pk]),
+    )
+
+
+# --- a police report linked to the wrong child or episode ----------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_unlink(request: HttpRequest, reference: str) -> HttpResponse:
+    """Unlink a police report from the wrong child or episode: it goes back in the queue to
+    be linked again, and the page says first what becomes of the episode."""
+    try:
+        report = intake_selectors.report_for(
+            user=request.user,  # type: ignore[arg-type]
+            reference=reference,
+            request=request,
+        )
+    except PoliceReport.DoesNotExist:
+        raise Http404("No such police report") from None
+    _require(permissions.can_change_report_link(request.user))  # type: ignore[arg-type]
+    back = reverse("web:intake-report", args=[report.reference])
+    episode = report.episode
+    paragraphs = []
+    if report.state != PoliceReport.State.LINKED or episode is None:
+        paragraphs.append(f"Police report {report.reference} is not linked to a child.")
+    elif report.created_episode:
+        paragraphs.append(
+            f"Linking the report created episode {episode.reference}: it will be marked "
+            "entered in error (kept on the record, out of every count)."
+        )
+        interview = episode.interview
+        if interview is not None and interview.entered_in_error_at is None:
+            only = not interview.episodes.filter(IN_COUNT).exclude(pk=episode.pk).exists()
+            paragraphs.append(
+                f"Interview {interview.reference} covers only this episode: it will be marked "
+                "entered in error too."
+                if only
+                else f"Interview {interview.reference} also covers other episodes: its due "
+                "point will be worked out again without this one."
+            )
+    else:
+        paragraphs.append(
+            f"Episode {episode.reference} was recorded by hand before the report was linked: "
+            "it stays on the child's record, without the report's force and reference."
+        )
+    if episode is not None:
+        paragraphs.append(
+            "The report goes back in the queue of police notifications, to be linked to the "
+            "right child or episode."
+        )
+
+    def save(form: cf.CorrectionForm) -> str:
+        intake_services.report_unlink(
+            by=request.user,  # type: ignore[arg-type]
+            report=report,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            request,
+            f"Police report {report.reference} unlinked: link it to the right child below",
+        )
+        return back
+
+    return _page(
+        request,
+        cf.UnlinkForm,
+        save,
+        because="",
+        template="web/corrections/unlink.html",
+        title=f"Unlink police report {report.reference}",
+        caption=f"Police reference {report.police_reference}",
+        paragraphs=paragraphs,
+        linked=episode is not None and report.state == PoliceReport.State.LINKED,
+        button="Unlink the report",
+        warning=True,
+        back=back,
     )

@@ -315,6 +315,7 @@ def _report_page(
         "waiting": waiting,
         "suggestions": _suggestions(request, report, link_form) if waiting else [],
         "dismiss_form": dismiss_form or f.DismissForm(auto_id="dismiss-%s"),
+        "can_unlink": permissions.can_change_report_link(request.user),  # type: ignore[arg-type]
         "can_reopen": report.state in (PoliceReport.State.DISMISSED, PoliceReport.State.ADULT),
         "history": history,
         "link_error": link_form,
