@@ -67,6 +67,16 @@ urlpatterns = [
     ),
     path("episodes/<int:episode_id>/change/", corrections.episode_change, name="episode-change"),
     path(
+        "interviews/<int:interview_id>/reallocate/",
+        corrections.interview_reallocate,
+        name="interview-reallocate",
+    ),
+    path(
+        "interviews/<int:interview_id>/reopen/",
+        corrections.interview_reopen,
+        name="interview-reopen",
+    ),
+    path(
         "episodes/<int:episode_id>/entered-in-error/",
         corrections.episode_in_error,
         name="episode-in-error",

@@ -147,6 +147,8 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "child-change-authorities": ("child", _expect(AUTHORITY_WIDE)),
     "episode-change": ("open_episode", _expect(AUTHORITY_WIDE)),
     "episode-in-error": ("open_episode", _expect(AUTHORITY_WIDE)),
+    "interview-reallocate": ("interview", _expect(AUTHORITY_WIDE)),
+    "interview-reopen": ("held_interview", _expect(SIGN_OFF)),
 }
 #: The same pages on other records, where who may see them turns on whose the record is:
 #: (URL name, argument, expected status per role).

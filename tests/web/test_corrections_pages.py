@@ -355,3 +355,79 @@ def test_a_report_linked_to_the_wrong_child_is_unlinked_from_its_page(world, cli
     assert f"<del>{episode.reference}</del>" in record
     # Once unlinked, the page says so and offers no form.
     assert 'name="reason"' not in html_of(client, url)
+
+
+# --- the interview: reallocation and reopening ----------------------------------------------
+
+
+def test_an_interview_is_reallocated_from_its_page_and_the_clock_does_not_restart(
+    world, client_for
+):
+    from tests.factories import make_interview
+
+    child = make_child(world)
+    interview = make_interview(world, [make_episode(world, child)])
+    due, allocated = interview.due_at, interview.allocated_at
+    client = client_for("coordinator")
+    page = html_of(client, reverse("web:interview", args=[interview.pk]))
+    url = reverse("web:interview-reallocate", args=[interview.pk])
+    assert url in page
+    assert url not in html_of(client_for("worker"), reverse("web:interview", args=[interview.pk]))
+    form = html_of(client, url)
+    assert "The clock does not restart" in form
+    same = client.post(
+        url, {"organisation": world.team.pk, "worker": interview.allocated_worker_id}
+    )
+    assert same.status_code == 400
+    assert errors_of(same.content.decode()) == [corrections.NOTHING_CHANGED]
+    wrong = client.post(
+        url, {"organisation": world.team.pk, "worker": world.user("provider_worker").pk}
+    )
+    assert wrong.status_code == 400
+    response = client.post(
+        url,
+        {
+            "organisation": world.provider.pk,
+            "worker": world.user("provider_worker").pk,
+            "reason": "Worker on leave",
+        },
+    )
+    assert response.status_code == 302
+    interview.refresh_from_db()
+    assert interview.allocated_worker == world.user("provider_worker")
+    assert (interview.due_at, interview.allocated_at) == (due, allocated)
+    record = html_of(client, reverse("web:child", args=[child.pk]))
+    assert f"Interview {interview.reference} reallocated" in record
+    assert "Worker on leave" in record
+
+
+def test_a_manager_reopens_a_signed_off_interview_from_its_page(world, client_for):
+    from homeward.cases import services
+    from homeward.cases.models import ReturnInterview
+    from tests.factories import make_interview
+
+    child = make_child(world)
+    interview = make_interview(world, [make_episode(world, child)])
+    services.interview_write_up(
+        by=world.user("worker"),
+        interview=interview,
+        write_up=services.WriteUp(held_at=timezone.now() - timedelta(hours=1)),
+        expected_version=ReturnInterview.objects.get(pk=interview.pk).version,
+    )
+    url = reverse("web:interview-reopen", args=[interview.pk])
+    manager = client_for("manager")
+    assert 'name="reason"' not in html_of(manager, url)  # not signed off yet
+    services.interview_sign_off(by=world.user("manager"), interview=interview)
+    page = html_of(manager, reverse("web:interview", args=[interview.pk]))
+    assert url in page
+    assert client_for("coordinator").get(url).status_code == 403
+    refused = manager.post(url, {"reason": ""})
+    assert refused.status_code == 400
+    assert errors_of(refused.content.decode()) == ["Enter why the interview is reopened"]
+    assert manager.post(url, {"reason": "Harms missed in the write-up"}).status_code == 302
+    interview.refresh_from_db()
+    assert interview.signed_off_at is None
+    after = html_of(manager, reverse("web:interview", args=[interview.pk]))
+    assert f"Interview {interview.reference} reopened" in after and "Not signed off yet" in after
+    record = html_of(manager, reverse("web:child", args=[child.pk]))
+    assert "Harms missed in the write-up" in record

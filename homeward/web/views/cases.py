@@ -458,6 +458,10 @@ def interview(request: HttpRequest, interview_id: int) -> HttpResponse:
             "can_record_outcome": permissions.can_work_interview(request.user, record),
             "shares": list(record.shares.select_related("shared_by")),
             "actions": interview_actions(request.user, record, now),
+            "can_reallocate": permissions.can_reallocate(request.user, record)  # type: ignore[arg-type]
+            and record.entered_in_error_at is None,
+            "can_reopen": permissions.can_reopen_interview(request.user, record)  # type: ignore[arg-type]
+            and record.signed_off_at is not None,
             "yes_no": {
                 "independent": f.yes_no_label(record.interviewer_independent),
                 "chosen": f.yes_no_label(record.chosen_by_child),

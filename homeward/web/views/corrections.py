@@ -29,7 +29,7 @@ from homeward.intake import services as intake_services
 from homeward.intake.models import PoliceReport
 from homeward.web import case_forms as f
 from homeward.web import correction_forms as cf
-from homeward.web.views.cases import _apply_errors, _child
+from homeward.web.views.cases import _apply_errors, _child, _interview
 
 FORM = "web/cases/form.html"
 
@@ -336,6 +336,86 @@ def report_unlink(request: HttpRequest, reference: str) -> HttpResponse:
         paragraphs=paragraphs,
         linked=episode is not None and report.state == PoliceReport.State.LINKED,
         button="Unlink the report",
+        warning=True,
+        back=back,
+    )
+
+
+# --- the interview: its allocation and its sign-off ----------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interview_reallocate(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """Give the interview to another organisation or worker. The clock does not restart."""
+    record = _interview(request, interview_id)
+    _require(permissions.can_reallocate(request.user, record))  # type: ignore[arg-type]
+    back = reverse("web:interview", args=[record.pk])
+
+    def save(form: cf.CorrectionForm) -> str:
+        corrections.interview_reallocate(
+            by=request.user,  # type: ignore[arg-type]
+            interview=record,
+            organisation=form.cleaned_data["organisation"],
+            worker=form.cleaned_data["worker"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, f"Interview {record.reference} reallocated")
+        return back
+
+    due = f.uk_time(record.due_at) if record.due_at else ""
+    return _page(
+        request,
+        cf.ReallocateForm,
+        save,
+        because=corrections.interview_reason_required(interview=record),
+        initial=cf.ReallocateForm.initial_from(record),
+        title=f"Reallocate interview {record.reference}",
+        caption=f"{record.child.full_name} ({record.child.reference})",
+        intro="The clock does not restart: the interview stays due "
+        + (f"{due}" if due else "as it was")
+        + ", and when it was first allocated is kept.",
+        button="Reallocate",
+        back=back,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interview_reopen(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """A manager reopens a signed-off interview so it can be corrected, with the reason."""
+    record = _interview(request, interview_id)
+    _require(permissions.can_reopen_interview(request.user, record))  # type: ignore[arg-type]
+    back = reverse("web:interview", args=[record.pk])
+
+    def save(form: cf.CorrectionForm) -> str:
+        corrections.interview_reopen(
+            by=request.user,  # type: ignore[arg-type]
+            interview=record,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, f"Interview {record.reference} reopened")
+        return back
+
+    signed = record.signed_off_at is not None
+    return _page(
+        request,
+        cf.ReopenForm,
+        save,
+        because="",
+        template="web/corrections/reopen.html",
+        title=f"Reopen interview {record.reference}",
+        caption=f"{record.child.full_name} ({record.child.reference})",
+        signed=signed,
+        paragraphs=[
+            f"Interview {record.reference} was signed off {f.uk_time(record.signed_off_at)} by "
+            f"{record.signed_off_by}. Reopening clears the sign-off (it is kept in the child's "
+            "history, with your reason) so that the interview can be corrected; a manager then "
+            "signs it off again."
+        ]
+        if signed
+        else [f"Interview {record.reference} is not signed off: there is nothing to reopen."],
+        button="Reopen the interview",
         warning=True,
         back=back,
     )
