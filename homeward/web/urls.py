@@ -71,6 +71,12 @@ urlpatterns = [
         corrections.interview_reallocate,
         name="interview-reallocate",
     ),
+    path("interview-parts/<slug:key>/change/", corrections.part_change, name="part-change"),
+    path(
+        "interview-parts/<slug:key>/entered-in-error/",
+        corrections.part_in_error,
+        name="part-in-error",
+    ),
     path(
         "interviews/<int:interview_id>/reopen/",
         corrections.interview_reopen,

@@ -149,6 +149,8 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "episode-in-error": ("open_episode", _expect(AUTHORITY_WIDE)),
     "interview-reallocate": ("interview", _expect(AUTHORITY_WIDE)),
     "interview-reopen": ("held_interview", _expect(SIGN_OFF)),
+    "part-change": ("referral_part", _expect(CASE_WORKERS)),
+    "part-in-error": ("referral_part", _expect(CASE_WORKERS)),
 }
 #: The same pages on other records, where who may see them turns on whose the record is:
 #: (URL name, argument, expected status per role).
@@ -249,6 +251,7 @@ def build_objects(world: World) -> dict[str, object]:
         "held_interview": held.pk,
         "open_episode": open_episode.pk,
         "referral": referral.pk,
+        "referral_part": f"referral-{referral.pk}",
         "risk_flag": flag.pk,
         "csv": "csv",
         "panel_meeting": panel_meeting,

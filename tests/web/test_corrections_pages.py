@@ -431,3 +431,59 @@ def test_a_manager_reopens_a_signed_off_interview_from_its_page(world, client_fo
     assert f"Interview {interview.reference} reopened" in after and "Not signed off yet" in after
     record = html_of(manager, reverse("web:child", args=[child.pk]))
     assert "Harms missed in the write-up" in record
+
+
+# --- the interview's parts -----------------------------------------------------------------
+
+
+def test_an_interviews_parts_are_changed_and_marked_entered_in_error(world, client_for):
+    from homeward.cases import services
+    from homeward.cases.models import ContactAttempt
+    from tests.factories import make_interview
+
+    child = make_child(world)
+    interview = make_interview(world, [make_episode(world, child)])
+    worker = world.user("worker")
+    place = services.interview_add_place(
+        by=worker, interview=interview, description="Flat above the shop", postcode="ZZ1 2BB"
+    )
+    attempt = services.interview_record_attempt(
+        by=worker,
+        interview=interview,
+        attempted_at=timezone.now() - timedelta(hours=2),
+        method="phone",
+        successful=False,
+    )
+    client = client_for("worker")
+    page = html_of(client, reverse("web:interview", args=[interview.pk]))
+    change = reverse("web:part-change", args=[f"place-{place.pk}"])
+    in_error = reverse("web:part-in-error", args=[f"attempt-{attempt.pk}"])
+    assert change in page and in_error in page
+    assert change not in html_of(
+        client_for("manager"), reverse("web:interview", args=[interview.pk])
+    )
+    form = html_of(client, change)
+    assert 'value="Flat above the shop"' in form
+    refused = client.post(change, {"description": "", "postcode": "ZZ1 2BB", "shareable": "no"})
+    assert refused.status_code == 400
+    assert errors_of(refused.content.decode()) == ["Describe the place"]
+    saved = client.post(
+        change,
+        {"description": "Flat above the takeaway", "postcode": "ZZ1 2BB", "shareable": "yes"},
+    )
+    assert saved.status_code == 302
+    place.refresh_from_db()
+    assert (place.description, place.shareable) == ("Flat above the takeaway", True)
+    refused = client.post(in_error, {"reason": ""})
+    assert errors_of(refused.content.decode()) == ["Enter why it was entered in error"]
+    assert client.post(in_error, {"reason": "Another child's call"}).status_code == 302
+    assert ContactAttempt.objects.get(pk=attempt.pk).entered_in_error_at is not None
+    after = html_of(client, reverse("web:interview", args=[interview.pk]))
+    assert 'Entered in error</strong> <span class="govuk-body-s">Another child\'s call' in unescape(
+        after
+    )
+    assert in_error not in after
+    assert client.get(in_error).status_code == 404
+    assert client.get(reverse("web:part-change", args=["lorry-1"])).status_code == 404
+    record = html_of(client_for("coordinator"), reverse("web:child", args=[child.pk]))
+    assert f"place of concern (interview {interview.reference}) changed" in record

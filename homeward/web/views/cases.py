@@ -460,6 +460,8 @@ def interview(request: HttpRequest, interview_id: int) -> HttpResponse:
             "actions": interview_actions(request.user, record, now),
             "can_reallocate": permissions.can_reallocate(request.user, record)  # type: ignore[arg-type]
             and record.entered_in_error_at is None,
+            "can_change_parts": permissions.can_change_interview_part(request.user, record)  # type: ignore[arg-type]
+            and record.entered_in_error_at is None,
             "can_reopen": permissions.can_reopen_interview(request.user, record)  # type: ignore[arg-type]
             and record.signed_off_at is not None,
             "yes_no": {

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from homeward.accounts import permissions
 from homeward.cases import corrections
-from homeward.cases.models import IN_COUNT, Child, Episode
+from homeward.cases.models import IN_COUNT, Child, Episode, ReturnInterview
 from homeward.intake import selectors as intake_selectors
 from homeward.intake import services as intake_services
 from homeward.intake.models import PoliceReport
@@ -416,6 +416,97 @@ def interview_reopen(request: HttpRequest, interview_id: int) -> HttpResponse:
         if signed
         else [f"Interview {record.reference} is not signed off: there is nothing to reopen."],
         button="Reopen the interview",
+        warning=True,
+        back=back,
+    )
+
+
+# --- the interview's parts: offers, attempts, places, adults, vehicles, referrals -----------
+
+
+def _part(request: HttpRequest, key: str) -> tuple[corrections.Part, Any, ReturnInterview]:
+    """The part named by `key` ("place-12"), its interview read through the (audited)
+    selector; 404 if there is none, 403 unless the user may correct it."""
+    kind, _, number = key.partition("-")
+    part = corrections.PARTS.get(kind)
+    if part is None or not number.isdigit():
+        raise Http404("No such record")
+    try:
+        instance = part.model.objects.get(pk=int(number))
+    except part.model.DoesNotExist:
+        raise Http404("No such record") from None
+    record = _interview(request, instance.interview_id)  # type: ignore[attr-defined]
+    _require(permissions.can_change_interview_part(request.user, record))  # type: ignore[arg-type]
+    return part, instance, record
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def part_change(request: HttpRequest, key: str) -> HttpResponse:
+    """Correct an offer, attempt, place, adult, vehicle or referral of an interview."""
+    part, instance, record = _part(request, key)
+    back = reverse("web:interview", args=[record.pk])
+    form_class = cf.PART_FORMS[part.kind]
+    if instance.entered_in_error_at is not None:
+        raise Http404("Entered in error: it can no longer be changed")
+
+    def save(form: cf.CorrectionForm) -> str:
+        corrections.interview_part_change(
+            by=request.user,  # type: ignore[arg-type]
+            instance=instance,
+            values=form.values(instance),
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, f"{part.noun[:1].upper()}{part.noun[1:]} changed")
+        return back
+
+    return _page(
+        request,
+        form_class,
+        save,
+        because=corrections.interview_reason_required(interview=record),
+        initial=cf.part_initial(part.kind, instance),
+        title=f"Change {part.noun}",
+        caption=f"{record.child.full_name}: interview {record.reference}",
+        button="Save the change",
+        back=back,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def part_in_error(request: HttpRequest, key: str) -> HttpResponse:
+    """Mark an offer, attempt, place, adult, vehicle or referral entered in error: kept,
+    with why, and out of every count (and of what is sent to the police)."""
+    part, instance, record = _part(request, key)
+    back = reverse("web:interview", args=[record.pk])
+    if instance.entered_in_error_at is not None:
+        raise Http404("Already entered in error")
+
+    def save(form: cf.CorrectionForm) -> str:
+        corrections.interview_part_mark_in_error(
+            by=request.user,  # type: ignore[arg-type]
+            instance=instance,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, f"{part.noun[:1].upper()}{part.noun[1:]} marked entered in error")
+        return back
+
+    return _page(
+        request,
+        cf.EnteredInErrorForm,
+        save,
+        because="",
+        template="web/corrections/in_error.html",
+        title=f"Mark {part.noun} entered in error",
+        caption=f"{record.child.full_name}: interview {record.reference}",
+        paragraphs=[
+            f"It stays on interview {record.reference}, marked entered in error with your "
+            "reason, and leaves every count, the panel's network and what is sent to the "
+            "police."
+        ],
+        report=None,
+        button="Mark as entered in error",
         warning=True,
         back=back,
     )
