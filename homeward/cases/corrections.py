@@ -1065,41 +1065,6 @@ def interview_reopen(*, by: User, interview: ReturnInterview, reason: str) -> Re
 # --- a police report's episode, when the report is unlinked ---------------------------------
 
 
-@transaction.atomic
-def episode_move(*, by: User, episode: Episode, child: Child, reason: str) -> Episode:
-    """Move an episode to another child (its police report was linked to the wrong child).
-    Only an episode no interview covers: an interview covers episodes of one child."""
-    _require(permissions.can_change_report_link(by), "only a coordinator or manager")
-    current = Episode.objects.select_for_update().select_related("child").get(pk=episode.pk)
-    _check_not_in_error(current, f"Episode {current.reference}")
-    if current.interview_id is not None:
-        raise ValidationError(
-            {
-                "action": f"Interview {current.interview} covers episode {current.reference}: "
-                "it cannot move to another child. Mark the episode entered in error instead"
-            }
-        )
-    if child.pk == current.child_id:
-        raise ValidationError({"child": "Choose another child than the one it is linked to"})
-    before = current.child
-    change = change_of(Episode, "child", before.reference, child.reference)
-    current.child = child
-    current.save()
-    for owner in (before, child):
-        correction_record(
-            by=by,
-            child=owner,
-            kind="episode",
-            object_id=current.pk,
-            record=f"episode {current.reference}",
-            action=Action.MOVED,
-            changes=[change] if change else [],
-            reason=reason,
-            episode=current,
-        )
-    return current
-
-
 def episode_clear_police(*, episode: Episode) -> list[dict[str, Any]]:
     """An episode recorded by hand, its police report unlinked: it stays the child's, but
     no longer carries the report's force and reference. Returns the field changes."""

@@ -460,3 +460,26 @@ def recent_period(today: date | None = None) -> tuple[date, date]:
     first = today.replace(day=1)
     end = first - timedelta(days=1)
     return end.replace(day=1), end
+
+
+def police_codings(*, episode_ids: list[int]) -> dict[int, str]:
+    """For the episodes recoded after a possible miscoding, how the police coded them, in
+    words ("Absent, no apparent risk, from home"), by episode: one query, nothing encrypted."""
+    reports = PoliceReport.objects.filter(
+        episode_id__in=episode_ids, recode_applied_at__isnull=False
+    ).only("reference", "episode_id", "police_category", "police_risk_grade", "police_missing_from")
+    out: dict[int, str] = {}
+    for report in reports:
+        grade = report.get_police_risk_grade_display() if report.police_risk_grade else ""
+        where = report.get_police_missing_from_display() if report.police_missing_from else ""
+        parts = [
+            report.get_police_category_display(),
+            f"{grade.lower()} risk" if grade and grade != "No apparent risk" else grade.lower(),
+            f"from {where.lower()}" if where else "",
+        ]
+        assert report.episode_id is not None
+        out[report.episode_id] = (
+            f"police report {report.reference}: the police coded it "
+            + ", ".join(p for p in parts if p)
+        )
+    return out

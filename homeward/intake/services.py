@@ -33,9 +33,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from homeward.accounts import permissions
-from homeward.cases import codes
+from homeward.cases import codes, corrections
 from homeward.cases import services as case_services
-from homeward.cases.models import Child, ChildAlias, ChildMatchKey, Episode
+from homeward.cases.models import Child, ChildAlias, ChildMatchKey, Correction, Episode
 from homeward.intake.models import (
     BatchLine,
     ForceToken,
@@ -908,6 +908,8 @@ def _apply_to_episode(report: PoliceReport, values: dict[str, Any]) -> None:
     values (someone corrected it by hand in a way the police's times contradict), the
     notification is kept, the episode is left as it is, the fields are kept to try again
     with the next notification, and a person is asked (the possible-miscoding list)."""
+    if report.recode_applied_at is not None:
+        values = {k: v for k, v in values.items() if k not in RECODED}
     if not values:
         return
     try:
@@ -1347,6 +1349,7 @@ def report_link(
         )
         case_services.episode_apply_police(episode=episode, values=values)
         episode.refresh_from_db()
+        report.created_episode = False
     else:
         episode = case_services.episode_record(
             by=by,
@@ -1355,12 +1358,14 @@ def report_link(
             police_reference=report.police_reference,
             **{k: v for k, v in values.items()},
         )
+        report.created_episode = True
     report.child = child
     report.episode = episode
     report.state = PoliceReport.State.LINKED
     report.decided_by = by
     report.decided_at = timezone.now()
     report.decision_note = note.strip()
+    _apply_recode(by, report)
     report.save()
     return episode
 
@@ -1438,19 +1443,136 @@ def report_reopen(*, by: User, report: PoliceReport) -> PoliceReport:
     return report
 
 
+#: The episode fields a resolved possible miscoding sets: later notifications from the police
+#: no longer overwrite them.
+RECODED = ("category", "risk_grade", "missing_from")
+
+
+def police_coding(report: PoliceReport) -> dict[str, str]:
+    """How the police coded the report: its category, risk grade and where from."""
+    n, _ = report_state(report)
+    missing_from = report.missing_from if report.missing_from in codes.MissingFrom.values else ""
+    return {
+        "category": codes.Category.ABSENT
+        if n.category == Category.ABSENT
+        else codes.Category.MISSING,
+        "risk_grade": n.risk_grade.value if n.risk_grade else "",
+        "missing_from": missing_from,
+    }
+
+
+def _apply_recode(by: User, report: PoliceReport) -> None:
+    """Apply the report's recorded outcome to its linked episode (once)."""
+    if report.episode is None or not report.recoded_category or report.recode_applied_at:
+        return
+    corrections.episode_recode(
+        by=by,
+        episode=report.episode,
+        category=report.recoded_category,
+        risk_grade=report.recoded_risk_grade,
+        missing_from=report.recoded_missing_from,
+        reason=f"Possible miscoding of police report {report.reference} resolved: "
+        + (report.miscoding_resolution or ""),
+    )
+    report.recode_applied_at = timezone.now()
+
+
 @transaction.atomic
-def report_resolve_miscoding(*, by: User, report: PoliceReport, resolution: str) -> PoliceReport:
-    """Record how a possible miscoding was resolved (for the reconciliation meeting)."""
+def report_resolve_miscoding(
+    *,
+    by: User,
+    report: PoliceReport,
+    resolution: str,
+    category: str = "",
+    risk_grade: str = "",
+    missing_from: str = "",
+) -> PoliceReport:
+    """Record how a possible miscoding was resolved (for the reconciliation meeting) and its
+    structured outcome: the category, risk grade and where from the episode should carry.
+    The police's own coding is kept beside it; the outcome is applied to the linked episode
+    at once (kept as a recode on the child's record), or when the report is linked. Later
+    notifications from the police no longer overwrite those three fields."""
     if not permissions.can_take_in_notifications(by):
         raise PermissionDenied("only a coordinator or manager resolves a possible miscoding")
-    report = PoliceReport.objects.select_for_update().get(pk=report.pk)
+    report = PoliceReport.objects.select_for_update().select_related("episode").get(pk=report.pk)
     if report.miscoding != PoliceReport.Miscoding.OPEN:
         raise ValidationError("This report has no open possible miscoding")
+    errors: dict[str, str] = {}
     if not resolution.strip():
-        raise ValidationError({"resolution": "Say how the miscoding was resolved"})
+        errors["resolution"] = "Say how the miscoding was resolved"
+    outcome = {"category": category, "risk_grade": risk_grade, "missing_from": missing_from}
+    if any(outcome.values()):
+        if category not in codes.Category.values:
+            errors["category"] = "Select missing or absent"
+        if risk_grade not in ("", *codes.RiskGrade.values):
+            errors["risk_grade"] = "Select the risk grade it should have"
+        if missing_from not in codes.MissingFrom.values:
+            errors["missing_from"] = "Select where the child was missing from"
+    if errors:
+        raise ValidationError(errors)
     report.miscoding = PoliceReport.Miscoding.RESOLVED
     report.miscoding_resolution = resolution.strip()
     report.miscoding_resolved_by = by
     report.miscoding_resolved_at = timezone.now()
+    if any(outcome.values()):
+        police = police_coding(report)
+        report.police_category = police["category"]
+        report.police_risk_grade = police["risk_grade"]
+        report.police_missing_from = police["missing_from"]
+        report.recoded_category = category
+        report.recoded_risk_grade = risk_grade
+        report.recoded_missing_from = missing_from
+        _apply_recode(by, report)
     report.save()
+    return report
+
+
+@transaction.atomic
+def report_unlink(*, by: User, report: PoliceReport, reason: str) -> PoliceReport:
+    """The report was linked to the wrong child or episode: it goes back in the queue, to be
+    linked again. What becomes of its episode turns on how the link made it: an episode the
+    link created is marked entered in error (kept, out of every count; an interview that
+    covered only it with it); one recorded by hand stays the child's, without the report's
+    force and reference. Kept on the child's record with the reason; a coding agreed after a
+    possible miscoding is applied again when the report is linked again."""
+    if not permissions.can_change_report_link(by):
+        raise PermissionDenied("only a coordinator or manager unlinks a police report")
+    report = PoliceReport.objects.select_for_update().select_related("episode").get(pk=report.pk)
+    if report.state != PoliceReport.State.LINKED or report.episode is None:
+        raise ValidationError("This report is not linked to an episode")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the report is unlinked"})
+    episode = report.episode
+    child_id = report.child_id or episode.child_id
+    why = f"Police report {report.reference} unlinked: {reason.strip()}"
+    report.state = PoliceReport.State.WAITING
+    report.child = None
+    report.episode = None
+    report.decided_by = None
+    report.decided_at = None
+    report.decision_note = ""
+    report.recode_applied_at = None
+    created = report.created_episode
+    report.created_episode = False
+    state, _ = report_state(report)
+    found = suggest_many([(report.pk, match.person_from(state))]).get(report.pk, [])
+    report.suggestions = _summary(found)
+    report.best_band = found[0]["band"] if found else "none"
+    report.save()
+    # The episode no longer carries the report's force and reference (the report does), so
+    # the report can be linked again, to a new episode if need be.
+    changes = corrections.episode_clear_police(episode=episode)
+    if created and episode.entered_in_error_at is None:
+        corrections.episode_mark_in_error(by=by, episode=episode, reason=why, unlinking=True)
+    corrections.correction_record(
+        by=by,
+        child=child_id,
+        kind="report",
+        object_id=report.pk,
+        record=f"police report {report.reference} (episode {episode.reference})",
+        action=Correction.Action.UNLINKED,
+        changes=changes,
+        reason=reason,
+        episode=episode,
+    )
     return report

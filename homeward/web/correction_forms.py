@@ -4,6 +4,7 @@ required, what else must hold) are `homeward.cases.corrections`'."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -54,9 +55,21 @@ class CorrectionForm(forms.Form):
             },
         )
 
-    def values(self) -> dict[str, Any]:
-        """The record's new values, as the service takes them (the reason apart)."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "reason"}
+    def values(self, current: Any = None) -> dict[str, Any]:
+        """The record's new values, as the service takes them (the reason apart). Given the
+        record as it is (`current`), a time typed as it was shown (to the minute) keeps its
+        stored seconds: what was not changed is not a change."""
+        values = {k: v for k, v in self.cleaned_data.items() if k != "reason"}
+        if current is not None:
+            for name, value in values.items():
+                stored = getattr(current, name, None)
+                if (
+                    isinstance(value, datetime)
+                    and isinstance(stored, datetime)
+                    and stored.replace(second=0, microsecond=0) == value
+                ):
+                    values[name] = stored
+        return values
 
 
 # --- the child's details -------------------------------------------------------------------
@@ -86,8 +99,8 @@ class ChildNameForm(CorrectionForm):
         aliases = ", ".join(a.name for a in child.aliases.order_by("pk"))
         return {"first_name": child.first_name, "last_name": child.last_name, "aliases": aliases}
 
-    def values(self) -> dict[str, Any]:
-        values = super().values()
+    def values(self, current: Any = None) -> dict[str, Any]:
+        values = super().values(current)
         values["aliases"] = [a.strip() for a in values["aliases"].split(",") if a.strip()]
         return values
 
@@ -295,8 +308,8 @@ class EpisodeChangeForm(CorrectionForm):
             )
         }
 
-    def values(self) -> dict[str, Any]:
-        values = super().values()
+    def values(self, current: Any = None) -> dict[str, Any]:
+        values = super().values(current)
         values.pop("confirmed", None)
         return values
 
@@ -307,6 +320,14 @@ class EnteredInErrorForm(CorrectionForm):
     reason_label = "Why it was entered in error"
     always_required = True
     required_message = "Enter why it was entered in error"
+
+
+class UnlinkForm(CorrectionForm):
+    """Why a police report is unlinked from its child and episode (always required)."""
+
+    reason_label = "Why the report is unlinked"
+    always_required = True
+    required_message = "Enter why the report is unlinked"
 
 
 # --- the interview -------------------------------------------------------------------------

@@ -106,6 +106,24 @@ class DismissForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
+    """How a possible miscoding was resolved, and what the episode should be coded as (the
+    police's coding to start with: left as it is, the police were right)."""
+
+    category = radio_field(
+        "Should the episode be coded missing or absent?",
+        codes.Category.choices,
+        error_messages={"required": "Select whether the episode should be coded missing or absent"},
+    )
+    risk_grade = radio_field(
+        "What risk grade should it have?",
+        codes.RiskGrade.choices,
+        error_messages={"required": "Select the risk grade the episode should have"},
+    )
+    missing_from = radio_field(
+        "Where was the child missing from?",
+        codes.MissingFrom.choices,
+        error_messages={"required": "Select where the child was missing from"},
+    )
     resolution = text_area(
         "How the possible miscoding was resolved",
         required=True,

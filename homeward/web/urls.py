@@ -78,6 +78,28 @@ urlpatterns = [
     path("interviews/", queues.interview_list, name="interview-list"),
     path("episodes/", queues.episode_list, name="episode-list"),
     path("allocate/", queues.allocate_many, name="allocate-many"),
+    path("episodes/<int:episode_id>/change/", corrections.episode_change, name="episode-change"),
+    path(
+        "interviews/<int:interview_id>/reallocate/",
+        corrections.interview_reallocate,
+        name="interview-reallocate",
+    ),
+    path("interview-parts/<slug:key>/change/", corrections.part_change, name="part-change"),
+    path(
+        "interview-parts/<slug:key>/entered-in-error/",
+        corrections.part_in_error,
+        name="part-in-error",
+    ),
+    path(
+        "interviews/<int:interview_id>/reopen/",
+        corrections.interview_reopen,
+        name="interview-reopen",
+    ),
+    path(
+        "episodes/<int:episode_id>/entered-in-error/",
+        corrections.episode_in_error,
+        name="episode-in-error",
+    ),
     # Police notifications (intake.py)
     path("notifications/", intake.queue, name="intake-queue"),
     path("notifications/upload", intake.upload, name="intake-upload"),
@@ -92,6 +114,11 @@ urlpatterns = [
     path("notifications/reports/<str:reference>/dismiss", intake.dismiss, name="intake-dismiss"),
     path("notifications/reports/<str:reference>/reopen", intake.reopen, name="intake-reopen"),
     path("notifications/reports/<str:reference>/resolve", intake.resolve, name="intake-resolve"),
+    path(
+        "notifications/reports/<str:reference>/unlink",
+        corrections.report_unlink,
+        name="intake-unlink",
+    ),
     path("notifications/reconciliation", intake.reconciliation, name="reconciliation"),
     path(
         "notifications/reconciliation/export",

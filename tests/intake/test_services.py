@@ -559,3 +559,117 @@ def test_the_reports_a_batch_touches_are_found_by_the_index_not_by_reading_them_
                 cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
                 plan = " ".join(str(row[-1]) for row in cursor.fetchall())
                 assert "SEARCH" in plan and "SCAN intake_policereport" not in plan, plan
+
+
+def test_a_resolved_miscoding_recodes_the_linked_episode_and_keeps_the_police_coding(world):
+    from homeward.cases.models import Correction
+
+    child = make_child(world)
+    send(world, notification(category="absent", risk_grade="no_apparent_risk"))
+    episode = services.report_link(by=world.user("coordinator"), report=_report(), child=child)
+    assert (episode.category, episode.risk_grade) == ("absent", "no_apparent_risk")
+    with pytest.raises(ValidationError) as refused:
+        services.report_resolve_miscoding(
+            by=world.user("manager"),
+            report=_report(),
+            resolution="x",
+            category="lost",
+            risk_grade="high",
+            missing_from="home",
+        )
+    assert "category" in refused.value.message_dict
+    services.report_resolve_miscoding(
+        by=world.user("manager"),
+        report=_report(),
+        resolution="Force agrees: missing, high risk",
+        category="missing",
+        risk_grade="high",
+        missing_from="home",
+    )
+    episode.refresh_from_db()
+    report = _report()
+    assert (episode.category, episode.risk_grade, episode.missing_from) == (
+        "missing",
+        "high",
+        "home",
+    )
+    assert (report.police_category, report.police_risk_grade) == ("absent", "no_apparent_risk")
+    assert report.recode_applied_at is not None
+    correction = Correction.objects.get(episode=episode, action=Correction.Action.RECODED)
+    assert "Force agrees: missing, high risk" in correction.reason
+    assert selectors.police_codings(episode_ids=[episode.pk]) == {
+        episode.pk: f"police report {report.reference}: the police coded it Absent, "
+        "no apparent risk, from home"
+    }
+    # A later notification from the police brings the episode up to date, but not its coding.
+    send(world, found(category="absent", risk_grade="no_apparent_risk"))
+    episode.refresh_from_db()
+    assert episode.returned_at is not None
+    assert (episode.category, episode.risk_grade) == ("missing", "high")
+
+
+def test_a_miscoding_resolved_before_the_report_is_linked_is_applied_on_linking(world):
+    child = make_child(world)
+    send(world, notification(category="absent", risk_grade="no_apparent_risk"))
+    services.report_resolve_miscoding(
+        by=world.user("coordinator"),
+        report=_report(),
+        resolution="Re-graded medium",
+        category="absent",
+        risk_grade="medium",
+        missing_from="home",
+    )
+    assert _report().recode_applied_at is None
+    episode = services.report_link(by=world.user("coordinator"), report=_report(), child=child)
+    episode.refresh_from_db()
+    assert (episode.category, episode.risk_grade) == ("absent", "medium")
+    assert _report().recode_applied_at is not None and _report().created_episode is True
+
+
+def test_a_report_linked_to_the_wrong_child_is_unlinked_and_linked_again(world):
+    from homeward.cases.models import Correction
+
+    wrong = make_child(world, first_name="Jordan", last_name="Exemplar")
+    right = make_child(world)
+    send(world, notification())
+    coordinator = world.user("coordinator")
+    episode = services.report_link(by=coordinator, report=_report(), child=wrong)
+    with pytest.raises(ValidationError):
+        services.report_unlink(by=coordinator, report=_report(), reason=" ")
+    with pytest.raises(PermissionDenied):
+        services.report_unlink(by=world.user("worker"), report=_report(), reason="Wrong child")
+    services.report_unlink(by=coordinator, report=_report(), reason="Wrong child: a cousin")
+    report = _report()
+    episode.refresh_from_db()
+    assert report.state == PoliceReport.State.WAITING
+    assert (report.child, report.episode, report.decided_at) == (None, None, None)
+    assert report.suggestions  # back in the queue, with its candidates
+    # The link created the episode: it is kept, entered in error, out of every count.
+    assert episode.child == wrong and episode.entered_in_error_at is not None
+    unlinked = Correction.objects.get(child=wrong, action=Correction.Action.UNLINKED)
+    assert unlinked.reason == "Wrong child: a cousin" and unlinked.episode == episode
+    again = services.report_link(by=coordinator, report=_report(), child=right)
+    assert again.pk != episode.pk and again.child == right
+    assert _report().episode == again
+    with pytest.raises(ValidationError):
+        services.report_unlink(by=coordinator, report=_report(), reason="")
+
+
+def test_unlinking_leaves_an_episode_recorded_by_hand_with_the_child(world):
+    child = make_child(world)
+    send(world, notification())
+    hand = make_episode(
+        world,
+        child,
+        started=datetime(2026, 3, 1, 18, tzinfo=UTC),
+        returned_after=None,
+    )
+    coordinator = world.user("coordinator")
+    services.report_link(by=coordinator, report=_report(), child=child, episode=hand)
+    hand.refresh_from_db()
+    assert hand.police_reference == "FC-2026-0001"
+    services.report_unlink(by=coordinator, report=_report(), reason="Another episode")
+    hand.refresh_from_db()
+    assert hand.entered_in_error_at is None and hand.child == child
+    assert (hand.police_force, hand.police_reference) == (None, "")
+    assert _report().state == PoliceReport.State.WAITING

@@ -128,6 +128,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "intake-dismiss": ("report", _expect(AUTHORITY_WIDE)),
     "intake-reopen": ("report", _expect(AUTHORITY_WIDE)),
     "intake-resolve": ("report", _expect(AUTHORITY_WIDE)),
+    "intake-unlink": ("report", _expect(AUTHORITY_WIDE)),
     "reconciliation": ("", _expect(RECONCILIATION)),
     "reconciliation-export": ("", _expect(RECONCILIATION)),
     # Multi-agency panel (panel.py): the authority's coordinators and managers. The PDF's
@@ -170,6 +171,12 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "child-change-identity": ("child", _expect(AUTHORITY_WIDE)),
     "child-change-address": ("child", _expect(AUTHORITY_WIDE)),
     "child-change-authorities": ("child", _expect(AUTHORITY_WIDE)),
+    "episode-change": ("open_episode", _expect(AUTHORITY_WIDE)),
+    "episode-in-error": ("open_episode", _expect(AUTHORITY_WIDE)),
+    "interview-reallocate": ("interview", _expect(AUTHORITY_WIDE)),
+    "interview-reopen": ("held_interview", _expect(SIGN_OFF)),
+    "part-change": ("referral_part", _expect(CASE_WORKERS)),
+    "part-in-error": ("referral_part", _expect(CASE_WORKERS)),
 }
 #: The same pages on other records, where who may see them turns on whose the record is:
 #: (URL name, argument, expected status per role).
@@ -271,6 +278,7 @@ def build_objects(world: World) -> dict[str, object]:
         "held_interview": held.pk,
         "open_episode": open_episode.pk,
         "referral": referral.pk,
+        "referral_part": f"referral-{referral.pk}",
         "risk_flag": flag.pk,
         "csv": "csv",
         **panel,

@@ -342,11 +342,45 @@ def test_a_possible_miscoding_needs_a_resolution_and_then_leaves_the_queue(world
 
     assert refused.status_code == 400
     assert "Enter how the possible miscoding was resolved" in refused.content.decode()
-    assert client.post(resolve, {"resolution": "Force agrees: missing"}).status_code == 302
+    form = client.get(resolve).content.decode()
+    assert 'value="absent" checked' in form
+    outcome = {"category": "missing", "risk_grade": "high", "missing_from": "home"}
+    resolved = client.post(resolve, {"resolution": "Force agrees: missing", **outcome})
+    assert resolved.status_code == 302
     report.refresh_from_db()
     assert report.miscoding == PoliceReport.Miscoding.RESOLVED
     assert report.miscoding_resolution == "Force agrees: missing"
+    assert (report.police_category, report.recoded_category) == ("absent", "missing")
     assert client.get(QUEUE).context["miscoding_rows"] == []
+    page = client.get(reverse("web:intake-report", args=[report.reference])).content.decode()
+    assert "Coded by the police" in page and "applied to the episode when the report" in page
+
+
+def test_a_resolved_miscoding_recodes_the_episode_shown_beside_the_police_coding(world, client_for):
+    code = world.police.code
+    data = (
+        f"{COLUMNS}\n{code},FC-9,reported_missing,{_when(1)},absent,Casey,Jones,2010-01-01,"
+        "male,ZZ1 1AA,Thought to be with older males; drugs\n"
+    ).encode()
+    take_in(world, data)
+    report = report_of("FC-9")
+    child = make_child(world, first_name="Casey", last_name="Jones")
+    client = client_for("coordinator")
+    episode = intake_services.report_link(by=world.user("coordinator"), report=report, child=child)
+    resolve = reverse("web:intake-resolve", args=[report.reference])
+    refused = client.post(resolve, {"resolution": "Agreed", "category": ""})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "Select whether the episode should be coded missing or absent" in page
+    assert "Select the risk grade the episode should have" in page
+    outcome = {"category": "missing", "risk_grade": "high", "missing_from": "home"}
+    response = client.post(resolve, {"resolution": "Agreed with the force", **outcome})
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert (episode.category, episode.risk_grade) == ("missing", "high")
+    record = client.get(reverse("web:child", args=[child.pk])).content.decode()
+    assert "Recoded after a possible miscoding of police report" in record
+    assert "the police coded it Absent" in record
 
 
 # --- the reconciliation ---------------------------------------------------------------------

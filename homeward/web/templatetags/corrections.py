@@ -13,6 +13,7 @@ from typing import Any
 
 from django import template
 
+from homeward.cases.corrections import part_of
 from homeward.web.case_forms import display_value
 from homeward.web.templatetags.casework import uk_time
 
@@ -44,3 +45,21 @@ def change_text(change: dict[str, Any]) -> str:
     before = _value(kind, change.get("from", ""))
     after = _value(kind, change.get("to", ""))
     return f"{label}: from {before} to {after}"
+
+
+@register.filter
+def change_before(change: dict[str, Any]) -> str:
+    """What a field held before the change, as the pages show it."""
+    return _value(change.get("kind", "text"), change.get("from", ""))
+
+
+@register.filter
+def change_after(change: dict[str, Any]) -> str:
+    """What a field holds after the change, as the pages show it."""
+    return _value(change.get("kind", "text"), change.get("to", ""))
+
+
+@register.filter
+def part_key(instance: Any) -> str:
+    """An interview's part as the correction pages name it: "place-12"."""
+    return f"{part_of(instance).kind}-{instance.pk}"

@@ -29,7 +29,8 @@ from homeward.accounts import permissions
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.cases import codes, selectors, services, status
-from homeward.cases.models import Child, Episode, Referral, ReturnInterview, RiskFlag
+from homeward.cases.models import IN_COUNT, Child, Episode, Referral, ReturnInterview, RiskFlag
+from homeward.intake import selectors as intake_selectors
 from homeward.web import case_forms as f
 from homeward.web.pagination import pagination
 
@@ -334,6 +335,9 @@ def child(request: HttpRequest, child_id: int) -> HttpResponse:
     record = _child(request, child_id)
     user = request.user
     episodes = selectors.child_episodes(user=user, child=record)
+    codings = intake_selectors.police_codings(episode_ids=[e.pk for e in episodes])
+    for episode in episodes:
+        episode.police_coding = codings.get(episode.pk, "")  # type: ignore[attr-defined]
     can_allocate = permissions.can_allocate(user)
     return render(
         request,
@@ -351,7 +355,11 @@ def child(request: HttpRequest, child_id: int) -> HttpResponse:
             "can_view_disclosures": permissions.can_view_disclosures(user, record),
             "can_record_episode": permissions.can_record_episode(user),
             "can_allocate": can_allocate
-            and any(e.returned_at and e.interview_id is None for e in episodes),
+            and any(
+                e.returned_at and e.interview_id is None and e.entered_in_error_at is None
+                for e in episodes
+            ),
+            "can_change_episode": permissions.can_change_episode(user),
         },
     )
 
@@ -415,9 +423,9 @@ def allocate(request: HttpRequest, child_id: int) -> HttpResponse:
     """One return interview for the child's returned episodes not yet covered."""
     record = _child(request, child_id)
     _require(permissions.can_allocate(request.user))
-    waiting = record.episodes.filter(returned_at__isnull=False, interview__isnull=True).order_by(
-        "started_at"
-    )
+    waiting = record.episodes.filter(
+        IN_COUNT, returned_at__isnull=False, interview__isnull=True
+    ).order_by("started_at")
     suggested = services.suggest_worker(child=record)
     form = f.AllocateForm(
         request.POST if request.method == "POST" else None,
@@ -542,6 +550,12 @@ def interview(request: HttpRequest, interview_id: int) -> HttpResponse:
             "can_record_outcome": permissions.can_work_interview(request.user, record),
             "shares": list(record.shares.select_related("shared_by")),
             "actions": interview_actions(request.user, record, now),
+            "can_reallocate": permissions.can_reallocate(request.user, record)  # type: ignore[arg-type]
+            and record.entered_in_error_at is None,
+            "can_change_parts": permissions.can_change_interview_part(request.user, record)  # type: ignore[arg-type]
+            and record.entered_in_error_at is None,
+            "can_reopen": permissions.can_reopen_interview(request.user, record)  # type: ignore[arg-type]
+            and record.signed_off_at is not None,
             "yes_no": {
                 "independent": f.yes_no_label(record.interviewer_independent),
                 "chosen": f.yes_no_label(record.chosen_by_child),

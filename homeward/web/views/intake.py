@@ -301,7 +301,13 @@ def _report_page(
         "missing_from": MISSING_FROM.get(report.missing_from, report.missing_from),
         "authority_role": ROLES.get(report.authority_role, report.authority_role),
         "open_miscoding": report.miscoding == PoliceReport.Miscoding.OPEN,
-        "resolve_form": resolve_form or f.ResolveForm(auto_id="resolve-%s"),
+        "resolve_form": resolve_form
+        or f.ResolveForm(
+            auto_id="resolve-%s",
+            initial=services.police_coding(report)
+            if report.miscoding == PoliceReport.Miscoding.OPEN
+            else None,
+        ),
         "fields": [
             (_field_label(name), description, value)
             for name, description, value in selectors.report_fields(content)
@@ -309,6 +315,7 @@ def _report_page(
         "waiting": waiting,
         "suggestions": _suggestions(request, report, link_form) if waiting else [],
         "dismiss_form": dismiss_form or f.DismissForm(auto_id="dismiss-%s"),
+        "can_unlink": permissions.can_change_report_link(request.user),  # type: ignore[arg-type]
         "can_reopen": report.state in (PoliceReport.State.DISMISSED, PoliceReport.State.ADULT),
         "history": history,
         "link_error": link_form,
@@ -432,6 +439,7 @@ def _decision(
     form_name: str,
     auto_id: str,
     save: Any,
+    initial: Any = None,
     **context: Any,
 ) -> HttpResponse:
     """A decision posted from the report page: GET shows it on a page of its own; a POST
@@ -443,7 +451,7 @@ def _decision(
             request,
             FORM,
             {
-                "form": form_class(auto_id=auto_id),
+                "form": form_class(auto_id=auto_id, initial=initial(found) if initial else None),
                 "caption": f"Police report {found.reference}",
                 "back": _report_url(found),
                 **context,
@@ -510,8 +518,19 @@ def resolve(request: HttpRequest, reference: str) -> HttpResponse:
             by=request.user,  # type: ignore[arg-type]
             report=found,
             resolution=data["resolution"],
+            category=data["category"],
+            risk_grade=data["risk_grade"],
+            missing_from=data["missing_from"],
         )
-        return f"Possible miscoding of police report {found.reference} resolved"
+        if found.episode_id is None:
+            return (
+                f"Possible miscoding of police report {found.reference} resolved: the coding "
+                "is applied to the episode when the report is linked"
+            )
+        return (
+            f"Possible miscoding of police report {found.reference} resolved: episode "
+            f"{found.episode} carries the agreed coding"
+        )
 
     return _decision(
         request,
@@ -520,9 +539,11 @@ def resolve(request: HttpRequest, reference: str) -> HttpResponse:
         form_name="resolve_form",
         auto_id="resolve-%s",
         save=save,
+        initial=services.police_coding,
         title="Resolve a possible miscoding",
-        intro="Say how the contradiction between the report's codes and its content was "
-        "resolved. It is shown at the reconciliation meeting.",
+        intro="Say how the episode should be coded and how the contradiction between the "
+        "report's codes and its content was resolved. The episode is recoded (the police's "
+        "coding is kept beside it) and the resolution is shown at the reconciliation meeting.",
         button="Record the resolution",
     )
 
