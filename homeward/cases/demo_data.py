@@ -1403,3 +1403,26 @@ def _alert_recipients(g: _Generator) -> dict[int, str]:
     for worker in (*g.world.team_workers, *g.world.provider_workers):
         recipients[worker.pk] = ", ".join([worker.email, *leads])
     return recipients
+
+
+def seed_returned_for_changes() -> ReturnInterview | None:
+    """The demo worker's latest interview awaiting sign-off, returned to them by the
+    manager with comments (through the services, as on the sign-off page), so the
+    worker's caseload shows "Returned to you for changes"."""
+    from homeward.cases import services, status
+
+    latest = (
+        ReturnInterview.objects.filter(
+            status.AWAITING_SIGN_OFF, allocated_worker__username="worker"
+        )
+        .order_by("-submitted_for_sign_off_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return None
+    return services.interview_return(
+        by=User.objects.get(username="manager"),
+        interview=latest,
+        comments="Made up for the demo: say what the child wants to happen next, and whether "
+        "the safety plan was updated.",
+    )

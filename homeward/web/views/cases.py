@@ -232,8 +232,14 @@ def caseload(request: HttpRequest) -> HttpResponse:
     with comments, to submit, awaiting sign-off, and the signed-off ones in pages
     (`?page=N`, GOV.UK pagination). Each figure is the length of the list under it."""
     now = timezone.now()
-    board = selectors.caseload(user=request.user, page=request.GET.get("page") or 1, now=now)
+    board = selectors.caseload(
+        user=request.user,
+        page=request.GET.get("page") or 1,
+        awaiting_page=request.GET.get("waiting") or 1,
+        now=now,
+    )
     signed = board.signed_off
+    waiting = board.awaiting_sign_off
     return render(
         request,
         "web/cases/caseload.html",
@@ -241,7 +247,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "now": now,
             "board": board,
             "signed_off": signed,
-            "pagination": pagination(signed),
+            "pagination": pagination(signed, query=request.GET),
+            "waiting": waiting,
+            "waiting_pagination": pagination(waiting, query=request.GET, param="waiting"),
             "sections": [
                 (
                     "new",
@@ -261,12 +269,6 @@ def caseload(request: HttpRequest) -> HttpResponse:
                     "Ready to submit for sign-off",
                     board.to_submit,
                     "Nothing is waiting for you to submit it.",
-                ),
-                (
-                    "awaiting",
-                    "Awaiting sign-off",
-                    board.awaiting_sign_off,
-                    "Nothing is waiting for a manager's sign-off.",
                 ),
             ],
         },
