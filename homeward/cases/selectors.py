@@ -255,7 +255,23 @@ def caseload(
     since = now - NEW_ALLOCATIONS_WINDOW
     lists = {
         "open": list(mine.filter(status.STILL_OPEN).order_by(*soonest)),
-        "returned": list(mine.filter(status.RETURNED).order_by("returned_for_changes_at", "pk")),
+        "returned": list(
+            status.annotate_status(
+                allocated.filter(status.RETURNED)
+                .select_related(
+                    "child", "allocated_worker", "allocated_organisation", "returned_for_changes_by"
+                )
+                .only(
+                    *INTERVIEW_ROW,
+                    *_row_fields("child__", CHILD_ROW),
+                    *_row_fields("allocated_worker__", PERSON_ROW),
+                    "allocated_organisation__name",
+                    # The worker reads the manager's comments beside the list.
+                    "return_comments",
+                    *_row_fields("returned_for_changes_by__", PERSON_ROW),
+                )
+            ).order_by("returned_for_changes_at", "pk")
+        ),
         "to_submit": list(mine.filter(status.TO_SUBMIT).order_by(*soonest)),
     }
     awaiting = Paginator(
@@ -639,12 +655,14 @@ def child_episodes(*, user: User, child: Child) -> list[Episode]:
 
 def child_interviews(*, user: User, child: Child) -> list[ReturnInterview]:
     """The child's interviews for their record's table, the latest first, with who has
-    each: one query, and nothing encrypted read (the table shows none). Only those `user`
-    may know of."""
+    each and its status (`cases.status`): one query, and nothing encrypted read (the table
+    shows none). Only those `user` may know of."""
     return list(
-        visible_interviews(user=user, child=child)
-        .select_related("allocated_worker", "allocated_organisation")
-        .defer(*encrypted_fields(ReturnInterview))
+        status.annotate_status(
+            visible_interviews(user=user, child=child)
+            .select_related("allocated_worker", "allocated_organisation")
+            .defer(*encrypted_fields(ReturnInterview))
+        )
     )
 
 
