@@ -305,3 +305,33 @@ def test_allocating_several_episodes_with_a_check_step(world, client_for):
     new = caseload.split('id="new"')[1].split("</section>")[0]
     assert all(i.reference in new for i in made)
     assert client_for("worker").get(url).status_code == 403
+
+
+def test_the_police_s_intelligence_figure_is_its_list_s_rows(world, client_for):
+    from homeward.intelligence import services as intelligence
+
+    child = make_child(world)
+    interview = make_interview(
+        world, [make_episode(world, child, police_force=world.police, police_reference="FC-1")]
+    )
+    hold(world, interview)
+    services.interview_add_place(
+        by=world.user("worker"), interview=interview, description="A flat", shareable=True
+    )
+    submission, _ = intelligence.intelligence_prepare(
+        by=world.user("worker"), interview=interview, summary="A flat."
+    )
+    intelligence.intelligence_download(
+        by=world.user("worker"), submission=submission, file_format="json", reason="By email"
+    )
+    for who, expected in (("police", 1), ("police2", 0), ("coordinator", 1), ("manager", 1)):
+        client = client_for(who)
+        html = get(client, reverse("web:intelligence-queue"))
+        bodies = re.findall(r"<tbody.*?</tbody>", html, flags=re.S)
+        rows = sum(body.count(ROW) for body in bodies)
+        assert rows == expected and f"{rows} submission" in html, who
+        if who.startswith("police"):  # the figure in the menu
+            menu = re.search(r">Intelligence(?: \((\d+)\))?<", html)
+        else:  # the figure on the home page
+            menu = re.search(r"acknowledgement: (\d+)<", get(client, "/"))
+        assert menu is not None and int(menu.group(1) or 0) == rows, who

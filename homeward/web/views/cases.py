@@ -30,6 +30,7 @@ from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.cases import codes, selectors, services, status
 from homeward.cases.models import Child, Episode, Referral, ReturnInterview, RiskFlag
+from homeward.intelligence import selectors as intelligence_selectors
 from homeward.web import case_forms as f
 from homeward.web.pagination import pagination
 
@@ -209,6 +210,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "overdue_interviews": len(board.overdue),
             "overdue_episodes": len(board.overdue_unallocated),
             "awaiting_sign_off": board.awaiting_sign_off,
+            # The count of the very list the intelligence page shows.
+            "intelligence_awaiting": (
+                intelligence_selectors.awaiting_acknowledgement(user=user).count()
+                if permissions.can_view_intelligence_queue(user)
+                else None
+            ),
             "sections": [
                 {
                     "id": key,
