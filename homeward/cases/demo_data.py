@@ -171,6 +171,14 @@ OFFER_METHODS = (
     codes.ContactMethod.VIA_CARER,
 )
 OUTCOME_WEIGHTS = {"held": 66, "declined": 22, "no_contact": 12}
+#: The recent interviews forced closed (each force's outcome), none signed off: left with
+#: the worker to submit for sign-off, but "submitted" (held and waiting for sign-off).
+FORCED_CLOSED = {
+    "held": "held",
+    "declined": "declined",
+    "no_contact": "no_contact",
+    "submitted": "held",
+}
 HARM_WEIGHTS = {
     codes.Harm.DRUGS_ALCOHOL: 18,
     codes.Harm.UNKNOWN_ADULTS: 12,
@@ -436,7 +444,7 @@ class _Case:
     interview: ReturnInterview
     episodes: list[Episode]
     plan: _ChildPlan
-    force: str = ""  # "", "open", "offered", "held"
+    force: str = ""  # "", "open", "offered", or one of FORCED_CLOSED
 
 
 class _Generator:
@@ -775,7 +783,7 @@ class _Generator:
         allocated = interview.allocated_at
         assert allocated is not None
         worker = interview.allocated_worker
-        kind = "held" if case.force == "held" else _pick(rng, OUTCOME_WEIGHTS)
+        kind = FORCED_CLOSED.get(case.force) or _pick(rng, OUTCOME_WEIGHTS)
         straggler = (
             not case.force and self.now - allocated < timedelta(days=90) and rng.random() < 0.06
         )
@@ -805,7 +813,7 @@ class _Generator:
                 at + _hours(rng.uniform(1, 30)),
                 allocated + _hours(rng.lognormvariate(math.log(40), 0.8)),
             )
-            if case.force == "held":
+            if case.force in FORCED_CLOSED:
                 held = min(held, self.now - _hours(rng.uniform(1, 5)))
                 held = max(held, first_offer + _hours(0.5))
             reached = max(allocated + _hours(0.2), held - _hours(rng.uniform(2, 24)))
@@ -820,6 +828,9 @@ class _Generator:
                 at += _hours(rng.uniform(6, 40))
                 attempts.append(self._attempt(interview, at, worker, successful=False))
             closed_at = at + _hours(rng.uniform(12, 72))
+        if case.force in ("declined", "no_contact"):  # closed within the hour, not later
+            closed_at = min(closed_at, self.now - _hours(rng.uniform(1, 5)))
+            attempts = [a for a in attempts if a.attempted_at <= closed_at]
         is_open = case.force in ("open", "offered") or straggler or closed_at > self.now
         if case.force == "open":
             offers = []
@@ -862,7 +873,7 @@ class _Generator:
             last_change = closed_at
             changes += 1
         closed_change = last_change
-        if closed_at is not None and rng.random() < 0.92 and case.force != "held":
+        if closed_at is not None and rng.random() < 0.92 and case.force not in FORCED_CLOSED:
             signed = last_change + timedelta(days=rng.uniform(0.5, 12))
             if signed < self.now:
                 interview.signed_off_at = signed
@@ -870,11 +881,13 @@ class _Generator:
                 interview.sign_off_note = rng.choice(SIGN_OFF_NOTES)
                 last_change = signed
                 changes += 1
-        if closed_at is not None and case.force != "held":
+        if closed_at is not None and case.force in ("", "submitted"):
             # Submitted for sign-off within the hour of closing it (no random draw: the
             # rest of the generated data stays as it was). The few never signed off wait
             # in the managers' sign-off queue.
             submitted = closed_change + timedelta(hours=1)
+            if case.force == "submitted":
+                submitted = min(submitted, self.now)
             if interview.signed_off_at is not None:
                 submitted = min(submitted, interview.signed_off_at)
             if submitted <= self.now:
@@ -1216,7 +1229,7 @@ def _plan(g: _Generator, children: int, episodes: int | None = None) -> None:
         g.risk_flags(plan)
     if episodes is not None:
         _top_up(g, episodes, until=now - timedelta(days=6))
-    recent = _recent_children(g, 14)
+    recent = _recent_children(g, 17)
     for plan in g.children:
         cutoff = now - timedelta(days=14) if plan in recent else now
         plan.starts = [s for s in plan.starts if s < cutoff]
@@ -1315,6 +1328,11 @@ def _recent(g: _Generator, plans: list[_ChildPlan]) -> None:
     # Held today, within the timescale, not yet submitted for sign-off (the worker's next step).
     plan, e = episode(42)
     g.allocate(plan, [e], worker=users["worker"], force="held", after=1)
+    # Declined, and no contact made, recorded in the last hours: also the worker's to submit;
+    # and one held and submitted, waiting for sign-off (seed_returned_for_changes returns it).
+    for force in ("declined", "no_contact", "submitted"):
+        plan, e = episode(60)
+        g.allocate(plan, [e], worker=users["worker"], force=force, after=1)
 
 
 def _write(g: _Generator, demo_users: list[DemoUser]) -> DemoSummary:
@@ -1403,3 +1421,26 @@ def _alert_recipients(g: _Generator) -> dict[int, str]:
     for worker in (*g.world.team_workers, *g.world.provider_workers):
         recipients[worker.pk] = ", ".join([worker.email, *leads])
     return recipients
+
+
+def seed_returned_for_changes() -> ReturnInterview | None:
+    """The demo worker's latest interview awaiting sign-off, returned to them by the
+    manager with comments (through the services, as on the sign-off page), so the
+    worker's caseload shows "Returned to you for changes"."""
+    from homeward.cases import services, status
+
+    latest = (
+        ReturnInterview.objects.filter(
+            status.AWAITING_SIGN_OFF, allocated_worker__username="worker"
+        )
+        .order_by("-submitted_for_sign_off_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return None
+    return services.interview_return(
+        by=User.objects.get(username="manager"),
+        interview=latest,
+        comments="Made up for the demo: say what the child wants to happen next, and whether "
+        "the safety plan was updated.",
+    )

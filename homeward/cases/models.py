@@ -271,13 +271,31 @@ class ReturnInterview(EnteredInError):
             # The indicators' cache key reads the latest change.
             models.Index(fields=["updated_at"], name="interview_updated"),
             # The managers' sign-off queue: what is submitted and not yet signed off, the
-            # longest waiting first.
+            # longest waiting first, with the columns that say whose it is (so the queue is
+            # counted from the index alone).
             models.Index(
-                fields=["submitted_for_sign_off_at"],
+                fields=[
+                    "submitted_for_sign_off_at",
+                    "allocated_worker",
+                    "written_up_by",
+                    "allocated_organisation",
+                ],
                 condition=models.Q(
                     signed_off_at__isnull=True, submitted_for_sign_off_at__isnull=False
                 ),
                 name="interview_awaiting_sign_off",
+            ),
+            # A caseload's interviews not yet signed off (open, to submit, returned, awaiting
+            # sign-off): a few of a worker's thousands, without reading the rest.
+            models.Index(
+                fields=["allocated_worker", "submitted_for_sign_off_at"],
+                condition=models.Q(signed_off_at__isnull=True),
+                name="interview_worker_unsigned",
+            ),
+            models.Index(
+                fields=["allocated_organisation", "submitted_for_sign_off_at"],
+                condition=models.Q(signed_off_at__isnull=True),
+                name="interview_org_unsigned",
             ),
         ]
 

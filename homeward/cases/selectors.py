@@ -189,7 +189,7 @@ def coordinator_home(*, user: User, now: datetime | None = None) -> CoordinatorH
     queue = sign_off_queue(user=user) if permissions.can_view_sign_off_queue(user) else None
     return CoordinatorHome(
         now=now,
-        rule=_current_rule(),
+        rule=due_rule_now(),
         overdue=list(interviews.filter(overdue_q(now)).order_by("due_at", "pk")),
         overdue_unallocated=list(awaiting.filter(overdue_q(now)).order_by("due_at", "pk")),
         due_soon=list(interviews.filter(due_soon_q(now)).order_by("due_at", "pk")),
@@ -211,7 +211,7 @@ def coordinator_home(*, user: User, now: datetime | None = None) -> CoordinatorH
     )
 
 
-def _current_rule() -> str:
+def due_rule_now() -> str:
     """The home authority's rule for due points now, in words ("" with no home authority)."""
     from homeward.cases import clock
     from homeward.organisations.models import Authority
@@ -223,27 +223,37 @@ def _current_rule() -> str:
 @dataclass
 class Caseload:
     """A caseload, split by where each interview is (`cases.status`): every list whole but
-    the signed-off one, which is paged. The five split the caseload without overlap, so the
-    signed-off ones are counted as the rest of it (one count of the whole caseload from its
-    index, not row by row); "new allocations" repeats the last 7 days' allocations."""
+    those awaiting sign-off and signed off, which are paged (a page's figure is its
+    paginator's count of the same list). The five split the caseload without overlap, so
+    the signed-off ones are counted as the rest of it (one count of the whole caseload from
+    its index, not row by row); "new allocations" repeats the last 7 days' allocations."""
 
     new: list[ReturnInterview]
     open: list[ReturnInterview]
     returned: list[ReturnInterview]
     to_submit: list[ReturnInterview]
-    awaiting_sign_off: list[ReturnInterview]
+    awaiting_sign_off: Page[ReturnInterview]
     signed_off: Page[ReturnInterview]
+    #: The authority's rule for due points, in words (shown once, above the lists).
+    rule: str = ""
     #: For a provider's manager: the provider's interviews waiting for their sign-off.
     sign_off_queue: int | None = None
 
 
-def caseload(*, user: User, page: int | str | None = 1, now: datetime | None = None) -> Caseload:
+def caseload(
+    *,
+    user: User,
+    page: int | str | None = 1,
+    awaiting_page: int | str | None = 1,
+    now: datetime | None = None,
+) -> Caseload:
     """The interviews allocated to this worker (or, for a provider's manager, the provider):
     new allocations (the last 7 days, the latest first); the open ones, the soonest due
     first (no due point last); those returned with a manager's comments; those closed and
     not yet submitted for sign-off; those waiting for sign-off; and page `page` of the
     signed-off ones, the latest allocated first, `CASELOAD_PAGE_SIZE` a page (an
-    out-of-range or malformed page number gives the nearest page)."""
+    out-of-range or malformed page number gives the nearest page); those awaiting sign-off
+    are paged the same way (`awaiting_page`), the longest waiting first."""
     if not permissions.can_view_caseload(user):
         raise PermissionDenied("a caseload")
     now = now or timezone.now()
@@ -253,16 +263,35 @@ def caseload(*, user: User, page: int | str | None = 1, now: datetime | None = N
     since = now - NEW_ALLOCATIONS_WINDOW
     lists = {
         "open": list(mine.filter(status.STILL_OPEN).order_by(*soonest)),
-        "returned": list(mine.filter(status.RETURNED).order_by("returned_for_changes_at", "pk")),
-        "to_submit": list(mine.filter(status.TO_SUBMIT).order_by(*soonest)),
-        "awaiting_sign_off": list(
-            mine.filter(status.AWAITING_SIGN_OFF).order_by("submitted_for_sign_off_at", "pk")
+        "returned": list(
+            status.annotate_status(
+                allocated.filter(status.RETURNED)
+                .select_related(
+                    "child", "allocated_worker", "allocated_organisation", "returned_for_changes_by"
+                )
+                .only(
+                    *INTERVIEW_ROW,
+                    *_row_fields("child__", CHILD_ROW),
+                    *_row_fields("allocated_worker__", PERSON_ROW),
+                    "allocated_organisation__name",
+                    # The worker reads the manager's comments beside the list.
+                    "return_comments",
+                    *_row_fields("returned_for_changes_by__", PERSON_ROW),
+                )
+            ).order_by("returned_for_changes_at", "pk")
         ),
+        "to_submit": list(mine.filter(status.TO_SUBMIT).order_by(*soonest)),
     }
+    awaiting = Paginator(
+        mine.filter(status.AWAITING_SIGN_OFF).order_by("submitted_for_sign_off_at", "pk"),
+        CASELOAD_PAGE_SIZE,
+    ).get_page(awaiting_page)
     signed = _CountedPaginator(
         mine.filter(status.SIGNED_OFF).order_by("-created_at", "-pk"),
         CASELOAD_PAGE_SIZE,
-        count=allocated.count() - sum(len(rows) for rows in lists.values()),
+        count=allocated.count()
+        - sum(len(rows) for rows in lists.values())
+        - awaiting.paginator.count,
     )
     queue = sign_off_queue(user=user) if permissions.can_view_sign_off_queue(user) else None
     return Caseload(
@@ -271,7 +300,9 @@ def caseload(*, user: User, page: int | str | None = 1, now: datetime | None = N
                 "-allocated_at", "-pk"
             )
         ),
+        awaiting_sign_off=awaiting,
         signed_off=signed.get_page(page),
+        rule=due_rule_now(),
         sign_off_queue=None if queue is None else queue.count(),
         **lists,
     )
@@ -632,12 +663,14 @@ def child_episodes(*, user: User, child: Child) -> list[Episode]:
 
 def child_interviews(*, user: User, child: Child) -> list[ReturnInterview]:
     """The child's interviews for their record's table, the latest first, with who has
-    each: one query, and nothing encrypted read (the table shows none). Only those `user`
-    may know of."""
+    each and its status (`cases.status`): one query, and nothing encrypted read (the table
+    shows none). Only those `user` may know of."""
     return list(
-        visible_interviews(user=user, child=child)
-        .select_related("allocated_worker", "allocated_organisation")
-        .defer(*encrypted_fields(ReturnInterview))
+        status.annotate_status(
+            visible_interviews(user=user, child=child)
+            .select_related("allocated_worker", "allocated_organisation")
+            .defer(*encrypted_fields(ReturnInterview))
+        )
     )
 
 

@@ -93,8 +93,14 @@ def condition(status: str) -> Q | Combinable:
 
 
 def annotate_status(interviews: QuerySet[ReturnInterview]) -> QuerySet[ReturnInterview]:
-    """The queryset with a `status` column (an `InterviewStatus` value)."""
-    whens = [When(cond, then=Value(str(status))) for status, cond in conditions().items()]
+    """The queryset with a `status` column (an `InterviewStatus` value). The conditions are
+    tried in order, so the last (allocated: open, no offer) is the default and asks the
+    database about offers once a row, not twice."""
+    whens = [
+        When(cond, then=Value(str(status)))
+        for status, cond in conditions().items()
+        if status != S.ALLOCATED
+    ]
     return interviews.annotate(
         status=Case(*whens, default=Value(str(S.ALLOCATED)), output_field=models.CharField())
     )

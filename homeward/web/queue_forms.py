@@ -75,14 +75,12 @@ class CaseFilterForm(forms.Form):
     since = f.date_field(
         "From",
         required=False,
-        help_text="For example, 2026-11-05",
-        messages={"invalid": "Enter the ‘from’ date as a real date, for example 2026-11-05"},
+        messages={"invalid": "The ‘from’ date must be a real date"},
     )
     until = f.date_field(
         "To",
         required=False,
-        help_text="For example, 2026-11-30",
-        messages={"invalid": "Enter the ‘to’ date as a real date, for example 2026-11-30"},
+        messages={"invalid": "The ‘to’ date must be a real date"},
     )
     category = _select("Missing or absent", CATEGORY_CHOICES)
     out_of_area = _select("Placement", OUT_OF_AREA_CHOICES)

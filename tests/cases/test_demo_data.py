@@ -241,3 +241,23 @@ def test_episodes_tops_the_episodes_up_to_about_the_number_asked():
     assert most[0] >= 3
     for interview in ReturnInterview.objects.prefetch_related("episodes")[:100]:
         assert {e.child_id for e in interview.episodes.all()} == {interview.child_id}
+
+
+def test_the_demo_shows_every_status_and_every_queue_with_work():
+    from homeward.cases import selectors, status
+    from homeward.intelligence import selectors as intelligence_selectors
+
+    out = StringIO()
+    call_command("seed_demo", "--children", "40", "--years", "1", "--seed", "7", stdout=out)
+    statuses = set(
+        status.annotate_status(ReturnInterview.objects.all()).values_list("status", flat=True)
+    )
+    assert statuses == set(status.InterviewStatus.values)
+    manager, worker = User.objects.get(username="manager"), User.objects.get(username="worker")
+    assert selectors.sign_off_queue(user=manager).exists()
+    board = selectors.caseload(user=worker)
+    assert board.returned and board.open and board.to_submit
+    police = User.objects.get(username="police")
+    assert intelligence_selectors.awaiting_acknowledgement(user=police).exists()
+    assert "awaiting the police's acknowledgement" in out.getvalue()
+    assert "returned to the worker with comments" in out.getvalue()

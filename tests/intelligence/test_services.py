@@ -303,3 +303,38 @@ def test_the_police_liaison_records_the_police_reference(world, interview):
     assert (recorded.police_reference, recorded.status) == ("LOG-2026-77", Status.ACKNOWLEDGED)
     assert recorded.police_reference_recorded_by == police
     assert recorded.police_reference_recorded_at is not None
+
+
+def test_the_first_download_is_recorded_as_information_shared_once(world, interview):
+    from homeward.cases.models import InformationShare
+
+    submission, _ = _prepare(world, interview)
+    worker = world.user("worker")
+    for how in ("json", "csv"):
+        services.intelligence_download(
+            by=worker, submission=submission, file_format=how, reason="Agreed with the force"
+        )
+    share = InformationShare.objects.get(interview=interview)
+    assert (share.recipient, share.basis, share.shared_by) == ("police", "crime", worker)
+    assert submission.reference in share.detail and "Agreed with the force" in share.detail
+
+
+def test_intelligence_awaiting_acknowledgement_is_listed_for_its_force(world, interview):
+    from homeward.intelligence import selectors
+
+    submission, _ = _prepare(world, interview)
+    police, other_force = world.user("police"), world.user("police2")
+    assert list(selectors.awaiting_acknowledgement(user=police)) == []  # not yet shared
+    services.intelligence_download(
+        by=world.user("worker"), submission=submission, file_format="json", reason="By email"
+    )
+    for who in ("police", "coordinator", "manager"):
+        listed = selectors.awaiting_acknowledgement(user=world.user(who))
+        assert [s.pk for s in listed] == [submission.pk], who
+    assert list(selectors.awaiting_acknowledgement(user=other_force)) == []
+    with pytest.raises(PermissionDenied):
+        selectors.awaiting_acknowledgement(user=world.user("worker"))
+    services.intelligence_record_police_reference(
+        by=police, submission=submission, police_reference="LOG-1"
+    )
+    assert list(selectors.awaiting_acknowledgement(user=police)) == []

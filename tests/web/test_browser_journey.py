@@ -2,10 +2,10 @@
 through the real pages (password, then the authenticator code):
 
 a coordinator records a return and allocates the interview; the worker records an offer,
-then the interview itself; on another interview, an offer and a decline; a manager signs
-off; the manager finds the child by a misspelt name and reads the indicators; an
-administrator reads the audit log. axe-core (WCAG 2.2 AA) runs on every page on the way, and
-the same journey runs again with JavaScript switched off.
+then the interview itself, and submits it for sign-off; on another interview, an offer and a
+decline; a manager signs off; the manager finds the child by a misspelt name and reads the
+indicators; an administrator reads the audit log. axe-core (WCAG 2.2 AA) runs on every page
+on the way, and the same journey runs again with JavaScript switched off.
 """
 
 from __future__ import annotations
@@ -156,6 +156,10 @@ def test_a_week_of_work_in_the_browser(live_server, week, javascript, monkeypatc
         interview.refresh_from_db()
         assert interview.outcome == "accepted" and interview.harms == ["self_harm"]
         assert interview.child_words == "I just needed space."
+        # Written up: the worker submits it for a manager's sign-off.
+        tab.click("link", "Submit for sign-off")
+        tab.click("button", "Submit for sign-off")
+        tab.success("submitted for sign-off")
 
         # Another child's interview: offered, then declined by the child.
         tab.go(f"/interviews/{declining.pk}/")
@@ -179,7 +183,7 @@ def test_a_week_of_work_in_the_browser(live_server, week, javascript, monkeypatc
         tab.sign_in("manager")
         tab.go(f"/interviews/{interview.pk}/")
         tab.click("link", "Sign off")
-        page.get_by_label("Note (optional)").fill("A good, child-centred write-up.")
+        page.get_by_label("Note for the worker (optional)").fill("A good, child-centred write-up.")
         tab.click("button", "Sign off")
         interview.refresh_from_db()
         assert interview.signed_off_by == world.user("manager")

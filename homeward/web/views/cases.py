@@ -31,6 +31,7 @@ from homeward.audit.services import access_record
 from homeward.cases import codes, selectors, services, status
 from homeward.cases.models import IN_COUNT, Child, Episode, Referral, ReturnInterview, RiskFlag
 from homeward.intake import selectors as intake_selectors
+from homeward.intelligence import selectors as intelligence_selectors
 from homeward.web import case_forms as f
 from homeward.web.pagination import pagination
 
@@ -210,6 +211,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "overdue_interviews": len(board.overdue),
             "overdue_episodes": len(board.overdue_unallocated),
             "awaiting_sign_off": board.awaiting_sign_off,
+            # The count of the very list the intelligence page shows.
+            "intelligence_awaiting": (
+                intelligence_selectors.awaiting_acknowledgement(user=user).count()
+                if permissions.can_view_intelligence_queue(user)
+                else None
+            ),
             "sections": [
                 {
                     "id": key,
@@ -233,8 +240,14 @@ def caseload(request: HttpRequest) -> HttpResponse:
     with comments, to submit, awaiting sign-off, and the signed-off ones in pages
     (`?page=N`, GOV.UK pagination). Each figure is the length of the list under it."""
     now = timezone.now()
-    board = selectors.caseload(user=request.user, page=request.GET.get("page") or 1, now=now)
+    board = selectors.caseload(
+        user=request.user,
+        page=request.GET.get("page") or 1,
+        awaiting_page=request.GET.get("waiting") or 1,
+        now=now,
+    )
     signed = board.signed_off
+    waiting = board.awaiting_sign_off
     return render(
         request,
         "web/cases/caseload.html",
@@ -242,7 +255,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "now": now,
             "board": board,
             "signed_off": signed,
-            "pagination": pagination(signed),
+            "pagination": pagination(signed, query=request.GET),
+            "waiting": waiting,
+            "waiting_pagination": pagination(waiting, query=request.GET, param="waiting"),
             "sections": [
                 (
                     "new",
@@ -262,12 +277,6 @@ def caseload(request: HttpRequest) -> HttpResponse:
                     "Ready to submit for sign-off",
                     board.to_submit,
                     "Nothing is waiting for you to submit it.",
-                ),
-                (
-                    "awaiting",
-                    "Awaiting sign-off",
-                    board.awaiting_sign_off,
-                    "Nothing is waiting for a manager's sign-off.",
                 ),
             ],
         },

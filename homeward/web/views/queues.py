@@ -261,6 +261,7 @@ def _list_page(request: HttpRequest, *, episodes: bool) -> HttpResponse:
             "filtered": form.is_bound and form.is_valid() and filters != selectors.CaseFilters(),
             "pagination": pagination(page, query=request.GET),
             "title": "Episodes" if episodes else "Interviews",
+            "rule": selectors.due_rule_now(),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

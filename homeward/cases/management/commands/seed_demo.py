@@ -87,6 +87,10 @@ class Command(BaseCommand):
         meeting = seed_meeting(
             by=User.objects.get(username="coordinator"), today=timezone.localdate()
         )
+        from homeward.intelligence.demo_data import seed_submissions
+
+        intelligence = seed_submissions(by=User.objects.get(username="coordinator"))
+        returned = demo_data.seed_returned_for_changes()
         seconds = time.monotonic() - began
         self.stdout.write(describe(summary, options["url"], seconds, code_command()))
         self.stdout.write(
@@ -102,6 +106,16 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Panel: {meeting} planned with {meeting.listings.count()} children (Panel)."
         )
+        self.stdout.write(
+            f"Police intelligence: {intelligence.shared} submissions shared, "
+            f"{intelligence.awaiting} awaiting the police's acknowledgement (Intelligence, "
+            "when signed in as police)."
+        )
+        if returned is not None:
+            self.stdout.write(
+                f"Sign-off: interview {returned.reference} returned to the worker with comments "
+                "(their caseload); the rest wait in the manager's Sign-off queue."
+            )
 
 
 def code_command() -> str:
@@ -127,8 +141,8 @@ def describe(summary: demo_data.DemoSummary, url: str, seconds: float, code_comm
         f"from {summary.start:%d %b %Y} to today.",
         f"  interviews: {outcomes}",
         f"  today: {summary.still_missing} still missing, {summary.awaiting_allocation} "
-        f"awaiting allocation, {summary.due_soon} due within 24 hours, "
-        f"{summary.overdue} overdue",
+        f"awaiting allocation (overdue or not), interviews: {summary.due_soon} due within "
+        f"24 hours, {summary.overdue} overdue",
         "",
         f"Sign in at {sign_in} as any of these demo users (generated names, new passwords",
         "on every seeding). Each has an authenticator (TOTP) already set up: add its key to",
