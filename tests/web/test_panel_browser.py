@@ -1,7 +1,7 @@
 """The panel's decision in a real browser: with JavaScript it is recorded without reloading
 the page (the record's part replaced, the success message or the errors taking the focus);
 without it the form posts and the page comes back at the same child. No WCAG 2.2 AA
-violations (axe-core) on the meeting's pages."""
+violations (axe-core) on the meeting's pages and the PDF's page (being made, then ready)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.parametrize("javascript", [True, False])
-def test_a_panel_decision_with_and_without_javascript(live_server, javascript):
+def test_a_panel_decision_with_and_without_javascript(live_server, monkeypatch, javascript):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # the ORM beside Playwright's loop
     world = make_world()
     ava = repeat_child(world, first_name="Ava", last_name="Linked")
     bo = repeat_child(world, first_name="Bo", last_name="Linked")
@@ -37,9 +38,18 @@ def test_a_panel_decision_with_and_without_javascript(live_server, javascript):
     with chromium_page(javascript=javascript, allow_origin=live_server.url) as page:
         page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
         if javascript:  # axe-core runs in the page: it needs script
-            for path in (f"/panel/meetings/{meeting.pk}/", f"/panel/meetings/{meeting.pk}/links/"):
+            pdf = services.pack_pdf_request(by=coordinator, meeting=meeting, reason="Partners")
+            for path in (
+                f"/panel/meetings/{meeting.pk}/",
+                f"/panel/meetings/{meeting.pk}/links/",
+                f"/panel/pdfs/{pdf.pk}/",  # being made
+            ):
                 page.goto(f"{live_server.url}{path}")
                 assert axe_violations(page) == [], path
+            services.pack_pdf_make(pdf_id=pdf.pk)
+            page.goto(f"{live_server.url}/panel/pdfs/{pdf.pk}/")  # ready to download
+            expect(page.get_by_role("button", name="Download the PDF")).to_have_count(1)
+            assert axe_violations(page) == []
         page.goto(f"{live_server.url}{child_path}")
         page.evaluate("window.panelMarker = 'not reloaded'")
         record = page.locator("#panel-record")
