@@ -83,3 +83,44 @@ def test_a_panel_decision_with_and_without_javascript(live_server, monkeypatch, 
     assert list(PanelDecision.objects.values_list("text", flat=True)) == [
         "Refer to the exploitation team"
     ]
+
+
+def test_the_panels_pages_fit_a_phone(live_server, monkeypatch):
+    """At 390 px wide no panel page is wider than the screen: wide tables and the drawing
+    scroll inside their own region."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+    world = make_world()
+    ava = repeat_child(world, first_name="Ava", last_name="Linked")
+    bo = repeat_child(world, first_name="Bo", last_name="Linked")
+    place = (("Flat above the takeaway on the long high street", "ZZ1 2BB"),)
+    held_interview(world, ava, places=place, adults=("Big Mike",))
+    held_interview(world, bo, places=place, adults=("big mike",))
+    coordinator = world.user("coordinator")
+    meeting = services.meeting_create(by=coordinator, date=timezone.localdate(), title="Panel")
+    listing = services.meeting_add_child(by=coordinator, meeting=meeting, child=ava)
+    services.meeting_add_child(by=coordinator, meeting=meeting, child=bo)
+    services.action_add(
+        by=coordinator,
+        listing=listing,
+        text="Call the school about the days missed",
+        owner="Missing children coordinator",
+        due_on=meeting.date,
+    )
+    pdf = services.pack_pdf_request(by=coordinator, meeting=meeting, reason="Partners")
+    session = sign_in(Client(), coordinator).cookies["sessionid"].value
+    paths = [
+        "/panel/",
+        f"/panel/meetings/{meeting.pk}/",
+        f"/panel/listings/{listing.pk}/",
+        f"/panel/meetings/{meeting.pk}/links/",
+        f"/panel/pdfs/{pdf.pk}/",
+        "/panel/triggers/",
+    ]
+    widths = {}
+    with chromium_page(allow_origin=live_server.url) as page:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        for path in paths:
+            page.goto(f"{live_server.url}{path}")
+            widths[path] = page.evaluate("document.documentElement.scrollWidth")
+    assert widths == dict.fromkeys(paths, 390)
