@@ -99,7 +99,8 @@ def chronology_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
             "title": "Download the chronology as a PDF",
             "intro": "The PDF holds everything on the chronology page"
             + (", what the child said included" if _said(request, child) else "")
-            + ". Keep it as securely as the record.",
+            + ". Keep it as securely as the record. A long chronology takes a few seconds "
+            "to make.",
             "button": "Download the PDF",
             "back": reverse("web:chronology", args=[child.pk]),
         },
