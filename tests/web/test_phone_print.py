@@ -176,3 +176,27 @@ def test_the_print_stylesheet_is_the_sites_own(live_server, records):
     client = sign_in(Client(), world.user("coordinator"))
     html = client.get(reverse("web:child", args=[objects["child"]])).content.decode()
     assert 'href="/static/homeward/homeward.css"' in html
+
+
+def test_printing_the_chronology_prints_its_entries_without_the_download_link(live_server, records):
+    world, objects = records
+    with chromium_page(allow_origin=live_server.url) as page:
+        _signed_in(page, live_server, world, "coordinator")
+        page.goto(f"{live_server.url}{reverse('web:chronology', args=[objects['child']])}")
+        download = page.locator("main .hw-no-print")
+        assert download.is_visible() and "PDF" in download.inner_text()
+        page.emulate_media(media="print")
+        assert not download.is_visible()
+        assert not any(_shown(page, ".govuk-back-link"))
+        entries = page.locator(".hw-timeline__item")
+        assert entries.count() > 0 and all(_shown(page, ".hw-timeline__item"))
+        breaks = page.evaluate(
+            "() => [...document.querySelectorAll('.hw-timeline__item')].map("
+            "e => getComputedStyle(e).breakInside)"
+        )
+        assert set(breaks) == {"avoid"}
+        contents = page.evaluate(
+            "() => [...document.querySelectorAll('main a[href]')].map("
+            "a => getComputedStyle(a, '::after').content)"
+        )
+        assert set(contents) <= {"none", "normal"}
