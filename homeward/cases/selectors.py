@@ -676,6 +676,11 @@ def child_interviews(*, user: User, child: Child) -> list[ReturnInterview]:
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One thing that happened to a child: when, what (`kind`, a title and a line of
+    detail), a link to the interview for those who may open it, and whether it holds what
+    the child disclosed. `facts` are the chronology's further detail (label, text or time),
+    left empty on the child's page."""
+
     at: datetime
     kind: str
     title: str
@@ -684,6 +689,8 @@ class TimelineEntry:
     sensitive: bool = False
     #: A correction's field changes (`correction_entries`): label, kind, from, to.
     changes: tuple[dict[str, Any], ...] = ()
+    whole_day: bool = False
+    facts: tuple[tuple[str, str | date], ...] = ()
 
 
 @lru_cache(maxsize=64)
@@ -714,78 +721,186 @@ def _by_interview(rows: QuerySet[Any], *columns: str) -> dict[int, list[tuple[An
     return grouped
 
 
-def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
+def _facts(*pairs: tuple[str, object]) -> tuple[tuple[str, str | date], ...]:
+    """The pairs with something to say (no empty text, no unknown time), as text, or as a
+    date or time (the page formats those)."""
+    shown: list[tuple[str, str | date]] = []
+    for label, value in pairs:
+        if value is None or value == "" or value == []:
+            continue
+        shown.append((label, value if isinstance(value, date) else str(value)))
+    return tuple(shown)
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("Yes" if value else "No")
+
+
+#: The police's risk flags (`homeward.police.format.RiskFactor` codes) in words.
+RISK_FACTOR_WORDS = {
+    "cse": "Child sexual exploitation",
+    "cce": "Child criminal exploitation",
+    "county_lines": "County lines",
+    "trafficking": "Trafficking",
+    "gang": "Gang association",
+    "self_harm": "Self-harm",
+    "mental_health": "Mental health",
+    "drugs_alcohol": "Drugs or alcohol",
+    "domestic_abuse": "Domestic abuse",
+    "unknown_adults": "Unknown adults",
+    "other": "Another risk",
+}
+
+
+def child_timeline(*, user: User, child: Child, full: bool = False) -> list[TimelineEntry]:
     """Episodes, interviews, disclosures, actions and shares, newest first.
 
-    What a child disclosed is left out for those who may not see it (police liaison).
+    What a child disclosed is left out for those who may not see it (police liaison);
+    a provider's staff see only their own interviews and the episodes those cover, a
+    force only the episodes it reported and the interviews covering them
+    (`visible_episodes`, `visible_interviews`).
 
     A child with many episodes has hundreds of entries, so the records are read as plain
     rows (no model objects), one query per kind of record however many interviews there
     are, and nothing encrypted is read but a decline's reason, for those who may see it.
+    `full` (the chronology, `child_chronology`) adds each entry's `facts`: the police's
+    account of each episode, and, for those who may see it, what the child said.
     """
+    entries, _episodes, _interviews = _timeline(user, child, full=full)
+    return sorted(entries, key=_in_date_order, reverse=True)
+
+
+def _in_date_order(entry: TimelineEntry) -> tuple[date, bool, datetime]:
+    """By UK day, then what has a time before what happened that day without one (a
+    referral made that day, most likely after the interview), then by time."""
+    return (timezone.localtime(entry.at).date(), entry.whole_day, entry.at)
+
+
+def _timeline(user: User, child: Child, *, full: bool) -> tuple[list[TimelineEntry], int, int]:
+    """The entries of `child_timeline`, unsorted, and how many episodes and interviews
+    they come from."""
     disclosures = permissions.can_view_disclosures(user, child)
+    said = full and disclosures  # what the child said, in the chronology
     entries: list[TimelineEntry] = []
-    for kind, noted_on, source in child.risk_flags.values_list("kind", "noted_on", "source"):
+    for kind, noted_on, source, ended_on in child.risk_flags.values_list(
+        "kind", "noted_on", "source", "ended_on"
+    ):
         entries.append(
             TimelineEntry(
                 _midnight(noted_on),
                 "risk",
                 f"Risk flagged: {_label(RiskFlag, 'kind', kind)}",
                 f"Source: {source}",
+                whole_day=True,
+                facts=_facts(("Ended", ended_on)) if full else (),
             )
         )
-    episodes = (
-        visible_episodes(user=user, child=child)
-        .filter(IN_COUNT)
-        .values_list(
-            "reference",
-            "category",
-            "missing_from",
-            "risk_grade",
-            "started_at",
-            "returned_at",
-            "found_where",
-        )
-    )
-    for reference, category, missing_from, risk, started_at, returned_at, found in episodes:
+    columns = [
+        "reference",
+        "category",
+        "missing_from",
+        "risk_grade",
+        "started_at",
+        "returned_at",
+        "found_where",
+    ]
+    if full:
+        columns += [
+            "reported_to_police_at",
+            "police_force__name",
+            "police_reference",
+            "circumstances",
+            "last_seen_where",
+            "risk_factors",
+            "found_by",
+            "notified_at",
+            "prevention_interview_done",
+            "police_officer",
+        ]
+    episodes = list(visible_episodes(user=user, child=child).filter(IN_COUNT).values_list(*columns))
+    for row in episodes:
+        reference, category, missing_from, risk, started_at, returned_at, found = row[:7]
         label = (
             f"{_label(Episode, 'category', category)} from "
             f"{_label(Episode, 'missing_from', missing_from).lower()}"
         )
+        facts: tuple[tuple[str, str | date], ...] = ()
+        back: tuple[tuple[str, str | date], ...] = ()
+        if full:
+            (reported, force, police_reference, circumstances, last_seen, factors) = row[7:13]
+            found_by, notified_at, safe_and_well, officer = row[13:]
+            police = ", ".join(p for p in (force or "", police_reference or "") if p)
+            facts = _facts(
+                ("Reported to the police", reported),
+                ("Police force and reference", police),
+                ("What the police said", circumstances),
+                ("Last seen", last_seen),
+                (
+                    "The police's risk flags",
+                    ", ".join(RISK_FACTOR_WORDS.get(f, f) for f in factors),
+                ),
+                ("Officer to contact", officer),
+            )
+            back = _facts(
+                ("Found by", found_by),
+                ("The authority told", notified_at),
+                (
+                    "Safe and well check",
+                    None if safe_and_well is None else ("Done" if safe_and_well else "Not done"),
+                ),
+            )
         entries.append(
             TimelineEntry(
                 started_at,
                 "episode",
                 f"{label} ({reference})",
                 f"Risk: {_label(Episode, 'risk_grade', risk) or 'not graded'}",
+                facts=facts,
             )
         )
         if returned_at:
             entries.append(
-                TimelineEntry(returned_at, "return", f"Returned or found ({reference})", found)
+                TimelineEntry(
+                    returned_at, "return", f"Returned or found ({reference})", found, facts=back
+                )
             )
     shown = visible_interviews(user=user, child=child).filter(IN_COUNT)
-    interviews = list(
-        shown.values(
-            "pk",
-            "reference",
-            "allocated_at",
-            "allocated_worker__first_name",
-            "allocated_worker__last_name",
-            "allocated_worker__username",
-            "allocated_organisation__name",
-            "outcome",
-            "outcome_recorded_at",
-            "declined_by",
-            *(["decline_reason"] if disclosures else []),
-            "held_at",
-            "harms",
-            "signed_off_at",
-            "signed_off_by__first_name",
-            "signed_off_by__last_name",
-            "signed_off_by__username",
-        )
-    )
+    interview_columns = [
+        "pk",
+        "reference",
+        "allocated_at",
+        "allocated_worker__first_name",
+        "allocated_worker__last_name",
+        "allocated_worker__username",
+        "allocated_organisation__name",
+        "outcome",
+        "outcome_recorded_at",
+        "declined_by",
+        *(["decline_reason"] if disclosures else []),
+        "held_at",
+        "harms",
+        "signed_off_at",
+        "signed_off_by__first_name",
+        "signed_off_by__last_name",
+        "signed_off_by__username",
+    ]
+    if full:
+        interview_columns += ["due_at", "due_rule", "held_where", "decline_reason_code"]
+    if said:
+        interview_columns += [
+            "push_factors",
+            "pull_factors",
+            "whereabouts",
+            "child_words",
+            "child_wishes",
+            "follow_up_offered",
+            "follow_up_taken_up",
+            "safety_plan_updated",
+            "late_reason_code",
+            "late_reason",
+            "sign_off_note",
+        ]
+    interviews = list(shown.values(*interview_columns))
     mine = {"interview__in": shown.values("pk")}
     offers = _by_interview(
         Offer.objects.filter(IN_COUNT, **mine).order_by("offered_at", "pk"),
@@ -798,6 +913,7 @@ def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
         "attempted_at",
         "successful",
         "method",
+        *(["note"] if said else []),
     )
     referrals = _by_interview(
         Referral.objects.filter(IN_COUNT, **mine).order_by("pk"), "made_on", "service", "outcome"
@@ -807,6 +923,7 @@ def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
         "shared_at",
         "recipient",
         "basis",
+        *(["detail"] if said else []),
     )
     for interview in interviews:
         pk, reference = interview["pk"], interview["reference"]
@@ -824,6 +941,11 @@ def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
                     f"Interview {reference} allocated",
                     f"To {worker or interview['allocated_organisation__name']}",
                     link=link,
+                    facts=_facts(
+                        ("Due", interview["due_at"]), ("The clock's rule", interview["due_rule"])
+                    )
+                    if full
+                    else (),
                 )
             )
         for offered_at, offered_to, method in offers.get(pk, []):
@@ -835,25 +957,38 @@ def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
                     _label(Offer, "method", method),
                 )
             )
-        for attempted_at, successful, method in attempts.get(pk, []):
+        for attempted_at, successful, method, *note in attempts.get(pk, []):
             entries.append(
                 TimelineEntry(
                     attempted_at,
                     "attempt",
                     "Contact made" if successful else "Contact attempted",
                     _label(ContactAttempt, "method", method),
+                    facts=_facts(("Note", note[0] if note else None)),
                 )
             )
-        if interview["outcome"] == codes.Outcome.DECLINED and interview["outcome_recorded_at"]:
+        outcome, recorded_at = interview["outcome"], interview["outcome_recorded_at"]
+        if outcome == codes.Outcome.DECLINED and recorded_at:
             declined_by = _label(ReturnInterview, "declined_by", interview["declined_by"])
+            code = interview.get("decline_reason_code")
             entries.append(
                 TimelineEntry(
-                    interview["outcome_recorded_at"],
+                    recorded_at,
                     "decline",
                     f"Declined by {declined_by.lower()}",
                     interview["decline_reason"] if disclosures else "",
                     sensitive=True,
+                    facts=_facts(
+                        (
+                            "Why",
+                            _label(ReturnInterview, "decline_reason_code", code) if code else "",
+                        )
+                    ),
                 )
+            )
+        elif outcome == codes.Outcome.NO_CONTACT and recorded_at:
+            entries.append(
+                TimelineEntry(recorded_at, "no_contact", f"No contact made ({reference})")
             )
         if interview["held_at"]:
             harms = ", ".join(codes.Harm(h).label for h in interview["harms"])
@@ -865,13 +1000,20 @@ def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
                     f"Harms disclosed: {harms or 'none'}" if disclosures else "",
                     link=link,
                     sensitive=True,
+                    facts=_held_facts(interview, said) if full else (),
                 )
             )
-        for made_on, service, outcome in referrals.get(pk, []):
+        for made_on, service, outcome_text in referrals.get(pk, []):
             entries.append(
-                TimelineEntry(_midnight(made_on), "action", f"Referral to {service}", outcome)
+                TimelineEntry(
+                    _midnight(made_on),
+                    "action",
+                    f"Referral to {service}",
+                    outcome_text,
+                    whole_day=True,
+                )
             )
-        for shared_at, recipient, basis in shares.get(pk, []):
+        for shared_at, recipient, basis, *detail in shares.get(pk, []):
             if disclosures or recipient == codes.ShareRecipient.POLICE:
                 entries.append(
                     TimelineEntry(
@@ -879,6 +1021,7 @@ def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
                         "share",
                         f"Shared with {_label(InformationShare, 'recipient', recipient).lower()}",
                         f"Basis: {_label(InformationShare, 'basis', basis)}",
+                        facts=_facts(("What was shared", detail[0] if detail else None)),
                     )
                 )
         if interview["signed_off_at"]:
@@ -888,10 +1031,98 @@ def child_timeline(*, user: User, child: Child) -> list[TimelineEntry]:
                 interview["signed_off_by__username"],
             )
             entries.append(
-                TimelineEntry(interview["signed_off_at"], "sign_off", f"Signed off by {by}")
+                TimelineEntry(
+                    interview["signed_off_at"],
+                    "sign_off",
+                    f"Signed off by {by}",
+                    facts=_facts(("Note", interview.get("sign_off_note"))),
+                )
             )
     entries.extend(correction_entries(user=user, child=child))
-    return sorted(entries, key=lambda e: e.at, reverse=True)
+    return entries, len(episodes), len(interviews)
+
+
+def _held_facts(interview: dict[str, Any], said: bool) -> tuple[tuple[str, str | date], ...]:
+    """An interview held, for the chronology: where, and (for those who may see it) what
+    the child said and what was done."""
+    facts = _facts(("Where", interview["held_where"]))
+    if not said:
+        return facts
+    late = interview["late_reason_code"]
+    return facts + _facts(
+        ("Why they went (push)", interview["push_factors"]),
+        ("What drew them away (pull)", interview["pull_factors"]),
+        ("Where and with whom", interview["whereabouts"]),
+        ("In the child's words", interview["child_words"]),
+        ("What the child wants", interview["child_wishes"]),
+        ("Follow-up support offered", _yes_no(interview["follow_up_offered"])),
+        ("Follow-up support taken up", _yes_no(interview["follow_up_taken_up"])),
+        ("Safety or care plan updated", _yes_no(interview["safety_plan_updated"])),
+        (
+            "Why it was late",
+            "; ".join(
+                t
+                for t in (
+                    _label(ReturnInterview, "late_reason_code", late) if late else "",
+                    interview["late_reason"] or "",
+                )
+                if t
+            ),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Chronology:
+    """A child's chronology: everything `user` may see of what happened, the earliest
+    first, and when it was drawn up."""
+
+    child: Child
+    entries: list[TimelineEntry]
+    at: datetime
+    episodes: int
+    interviews: int
+
+
+def child_chronology(
+    *,
+    user: User,
+    child_id: int,
+    request: HttpRequest | None = None,
+    export_reason: str = "",
+) -> Chronology:
+    """A child's chronology for `user` (the page and its PDF): episodes with the police's
+    account, interviews with their offers, attempts and outcome, what the child said (for
+    those who may see it), referrals, risk flags, shares and sign-off, in date order (the
+    earliest first; what happened at the same moment in the order it was done).
+
+    Whoever may see the child's record may see their chronology, scoped as the record is
+    (`child_timeline`). Logged as a view, or with `export_reason` as an export (the PDF);
+    a refusal is logged and refused.
+    """
+    child = Child.objects.select_related("responsible_authority", "host_authority").get(pk=child_id)
+    allowed = permissions.can_view_child(user, child)
+    what = f"chronology of child {child.reference}"
+    if allowed and export_reason:
+        access_record(
+            user=user,
+            action=AccessEvent.Action.EXPORT,
+            what=what,
+            child_id=child.pk,
+            reason=export_reason,
+            detail="PDF",
+            request=request,
+        )
+    else:
+        _logged_read(user=user, allowed=allowed, what=what, child_id=child.pk, request=request)
+    entries, episodes, interviews = _timeline(user, child, full=True)
+    return Chronology(
+        child=child,
+        entries=sorted(entries, key=_in_date_order),
+        at=timezone.now(),
+        episodes=episodes,
+        interviews=interviews,
+    )
 
 
 # --- corrections on the timeline ----------------------------------------------------------

@@ -15,6 +15,7 @@ from homeward.web.views import (
     queues,
     returns,
 )
+from homeward.web.views import chronology as chronology_views
 from homeward.web.views import foi as foi_views
 from homeward.web.views import intelligence as intelligence_views
 from homeward.web.views import panel as panel_views
@@ -35,6 +36,12 @@ urlpatterns = [
     path("children/find/", cases.search, name="search"),
     path("children/new/", cases.child_new, name="child-new"),
     path("children/<int:child_id>/", cases.child, name="child"),
+    path("children/<int:child_id>/chronology/", chronology_views.chronology, name="chronology"),
+    path(
+        "children/<int:child_id>/chronology/pdf/",
+        chronology_views.chronology_pdf,
+        name="chronology-pdf",
+    ),
     path("children/<int:child_id>/episodes/new/", cases.episode_new, name="episode-new"),
     path("episodes/<int:episode_id>/return/", cases.episode_return, name="episode-return"),
     path("children/<int:child_id>/allocate/", cases.allocate, name="allocate"),

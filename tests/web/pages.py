@@ -74,6 +74,10 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "search": ("", _expect(SEARCH)),
     "child-new": ("", _expect(AUTHORITY_WIDE)),
     "child": ("child", _expect(CHILD_RECORD)),
+    # The child's chronology: whoever may see the record, scoped as the record is. The
+    # PDF's GET asks for the reason; the file comes only from a POST.
+    "chronology": ("child", _expect(CHILD_RECORD)),
+    "chronology-pdf": ("child", _expect(CHILD_RECORD)),
     "episode-new": ("child", _expect(AUTHORITY_WIDE)),
     "episode-return": ("open_episode", _expect(AUTHORITY_WIDE)),
     "allocate": ("child", _expect(AUTHORITY_WIDE)),
@@ -192,6 +196,7 @@ SCOPED: list[tuple[str, str, dict[str, int]]] = [
     ("offer", "provider_interview", _expect({"coordinator", "provider_worker"})),
     # A child only the second force reported: its officer, not the first force's.
     ("child", "second_force_child", _expect(AUTHORITY_WIDE | {"police2"})),
+    ("chronology", "second_force_child", _expect(AUTHORITY_WIDE | {"police2"})),
 ]
 #: Pages for signing in and out, which every visitor reaches: not part of the role matrix.
 ACCOUNT_PAGES = {"sign-in", "sign-out", "two-factor", "two-factor-setup"}
@@ -329,3 +334,52 @@ def url_for(name: str, argument: str, objects: dict[str, object]) -> str:
     if not argument:
         return reverse(f"web:{name}")
     return reverse(f"web:{name}", args=[objects[argument]])
+
+
+#: A word with nowhere to break it (an invented surname, a reference, a user name): what
+#: makes a page wider than a phone's screen if nothing lets it wrap.
+LONG_WORD = "Featherstonehaughmontgomeryvanderbiltsworthington"
+
+
+def lengthen(world: World, objects: dict[str, object]) -> None:
+    """The longest names, references and notes the records allow, on the records the pages
+    of MATRIX show: the phone walk (`test_browser_pages.py`) must meet them to find a page
+    they make too wide."""
+    from homeward.accounts.models import User
+    from homeward.cases.models import Episode, PlaceOfConcern, Referral, RiskFlag
+    from homeward.intake.models import PoliceReport
+    from homeward.organisations.models import Organisation
+    from homeward.panel.models import PanelMeeting
+
+    note = f"Seen with older males near {LONG_WORD} Court; said to be staying at " * 3
+    Child.objects.filter(pk=objects["child"]).update(
+        first_name=f"Anastasia-Konstantina {LONG_WORD[:40]}",
+        last_name=LONG_WORD,
+        social_worker=f"{LONG_WORD} (Children in Care Team, East)",
+        address=f"Flat 1234, {LONG_WORD} Court, 1 {LONG_WORD} Road",
+    )
+    for episode in Episode.objects.filter(child_id=objects["child"]):
+        episode.circumstances = note
+        episode.last_seen_where = f"Outside {LONG_WORD} Community Centre"[:200]
+        episode.found_where = f"Bus station, {LONG_WORD}"[:200]
+        episode.police_reference = f"{episode.police_reference or 'FC'}-{LONG_WORD}"[:50]
+        episode.save()
+    User.objects.filter(username__in=["worker", "provider_worker", "manager"]).update(
+        first_name=LONG_WORD[:30], last_name=LONG_WORD
+    )
+    Organisation.objects.filter(pk=world.provider.pk).update(
+        name=f"{LONG_WORD} Independent Return Interview Service"
+    )
+    Organisation.objects.filter(pk=world.police.pk).update(name=f"{LONG_WORD} Constabulary")
+    PlaceOfConcern.objects.update(description=f"Flat above the takeaway, {LONG_WORD} Parade")
+    Referral.objects.update(service=f"{LONG_WORD} Child Exploitation Team")
+    RiskFlag.objects.update(source=f"{LONG_WORD} Academy, designated safeguarding lead")
+    PanelMeeting.objects.update(title=f"Missing and exploitation panel: {LONG_WORD}")
+    for report in PoliceReport.objects.all():
+        content = json.loads(report.content)
+        content["circumstances"] = note
+        content["given_names"] = f"Anastasia-Konstantina {LONG_WORD[:40]}"
+        content["family_name"] = LONG_WORD
+        report.content = json.dumps(content)
+        report.police_reference = f"FC-2026-{LONG_WORD}"[:50]
+        report.save()

@@ -1,16 +1,21 @@
 """axe-core on every page of the web application (WCAG 2.2 AA: zero violations), each seen
 by a role that may see it, in Debian's Chromium; and the sign-in pages, a refusal and a
-missing page. The pages come from `tests/web/pages.py`, which must name every URL."""
+missing page. The pages come from `tests/web/pages.py`, which must name every URL.
+
+The same walk measures each page on a phone's screen (390 px): no page may be wider than
+the screen (a wide table scrolls inside its own region). The records it shows carry the
+longest names, references and notes they allow (`pages.lengthen`), so a page that lets
+them push it wide fails. One walk for both: each page is loaded once."""
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
 
-from tests.browser import axe_violations, chromium_page
+from tests.browser import axe_violations, chromium_page, phone_overflow
 from tests.factories import make_world
 from tests.web.conftest import sign_in
-from tests.web.pages import MATRIX, OK, build_objects, url_for
+from tests.web.pages import MATRIX, OK, build_objects, lengthen, url_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,10 +29,11 @@ NOT_PAGES = {
 }
 
 
-def test_every_page_has_no_accessibility_violations(live_server, monkeypatch):
+def test_every_page_has_no_accessibility_violations_and_fits_a_phone(live_server, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # Playwright's loop in this thread
     world = make_world()
     objects = build_objects(world)
+    lengthen(world, objects)
     sessions: dict[str, str] = {}
 
     def session_of(role: str) -> str:
@@ -45,6 +51,12 @@ def test_every_page_has_no_accessibility_violations(live_server, monkeypatch):
     half = Client()
     half.force_login(world.user("analyst"))
     found: dict[str, list[object]] = {}
+    wide: dict[str, object] = {}
+
+    def check(where: str) -> None:
+        found[where] = axe_violations(page)
+        wide[where] = phone_overflow(page)
+
     with chromium_page(allow_origin=live_server.url) as page:
         for name, role, path in visits:
             page.context.clear_cookies()
@@ -53,10 +65,10 @@ def test_every_page_has_no_accessibility_violations(live_server, monkeypatch):
             )
             response = page.goto(f"{live_server.url}{path}")
             assert response is not None and response.status == 200, (name, role)
-            found[f"{name} as {role}"] = axe_violations(page)
+            check(f"{name} as {role}")
         page.context.clear_cookies()
         page.goto(f"{live_server.url}/sign-in/")
-        found["sign-in"] = axe_violations(page)
+        check("sign-in")
         page.context.add_cookies(
             [
                 {
@@ -68,16 +80,17 @@ def test_every_page_has_no_accessibility_violations(live_server, monkeypatch):
         )
         for path in ("/two-factor/set-up/", "/two-factor/"):
             page.goto(f"{live_server.url}{path}")
-            found[path] = axe_violations(page)
+            check(path)
         page.context.clear_cookies()
         page.context.add_cookies(
             [{"name": "sessionid", "value": session_of("analyst"), "url": live_server.url}]
         )
         refused = page.goto(f"{live_server.url}{url_for('child', 'child', objects)}")
         assert refused is not None and refused.status == 403
-        found["403"] = axe_violations(page)
+        check("403")
         missing = page.goto(f"{live_server.url}/no-such-page/")
         assert missing is not None and missing.status == 404
-        found["404"] = axe_violations(page)
+        check("404")
     assert len(found) == len(visits) + 5
     assert {where: v for where, v in found.items() if v} == {}
+    assert {where: w for where, w in wide.items() if w} == {}
