@@ -705,7 +705,11 @@ def episode_mark_in_error(
     police report is unlinked from the report's page instead (`unlinking`: from there)."""
     _require(permissions.can_change_episode(by), "only a coordinator or manager")
     _check_reason(reason, "", always="Say why the episode was entered in error")
-    current = Episode.objects.select_for_update().select_related("interview").get(pk=episode.pk)
+    current = (
+        Episode.objects.select_for_update(of=("self",))
+        .select_related("interview")
+        .get(pk=episode.pk)
+    )
     _check_not_in_error(current, f"Episode {current.reference}")
     if not unlinking and has_police_report(current):
         raise ValidationError(
@@ -987,7 +991,7 @@ def interview_reallocate(
 ) -> ReturnInterview:
     """Give the interview to another organisation or worker. The clock does not restart:
     its due points, and when it was first allocated, stay as they were."""
-    current = ReturnInterview.objects.select_for_update().select_related(
+    current = ReturnInterview.objects.select_for_update(of=("self",)).select_related(
         "child", "allocated_worker", "allocated_organisation"
     )
     current_interview = current.get(pk=interview.pk)
@@ -1031,7 +1035,9 @@ def interview_reopen(*, by: User, interview: ReturnInterview, reason: str) -> Re
     """Reopen a signed-off interview so that it can be corrected: a manager, with a reason.
     The sign-off is cleared and kept in the history (when, by whom, its note); a manager
     signs it off again once it is put right."""
-    current = ReturnInterview.objects.select_for_update().select_related("signed_off_by")
+    current = ReturnInterview.objects.select_for_update(of=("self",)).select_related(
+        "signed_off_by"
+    )
     current_interview = current.get(pk=interview.pk)
     _require(permissions.can_reopen_interview(by, current_interview), "only a manager")
     if current_interview.signed_off_at is None:

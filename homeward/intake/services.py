@@ -1494,7 +1494,11 @@ def report_resolve_miscoding(
     notifications from the police no longer overwrite those three fields."""
     if not permissions.can_take_in_notifications(by):
         raise PermissionDenied("only a coordinator or manager resolves a possible miscoding")
-    report = PoliceReport.objects.select_for_update().select_related("episode").get(pk=report.pk)
+    report = (
+        PoliceReport.objects.select_for_update(of=("self",))
+        .select_related("episode")
+        .get(pk=report.pk)
+    )
     if report.miscoding != PoliceReport.Miscoding.OPEN:
         raise ValidationError("This report has no open possible miscoding")
     errors: dict[str, str] = {}
@@ -1537,7 +1541,11 @@ def report_unlink(*, by: User, report: PoliceReport, reason: str) -> PoliceRepor
     possible miscoding is applied again when the report is linked again."""
     if not permissions.can_change_report_link(by):
         raise PermissionDenied("only a coordinator or manager unlinks a police report")
-    report = PoliceReport.objects.select_for_update().select_related("episode").get(pk=report.pk)
+    report = (
+        PoliceReport.objects.select_for_update(of=("self",))
+        .select_related("episode")
+        .get(pk=report.pk)
+    )
     if report.state != PoliceReport.State.LINKED or report.episode is None:
         raise ValidationError("This report is not linked to an episode")
     if not reason.strip():

@@ -487,3 +487,18 @@ def test_an_interviews_parts_are_changed_and_marked_entered_in_error(world, clie
     assert client.get(reverse("web:part-change", args=["lorry-1"])).status_code == 404
     record = html_of(client_for("coordinator"), reverse("web:child", args=[child.pk]))
     assert f"place of concern (interview {interview.reference}) changed" in record
+
+
+def test_an_interview_entered_in_error_with_its_only_episode_says_so(world, client_for):
+    from tests.factories import make_interview
+
+    child = make_child(world)
+    episode = make_episode(world, child)
+    interview = make_interview(world, [episode])
+    client = client_for("coordinator")
+    url = reverse("web:episode-in-error", args=[episode.pk])
+    assert f"Interview {interview.reference} covers only this episode" in html_of(client, url)
+    assert client.post(url, {"reason": "A duplicate of another episode"}).status_code == 302
+    page = html_of(client, reverse("web:interview", args=[interview.pk]))
+    assert "Entered in error" in page and "A duplicate of another episode" in page
+    assert reverse("web:interview-reallocate", args=[interview.pk]) not in page
