@@ -21,8 +21,10 @@ from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from homeward.formats.dates import day_text
 from homeward.police.format import (
     CARE_PLACEMENTS,
+    RISK_FACTOR_LABELS,
     Category,
     MissingFrom,
     Notification,
@@ -268,16 +270,16 @@ def classify(
         concerns.append(
             Concern(
                 ADULT_FLAG_CHILD_DOB,
-                f"Recorded without a child flag, but the date of birth ({born.isoformat()}) "
-                f"makes them {age} on {reported_on.isoformat()}: a child.",
+                f"Recorded without a child flag, but the date of birth ({day_text(born)}) "
+                f"makes them {age} on {day_text(reported_on)}: a child.",
             )
         )
     elif is_child is False and n.child_flag is True:
         concerns.append(
             Concern(
                 CHILD_FLAG_ADULT_DOB,
-                f"Flagged as a child, but the date of birth ({born.isoformat()}) makes them "
-                f"{age} on {reported_on.isoformat()}: is the date of birth wrong?",
+                f"Flagged as a child, but the date of birth ({day_text(born)}) makes them "
+                f"{age} on {day_text(reported_on)}: is the date of birth wrong?",
             )
         )
     if born is not None and is_child is False and n.last_seen_at is not None:
@@ -286,7 +288,7 @@ def classify(
             concerns.append(
                 Concern(
                     TURNED_18_WHILE_MISSING,
-                    f"Last seen on {seen_on.isoformat()}, aged {age_on(born, seen_on)}: a "
+                    f"Last seen on {day_text(seen_on)}, aged {age_on(born, seen_on)}: a "
                     f"child when they went missing, though {age} when reported.",
                 )
             )
@@ -297,11 +299,13 @@ def classify(
         words = risk_wording(n.circumstances)
         if words:
             evidence.append(f"the circumstances mention {_quoted(words)}")
-        factors = [f.value for f in n.risk_factors if f in EXPLOITATION_FACTORS]
+        factors = [
+            RISK_FACTOR_LABELS[f].lower() for f in n.risk_factors if f in EXPLOITATION_FACTORS
+        ]
         if factors:
             evidence.append(f"the risk factors include {_quoted(factors)}")
         if n.category == Category.ABSENT and n.risk_grade in (RiskGrade.MEDIUM, RiskGrade.HIGH):
-            evidence.append(f"the risk grade is {n.risk_grade.value}")
+            evidence.append(f"the risk grade is {_label(n.risk_grade.value)}")
         if evidence:
             coded = []
             if n.category == Category.ABSENT:

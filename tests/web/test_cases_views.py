@@ -14,20 +14,21 @@ from django.utils import timezone
 
 from homeward.audit.models import AccessEvent
 from homeward.cases.models import Child, Episode, InformationShare, ReturnInterview
+from homeward.formats.dates import moment_text
 from tests.factories import make_child, make_episode, make_interview
+from tests.web.dates import moment_boxes
 
 pytestmark = pytest.mark.django_db
 
 
 def local(moment: datetime) -> str:
-    """A moment as a datetime-local input sends it (UK wall clock, to the minute)."""
+    """A moment as one ISO value (UK wall clock, to the minute): the forms' fallback."""
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 def uk(moment: datetime) -> str:
-    """A moment as the pages show it, e.g. "Thu 5 Nov 2026 09:30"."""
-    wall = timezone.localtime(moment)
-    return f"{wall:%a} {wall.day} {wall:%b %Y %H:%M}"
+    """A moment as the pages show it, e.g. "5 November 2026 at 9:30am"."""
+    return moment_text(timezone.localtime(moment))
 
 
 def version_in(html: str) -> str:
@@ -39,7 +40,7 @@ def version_in(html: str) -> str:
 def write_up_data(version: str, **changes: object) -> dict[str, object]:
     data: dict[str, object] = {
         "expected_version": version,
-        "held_at": local(timezone.now() - timedelta(hours=1)),
+        **moment_boxes("held_at", timezone.now() - timedelta(hours=1)),
         "held_where": "Library meeting room",
         "push_factors": "Arguments at the placement",
         "pull_factors": "Older friends in town",
@@ -208,8 +209,8 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
         {
             "category": "missing",
             "missing_from": "care",
-            "started_at": local(started),
-            "reported_to_police_at": local(started + timedelta(hours=1)),
+            **moment_boxes("started_at", started),
+            **moment_boxes("reported_to_police_at", started + timedelta(hours=1)),
             "police_force": world.police.pk,
             "police_reference": "FC-0001",
             "risk_grade": "medium",
@@ -227,8 +228,8 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
     response = coordinator.post(
         reverse("web:episode-return", args=[episode.pk]),
         {
-            "returned_at": local(returned),
-            "notified_at": local(returned + timedelta(hours=1)),
+            **moment_boxes("returned_at", returned),
+            **moment_boxes("notified_at", returned + timedelta(hours=1)),
             "found_where": "A friend's flat",
         },
     )
@@ -263,7 +264,11 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
     assert "Sign off" not in html
     response = worker.post(
         reverse("web:offer", args=[interview.pk]),
-        {"offered_at": local(now - timedelta(days=4)), "offered_to": "child", "method": "phone"},
+        {
+            **moment_boxes("offered_at", now - timedelta(days=4)),
+            "offered_to": "child",
+            "method": "phone",
+        },
     )
     assert response.status_code == 302
     assert interview.offers.count() == 1
@@ -313,9 +318,9 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
         {
             "category": "missing",
             "missing_from": "care",
-            "started_at": local(now - timedelta(hours=10)),
-            "returned_at": local(now - timedelta(hours=2)),
-            "notified_at": local(now - timedelta(hours=1)),
+            **moment_boxes("started_at", now - timedelta(hours=10)),
+            **moment_boxes("returned_at", now - timedelta(hours=2)),
+            **moment_boxes("notified_at", now - timedelta(hours=1)),
         },
     )
     assert response.status_code == 302
@@ -339,7 +344,11 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
     assert "Record a decline" not in page(worker, "interview", second.pk)
     worker.post(
         reverse("web:offer", args=[second.pk]),
-        {"offered_at": local(now - timedelta(minutes=30)), "offered_to": "child", "method": "text"},
+        {
+            **moment_boxes("offered_at", now - timedelta(minutes=30)),
+            "offered_to": "child",
+            "method": "text",
+        },
     )
     html = page(worker, "interview", second.pk)
     assert "Record a decline" in html
@@ -539,7 +548,7 @@ def test_attempts_then_no_contact_on_a_confirm_page(world, client_for):
     response = worker.post(
         reverse("web:attempt", args=[interview.pk]),
         {
-            "attempted_at": local(timezone.now() - timedelta(hours=3)),
+            **moment_boxes("attempted_at", timezone.now() - timedelta(hours=3)),
             "method": "in_person",
             "successful": "no",
             "note": "Nobody home",
@@ -561,7 +570,7 @@ def test_share_is_recorded_and_logged_as_a_disclosure_with_its_basis(world, clie
         reverse("web:share", args=[interview.pk]),
         {
             "recipient": "police",
-            "shared_at": local(timezone.now() - timedelta(minutes=5)),
+            **moment_boxes("shared_at", timezone.now() - timedelta(minutes=5)),
             "basis": "safeguarding",
             "detail": "A flat of concern on the High Street",
         },
@@ -598,13 +607,13 @@ def test_service_refusals_land_on_their_fields(world, client_for):
         {
             "category": "missing",
             "missing_from": "home",
-            "started_at": local(timezone.now() - timedelta(hours=5)),
-            "returned_at": local(timezone.now() - timedelta(hours=8)),
+            **moment_boxes("started_at", timezone.now() - timedelta(hours=5)),
+            **moment_boxes("returned_at", timezone.now() - timedelta(hours=8)),
         },
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "The return must be after the episode started" in html
+    assert "The return must be after the child went missing" in html
     assert 'href="#id_returned_at"' in html
 
 

@@ -16,6 +16,7 @@ from homeward.audit.models import AccessEvent
 from homeward.panel import services
 from homeward.panel.models import PanelAction, PanelDecision, PanelMeeting, PanelTrigger
 from tests.panel.helpers import held_interview, repeat_child
+from tests.web.dates import day_boxes
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def linked(world):
 def _plan(client, title="December panel"):
     return client.post(
         reverse("web:panel-meeting-new"),
-        {"date": timezone.localdate().isoformat(), "title": title, "list_children": "on"},
+        {**day_boxes("date", timezone.localdate()), "title": title, "list_children": "on"},
     )
 
 
@@ -63,8 +64,8 @@ def test_planning_without_a_title_says_so_and_keeps_nothing(client_for):
     )
     assert response.status_code == 400
     text = response.content.decode()
-    assert "Give the meeting a title" in text
-    assert "Enter the meeting date as a real date" in text
+    assert "Enter a title for the meeting" in text
+    assert "The date of the meeting must be a real date" in text
     assert not PanelMeeting.objects.exists()
 
 
@@ -104,15 +105,18 @@ def test_decisions_and_actions_are_recorded_from_the_pack(client_for, linked):
         "listing": listing.pk,
         f"action-{listing.pk}-text": "Disruption visit",
         f"action-{listing.pk}-owner": "",
-        f"action-{listing.pk}-due_on": "2026-13-40",
+        f"action-{listing.pk}-due_on_day": "40",
+        f"action-{listing.pk}-due_on_month": "13",
+        f"action-{listing.pk}-due_on_year": "2026",
     }
     response = client.post(url, bad)
     assert response.status_code == 400
     text = response.content.decode()
-    assert "Enter who is to do it" in text and "Enter the due date as a real date" in text
+    assert "Enter who is to do it" in text
+    assert "The date the action is due must be a real date" in text
     assert not PanelAction.objects.exists()
-    due = (timezone.localdate() + timedelta(days=7)).isoformat()
-    good = {**bad, f"action-{listing.pk}-owner": "Police", f"action-{listing.pk}-due_on": due}
+    due = day_boxes(f"action-{listing.pk}-due_on", timezone.localdate() + timedelta(days=7))
+    good = {**bad, f"action-{listing.pk}-owner": "Police", **due}
     assert client.post(url, good).status_code == 302
     action = PanelAction.objects.get()
     assert action.owner == "Police"
@@ -193,7 +197,7 @@ def test_a_trigger_is_added_from_the_page(client_for):
     url = reverse("web:panel-triggers")
     bad = client.post(url, {"intent": "add", "new-kind": "harm_disclosed", "new-label": ""})
     assert bad.status_code == 400
-    assert "Give the trigger a label" in bad.content.decode()
+    assert "Enter a label for the trigger" in bad.content.decode()
     good = {"intent": "add", "new-kind": "harm_disclosed", "new-label": "Exploitation disclosed"}
     assert client.post(url, good).status_code == 302
     assert PanelTrigger.objects.filter(kind="harm_disclosed").count() == 1
