@@ -16,7 +16,7 @@ from homeward.audit.models import AccessEvent
 from homeward.cases.models import Child, Episode, InformationShare, ReturnInterview
 from homeward.formats.dates import moment_text
 from tests.factories import make_child, make_episode, make_interview
-from tests.web.dates import moment_boxes
+from tests.web.dates import day_boxes, moment_boxes
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +178,7 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
             "first_name": "Jordan",
             "last_name": "Example",
             "aliases": "JJ, Jordy ",
-            "date_of_birth": "2012-03-07",
+            **day_boxes("date_of_birth", date(2012, 3, 7)),
             "sex": "male",
             "ethnicity": "WBRI",
             "address": "1 Fictional Road, Nowhere",
@@ -188,7 +188,7 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
             "responsible_authority": world.authority.pk,
             "host_authority": "",
             "social_worker": "Alex Fictional",
-            "looked_after_since": "2020-05-01",
+            **day_boxes("looked_after_since", date(2020, 5, 1)),
             "upn": "a12345678901b",
         },
     )
@@ -663,14 +663,15 @@ def test_a_child_comes_into_care_and_the_period_is_recorded(world, client_for):
     url = reverse("web:child-care", args=[child.pk])
     assert url in page(coordinator, "child", child.pk)
     refused = coordinator.post(
-        url, {"legal_status": "none", "looked_after_since": "2024-02-01", "upn": ""}
+        url,
+        {"legal_status": "none", **day_boxes("looked_after_since", date(2024, 2, 1)), "upn": ""},
     )
     assert refused.status_code == 400
     assert "Only a looked-after child has a period of care" in refused.content.decode()
     response = coordinator.post(
         url,
         {"legal_status": "looked_after", "placement_type": "foster",
-         "looked_after_since": "2024-02-01", "upn": "a12345678901b"},
+         **day_boxes("looked_after_since", date(2024, 2, 1)), "upn": "a12345678901b"},
     )  # fmt: skip
     assert response.status_code == 302
     child.refresh_from_db()
