@@ -86,6 +86,18 @@ HOME_PLACEMENT_FROM_CARE: Final = "home_placement_from_care"
 TURNED_18_WHILE_MISSING: Final = "turned_18_while_missing"
 TIMES_OUT_OF_ORDER: Final = "times_out_of_order"
 
+#: Each concern in words, for lists that name it without its whole message.
+CONCERN_LABELS: Final = {
+    ADULT_FLAG_CHILD_DOB: "Not flagged as a child, but a child by the date of birth",
+    CHILD_FLAG_ADULT_DOB: "Flagged as a child, but an adult by the date of birth",
+    NO_DATE_OF_BIRTH: "No date of birth",
+    TURNED_18_WHILE_MISSING: "A child when they went missing, an adult when reported",
+    ABSENT_WITH_RISK: "Coded absent or no apparent risk, with signs of risk",
+    CARE_ADDRESS_FROM_HOME: "Missing from home, but a care placement's address",
+    HOME_PLACEMENT_FROM_CARE: "Missing from care, but a family home",
+    TIMES_OUT_OF_ORDER: "The times are out of order",
+}
+
 #: Every concern code, in the order `classify` lists them.
 CONCERN_CODES: Final = (
     ADULT_FLAG_CHILD_DOB,

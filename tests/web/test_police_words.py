@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from homeward.intake import services as intake_services
 from homeward.intake.models import PoliceReport
+from homeward.police.classify import CONCERN_CODES, CONCERN_LABELS
 from homeward.police.format import FIELDS, Notification, NotificationType
 from homeward.web import police_words
 
@@ -114,3 +115,33 @@ def test_a_notification_read_back_gives_only_the_fields_sent():
         "Reported missing",
         "Category",
     ]
+
+
+@pytest.mark.django_db
+def test_the_reconciliation_page_shows_times_and_concerns_in_words(world, client_for):
+    code = world.police.code
+    columns = (
+        "force,police_reference,notification_type,reported_at,category,risk_factors,given_names"
+    )
+    row = f"{code},FW-2,reported_missing,2026-03-10T14:50:00+00:00,absent,cse,Sam"
+    intake_services.intake_file(
+        name="notifications.csv",
+        data=f"{columns}\n{row}\n".encode(),
+        channel="upload",
+        by=world.user("coordinator"),
+    )
+    page = client_for("coordinator").get(
+        reverse("web:reconciliation"), {"start": "2026-03-01", "end": "2026-03-31"}
+    )
+    assert page.status_code == 200
+    cells = [cell for section in page.context["sections"] for r in section["rows"] for cell in r]
+    assert "10 March 2026 at 2:50pm" in cells
+    assert not any("10/03/2026" in cell for cell in cells)
+    status = next(cell for cell in cells if cell.startswith("Possible miscoding"))
+    assert "absent_with_risk" not in status
+    assert "Coded absent or no apparent risk, with signs of risk" in status
+
+
+def test_every_concern_has_words():
+    assert set(CONCERN_LABELS) == set(CONCERN_CODES)
+    assert all("_" not in label for label in CONCERN_LABELS.values())

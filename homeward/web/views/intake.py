@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import xlsxwriter
@@ -40,6 +40,7 @@ from homeward.intake import selectors, services
 from homeward.intake.models import BatchLine, IntakeBatch, PoliceReport
 from homeward.web import intake_forms as f
 from homeward.web import police_words
+from homeward.web.case_forms import uk_time
 from homeward.web.forms import apply_service_errors, date_data
 from homeward.web.pagination import pagination
 
@@ -104,6 +105,16 @@ def _band(band: str) -> dict[str, str]:
 
 def _field_label(name: str) -> str:
     return name.replace("_", " ").capitalize()
+
+
+def _reconciliation_cells(row: Any, columns: Any) -> list[str]:
+    """A reconciliation row as the page shows it: its times in the pages' format (the
+    downloads keep the spreadsheet's 10/03/2026 14:50)."""
+    text = selectors.reconciliation_row(row)
+    return [
+        uk_time(value) if isinstance(value := getattr(row, c, None), datetime) else text[c]
+        for c in columns
+    ]
 
 
 def _report_url(report: PoliceReport, name: str = "web:intake-report") -> str:
@@ -577,10 +588,7 @@ def _reconciliation_page(
                     "name": name,
                     "title": title,
                     "count": counts[name],
-                    "rows": [
-                        [text[c] for c in columns]
-                        for text in map(selectors.reconciliation_row, page.object_list)
-                    ],
+                    "rows": [_reconciliation_cells(row, columns) for row in page.object_list],
                     "page": page,
                     "pagination": pagination(page, query=request.GET, param=param),
                 }
