@@ -124,7 +124,7 @@ def password_reset(*, username: str) -> tuple[User, str]:
             action=AccessEvent.Action.PASSWORD,
             what="password reset",
             detail=(
-                "reset by an administrator (manage.py user reset-password); a new one-time "
+                "reset by an administrator at the server; a new one-time "
                 "password, to be changed at the next sign-in; the account's sessions ended"
             ),
         )

@@ -20,6 +20,7 @@ from homeward.formats.dates import day_text
 from homeward.intake import services
 from homeward.intake.models import BatchLine, IntakeBatch, PoliceReport, ReportNotification
 from homeward.police import match
+from homeward.police.classify import CONCERN_LABELS
 from homeward.police.format import FIELDS, Notification
 
 if TYPE_CHECKING:
@@ -371,7 +372,7 @@ def reconciliation(*, user: User, start: date, end: date) -> Reconciliation:
             if _apart(police_start, episode.started_at) or _apart(r.found_at, episode.returned_at):
                 rows.append(Row(section="dates_disagree", status=decided, resolution="", **base))
         if r.miscoding != PoliceReport.Miscoding.NONE:
-            codes = ", ".join(c["code"] for c in r.concerns)
+            codes = "; ".join(CONCERN_LABELS.get(c["code"], c["code"]) for c in r.concerns)
             resolution = resolutions.get(r.pk) or ""
             if r.miscoding_resolved_by is not None and r.miscoding_resolved_at is not None:
                 resolution += (

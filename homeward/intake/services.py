@@ -687,7 +687,7 @@ def _force_problem(
             "line": line,
             "field": "force",
             "reason": f"no police force with code {notification.force!r} is set up "
-            "here (manage.py organisation NAME --kind police_force --code CODE)",
+            "here: an administrator sets up each force",
         }
     return None
 

@@ -21,8 +21,10 @@ from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from homeward.formats.dates import day_text
 from homeward.police.format import (
     CARE_PLACEMENTS,
+    RISK_FACTOR_LABELS,
     Category,
     MissingFrom,
     Notification,
@@ -83,6 +85,18 @@ CARE_ADDRESS_FROM_HOME: Final = "care_address_from_home"
 HOME_PLACEMENT_FROM_CARE: Final = "home_placement_from_care"
 TURNED_18_WHILE_MISSING: Final = "turned_18_while_missing"
 TIMES_OUT_OF_ORDER: Final = "times_out_of_order"
+
+#: Each concern in words, for lists that name it without its whole message.
+CONCERN_LABELS: Final = {
+    ADULT_FLAG_CHILD_DOB: "Not flagged as a child, but a child by the date of birth",
+    CHILD_FLAG_ADULT_DOB: "Flagged as a child, but an adult by the date of birth",
+    NO_DATE_OF_BIRTH: "No date of birth",
+    TURNED_18_WHILE_MISSING: "A child when they went missing, an adult when reported",
+    ABSENT_WITH_RISK: "Coded absent or no apparent risk, with signs of risk",
+    CARE_ADDRESS_FROM_HOME: "Missing from home, but a care placement's address",
+    HOME_PLACEMENT_FROM_CARE: "Missing from care, but a family home",
+    TIMES_OUT_OF_ORDER: "The times are out of order",
+}
 
 #: Every concern code, in the order `classify` lists them.
 CONCERN_CODES: Final = (
@@ -268,16 +282,16 @@ def classify(
         concerns.append(
             Concern(
                 ADULT_FLAG_CHILD_DOB,
-                f"Recorded without a child flag, but the date of birth ({born.isoformat()}) "
-                f"makes them {age} on {reported_on.isoformat()}: a child.",
+                f"Recorded without a child flag, but the date of birth ({day_text(born)}) "
+                f"makes them {age} on {day_text(reported_on)}: a child.",
             )
         )
     elif is_child is False and n.child_flag is True:
         concerns.append(
             Concern(
                 CHILD_FLAG_ADULT_DOB,
-                f"Flagged as a child, but the date of birth ({born.isoformat()}) makes them "
-                f"{age} on {reported_on.isoformat()}: is the date of birth wrong?",
+                f"Flagged as a child, but the date of birth ({day_text(born)}) makes them "
+                f"{age} on {day_text(reported_on)}: is the date of birth wrong?",
             )
         )
     if born is not None and is_child is False and n.last_seen_at is not None:
@@ -286,7 +300,7 @@ def classify(
             concerns.append(
                 Concern(
                     TURNED_18_WHILE_MISSING,
-                    f"Last seen on {seen_on.isoformat()}, aged {age_on(born, seen_on)}: a "
+                    f"Last seen on {day_text(seen_on)}, aged {age_on(born, seen_on)}: a "
                     f"child when they went missing, though {age} when reported.",
                 )
             )
@@ -297,11 +311,13 @@ def classify(
         words = risk_wording(n.circumstances)
         if words:
             evidence.append(f"the circumstances mention {_quoted(words)}")
-        factors = [f.value for f in n.risk_factors if f in EXPLOITATION_FACTORS]
+        factors = [
+            RISK_FACTOR_LABELS[f].lower() for f in n.risk_factors if f in EXPLOITATION_FACTORS
+        ]
         if factors:
             evidence.append(f"the risk factors include {_quoted(factors)}")
         if n.category == Category.ABSENT and n.risk_grade in (RiskGrade.MEDIUM, RiskGrade.HIGH):
-            evidence.append(f"the risk grade is {n.risk_grade.value}")
+            evidence.append(f"the risk grade is {_label(n.risk_grade.value)}")
         if evidence:
             coded = []
             if n.category == Category.ABSENT:

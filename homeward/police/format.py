@@ -89,6 +89,22 @@ class RiskFactor(StrEnum):
     OTHER = "other"
 
 
+#: Each risk factor in words, for what a person reads.
+RISK_FACTOR_LABELS: Final = {
+    RiskFactor.CSE: "Child sexual exploitation",
+    RiskFactor.CCE: "Child criminal exploitation",
+    RiskFactor.COUNTY_LINES: "County lines",
+    RiskFactor.TRAFFICKING: "Trafficking",
+    RiskFactor.GANG: "Gang involvement",
+    RiskFactor.SELF_HARM: "Self-harm",
+    RiskFactor.MENTAL_HEALTH: "Mental health",
+    RiskFactor.DRUGS_ALCOHOL: "Drugs or alcohol",
+    RiskFactor.DOMESTIC_ABUSE: "Domestic abuse",
+    RiskFactor.UNKNOWN_ADULTS: "Unknown adults",
+    RiskFactor.OTHER: "Other",
+}
+
+
 @dataclass(frozen=True)
 class Field:
     """One field of the format."""

@@ -111,7 +111,7 @@ KINDS: tuple[ExportKind, ...] = (
         "hotspots",
         "Hotspots: places by postcode district",
         "Places from police notifications and return interviews, counted by postcode "
-        "district and month; small numbers suppressed (docs/hotspots.md).",
+        "district and month; small numbers suppressed.",
         "homeward.places.selectors:build_hotspots",
         personal=False,
         period="year_or_month",

@@ -17,19 +17,29 @@ from django.utils import timezone
 from homeward.accounts.models import User
 from homeward.cases import codes, services
 from homeward.cases.models import Episode
+from homeward.formats.dates import day_text, moment_text
 from homeward.organisations.models import Authority, Organisation
 from homeward.organisations.selectors import allocatable_organisations, allocatable_workers
-
-#: How a moment is shown everywhere on these pages (UK wall-clock time).
-UK_TIME = "D j M Y H:i"
+from homeward.web.forms import (
+    DATE_EXAMPLE,
+    MOMENT_EXAMPLE,
+    GovukDateField,
+    GovukForm,
+    GovukMomentField,
+    date_hint,
+)
 
 
 def uk_time(moment: datetime | None) -> str:
-    """A moment as a UK wall clock shows it, e.g. "Thu 5 Nov 2026 09:30"."""
+    """A moment as the pages show it, in UK time: "6 December 2026 at 2:50pm"."""
     if moment is None:
         return ""
-    local = timezone.localtime(moment)
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+    return moment_text(timezone.localtime(moment))
+
+
+def uk_day(day: date | None) -> str:
+    """A day as the pages show it: "6 December 2026"."""
+    return "" if day is None else day_text(day)
 
 
 def moment_field(
@@ -38,15 +48,22 @@ def moment_field(
     required: bool = True,
     help_text: str = "",
     messages: Mapping[str, str] | None = None,
-) -> forms.DateTimeField:
-    """A date and time, typed in UK time (Django makes it aware in Europe/London).
-    `messages`: the field's own error messages ("required", "invalid"), written for it."""
-    return forms.DateTimeField(
+    past: bool = False,
+) -> GovukMomentField:
+    """A date and time: the GOV.UK date input (day, month, year) and a time box ("14:50" or
+    "2:50pm"), cleaned to an aware datetime in UK time (Europe/London).
+
+    `messages`: the field's own error messages. Give "required" as "Enter <the date>" ("Enter
+    the date and time the child returned") and the others name the date the same way ("The
+    date and time the child returned must include a month", "… must be a real date", "… must
+    be a real time"); any of them ("invalid", "incomplete", "time", "past", …) may be given
+    too (see `homeward.web.forms.GovukDateField`). `past`: refuse a moment after now."""
+    return GovukMomentField(
         label=label,
         required=required,
+        past=past,
         error_messages=dict(messages or {}),
-        help_text=help_text or "For example, 2026-11-05 09:30",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=date_hint(help_text, MOMENT_EXAMPLE),
     )
 
 
@@ -56,14 +73,16 @@ def date_field(
     required: bool = True,
     help_text: str = "",
     messages: Mapping[str, str] | None = None,
-) -> forms.DateField:
-    """A day. `messages`: the field's own error messages ("required", "invalid")."""
-    return forms.DateField(
+    past: bool = False,
+) -> GovukDateField:
+    """A day: the GOV.UK date input (day, month and year boxes), cleaned to a `date`.
+    `messages` as for `moment_field`; `past`: refuse a day after today."""
+    return GovukDateField(
         label=label,
         required=required,
+        past=past,
         error_messages=dict(messages or {}),
-        help_text=help_text or "For example, 2012-03-27",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=date_hint(help_text, DATE_EXAMPLE),
     )
 
 
@@ -84,6 +103,10 @@ def yes_no_label(value: bool | None) -> str:
     return "Not known" if value is None else ("Yes" if value else "No")
 
 
+def _first_lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def yes_no_field(
     label: str,
     *,
@@ -91,10 +114,15 @@ def yes_no_field(
     help_text: str = "",
     messages: Mapping[str, str] | None = None,
 ) -> forms.Field:
-    """Yes or no (or not known). `messages`: the field's own error messages ("required")."""
+    """Yes or no (or not known). `messages`: the field's own error messages ("required":
+    "Select yes if …", "Select whether …")."""
     return forms.TypedChoiceField(
         label=label,
-        error_messages=dict(messages or {}),
+        error_messages={
+            "required": f"Select yes or no for ‘{label}’",
+            "invalid_choice": f"Select yes or no for ‘{label}’",
+            **(messages or {}),
+        },
         choices=YES_NO_UNKNOWN if unknown else YES_NO,
         coerce=_to_bool,
         empty_value=None,
@@ -104,9 +132,29 @@ def yes_no_field(
     )
 
 
-def radio_field(label: str, choices: Any, *, required: bool = True, **extra: Any) -> forms.Field:
+def radio_field(
+    label: str,
+    choices: Any,
+    *,
+    required: bool = True,
+    messages: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> forms.Field:
+    """One of a few choices, as radios. `messages`: the field's own error messages
+    ("required": "Select who declined")."""
+    extra_messages = dict(extra.pop("error_messages", None) or {})
     return forms.ChoiceField(
-        label=label, choices=choices, required=required, widget=forms.RadioSelect, **extra
+        label=label,
+        choices=choices,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": f"Select an answer for ‘{label}’",
+            "invalid_choice": f"Select one of the answers given for ‘{label}’",
+            **extra_messages,
+            **(messages or {}),
+        },
+        **extra,
     )
 
 
@@ -116,14 +164,51 @@ def text_area(
     required: bool = False,
     help_text: str = "",
     messages: Mapping[str, str] | None = None,
+    max_length: int | None = None,
 ) -> forms.CharField:
-    """Free text. `messages`: the field's own error messages ("required", "max_length")."""
+    """Free text. `messages`: the field's own error messages ("required": "Enter what was
+    shared", "max_length")."""
+    plain = label.replace("(optional)", "").strip()
+    defaults = {
+        "required": f"Enter {_first_lower(plain)}",
+        "null_characters_not_allowed": f"‘{plain}’ must not contain null characters",
+    }
+    if max_length is not None:
+        defaults["max_length"] = f"‘{plain}’ must be {max_length:,} characters or fewer"
     return forms.CharField(
         label=label,
-        error_messages=dict(messages or {}),
+        error_messages={**defaults, **(messages or {})},
         required=required,
         help_text=help_text,
+        max_length=max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+def text_field(
+    label: str,
+    *,
+    required: bool = True,
+    max_length: int = 200,
+    help_text: str = "",
+    messages: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> forms.CharField:
+    """A line of text. `messages`: its own error messages ("required": "Enter the place");
+    the one for too long an answer names it by its label unless given."""
+    plain = label.replace("(optional)", "").strip()
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        error_messages={
+            "required": f"Enter {_first_lower(plain)}",
+            "max_length": f"‘{plain}’ must be {max_length:,} characters or fewer",
+            "null_characters_not_allowed": f"‘{plain}’ must not contain null characters",
+            **(messages or {}),
+        },
+        **extra,
     )
 
 
@@ -134,20 +219,20 @@ def _blank_first(choices: Any, label: str) -> list[tuple[str, str]]:
 # --- search and children ------------------------------------------------------------------
 
 
-class SearchForm(forms.Form):
-    name = forms.CharField(
-        label="Name",
+class SearchForm(GovukForm):
+    name = text_field(
+        "Name",
         required=False,
-        max_length=200,
         help_text="First name and surname, or an alias. Spelling need not be exact.",
     )
     date_of_birth = date_field(
         "Date of birth",
         required=False,
         help_text="Children whose day and month are the other way round are found too.",
+        messages={"required": "Enter the date of birth", "name": "Date of birth"},
     )
-    identifier = forms.CharField(
-        label="Reference or postcode",
+    identifier = text_field(
+        "Reference or postcode",
         required=False,
         max_length=50,
         help_text="A child, episode or interview reference, a police reference or a postcode.",
@@ -168,7 +253,13 @@ class AuthorityChoiceField(forms.ModelChoiceField):
 
 def legal_status_field(*, initial: str | None = None) -> forms.ChoiceField:
     return forms.ChoiceField(
-        label="Legal status", choices=codes.LegalStatus.choices, initial=initial
+        label="Legal status",
+        choices=codes.LegalStatus.choices,
+        initial=initial,
+        error_messages={
+            "required": "Select the child's legal status",
+            "invalid_choice": "Select the child's legal status from the list",
+        },
     )
 
 
@@ -178,6 +269,7 @@ def placement_type_field() -> forms.ChoiceField:
         choices=_blank_first(codes.PlacementType.choices, "Not placed"),
         required=False,
         help_text="Only for a looked-after child.",
+        error_messages={"invalid_choice": "Select the placement type from the list"},
     )
 
 
@@ -185,52 +277,87 @@ def looked_after_since_field() -> forms.DateField:
     return date_field(
         "Looked after since (optional)",
         required=False,
+        past=True,
         help_text="When the current period of care began: needed for the SSDA903 return.",
+        messages={"required": "Enter the date the current period of care began"},
     )
 
 
 def upn_field() -> forms.CharField:
-    return forms.CharField(
-        label="Unique pupil number (optional)",
+    return text_field(
+        "Unique pupil number (optional)",
         required=False,
         max_length=13,
         help_text="The DfE unique pupil number, 13 characters, for the SSDA903 return.",
+        messages={"max_length": "The unique pupil number must be 13 characters"},
     )
 
 
-class ChildForm(forms.Form):
-    first_name = forms.CharField(label="First name", max_length=100)
-    last_name = forms.CharField(label="Last name", max_length=100)
-    aliases = forms.CharField(
-        label="Other names (optional)",
+def _authority_field(label: str, *, required: bool, **extra: Any) -> AuthorityChoiceField:
+    which = _first_lower(label.replace("(optional)", "").strip())
+    return AuthorityChoiceField(
+        label=label,
+        queryset=Authority.objects.all(),
+        required=required,
+        error_messages={
+            "required": f"Select the {which}",
+            "invalid_choice": f"Select one of the authorities listed as the {which}",
+        },
+        **extra,
+    )
+
+
+class ChildForm(GovukForm):
+    first_name = text_field(
+        "First name", max_length=100, messages={"required": "Enter the child's first name"}
+    )
+    last_name = text_field(
+        "Last name", max_length=100, messages={"required": "Enter the child's last name"}
+    )
+    aliases = text_field(
+        "Other names (optional)",
         required=False,
         max_length=1000,
         help_text="Names or nicknames the child is known by, separated by commas.",
     )
-    date_of_birth = date_field("Date of birth", required=False, help_text="Leave blank if unknown.")
-    sex = radio_field("Sex", codes.Sex.choices, initial=codes.Sex.UNKNOWN)
+    date_of_birth = date_field(
+        "Date of birth",
+        required=False,
+        past=True,
+        help_text="Leave blank if unknown.",
+        messages={"required": "Enter the date of birth", "name": "Date of birth"},
+    )
+    sex = radio_field(
+        "Sex",
+        codes.Sex.choices,
+        initial=codes.Sex.UNKNOWN,
+        messages={"required": "Select the child's sex, or not known"},
+    )
     ethnicity = forms.ChoiceField(
-        label="Ethnicity", choices=codes.Ethnicity.choices, initial=codes.Ethnicity.NOBT
+        label="Ethnicity",
+        choices=codes.Ethnicity.choices,
+        initial=codes.Ethnicity.NOBT,
+        error_messages={
+            "required": "Select the child's ethnicity, or information not yet obtained",
+            "invalid_choice": "Select the child's ethnicity from the list",
+        },
     )
     address = text_area("Address (optional)", help_text="Seen only by those who work the case.")
-    postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=8)
+    postcode = text_field("Postcode (optional)", required=False, max_length=8)
     legal_status = legal_status_field(initial=codes.LegalStatus.NONE)
     placement_type = placement_type_field()
     looked_after_since = looked_after_since_field()
     upn = upn_field()
-    responsible_authority = AuthorityChoiceField(
-        label="Responsible authority", queryset=Authority.objects.all(), empty_label=None
+    responsible_authority = _authority_field(
+        "Responsible authority", required=True, empty_label=None
     )
-    host_authority = AuthorityChoiceField(
-        label="Host authority (optional)",
-        queryset=Authority.objects.all(),
+    host_authority = _authority_field(
+        "Host authority (optional)",
         required=False,
         empty_label="Not placed out of area",
         help_text="Where the child lives, when placed in another authority's area.",
     )
-    social_worker = forms.CharField(
-        label="Social worker (optional)", required=False, max_length=200
-    )
+    social_worker = text_field("Social worker (optional)", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -244,7 +371,7 @@ class ChildForm(forms.Form):
         return values
 
 
-class CareForm(forms.Form):
+class CareForm(GovukForm):
     """A child's care as it is now (`services.child_record_care`)."""
 
     legal_status = legal_status_field()
@@ -261,52 +388,78 @@ class PoliceForceField(forms.ModelChoiceField):
         return obj.name
 
 
-class EpisodeForm(forms.Form):
+RETURNED_MESSAGES = {"required": "Enter the date and time the child returned or was found"}
+NOTIFIED_MESSAGES = {"required": "Enter the date and time the authority was told of the return"}
+
+
+class EpisodeForm(GovukForm):
     category = radio_field(
         "Category",
         codes.Category.choices,
         help_text="As the police recorded it: older records use absent.",
+        messages={"required": "Select whether the child was missing or absent"},
     )
-    missing_from = radio_field("Missing from", codes.MissingFrom.choices)
-    started_at = moment_field("When the child went missing")
-    reported_to_police_at = moment_field("Reported to the police (optional)", required=False)
+    missing_from = radio_field(
+        "Missing from",
+        codes.MissingFrom.choices,
+        messages={"required": "Select whether the child went missing from home or care"},
+    )
+    started_at = moment_field(
+        "When the child went missing",
+        past=True,
+        messages={"required": "Enter the date and time the child went missing"},
+    )
+    reported_to_police_at = moment_field(
+        "Reported to the police (optional)",
+        required=False,
+        past=True,
+        messages={"required": "Enter the date and time the child was reported to the police"},
+    )
     returned_at = moment_field(
         "Returned or found (optional)",
         required=False,
-        help_text="Leave blank while the child is still missing. For example, 2026-11-05 09:30",
+        past=True,
+        help_text="Leave blank while the child is still missing.",
+        messages=RETURNED_MESSAGES,
     )
     notified_at = moment_field(
-        "When the authority was told of the return (optional)", required=False
+        "When the authority was told of the return (optional)",
+        required=False,
+        past=True,
+        messages=NOTIFIED_MESSAGES,
     )
     police_force = PoliceForceField(
         label="Police force (optional)",
         queryset=Organisation.objects.filter(kind=Organisation.Kind.POLICE_FORCE),
         required=False,
         empty_label="Not known",
+        error_messages={"invalid_choice": "Select the police force from the list"},
     )
-    police_reference = forms.CharField(
-        label="Police reference (optional)", required=False, max_length=50
-    )
+    police_reference = text_field("Police reference (optional)", required=False, max_length=50)
     risk_grade = forms.ChoiceField(
         label="Police risk grade",
         choices=_blank_first(codes.RiskGrade.choices, "Not graded"),
         required=False,
+        error_messages={"invalid_choice": "Select the police risk grade from the list"},
     )
     circumstances = text_area("Circumstances (optional)")
-    last_seen_where = forms.CharField(
-        label="Where last seen (optional)", required=False, max_length=200
+    last_seen_where = text_field("Where last seen (optional)", required=False)
+    found_where = text_field("Where found (optional)", required=False)
+    found_by = text_field("Found by (optional)", required=False)
+
+
+class EpisodeReturnForm(GovukForm):
+    returned_at = moment_field(
+        "When the child returned or was found", past=True, messages=RETURNED_MESSAGES
     )
-    found_where = forms.CharField(label="Where found (optional)", required=False, max_length=200)
-    found_by = forms.CharField(label="Found by (optional)", required=False, max_length=200)
-
-
-class EpisodeReturnForm(forms.Form):
-    returned_at = moment_field("When the child returned or was found")
     notified_at = moment_field(
-        "When the authority was told of the return (optional)", required=False
+        "When the authority was told of the return (optional)",
+        required=False,
+        past=True,
+        messages=NOTIFIED_MESSAGES,
     )
-    found_where = forms.CharField(label="Where found (optional)", required=False, max_length=200)
-    found_by = forms.CharField(label="Found by (optional)", required=False, max_length=200)
+    found_where = text_field("Where found (optional)", required=False)
+    found_by = text_field("Found by (optional)", required=False)
 
 
 # --- allocation ----------------------------------------------------------------------------
@@ -333,27 +486,43 @@ class WorkerField(forms.ModelChoiceField):
         return f"{obj} ({obj.organisation})"
 
 
-class AllocateForm(forms.Form):
+class AllocateForm(GovukForm):
     episodes = EpisodeChoiceField(
         label="Episodes this interview covers",
         queryset=Episode.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one episode"},
+        error_messages={
+            "required": "Select at least one episode",
+            "invalid_choice": "Select episodes from the list: one of them was changed",
+            "invalid_list": "Select episodes from the list",
+            "invalid_pk_value": "Select episodes from the list",
+        },
     )
     organisation = OrganisationField(
         label="Organisation",
         queryset=allocatable_organisations(),
         help_text="The authority's own team, or a commissioned provider.",
         empty_label=None,
+        error_messages={
+            "required": "Select the organisation that will hold the interview",
+            "invalid_choice": "Select the organisation from the list",
+        },
     )
     worker = WorkerField(
         label="Worker (optional)",
         queryset=allocatable_workers(),
         required=False,
         empty_label="Not yet chosen",
+        error_messages={"invalid_choice": "Select the worker from the list"},
     )
-    interviewer_independent = yes_no_field("Is the interviewer independent of the child's care?")
-    chosen_by_child = yes_no_field("Did the child choose the interviewer?")
+    interviewer_independent = yes_no_field(
+        "Is the interviewer independent of the child's care?",
+        messages={"required": "Select yes if the interviewer is independent of the child's care"},
+    )
+    chosen_by_child = yes_no_field(
+        "Did the child choose the interviewer?",
+        messages={"required": "Select yes if the child chose the interviewer"},
+    )
 
     def __init__(self, *args: Any, episodes: Any, suggested: User | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -367,34 +536,78 @@ class AllocateForm(forms.Form):
 
 # --- the interview -------------------------------------------------------------------------
 
-
-class OfferForm(forms.Form):
-    offered_at = moment_field("When the interview was offered")
-    offered_to = radio_field("Offered to", codes.OfferedTo.choices)
-    method = radio_field("How", codes.ContactMethod.choices)
+METHOD_REQUIRED = "Select how contact was made or attempted"
 
 
-class AttemptForm(forms.Form):
-    attempted_at = moment_field("When contact was attempted")
-    method = radio_field("How", codes.ContactMethod.choices)
-    successful = yes_no_field("Was contact made?")
+class OfferForm(GovukForm):
+    offered_at = moment_field(
+        "When the interview was offered",
+        past=True,
+        messages={"required": "Enter the date and time the interview was offered"},
+    )
+    offered_to = radio_field(
+        "Offered to",
+        codes.OfferedTo.choices,
+        messages={"required": "Select who the interview was offered to"},
+    )
+    method = radio_field(
+        "How",
+        codes.ContactMethod.choices,
+        messages={"required": "Select how the interview was offered"},
+    )
+
+
+class AttemptForm(GovukForm):
+    attempted_at = moment_field(
+        "When contact was attempted",
+        past=True,
+        messages={"required": "Enter the date and time contact was attempted"},
+    )
+    method = radio_field(
+        "How",
+        codes.ContactMethod.choices,
+        messages={"required": "Select how contact was attempted"},
+    )
+    successful = yes_no_field(
+        "Was contact made?", messages={"required": "Select yes if contact was made"}
+    )
     note = text_area("Note (optional)")
 
 
-class DeclineForm(forms.Form):
-    declined_by = radio_field("Who declined", codes.DeclinedBy.choices)
-    reason_code = radio_field("Why they declined", codes.DeclineReason.choices)
-    reason = text_area("Their reason, in their words", required=True)
+class DeclineForm(GovukForm):
+    declined_by = radio_field(
+        "Who declined", codes.DeclinedBy.choices, messages={"required": "Select who declined"}
+    )
+    reason_code = radio_field(
+        "Why they declined",
+        codes.DeclineReason.choices,
+        messages={"required": "Select why they declined"},
+    )
+    reason = text_area(
+        "Their reason, in their words",
+        required=True,
+        messages={"required": "Enter their reason for declining, in their words"},
+    )
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(GovukForm):
     """A confirmation page: nothing to type, only a button to press."""
 
 
-class WriteUpForm(forms.Form):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput)
-    held_at = moment_field("When the interview was held")
-    held_where = forms.CharField(label="Where (optional)", required=False, max_length=200)
+class WriteUpForm(GovukForm):
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Open the write-up again from the interview page, then save it",
+            "invalid": "Open the write-up again from the interview page, then save it",
+        },
+    )
+    held_at = moment_field(
+        "When the interview was held",
+        past=True,
+        messages={"required": "Enter the date and time the interview was held"},
+    )
+    held_where = text_field("Where (optional)", required=False)
     push_factors = text_area(
         "Push factors", help_text="What at home or in care led the child to go."
     )
@@ -406,6 +619,10 @@ class WriteUpForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply.",
+        error_messages={
+            "invalid_choice": "Select the harms the child disclosed from the list",
+            "invalid_list": "Select the harms the child disclosed from the list",
+        },
     )
     child_words = text_area("The child's words", help_text="What the child said, as they said it.")
     child_wishes = text_area("What the child wants to happen")
@@ -444,19 +661,39 @@ class WriteUpForm(forms.Form):
         return initial
 
 
-class ShareForm(forms.Form):
-    recipient = radio_field("Shared with", codes.ShareRecipient.choices)
-    shared_at = moment_field("When it was shared")
-    basis = radio_field("The basis for sharing", codes.ShareBasis.choices)
-    detail = text_area("What was shared", required=True)
+class ShareForm(GovukForm):
+    recipient = radio_field(
+        "Shared with",
+        codes.ShareRecipient.choices,
+        messages={"required": "Select who the information was shared with"},
+    )
+    shared_at = moment_field(
+        "When it was shared",
+        past=True,
+        messages={"required": "Enter the date and time the information was shared"},
+    )
+    basis = radio_field(
+        "The basis for sharing",
+        codes.ShareBasis.choices,
+        messages={"required": "Select the basis for sharing"},
+    )
+    detail = text_area(
+        "What was shared", required=True, messages={"required": "Enter what was shared"}
+    )
 
 
-class LateReasonForm(forms.Form):
-    reason_code = radio_field("Why the interview was late", codes.LateReason.choices)
-    reason = text_area("What happened", required=True)
+class LateReasonForm(GovukForm):
+    reason_code = radio_field(
+        "Why the interview was late",
+        codes.LateReason.choices,
+        messages={"required": "Select why the interview was late"},
+    )
+    reason = text_area(
+        "What happened", required=True, messages={"required": "Enter what made the interview late"}
+    )
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(GovukForm):
     note = text_area("Note (optional)", help_text="Anything the worker should know.")
 
 
@@ -474,48 +711,49 @@ def shareable_field() -> forms.Field:
         initial="no",
         help_text="Only what is marked shareable is ever sent to the police.",
         widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select yes if this can be shared with the police"},
     )
 
 
-class PlaceForm(forms.Form):
-    description = forms.CharField(
-        label="The place",
-        max_length=200,
+class PlaceForm(GovukForm):
+    description = text_field(
+        "The place",
         help_text="As the child described it: a flat above the takeaway, the park by the station.",
+        messages={"required": "Enter the place, as the child described it"},
     )
-    postcode = forms.CharField(
-        label="Postcode (optional)",
+    postcode = text_field(
+        "Postcode (optional)",
         required=False,
         max_length=20,
         help_text="If known. For example, ZZ1 1AA",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    when = forms.CharField(
-        label="When the child was there (optional)",
+    when = text_field(
+        "When the child was there (optional)",
         required=False,
-        max_length=200,
         help_text="As the child said it: last Friday night, most weekends since the summer.",
     )
     shareable = shareable_field()
 
 
-class AdultForm(forms.Form):
+class AdultForm(GovukForm):
     description = text_area(
         "The adult",
         required=True,
         help_text="A name, nickname or description, as the child gave it.",
+        messages={"required": "Enter a name, nickname or description of the adult"},
     )
     shareable = shareable_field()
 
 
-class VehicleForm(forms.Form):
-    description = forms.CharField(
-        label="The vehicle",
-        max_length=200,
+class VehicleForm(GovukForm):
+    description = text_field(
+        "The vehicle",
         help_text="Make, model and colour, as the child gave them: a black hatchback.",
+        messages={"required": "Enter the vehicle, as the child described it"},
     )
-    registration = forms.CharField(
-        label="Registration (optional)",
+    registration = text_field(
+        "Registration (optional)",
         required=False,
         max_length=20,
         help_text="All or part of it, if known.",
@@ -524,41 +762,52 @@ class VehicleForm(forms.Form):
     shareable = shareable_field()
 
 
-class ReferralForm(forms.Form):
-    service = forms.CharField(
-        label="Service referred to",
-        max_length=200,
+class ReferralForm(GovukForm):
+    service = text_field(
+        "Service referred to",
         help_text="For example, the exploitation team, CAMHS, a substance misuse service.",
+        messages={"required": "Enter the service the child was referred to"},
     )
-    made_on = date_field("When the referral was made")
-    outcome = forms.CharField(
-        label="Outcome (optional)",
+    made_on = date_field(
+        "When the referral was made",
+        past=True,
+        messages={"required": "Enter the date the referral was made"},
+    )
+    outcome = text_field(
+        "Outcome (optional)",
         required=False,
-        max_length=200,
         help_text="Leave blank until the service answers.",
     )
 
 
-class ReferralOutcomeForm(forms.Form):
-    outcome = forms.CharField(
-        label="Outcome",
-        max_length=200,
+class ReferralOutcomeForm(GovukForm):
+    outcome = text_field(
+        "Outcome",
         help_text="What came of the referral: accepted, on a waiting list, closed, …",
+        messages={"required": "Enter what came of the referral"},
     )
 
 
-class RiskFlagForm(forms.Form):
-    kind = radio_field("Risk", codes.RiskKind.choices)
-    noted_on = date_field("When the risk was noted")
-    source = forms.CharField(
-        label="Who raised it",
-        max_length=200,
+class RiskFlagForm(GovukForm):
+    kind = radio_field("Risk", codes.RiskKind.choices, messages={"required": "Select the risk"})
+    noted_on = date_field(
+        "When the risk was noted",
+        past=True,
+        messages={"required": "Enter the date the risk was noted"},
+    )
+    source = text_field(
+        "Who raised it",
         help_text="For example, police, school, social worker, the return interview.",
+        messages={"required": "Enter who raised the risk"},
     )
 
 
-class RiskEndForm(forms.Form):
-    ended_on = date_field("When the risk ended")
+class RiskEndForm(GovukForm):
+    ended_on = date_field(
+        "When the risk ended",
+        past=True,
+        messages={"required": "Enter the date the risk ended"},
+    )
 
 
 def display_value(value: Any) -> str:
@@ -570,7 +819,7 @@ def display_value(value: Any) -> str:
     if isinstance(value, datetime):
         return uk_time(value)
     if isinstance(value, date):
-        return f"{value.day} {value:%B %Y}"
+        return day_text(value)
     if isinstance(value, list | tuple):
         return ", ".join(harm_label(v) for v in value)
     return str(value)

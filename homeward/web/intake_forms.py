@@ -4,13 +4,11 @@ only.
 What a decision means (a report already linked, an episode of another child, a merge of a
 record with itself) is for `homeward.intake.services` and `homeward.cases.services`; the
 views turn their `ValidationError`s into errors on these forms. Every field is drawn as a
-GOV.UK field by the site's form renderer, except the date of birth, which is a GOV.UK date
-input (day, month and year) drawn by `web/intake/date_input.html`.
+GOV.UK field by the site's form renderer (dates as the GOV.UK date input).
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -18,8 +16,24 @@ from django import forms
 from homeward.cases import codes
 from homeward.cases.models import Episode
 from homeward.organisations.models import Authority
-from homeward.web.case_forms import AuthorityChoiceField, radio_field, text_area, uk_time
-from homeward.web.forms import DateRangeForm, day_field, reason_field
+from homeward.web.case_forms import (
+    AuthorityChoiceField,
+    date_field,
+    legal_status_field,
+    placement_type_field,
+    radio_field,
+    text_area,
+    text_field,
+    uk_time,
+)
+from homeward.web.forms import (
+    PERIOD_FROM,
+    PERIOD_TO,
+    DateRangeForm,
+    GovukForm,
+    day_field,
+    reason_field,
+)
 
 #: The largest file a person may upload (the same limit as the API's).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -28,14 +42,17 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # --- uploading a file ----------------------------------------------------------------------
 
 
-class UploadForm(forms.Form):
+class UploadForm(GovukForm):
     file = forms.FileField(
         label="File of notifications",
         help_text="A CSV, XLSX or JSON file in the police notification format, up to 20 MB.",
+        widget=forms.FileInput,
         error_messages={
             "required": "Select a file of notifications",
             "empty": "The selected file is empty",
             "invalid": "Select a file of notifications",
+            "missing": "Select a file of notifications",
+            "max_length": "The selected file's name is too long: rename it and try again",
         },
     )
 
@@ -60,11 +77,17 @@ def episode_label(episode: Episode) -> str:
     )
 
 
-class LinkForm(forms.Form):
+class LinkForm(GovukForm):
     """This is the child: the report becomes a new episode, or brings one recorded by hand
     up to date."""
 
-    child = forms.IntegerField(widget=forms.HiddenInput)
+    child = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Select the child from the list on the report's page",
+            "invalid": "Select the child from the list on the report's page",
+        },
+    )
     episode = forms.TypedChoiceField(
         label="Which episode is this report?",
         choices=[(NEW_EPISODE, "A new episode")],
@@ -74,6 +97,7 @@ class LinkForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="Episodes of this child recorded by hand near the report's date, with no "
         "police report.",
+        error_messages={"invalid_choice": "Select a new episode or one of the episodes listed"},
     )
     note = text_area("Note (optional)", help_text="Why you are sure, for the record.")
 
@@ -90,22 +114,17 @@ class LinkForm(forms.Form):
             self.fields["episode"].widget = forms.HiddenInput()
 
 
-class DismissForm(forms.Form):
+class DismissForm(GovukForm):
     note = text_area(
         "Why this report is not for the authority",
         required=True,
         help_text="For example, the child lives in another authority's area and is not "
         "placed here. The reason is shown at the reconciliation.",
+        messages={"required": "Enter why this report is not for the authority"},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["note"].error_messages["required"] = (
-            "Enter why this report is not for the authority"
-        )
 
-
-class ResolveForm(forms.Form):
+class ResolveForm(GovukForm):
     """How a possible miscoding was resolved, and what the episode should be coded as (the
     police's coding to start with: left as it is, the police were right)."""
 
@@ -128,133 +147,54 @@ class ResolveForm(forms.Form):
         "How the possible miscoding was resolved",
         required=True,
         help_text="For example, confirmed with the force that the category should be missing.",
+        messages={"required": "Enter how the possible miscoding was resolved"},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["resolution"].error_messages["required"] = (
-            "Enter how the possible miscoding was resolved"
-        )
 
-
-class ConfirmForm(forms.Form):
+class ConfirmForm(GovukForm):
     """A button to press: nothing to type."""
 
 
-# --- a GOV.UK date input -------------------------------------------------------------------
-
-
-class DateInput(forms.MultiWidget):
-    """Day, month and year boxes (the GOV.UK date input). The day box has the field's own
-    id, so an error summary's link lands on it."""
-
-    template_name = "web/intake/date_input.html"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        def box(width: int) -> forms.TextInput:
-            return forms.TextInput(
-                attrs={
-                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
-                    "inputmode": "numeric",
-                }
-            )
-
-        super().__init__({"day": box(2), "month": box(2), "year": box(4)}, attrs)
-
-    def decompress(self, value: Any) -> list[Any]:
-        if isinstance(value, date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        # The fieldset around the boxes carries the hint and error ids: here they only say
-        # whether the boxes show the error state.
-        attrs = dict(attrs or {})
-        described = attrs.pop("aria-describedby", "")
-        attrs.pop("class", None)
-        context = super().get_context(name, value, attrs)
-        context["widget"]["error"] = "-error" in described
-        base = context["widget"]["attrs"].get("id", name)
-        for part, sub in zip(
-            ("day", "month", "year"), context["widget"]["subwidgets"], strict=True
-        ):
-            sub["attrs"]["id"] = base if part == "day" else f"{base}-{part}"
-            sub["label"] = part.title()
-        return context
-
-    def id_for_label(self, id_: str) -> str:
-        return id_
-
-
-class DateOfBirthField(forms.MultiValueField):
-    widget = DateInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            fields=(
-                forms.IntegerField(required=False),
-                forms.IntegerField(required=False),
-                forms.IntegerField(required=False),
-            ),
-            require_all_fields=False,
-            required=False,
-            error_messages={"incomplete": "Enter the date of birth as a day, month and year"},
-            template_name="web/intake/date_field.html",
-            **kwargs,
-        )
-
-    def clean(self, value: Any) -> date | None:
-        parts = [str(v).strip() if v is not None else "" for v in (value or ["", "", ""])]
-        if not any(parts):
-            return None
-        missing = [
-            name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
-        ]
-        if missing:
-            raise forms.ValidationError(f"Date of birth must include a {' and a '.join(missing)}")
-        if not all(part.isdigit() for part in parts):
-            raise forms.ValidationError("Date of birth must be a real date, in numbers")
-        day, month, year = (int(part) for part in parts)
-        try:
-            born = date(year, month, day)
-        except ValueError:
-            raise forms.ValidationError("Date of birth must be a real date") from None
-        if year < 1900:
-            raise forms.ValidationError("Date of birth must be a real date, with a 4-digit year")
-        return born
-
-
-class NewChildForm(forms.Form):
+class NewChildForm(GovukForm):
     """A child not yet known, from what the report says, as the coordinator corrects it."""
 
-    first_name = forms.CharField(label="First name", max_length=100)
-    last_name = forms.CharField(label="Last name", max_length=100)
-    aliases = forms.CharField(
-        label="Other names (optional)",
+    first_name = text_field(
+        "First name", max_length=100, messages={"required": "Enter the child's first name"}
+    )
+    last_name = text_field(
+        "Last name", max_length=100, messages={"required": "Enter the child's last name"}
+    )
+    aliases = text_field(
+        "Other names (optional)",
         required=False,
         max_length=1000,
         help_text="Names or nicknames the child is known by, one on each line.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    date_of_birth = DateOfBirthField(
-        label="Date of birth", help_text="For example, 27 3 2012. Leave blank if unknown."
-    )
-    sex = radio_field("Sex", codes.Sex.choices)
-    address = text_area("Address (optional)", help_text="Seen only by those who work the case.")
-    postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=8)
-    legal_status = forms.ChoiceField(label="Legal status", choices=codes.LegalStatus.choices)
-    placement_type = forms.ChoiceField(
-        label="Placement type",
-        choices=[("", "Not placed"), *codes.PlacementType.choices],
+    date_of_birth = date_field(
+        "Date of birth",
         required=False,
-        help_text="Only for a looked-after child.",
+        past=True,
+        help_text="Leave blank if unknown.",
+        messages={"required": "Enter the date of birth", "name": "Date of birth"},
     )
+    sex = radio_field(
+        "Sex", codes.Sex.choices, messages={"required": "Select the child's sex, or not known"}
+    )
+    address = text_area("Address (optional)", help_text="Seen only by those who work the case.")
+    postcode = text_field("Postcode (optional)", required=False, max_length=8)
+    legal_status = legal_status_field()
+    placement_type = placement_type_field()
     responsible_authority = AuthorityChoiceField(
         label="Responsible authority",
         queryset=Authority.objects.all(),
         empty_label=None,
         help_text="The authority responsible for the child: for a child in care, the placing "
         "authority.",
+        error_messages={
+            "required": "Select the responsible authority",
+            "invalid_choice": "Select one of the authorities listed as the responsible authority",
+        },
     )
     host_authority = AuthorityChoiceField(
         label="Host authority (optional)",
@@ -262,6 +202,9 @@ class NewChildForm(forms.Form):
         required=False,
         empty_label="Not placed out of area",
         help_text="Where the child lives, when placed in another authority's area.",
+        error_messages={
+            "invalid_choice": "Select one of the authorities listed as the host authority"
+        },
     )
     note = text_area("Note (optional)", help_text="Why this is a child not yet known.")
 
@@ -290,12 +233,12 @@ class NewChildForm(forms.Form):
 # --- merging two records of one child ------------------------------------------------------
 
 
-class MergeFindForm(forms.Form):
-    other = forms.CharField(
-        label="The other record's child reference",
+class MergeFindForm(GovukForm):
+    other = text_field(
+        "The other record's child reference",
         max_length=20,
         help_text="The reference of the record that is the same child, for example C-000123.",
-        error_messages={"required": "Enter the other record's child reference"},
+        messages={"required": "Enter the other record's child reference"},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
@@ -303,27 +246,41 @@ class MergeFindForm(forms.Form):
         return self.cleaned_data["other"].strip().upper()
 
 
-class MergeConfirmForm(forms.Form):
-    other = forms.CharField(widget=forms.HiddenInput, max_length=20)
-    confirm = forms.CharField(widget=forms.HiddenInput, initial="yes")
+START_AGAIN = "Start the merge again from the child's page"
+
+
+class MergeConfirmForm(GovukForm):
+    other = forms.CharField(
+        widget=forms.HiddenInput, max_length=20, error_messages={"required": START_AGAIN}
+    )
+    confirm = forms.CharField(
+        widget=forms.HiddenInput,
+        initial="yes",
+        error_messages={
+            "required": "The merge was not confirmed: start it again from the child's page"
+        },
+    )
     keep = forms.TypedChoiceField(
         label="Which record to keep",
         coerce=int,
         widget=forms.RadioSelect,
         help_text="The other record's episodes, interviews, police reports and risk flags move "
         "to it, and its name becomes another name of the child.",
-        error_messages={"required": "Choose which record to keep"},
+        error_messages={
+            "required": "Select which record to keep",
+            "invalid_choice": "Select one of the two records to keep",
+        },
     )
     reason = text_area(
         "Why these are the same child",
         required=True,
         help_text="The reason is kept with the merge and in the audit log.",
+        messages={"required": "Enter why these are the same child"},
     )
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["keep"].choices = choices
-        self.fields["reason"].error_messages["required"] = "Enter why these are the same child"
 
 
 # --- the reconciliation --------------------------------------------------------------------
@@ -332,15 +289,17 @@ class MergeConfirmForm(forms.Form):
 class PeriodForm(DateRangeForm):
     """Reports made and episodes started from one date to another, both included."""
 
-    start = day_field("From", required=True)
-    end = day_field("To", required=True)
+    start = day_field("From", required=True, messages=PERIOD_FROM)
+    end = day_field("To", required=True, messages=PERIOD_TO)
 
 
 FORMATS = [("csv", "CSV (comma-separated values)"), ("xlsx", "Excel workbook (XLSX)")]
 
 
 class ExportForm(PeriodForm):
-    format = radio_field("File format", FORMATS, initial="csv")
+    format = radio_field(
+        "File format", FORMATS, initial="csv", messages={"required": "Select a file format"}
+    )
     reason = reason_field(
         "Why you need this download", required_message="Enter why you need this download"
     )
@@ -350,4 +309,3 @@ class ExportForm(PeriodForm):
         # The period travels in hidden fields: the reconciliation page's own form shows it.
         for name in ("start", "end"):
             self.fields[name].widget = forms.HiddenInput()
-        self.fields["format"].error_messages["required"] = "Choose a file format"

@@ -123,7 +123,7 @@ def test_a_child_recorded_without_a_child_flag() -> None:
     result = read(notification(child_flag=False))
     assert [c.code for c in result.concerns] == [ADULT_FLAG_CHILD_DOB]
     message = result.concerns[0].message
-    assert "2011-03-14" in message and "15" in message
+    assert "14 March 2011" in message and "15" in message
     assert result.for_a_person is True
 
 
@@ -190,7 +190,7 @@ def test_no_apparent_risk_with_exploitation_risk_factor() -> None:
     n = notification(risk_grade=RiskGrade.NO_APPARENT_RISK, risk_factors=(RiskFactor.CCE,))
     result = read(n)
     assert [c.code for c in result.concerns] == [ABSENT_WITH_RISK]
-    assert "cce" in result.concerns[0].message
+    assert "child criminal exploitation" in result.concerns[0].message
     assert "no apparent risk" in result.concerns[0].message
 
 

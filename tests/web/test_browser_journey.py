@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -24,9 +23,9 @@ from homeward.audit.models import AccessEvent
 from homeward.cases.models import Episode, ReturnInterview
 from tests.browser import axe_violations, chromium_page
 from tests.factories import PASSWORD, World, make_child, make_episode, make_interview, make_world
+from tests.web.dates import fill_moment
 
 pytestmark = pytest.mark.django_db(transaction=True)
-UK = ZoneInfo("Europe/London")
 
 
 class Journey:
@@ -78,8 +77,9 @@ class Journey:
         self.page.wait_for_load_state()
         expect(self.page.get_by_role("heading", level=1)).to_contain_text("Sign in")
 
-    def fill_time(self, label: str, moment: datetime) -> None:
-        self.page.get_by_label(label).fill(moment.astimezone(UK).strftime("%Y-%m-%dT%H:%M"))
+    def fill_time(self, legend: str, moment: datetime) -> None:
+        """Type `moment` into the day, month, year and time boxes of the date input."""
+        fill_moment(self.page, legend, moment)
 
     def choose(self, group: str, option: str) -> None:
         self.page.get_by_role("group", name=group).get_by_label(option, exact=True).check()

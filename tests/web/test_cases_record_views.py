@@ -22,6 +22,7 @@ from homeward.cases.models import (
     RiskFlag,
 )
 from tests.factories import World, make_child, make_episode, make_interview
+from tests.web.dates import day_boxes
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +156,7 @@ def test_a_referral_is_added_and_its_outcome_recorded(world, client_for, intervi
     assert_accessible_form(page(client, "referral-new", interview.pk))
     response = client.post(
         reverse("web:referral-new", args=[interview.pk]),
-        {"service": "Exploitation team", "made_on": iso(today()), "outcome": ""},
+        {"service": "Exploitation team", **day_boxes("made_on", today()), "outcome": ""},
     )
     assert response.status_code == 302
     referral = Referral.objects.get()
@@ -182,18 +183,19 @@ def test_a_referral_is_added_and_its_outcome_recorded(world, client_for, intervi
 def test_a_referral_in_the_future_or_without_a_service_is_refused(world, client_for, interview):
     response = client_for("worker").post(
         reverse("web:referral-new", args=[interview.pk]),
-        {"service": "", "made_on": iso(today() + timedelta(days=2))},
+        {"service": "", **day_boxes("made_on", today() + timedelta(days=2))},
     )
     assert response.status_code == 400
     html = response.content.decode()
     assert 'href="#id_service"' in html
     response = client_for("worker").post(
         reverse("web:referral-new", args=[interview.pk]),
-        {"service": "CAMHS", "made_on": iso(today() + timedelta(days=2))},
+        {"service": "CAMHS", **day_boxes("made_on", today() + timedelta(days=2))},
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'href="#id_made_on"' in html and "cannot be made in the future" in html
+    assert 'href="#id_made_on"' in html
+    assert "The date the referral was made must be today or in the past" in html
     assert not Referral.objects.exists()
 
 
@@ -242,7 +244,7 @@ def test_others_are_refused_the_interview_forms(world, client_for, interview, ro
     posts = [
         ("place-new", interview.pk, {"description": "Park"}),
         ("adult-new", interview.pk, {"description": "Older man"}),
-        ("referral-new", interview.pk, {"service": "CAMHS", "made_on": iso(today())}),
+        ("referral-new", interview.pk, {"service": "CAMHS", **day_boxes("made_on", today())}),
         ("referral-outcome", referral.pk, {"outcome": "Closed"}),
     ]
     for name, pk, data in posts:
@@ -273,7 +275,7 @@ def test_coordinator_flags_a_risk_and_ends_it(world, client_for):
     assert "<fieldset" in form and "<legend" in form  # the radios of the kind of risk
     response = client.post(
         reverse("web:risk-new", args=[child.pk]),
-        {"kind": "cce", "noted_on": iso(today() - timedelta(days=10)), "source": "Police"},
+        {"kind": "cce", **day_boxes("noted_on", today() - timedelta(days=10)), "source": "Police"},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("web:child", args=[child.pk])
@@ -288,7 +290,7 @@ def test_coordinator_flags_a_risk_and_ends_it(world, client_for):
     assert f'href="{end_url}"' in risks
 
     assert_accessible_form(page(client, "risk-end", flag.pk))
-    response = client.post(end_url, {"ended_on": iso(today())})
+    response = client.post(end_url, {**day_boxes("ended_on", today())})
     assert response.status_code == 302
     assert RiskFlag.objects.get().ended_on == today()
     risks = page(client, "child", child.pk).split("Risk flags</h2>")[1].split("<h2")[0]
@@ -300,14 +302,14 @@ def test_risk_forms_refuse_bad_dates_with_a_summary(world, client_for):
     client = client_for("manager")
     response = client.post(
         reverse("web:risk-new", args=[child.pk]),
-        {"kind": "", "noted_on": iso(today() + timedelta(days=1)), "source": "School"},
+        {"kind": "", **day_boxes("noted_on", today() + timedelta(days=1)), "source": "School"},
     )
     assert response.status_code == 400
     html = response.content.decode()
     assert "There is a problem" in html and 'href="#id_kind_0"' in html
     response = client.post(
         reverse("web:risk-new", args=[child.pk]),
-        {"kind": "cse", "noted_on": iso(today() + timedelta(days=1)), "source": "School"},
+        {"kind": "cse", **day_boxes("noted_on", today() + timedelta(days=1)), "source": "School"},
     )
     assert response.status_code == 400
     assert 'href="#id_noted_on"' in response.content.decode()
@@ -318,7 +320,7 @@ def test_risk_forms_refuse_bad_dates_with_a_summary(world, client_for):
     )
     response = client.post(
         reverse("web:risk-end", args=[flag.pk]),
-        {"ended_on": iso(today() - timedelta(days=1))},
+        {**day_boxes("ended_on", today() - timedelta(days=1))},
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -336,10 +338,12 @@ def test_others_cannot_flag_or_end_risks_and_see_no_links(world, client_for, rol
     client = client_for(role)
     response = client.post(
         reverse("web:risk-new", args=[child.pk]),
-        {"kind": "cse", "noted_on": iso(today()), "source": "School"},
+        {"kind": "cse", **day_boxes("noted_on", today()), "source": "School"},
     )
     assert response.status_code == 403
-    response = client.post(reverse("web:risk-end", args=[flag.pk]), {"ended_on": iso(today())})
+    response = client.post(
+        reverse("web:risk-end", args=[flag.pk]), {**day_boxes("ended_on", today())}
+    )
     assert response.status_code == 403
     assert RiskFlag.objects.count() == 1 and RiskFlag.objects.get().ended_on is None
     child_page = client.get(reverse("web:child", args=[child.pk]))

@@ -14,20 +14,21 @@ from django.utils import timezone
 
 from homeward.audit.models import AccessEvent
 from homeward.cases.models import Child, Episode, InformationShare, ReturnInterview
+from homeward.formats.dates import moment_text
 from tests.factories import make_child, make_episode, make_interview
+from tests.web.dates import day_boxes, moment_boxes
 
 pytestmark = pytest.mark.django_db
 
 
 def local(moment: datetime) -> str:
-    """A moment as a datetime-local input sends it (UK wall clock, to the minute)."""
+    """A moment as one ISO value (UK wall clock, to the minute): the forms' fallback."""
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 def uk(moment: datetime) -> str:
-    """A moment as the pages show it, e.g. "Thu 5 Nov 2026 09:30"."""
-    wall = timezone.localtime(moment)
-    return f"{wall:%a} {wall.day} {wall:%b %Y %H:%M}"
+    """A moment as the pages show it, e.g. "5 November 2026 at 9:30am"."""
+    return moment_text(timezone.localtime(moment))
 
 
 def version_in(html: str) -> str:
@@ -39,7 +40,7 @@ def version_in(html: str) -> str:
 def write_up_data(version: str, **changes: object) -> dict[str, object]:
     data: dict[str, object] = {
         "expected_version": version,
-        "held_at": local(timezone.now() - timedelta(hours=1)),
+        **moment_boxes("held_at", timezone.now() - timedelta(hours=1)),
         "held_where": "Library meeting room",
         "push_factors": "Arguments at the placement",
         "pull_factors": "Older friends in town",
@@ -188,7 +189,7 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
             "first_name": "Jordan",
             "last_name": "Example",
             "aliases": "JJ, Jordy ",
-            "date_of_birth": "2012-03-07",
+            **day_boxes("date_of_birth", date(2012, 3, 7)),
             "sex": "male",
             "ethnicity": "WBRI",
             "address": "1 Fictional Road, Nowhere",
@@ -198,7 +199,7 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
             "responsible_authority": world.authority.pk,
             "host_authority": "",
             "social_worker": "Alex Fictional",
-            "looked_after_since": "2020-05-01",
+            **day_boxes("looked_after_since", date(2020, 5, 1)),
             "upn": "a12345678901b",
         },
     )
@@ -219,8 +220,8 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
         {
             "category": "missing",
             "missing_from": "care",
-            "started_at": local(started),
-            "reported_to_police_at": local(started + timedelta(hours=1)),
+            **moment_boxes("started_at", started),
+            **moment_boxes("reported_to_police_at", started + timedelta(hours=1)),
             "police_force": world.police.pk,
             "police_reference": "FC-0001",
             "risk_grade": "medium",
@@ -238,8 +239,8 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
     response = coordinator.post(
         reverse("web:episode-return", args=[episode.pk]),
         {
-            "returned_at": local(returned),
-            "notified_at": local(returned + timedelta(hours=1)),
+            **moment_boxes("returned_at", returned),
+            **moment_boxes("notified_at", returned + timedelta(hours=1)),
             "found_where": "A friend's flat",
         },
     )
@@ -274,7 +275,11 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
     assert "Sign off" not in html
     response = worker.post(
         reverse("web:offer", args=[interview.pk]),
-        {"offered_at": local(now - timedelta(days=4)), "offered_to": "child", "method": "phone"},
+        {
+            **moment_boxes("offered_at", now - timedelta(days=4)),
+            "offered_to": "child",
+            "method": "phone",
+        },
     )
     assert response.status_code == 302
     assert interview.offers.count() == 1
@@ -331,9 +336,9 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
         {
             "category": "missing",
             "missing_from": "care",
-            "started_at": local(now - timedelta(hours=10)),
-            "returned_at": local(now - timedelta(hours=2)),
-            "notified_at": local(now - timedelta(hours=1)),
+            **moment_boxes("started_at", now - timedelta(hours=10)),
+            **moment_boxes("returned_at", now - timedelta(hours=2)),
+            **moment_boxes("notified_at", now - timedelta(hours=1)),
         },
     )
     assert response.status_code == 302
@@ -357,7 +362,11 @@ def test_journey_from_a_new_child_to_a_signed_off_interview(world, client_for):
     assert "Record a decline" not in page(worker, "interview", second.pk)
     worker.post(
         reverse("web:offer", args=[second.pk]),
-        {"offered_at": local(now - timedelta(minutes=30)), "offered_to": "child", "method": "text"},
+        {
+            **moment_boxes("offered_at", now - timedelta(minutes=30)),
+            "offered_to": "child",
+            "method": "text",
+        },
     )
     html = page(worker, "interview", second.pk)
     assert "Record a decline" in html
@@ -557,7 +566,7 @@ def test_attempts_then_no_contact_on_a_confirm_page(world, client_for):
     response = worker.post(
         reverse("web:attempt", args=[interview.pk]),
         {
-            "attempted_at": local(timezone.now() - timedelta(hours=3)),
+            **moment_boxes("attempted_at", timezone.now() - timedelta(hours=3)),
             "method": "in_person",
             "successful": "no",
             "note": "Nobody home",
@@ -579,7 +588,7 @@ def test_share_is_recorded_and_logged_as_a_disclosure_with_its_basis(world, clie
         reverse("web:share", args=[interview.pk]),
         {
             "recipient": "police",
-            "shared_at": local(timezone.now() - timedelta(minutes=5)),
+            **moment_boxes("shared_at", timezone.now() - timedelta(minutes=5)),
             "basis": "safeguarding",
             "detail": "A flat of concern on the High Street",
         },
@@ -616,13 +625,13 @@ def test_service_refusals_land_on_their_fields(world, client_for):
         {
             "category": "missing",
             "missing_from": "home",
-            "started_at": local(timezone.now() - timedelta(hours=5)),
-            "returned_at": local(timezone.now() - timedelta(hours=8)),
+            **moment_boxes("started_at", timezone.now() - timedelta(hours=5)),
+            **moment_boxes("returned_at", timezone.now() - timedelta(hours=8)),
         },
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "The return must be after the episode started" in html
+    assert "The return must be after the child went missing" in html
     assert 'href="#id_returned_at"' in html
 
 
@@ -672,14 +681,15 @@ def test_a_child_comes_into_care_and_the_period_is_recorded(world, client_for):
     url = reverse("web:child-care", args=[child.pk])
     assert url in page(coordinator, "child", child.pk)
     refused = coordinator.post(
-        url, {"legal_status": "none", "looked_after_since": "2024-02-01", "upn": ""}
+        url,
+        {"legal_status": "none", **day_boxes("looked_after_since", date(2024, 2, 1)), "upn": ""},
     )
     assert refused.status_code == 400
     assert "Only a looked-after child has a period of care" in refused.content.decode()
     response = coordinator.post(
         url,
         {"legal_status": "looked_after", "placement_type": "foster",
-         "looked_after_since": "2024-02-01", "upn": "a12345678901b"},
+         **day_boxes("looked_after_since", date(2024, 2, 1)), "upn": "a12345678901b"},
     )  # fmt: skip
     assert response.status_code == 302
     child.refresh_from_db()

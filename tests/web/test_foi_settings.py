@@ -83,7 +83,7 @@ def test_saved_values_appear_in_the_answer(client_for: Callable[[str], Client]) 
         ({"in_house": "yes"}, "in_house_team", "Enter which team"),
         ({"suppress_below": "-1"}, "suppress_below", "from 0 to 100"),
         ({"suppress_below": "five"}, "suppress_below", "whole number"),
-        ({"follow_up_support": "often"}, "follow_up_support", "valid choice"),
+        ({"follow_up_support": "often"}, "follow_up_support", "Select one of the choices given"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message_and_nothing_saved(

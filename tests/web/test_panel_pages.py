@@ -25,6 +25,7 @@ from homeward.panel.models import (
 )
 from tests.factories import make_child
 from tests.panel.helpers import held_interview, repeat_child
+from tests.web.dates import day_boxes
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def linked(world):
 def _plan(client, title="December panel"):
     return client.post(
         reverse("web:panel-meeting-new"),
-        {"date": timezone.localdate().isoformat(), "title": title, "list_children": "on"},
+        {**day_boxes("date", timezone.localdate()), "title": title, "list_children": "on"},
     )
 
 
@@ -72,8 +73,8 @@ def test_planning_without_a_title_says_so_and_keeps_nothing(client_for):
     )
     assert response.status_code == 400
     text = response.content.decode()
-    assert "Give the meeting a title" in text
-    assert "Enter the date of the meeting as a real date" in text
+    assert "Enter a title for the meeting" in text
+    assert "The date of the meeting must be a real date" in text
     assert not PanelMeeting.objects.exists()
 
 
@@ -152,16 +153,19 @@ def test_a_decision_without_javascript_comes_back_to_the_same_child(client_for, 
         "intent": "action",
         f"action-{listing.pk}-text": "Disruption visit",
         f"action-{listing.pk}-owner": "",
-        f"action-{listing.pk}-due_on": "2026-13-40",
+        f"action-{listing.pk}-due_on_day": "40",
+        f"action-{listing.pk}-due_on_month": "13",
+        f"action-{listing.pk}-due_on_year": "2026",
     }
     response = client.post(url, bad)
     assert response.status_code == 400
     text = response.content.decode()
-    assert "Enter who is to do it" in text and "Enter the due date as a real date" in text
+    assert "Enter who is to do it" in text
+    assert "The date the action is due must be a real date" in text
     assert "This field is required" not in text
     assert not PanelAction.objects.exists()
-    due = (timezone.localdate() + timedelta(days=7)).isoformat()
-    good = {**bad, f"action-{listing.pk}-owner": "Police", f"action-{listing.pk}-due_on": due}
+    due = day_boxes(f"action-{listing.pk}-due_on", timezone.localdate() + timedelta(days=7))
+    good = {**bad, f"action-{listing.pk}-owner": "Police", **due}
     assert client.post(url, good).status_code == 302
     assert PanelAction.objects.get().owner == "Police"
     page = client.get(url).content.decode()
@@ -288,7 +292,7 @@ def test_a_trigger_is_added_from_the_page(client_for):
     url = reverse("web:panel-triggers")
     bad = client.post(url, {"intent": "add", "new-kind": "harm_disclosed", "new-label": ""})
     assert bad.status_code == 400
-    assert "Give the trigger a label" in bad.content.decode()
+    assert "Enter a label for the trigger" in bad.content.decode()
     good = {"intent": "add", "new-kind": "harm_disclosed", "new-label": "Exploitation disclosed"}
     assert client.post(url, good).status_code == 302
     assert PanelTrigger.objects.filter(kind="harm_disclosed").count() == 1

@@ -52,9 +52,9 @@ def test_a_pack_is_downloaded_with_its_reason_in_the_audit_log(world, client_for
          "Enter why you need this export"),
         ({"kind": "ssda903", "period": "2025-26", "degrade": "on", "reason": "DfE"},
          "goes to the DfE with full details"),
-        ({"period": "2025-26", "reason": "x"}, "Choose which export"),
+        ({"period": "2025-26", "reason": "x"}, "Select which export"),
         ({"kind": "performance-pack-pdf", "period": "1999-00", "reason": "x"},
-         "Choose the period"),
+         "Select the period"),
     ],
 )  # fmt: skip
 def test_what_is_wrong_is_said_and_nothing_leaves(client_for, data, message):

@@ -8,12 +8,16 @@ from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString
 
+from homeward.web.forms import DateInput, date_error_parts
+
 register = template.Library()
 
 
 @register.filter
 def widget_kind(field: BoundField) -> str:
     widget = field.field.widget
+    if isinstance(widget, DateInput):
+        return "date"
     # CheckboxSelectMultiple is a subclass of RadioSelect: ask about it first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
@@ -50,9 +54,32 @@ def govuk_widget(field: BoundField, css_class: str) -> SafeString:
     return field.as_widget(attrs=attrs)
 
 
+@register.filter
+def govuk_date_input(field: BoundField) -> SafeString:
+    """The boxes of a GOV.UK date input, those the field's errors are about marked in error."""
+    parts = date_error_parts(field)
+    return field.as_widget(attrs={"data-error-parts": " ".join(parts)} if parts else None)
+
+
+def _error_target(form: forms.BaseForm, name: str) -> str:
+    """The id an error summary's link goes to: the field, its first radio or checkbox, or the
+    first box of a date input that is in error."""
+    if name not in form.fields:
+        return ""
+    field = form[name]
+    widget = form.fields[name].widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{field.auto_id}_0"
+    if isinstance(widget, DateInput):
+        parts = date_error_parts(field)
+        if parts and parts[0] != "day":
+            return f"{field.auto_id}-{parts[0]}"
+    return str(field.auto_id)
+
+
 @register.inclusion_tag("web/includes/error_summary.html")
 def error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
-    """GOV.UK error summary: every error of the forms, each linked to its field."""
+    """GOV.UK error summary: every error of the forms, once, each linked to its field."""
     items = []
     for form in forms_:
         if form is None or not form.is_bound:
@@ -62,10 +89,15 @@ def error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
         for name, errors in form.errors.items():
             if name == "__all__":
                 continue
-            target = form[name].auto_id if name in form.fields else ""
-            widget = form.fields[name].widget if name in form.fields else None
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                target = f"{target}_0"
+            target = _error_target(form, name)
             for message in errors:
                 items.append({"text": message, "href": f"#{target}" if target else ""})
-    return {"errors": items}
+    # Each problem once, however many forms or checks found it.
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for item in items:
+        key = (str(item["text"]), item["href"])
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return {"errors": unique}

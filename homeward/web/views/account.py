@@ -41,13 +41,14 @@ from homeward.accounts.models import User
 from homeward.accounts.signin import fully_signed_in, password_change_due, second_factor_passed
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
+from homeward.web.forms import GovukForm
 
 #: Where to go once fully signed in, kept in the session across the second factor.
 NEXT_SESSION_KEY = "homeward_next"
 DEVICE_NAME = "Authenticator app"
 
 
-class SignInForm(forms.Form):
+class SignInForm(GovukForm):
     username = forms.CharField(
         label="Username",
         max_length=150,
@@ -64,7 +65,7 @@ class SignInForm(forms.Form):
     )
 
 
-class CodeForm(forms.Form):
+class CodeForm(GovukForm):
     code = forms.CharField(
         label="Security code",
         help_text="The 6-digit code your authenticator app shows now.",
@@ -102,7 +103,7 @@ def _new_password_message(error: ValidationError) -> str:
     return errors[0].messages[0] if errors else "Enter a different new password"
 
 
-class ChangePasswordForm(forms.Form):
+class ChangePasswordForm(GovukForm):
     """Current password, new password, and the new one again: one message for each field in
     error. The current password is checked with `authenticate`, so django-axes counts wrong
     ones as it does at sign-in."""

@@ -20,7 +20,7 @@ from django.shortcuts import render
 
 from homeward.accounts import permissions
 from homeward.cases import analysis
-from homeward.web.forms import DateRangeForm, reason_field
+from homeward.web.forms import DateRangeForm, date_data, reason_field
 from homeward.web.pagination import pagination
 
 PER_PAGE = 100
@@ -51,10 +51,10 @@ def _require(request: HttpRequest) -> None:
 def _period(request: HttpRequest) -> PeriodForm:
     """The filter bound to the query string over the default, the last 12 months."""
     start, end = analysis.default_period()
-    data = {"start": start.isoformat(), "end": end.isoformat()}
-    for name in data:
-        if name in request.GET:
-            data[name] = request.GET[name].strip()
+    data = {
+        **date_data(request.GET, "start", start.isoformat(), blank_is_default=False),
+        **date_data(request.GET, "end", end.isoformat(), blank_is_default=False),
+    }
     return PeriodForm(data)
 
 
@@ -88,7 +88,11 @@ def _render(
             rows=[analysis.row_cells(row) for row in page.object_list],
             children=episodes.children() if page.paginator.count else 0,
             pagination=pagination(
-                page, query={k: str(period.data.get(k, "")) for k in ("start", "end")}
+                page,
+                query={
+                    "start": start.isoformat() if start else "",
+                    "end": end.isoformat() if end else "",
+                },
             ),
         )
     elif status == 200:

@@ -19,12 +19,13 @@ from homeward.accounts.models import Role
 from homeward.audit import selectors as audit_selectors
 from homeward.audit.models import AccessEvent
 from homeward.cases import selectors
+from homeward.web.forms import GovukForm
 from homeward.web.pagination import pagination
 
 PER_PAGE = 50
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(GovukForm):
     username = forms.CharField(label="Username", required=False, max_length=150)
     action = forms.ChoiceField(
         label="Action",

@@ -30,13 +30,14 @@ from homeward.returns.foi_settings import (
 )
 from homeward.returns.models import FoiSettings
 from homeward.web.case_forms import text_area, yes_no_field, yes_no_value
+from homeward.web.forms import GovukForm
 
 TEMPLATE = "web/returns/foi_settings.html"
 
 FOLLOW_UP_CHOICES = [*FoiSettings.FollowUp.choices, ("", "Not answered")]
 
 
-class FoiSettingsForm(forms.Form):
+class FoiSettingsForm(GovukForm):
     period = forms.CharField(
         label="Financial year",
         max_length=7,

@@ -32,6 +32,7 @@ from homeward.cases.indicator_tables import (
     default_choice,
 )
 from homeward.indicators.inputs import InputError
+from homeward.web.forms import GovukForm
 
 PERIOD_LABELS = {
     "year": "Financial year (April to March)",
@@ -51,29 +52,38 @@ TEXT_COLOUR = "#0b0c0c"
 GRID_COLOUR = "#b1b4b6"
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(GovukForm):
     """The page's choice. Every field falls back to the default when left out of the URL."""
 
     by = forms.ChoiceField(
-        label="Period", choices=list(PERIOD_LABELS.items()), widget=forms.RadioSelect
+        label="Period",
+        choices=list(PERIOD_LABELS.items()),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the period to count by"},
     )
     group = forms.ChoiceField(
-        label="Breakdown", choices=list(GROUP_LABELS.items()), widget=forms.RadioSelect
+        label="Breakdown",
+        choices=list(GROUP_LABELS.items()),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the breakdown"},
     )
     basis = forms.ChoiceField(
         label="Where the clock starts",
         choices=list(BASIS_LABELS.items()),
         widget=forms.RadioSelect,
+        error_messages={"required": "Select where the clock starts"},
     )
     unit = forms.ChoiceField(
         label="How the timescale is counted",
         choices=list(UNIT_LABELS.items()),
         widget=forms.RadioSelect,
+        error_messages={"required": "Select how the timescale is counted"},
     )
     bunching = forms.ChoiceField(
         label="Episodes that share one interview",
         choices=list(BUNCHING_LABELS.items()),
         widget=forms.RadioSelect,
+        error_messages={"required": "Select how to count episodes that share one interview"},
     )
     suppress = forms.BooleanField(
         label="Hide small numbers",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import xlsxwriter
@@ -34,11 +34,14 @@ from homeward.audit.services import access_record
 from homeward.cases import selectors as case_selectors
 from homeward.cases import services as case_services
 from homeward.cases.models import Child, Episode
+from homeward.formats.dates import day_text
 from homeward.formats.safe import safe_text
 from homeward.intake import selectors, services
 from homeward.intake.models import BatchLine, IntakeBatch, PoliceReport
 from homeward.web import intake_forms as f
-from homeward.web.forms import apply_service_errors
+from homeward.web import police_words
+from homeward.web.case_forms import uk_time
+from homeward.web.forms import apply_service_errors, date_data
 from homeward.web.pagination import pagination
 
 PER_PAGE = 50
@@ -102,6 +105,16 @@ def _band(band: str) -> dict[str, str]:
 
 def _field_label(name: str) -> str:
     return name.replace("_", " ").capitalize()
+
+
+def _reconciliation_cells(row: Any, columns: Any) -> list[str]:
+    """A reconciliation row as the page shows it: its times in the pages' format (the
+    downloads keep the spreadsheet's 10/03/2026 14:50)."""
+    text = selectors.reconciliation_row(row)
+    return [
+        uk_time(value) if isinstance(value := getattr(row, c, None), datetime) else text[c]
+        for c in columns
+    ]
 
 
 def _report_url(report: PoliceReport, name: str = "web:intake-report") -> str:
@@ -288,7 +301,10 @@ def _report_page(
     history = [
         {
             "version": version,
-            "changed": ", ".join(_field_label(name) for name in version.changed),
+            "changed": ", ".join(police_words.field_label(name) for name in version.changed),
+            "type": police_words.code_label(
+                "notification_type", version.notification.notification_type
+            ),
         }
         for version in selectors.report_history(report)
     ]
@@ -308,10 +324,7 @@ def _report_page(
             if report.miscoding == PoliceReport.Miscoding.OPEN
             else None,
         ),
-        "fields": [
-            (_field_label(name), description, value)
-            for name, description, value in selectors.report_fields(content)
-        ],
+        "fields": police_words.report_rows(content),
         "waiting": waiting,
         "suggestions": _suggestions(request, report, link_form) if waiting else [],
         "dismiss_form": dismiss_form or f.DismissForm(auto_id="dismiss-%s"),
@@ -562,10 +575,10 @@ def _may_reconcile(request: HttpRequest) -> None:
 def _period(request: HttpRequest) -> f.PeriodForm:
     """The period bound to the query string over the default, the last full month."""
     start, end = selectors.recent_period()
-    data = {"start": start.isoformat(), "end": end.isoformat()}
-    for name in data:
-        if request.GET.get(name, "").strip():
-            data[name] = request.GET[name].strip()
+    data = {
+        **date_data(request.GET, "start", start.isoformat()),
+        **date_data(request.GET, "end", end.isoformat()),
+    }
     return f.PeriodForm(data)
 
 
@@ -596,10 +609,7 @@ def _reconciliation_page(
                     "name": name,
                     "title": title,
                     "count": counts[name],
-                    "rows": [
-                        [text[c] for c in columns]
-                        for text in map(selectors.reconciliation_row, page.object_list)
-                    ],
+                    "rows": [_reconciliation_cells(row, columns) for row in page.object_list],
                     "page": page,
                     "pagination": pagination(page, query=request.GET, param=param),
                 }
@@ -723,9 +733,7 @@ def _summary(child: Child) -> dict[str, Any]:
             ("Other names", ", ".join(aliases) or "None recorded"),
             (
                 "Date of birth",
-                f"{child.date_of_birth.day} {child.date_of_birth:%B %Y}"
-                if child.date_of_birth
-                else "Not known",
+                day_text(child.date_of_birth) if child.date_of_birth else "Not known",
             ),
             ("Sex", child.get_sex_display()),
             ("Postcode", child.postcode or "Not recorded"),

@@ -25,7 +25,7 @@ from homeward.cases.models import ReturnInterview
 from homeward.intelligence import selectors, services
 from homeward.intelligence.models import IntelligenceSubmission
 from homeward.web import case_forms as f
-from homeward.web.forms import apply_service_errors, reason_field
+from homeward.web.forms import GovukForm, apply_service_errors, reason_field
 from homeward.web.pagination import pagination
 
 HOW_CHOICES = [
@@ -44,7 +44,7 @@ def _reason_field(label: str = "Why you are sharing this with the police") -> fo
     )
 
 
-class IntelligenceForm(forms.Form):
+class IntelligenceForm(GovukForm):
     summary = f.text_area(
         "What was disclosed, for the police (optional)",
         help_text="Write only what may be shared. The write-up itself is never sent.",
@@ -63,7 +63,7 @@ class IntelligenceForm(forms.Form):
             self.fields["how"].choices = HOW_CHOICES[:2]
 
 
-class PreviewForm(forms.Form):
+class PreviewForm(GovukForm):
     """The summary and the degrade choice alone: enough to show what would be shared."""
 
     summary = forms.CharField(required=False)
@@ -72,16 +72,16 @@ class PreviewForm(forms.Form):
     )
 
 
-class DownloadForm(forms.Form):
+class DownloadForm(GovukForm):
     file_format = f.radio_field("Format", FORMAT_CHOICES, initial="json")
     reason = _reason_field("Why you are downloading this for the police")
 
 
-class SendForm(forms.Form):
+class SendForm(GovukForm):
     reason = _reason_field("Why you are sending this to the police")
 
 
-class PoliceReferenceForm(forms.Form):
+class PoliceReferenceForm(GovukForm):
     police_reference = forms.CharField(
         label="The police's reference",
         max_length=100,

@@ -34,6 +34,7 @@ from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record_children
 from homeward.cases import codes
 from homeward.cases.models import Child
+from homeward.formats.dates import day_text
 from homeward.panel import selectors, services
 from homeward.panel.models import (
     PanelAction,
@@ -43,8 +44,7 @@ from homeward.panel.models import (
     PanelTrigger,
 )
 from homeward.panelrules.triggers import KINDS
-from homeward.web import case_forms
-from homeward.web.forms import apply_service_errors, reason_field
+from homeward.web.forms import GovukForm, apply_service_errors, day_field, reason_field
 
 #: The header panel.mjs sends: answer with the record's part of the page only.
 FRAGMENT_HEADER = "X-Homeward-Fragment"
@@ -53,21 +53,17 @@ FRAGMENT = "panel-record"
 # --- forms ---------------------------------------------------------------------------------
 
 
-class MeetingForm(forms.Form):
-    date = case_forms.date_field(
-        "Date of the meeting",
-        messages={
-            "required": "Enter the date of the meeting",
-            "invalid": "Enter the date of the meeting as a real date",
-        },
+class MeetingForm(GovukForm):
+    date = day_field(
+        "Meeting", required=True, messages={"required": "Enter the date of the meeting"}
     )
     title = forms.CharField(
         label="Title",
         max_length=200,
         help_text="For example, Exploitation and missing panel, December",
         error_messages={
-            "required": "Give the meeting a title",
-            "max_length": "Give the meeting a title of 200 characters or fewer",
+            "required": "Enter a title for the meeting",
+            "max_length": "Enter a title for the meeting of 200 characters or fewer",
         },
     )
     list_children = forms.BooleanField(
@@ -77,7 +73,7 @@ class MeetingForm(forms.Form):
     )
 
 
-class AddChildForm(forms.Form):
+class AddChildForm(GovukForm):
     reference = forms.CharField(
         label="Child’s reference",
         max_length=20,
@@ -89,7 +85,7 @@ class AddChildForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukForm):
     text = forms.CharField(
         label="Decision",
         max_length=services.TEXT_LIMIT,
@@ -101,7 +97,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
+class ActionForm(GovukForm):
     text = forms.CharField(
         label="Action",
         max_length=services.TEXT_LIMIT,
@@ -120,28 +116,21 @@ class ActionForm(forms.Form):
             "max_length": "Enter who is to do it in 200 characters or fewer",
         },
     )
-    due_on = case_forms.date_field(
-        "Due",
-        messages={
-            "required": "Enter the date the action is due",
-            "invalid": "Enter the due date as a real date",
-        },
+    due_on = day_field(
+        "Due", required=True, messages={"required": "Enter the date the action is due"}
     )
 
 
-class StatusForm(forms.Form):
+class StatusForm(GovukForm):
     status = forms.ChoiceField(
         label="Meeting status",
         choices=PanelMeeting.Status.choices,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose whether the meeting is planned or held",
-            "invalid_choice": "Choose whether the meeting is planned or held",
-        },
+        error_messages={"required": "Select the meeting's status"},
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(GovukForm):
     degrade = forms.BooleanField(
         label="For partners outside the authority: places known only by a postcode shown "
         "by their postcode district",
@@ -155,7 +144,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class DoneForm(forms.Form):
+class DoneForm(GovukForm):
     note = forms.CharField(
         label="What was done (optional)",
         required=False,
@@ -187,7 +176,7 @@ class CareLeaversForm(forms.Form):
 
 def _trigger_form(trigger: PanelTrigger, data: Any = None) -> forms.Form:
     """A trigger's form: on or off, its label and each of its parameters."""
-    form = forms.Form(data, prefix=f"trigger-{trigger.pk}")
+    form = GovukForm(data, prefix=f"trigger-{trigger.pk}")
     form.fields["active"] = forms.BooleanField(
         label=f"Use “{trigger.label}”", required=False, initial=trigger.active
     )
@@ -195,7 +184,7 @@ def _trigger_form(trigger: PanelTrigger, data: Any = None) -> forms.Form:
         label="Label",
         max_length=200,
         initial=trigger.label,
-        error_messages={"required": "Give the trigger a label"},
+        error_messages={"required": "Enter a label for the trigger"},
     )
     for p in KINDS[trigger.kind].parameters:
         value = trigger.parameters.get(p.name, p.default)
@@ -205,17 +194,14 @@ def _trigger_form(trigger: PanelTrigger, data: Any = None) -> forms.Form:
                 choices=_choices(p.name, p.choices),
                 initial=list(value),
                 widget=forms.CheckboxSelectMultiple,
-                error_messages={"required": f"Choose at least one of the {p.label.lower()}"},
+                error_messages={"required": f"Select at least one of the {p.label.lower()}"},
             )
         elif p.name == "harm":
             form.fields[p.name] = forms.ChoiceField(
                 label=p.label,
                 choices=codes.Harm.choices,
                 initial=value,
-                error_messages={
-                    "required": "Choose the harm",
-                    "invalid_choice": "Choose a harm from the list",
-                },
+                error_messages={"required": f"Select the {p.label.lower()}"},
             )
         else:
             form.fields[p.name] = forms.IntegerField(
@@ -242,21 +228,18 @@ def _choices(name: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(v, words.get(v, v)) for v in values]
 
 
-class NewTriggerForm(forms.Form):
+class NewTriggerForm(GovukForm):
     kind = forms.ChoiceField(
         label="Kind of trigger",
         choices=[(name, kind.label) for name, kind in KINDS.items()],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the kind of trigger"},
+        error_messages={"required": "Select the kind of trigger"},
     )
     label = forms.CharField(
         label="Label",
         max_length=200,
         help_text="What the panel calls it, e.g. Sexual exploitation disclosed",
-        error_messages={
-            "required": "Give the trigger a label",
-            "max_length": "Give the trigger a label of 200 characters or fewer",
-        },
+        error_messages={"required": "Enter a label for the trigger"},
     )
 
 
@@ -676,7 +659,7 @@ def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
             messages.success(request, "Action marked done")
             return redirect(back)
     child = action.listing.child
-    due = f"{action.due_on.day} {action.due_on:%B %Y}"
+    due = day_text(action.due_on)
     return render(
         request,
         "web/cases/form.html",

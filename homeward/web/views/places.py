@@ -27,7 +27,14 @@ from homeward.accounts import permissions
 from homeward.cases.analysis import default_period
 from homeward.places import selectors
 from homeward.places.selectors import AreaRow, By, Hotspots
-from homeward.web.forms import DateRangeForm, day_field, reason_field
+from homeward.web.forms import (
+    PERIOD_FROM,
+    PERIOD_TO,
+    DateRangeForm,
+    date_data,
+    day_field,
+    reason_field,
+)
 
 TEMPLATE = "web/places/hotspots.html"
 DOWNLOAD_TEMPLATE = "web/places/download.html"
@@ -36,13 +43,13 @@ DOWNLOAD_TEMPLATE = "web/places/download.html"
 class PeriodForm(DateRangeForm):
     """Places dated from one day to another, both included, and how to count them."""
 
-    start = day_field("From", required=True)
-    end = day_field("To", required=True)
+    start = day_field("From", required=True, messages=PERIOD_FROM)
+    end = day_field("To", required=True, messages=PERIOD_TO)
     by = forms.ChoiceField(
         label="Count places by",
         choices=[(b.value, b.label) for b in By],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how to count places"},
+        error_messages={"required": "Select how to count places"},
     )
 
 
@@ -67,10 +74,11 @@ def _period(source: Any) -> PeriodForm:
     """The filter bound to `source` (the query string or a POST) over the default: the
     last 12 months, by postcode district."""
     start, end = default_period()
-    data = {"start": start.isoformat(), "end": end.isoformat(), "by": By.DISTRICT.value}
-    for name in data:
-        if str(source.get(name, "")).strip():
-            data[name] = str(source[name]).strip()
+    data = {
+        **date_data(source, "start", start.isoformat()),
+        **date_data(source, "end", end.isoformat()),
+        "by": str(source.get("by", "")).strip() or By.DISTRICT.value,
+    }
     return PeriodForm(data)
 
 

@@ -19,21 +19,21 @@ from django.utils import timezone
 from homeward.accounts import permissions
 from homeward.returns import exports
 from homeward.returns.exports import ExportKind
-from homeward.web.forms import reason_field
+from homeward.web.forms import GovukForm, reason_field
 
 TEMPLATE = "web/returns/exports.html"
 
 
-class ExportForm(forms.Form):
+class ExportForm(GovukForm):
     kind = forms.ChoiceField(
         label="Which export",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose which export", "invalid_choice": "Choose which export"},
+        error_messages={"required": "Select which export", "invalid_choice": "Select which export"},
     )
     period = forms.ChoiceField(
         label="Period",
         help_text="A financial year (April to March), or for the performance pack a month.",
-        error_messages={"required": "Choose the period", "invalid_choice": "Choose the period"},
+        error_messages={"required": "Select the period", "invalid_choice": "Select the period"},
     )
     degrade = forms.BooleanField(
         label="For use outside the authority: postcode districts, months of birth and small "
