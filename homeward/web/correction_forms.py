@@ -14,6 +14,7 @@ from homeward.cases.models import Child, Episode, ReturnInterview
 from homeward.organisations.models import Authority
 from homeward.organisations.selectors import allocatable_organisations, allocatable_workers
 from homeward.web import case_forms as f
+from homeward.web.forms import GovukForm
 
 #: A reason's length (the history keeps it encrypted; a few sentences are enough).
 REASON_LIMIT = 1000
@@ -26,7 +27,7 @@ def _messages(label: str, *, limit: int | None = None, required: str = "") -> di
     return messages
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(GovukForm):
     """A change with its reason, asked for last. The reason is required when the record
     has left the authority or been signed off (`because` says why); otherwise optional."""
 

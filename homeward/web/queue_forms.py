@@ -15,20 +15,33 @@ from homeward.cases.models import Episode
 from homeward.cases.status import InterviewStatus
 from homeward.organisations.selectors import allocatable_organisations, allocatable_workers
 from homeward.web import case_forms as f
+from homeward.web.forms import GovukForm
 
 # --- sign-off -------------------------------------------------------------------------------
 
 
-class SignOffForm(forms.Form):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+class SignOffForm(GovukForm):
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Open the interview again from the sign-off queue, then decide",
+            "invalid": "Open the interview again from the sign-off queue, then decide",
+        },
+    )
     note = f.text_area(
         "Note for the worker (optional)",
         help_text="Anything the worker should know. It is kept with the sign-off.",
     )
 
 
-class ReturnForm(forms.Form):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+class ReturnForm(GovukForm):
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Open the interview again from the sign-off queue, then decide",
+            "invalid": "Open the interview again from the sign-off queue, then decide",
+        },
+    )
     comments = f.text_area(
         "What needs changing",
         required=True,
@@ -63,7 +76,7 @@ def _select(label: str, choices: Any) -> forms.ChoiceField:
     )
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(GovukForm):
     """What to list (a GET form: every field optional). `episodes` adds the episode's own
     state; the organisations and workers offered are those `user` sees."""
 
@@ -154,7 +167,7 @@ class WaitingEpisodeField(forms.ModelMultipleChoiceField):
         return label + (f", due {f.uk_time(obj.due_at)}" if obj.due_at else ", clock not started")
 
 
-class AllocateManyForm(forms.Form):
+class AllocateManyForm(GovukForm):
     episodes = WaitingEpisodeField(
         label="Episodes to allocate",
         queryset=Episode.objects.none(),
@@ -165,6 +178,7 @@ class AllocateManyForm(forms.Form):
             "required": "Select at least one episode to allocate",
             "invalid_choice": "An episode you selected is no longer waiting: select again",
             "invalid_pk_value": "Select episodes from the list",
+            "invalid_list": "Select episodes from the list",
         },
     )
     organisation = f.OrganisationField(

@@ -102,6 +102,7 @@ def story(world: World) -> Story:
             basis="safeguarding",
             detail=f"Places of concern, told to the {recipient}.",
         )
+    services.interview_submit_for_sign_off(by=worker, interview=team)
     services.interview_sign_off(by=world.user("manager"), interview=team, note="Good work.")
     services.child_flag_risk(
         by=coordinator,

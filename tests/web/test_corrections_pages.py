@@ -17,6 +17,7 @@ from django.utils import timezone
 from homeward.cases import corrections
 from homeward.cases.models import Child, Correction
 from tests.factories import make_child, make_episode
+from tests.web.dates import moment_boxes
 
 pytestmark = pytest.mark.django_db
 UK = ZoneInfo("Europe/London")
@@ -251,7 +252,10 @@ def test_a_change_that_moves_the_due_point_is_checked_before_it_is_saved(world, 
     assert episode.returned_at != returned
     # Going back keeps the answers.
     edit = client.post(url, {**data, "action": "edit"})
-    assert edit.status_code == 200 and local(returned) in edit.content.decode()
+    assert edit.status_code == 200
+    boxes = moment_boxes("returned_at", returned)
+    typed = re.search(r'<input[^>]*name="returned_at_time"[^>]*>', edit.content.decode())
+    assert typed and f'value="{boxes["returned_at_time"]}"' in typed.group(0)
     saved = client.post(url, {**data, "action": "confirm"})
     assert saved.status_code == 302
     episode.refresh_from_db()
@@ -280,7 +284,7 @@ def test_an_episode_is_refused_with_the_fields_own_messages(world, client_for):
         _episode_data(episode, returned_at=local(episode.started_at - timedelta(hours=2))),
     )
     assert late.status_code == 400
-    assert errors_of(late.content.decode()) == ["The return must be after the episode started"]
+    assert errors_of(late.content.decode()) == ["The return must be after the child went missing"]
 
 
 def test_an_episode_entered_in_error_is_kept_tagged_and_out_of_the_lists(world, client_for):
@@ -417,6 +421,7 @@ def test_a_manager_reopens_a_signed_off_interview_from_its_page(world, client_fo
     url = reverse("web:interview-reopen", args=[interview.pk])
     manager = client_for("manager")
     assert 'name="reason"' not in html_of(manager, url)  # not signed off yet
+    services.interview_submit_for_sign_off(by=world.user("worker"), interview=interview)
     services.interview_sign_off(by=world.user("manager"), interview=interview)
     page = html_of(manager, reverse("web:interview", args=[interview.pk]))
     assert url in page

@@ -39,6 +39,8 @@ SPECIAL: dict[str, Callable[..., forms.BaseForm]] = {
     "IntelligenceForm": lambda cls, *a: cls(*a, can_send=True),
     "ChangePasswordForm": lambda cls, *a: cls(_request(), *a),
     "IndicatorForm": lambda cls, *a: cls(*a, own=Convention("return", "hours", "each")),
+    "AllocateManyForm": lambda cls, *a: cls(*a, waiting=Episode.objects.none()),
+    "CaseFilterForm": lambda cls, *a: cls(*a, user=User(), episodes=True),
     "ExportForm": lambda cls, *a: (
         cls(*a, kinds=list(EXPORT_KINDS)) if cls.__module__.endswith("returns") else cls(*a)
     ),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,10 +23,10 @@ from homeward.accounts import permissions
 from homeward.cases import selectors
 from homeward.cases.models import Child
 from homeward.formats.pdf import self_contained_pdf
-from homeward.web.forms import reason_field
+from homeward.web.forms import GovukForm, reason_field
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(GovukForm):
     reason = reason_field(
         "Why you need this PDF",
         required_message="Enter why you need this PDF",
