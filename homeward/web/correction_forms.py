@@ -110,7 +110,7 @@ class ChildBirthForm(CorrectionForm):
     date_of_birth = f.date_field(
         "Date of birth (optional)",
         required=False,
-        help_text="Leave blank if not known. For example, 2012-03-27",
+        help_text="Leave blank if not known.",
         messages={"invalid": "Enter the date of birth as a real date, for example 2012-03-27"},
     )
 
@@ -281,7 +281,7 @@ class EpisodeChangeForm(CorrectionForm):
     returned_at = f.moment_field(
         "Returned or found (optional)",
         required=False,
-        help_text="Leave blank while the child is still missing. For example, 2026-11-05 09:30",
+        help_text="Leave blank while the child is still missing.",
         messages={"invalid": "Enter when the child returned as a real date and time"},
     )
     notified_at = f.moment_field(

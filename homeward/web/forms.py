@@ -481,3 +481,24 @@ def reason_field(
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": required_message},
     )
+
+
+def carried_answers(form: forms.BaseForm) -> list[tuple[str, str]]:
+    """A bound form's answers as (name, value) pairs, as they were typed, to carry through a
+    check-your-answers page in hidden inputs: a date input's boxes each under its own name
+    (`held_at_day`, … `held_at_time`), every other field's value (or values) under its name.
+    `field.as_hidden` cannot do this: a date input's value is its boxes, not one value."""
+    pairs: list[tuple[str, str]] = []
+    for bound in form:
+        data = bound.data
+        widget = bound.field.widget
+        if isinstance(widget, DateInput) and isinstance(data, list | tuple):
+            pairs += [
+                (f"{bound.html_name}_{part}", "" if value is None else str(value))
+                for part, value in zip(widget.parts, data, strict=False)
+            ]
+        elif isinstance(data, list | tuple):
+            pairs += [(bound.html_name, str(value)) for value in data]
+        elif data is not None and data is not False:
+            pairs.append((bound.html_name, "on" if data is True else str(data)))
+    return pairs

@@ -9,6 +9,8 @@ them push it wide fails. One walk for both: each page is loaded once."""
 
 from __future__ import annotations
 
+from pprint import pformat
+
 import pytest
 from django.test import Client
 
@@ -92,5 +94,7 @@ def test_every_page_has_no_accessibility_violations_and_fits_a_phone(live_server
         assert missing is not None and missing.status == 404
         check("404")
     assert len(found) == len(visits) + 5
-    assert {where: v for where, v in found.items() if v} == {}
-    assert {where: w for where, w in wide.items() if w} == {}
+    violations = {where: v for where, v in found.items() if v}
+    assert not violations, pformat(violations)
+    too_wide = {where: w for where, w in wide.items() if w}
+    assert not too_wide, pformat(too_wide)

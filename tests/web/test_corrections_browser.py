@@ -175,6 +175,7 @@ def test_an_interview_is_reallocated_corrected_and_reopened(
         write_up=services.WriteUp(held_at=timezone.now() - timedelta(hours=1)),
         expected_version=ReturnInterview.objects.get(pk=interview.pk).version,
     )
+    services.interview_submit_for_sign_off(by=world.user("worker2"), interview=interview)
     services.interview_sign_off(by=world.user("manager"), interview=interview)
 
     # A manager reopens it, with the reason.

@@ -235,7 +235,7 @@ def test_a_change_that_moves_the_due_point_is_checked_before_it_is_saved(world, 
     data = _episode_data(
         episode,
         started_at=local(returned - timedelta(hours=2)),
-        returned_at=local(returned),
+        **moment_boxes("returned_at", returned),
         notified_at=local(returned + timedelta(hours=1)),
         reason="The police log gives the earlier return",
     )
@@ -256,7 +256,10 @@ def test_a_change_that_moves_the_due_point_is_checked_before_it_is_saved(world, 
     boxes = moment_boxes("returned_at", returned)
     typed = re.search(r'<input[^>]*name="returned_at_time"[^>]*>', edit.content.decode())
     assert typed and f'value="{boxes["returned_at_time"]}"' in typed.group(0)
-    saved = client.post(url, {**data, "action": "confirm"})
+    # The check page carries the answers as typed, in hidden inputs: sent back, they save.
+    carried = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+    assert carried["returned_at_time"] == boxes["returned_at_time"]
+    saved = client.post(url, {**{k: unescape(v) for k, v in carried.items()}, "action": "confirm"})
     assert saved.status_code == 302
     episode.refresh_from_db()
     interview.refresh_from_db()

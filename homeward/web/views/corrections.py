@@ -29,6 +29,7 @@ from homeward.intake import services as intake_services
 from homeward.intake.models import PoliceReport
 from homeward.web import case_forms as f
 from homeward.web import correction_forms as cf
+from homeward.web.forms import carried_answers
 from homeward.web.views.cases import _apply_errors, _child, _interview
 
 FORM = "web/cases/form.html"
@@ -197,6 +198,7 @@ def episode_change(request: HttpRequest, episode_id: int) -> HttpResponse:
             "web/corrections/check_episode.html",
             {
                 "form": form,
+                "carried": carried_answers(form),
                 "preview": preview,
                 "follows": _follows(preview),
                 "reason": form.cleaned_data["reason"],
