@@ -74,7 +74,7 @@ def test_default_seed_is_one(tmp_path: Path) -> None:
 )
 def test_bad_arguments_are_refused(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as raised:
-        _parser().parse_args(argv)
+        _run(argv)
     assert raised.value.code == 2
 
 
