@@ -26,6 +26,7 @@ the number of persons); only the looked-after children's 903 rows are kept until
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import json
@@ -36,12 +37,15 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from homeward.formats import ssda903
 from homeward.formats.onspd import ONSPDReader
 from homeward.synth import names
-from homeward.synth.ssd_spec import ADDRESS_JSON_KEYS, TABLES
+from homeward.synth.ssd_spec import ADDRESS_JSON_KEYS, PROFESSIONAL_ROLES, TABLES
+
+_T = TypeVar("_T")
+ROLE_ALLOCATED, ROLE_IRO = PROFESSIONAL_ROLES
 
 #: The authority's code when no postcode file is given: a county code in the block of GSS
 #: serials ONS does not use (as `homeward.synth.authorities`).
@@ -86,8 +90,8 @@ def invented_postcodes(seed: int, authority: str = DEFAULT_AUTHORITY) -> Postcod
     def area(letter: str, la: str, count: int, lat0: float, lon0: float) -> list[Place]:
         places: dict[str, Place] = {}
         while len(places) < count:
-            code = f"Q{letter}{rng.randint(1, 19)} {rng.randint(0, 9)}"
-            code += rng.choice(_INWARD_LETTERS) + rng.choice(_INWARD_LETTERS)
+            code = f"Q{letter}{_randint(rng, 1, 19)} {_randint(rng, 0, 9)}"
+            code += _choice(rng, _INWARD_LETTERS) + _choice(rng, _INWARD_LETTERS)
             if code not in places:
                 lat = round(lat0 + rng.uniform(-0.12, 0.12), 6)
                 lon = round(lon0 + rng.uniform(-0.2, 0.2), 6)
@@ -185,7 +189,14 @@ def when(moment: date | datetime | None) -> str:
             f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
             f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
         )
-    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} 00:00:00"
+    text = _DAYS.get(moment)
+    if text is None:
+        text = _DAYS[moment] = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} 00:00:00"
+    return text
+
+
+#: Days already written, as SSD datetimes (a few thousand distinct days recur).
+_DAYS: dict[date, str] = {}
 
 
 # --- the people ----------------------------------------------------------------------------
@@ -260,10 +271,6 @@ _ETHNICITY_WEIGHTS = (
     ("CHNE", 0.5), ("AOTH", 1.5), ("BCRB", 1.5), ("BAFR", 4), ("BOTH", 1), ("OOTH", 3),
     ("REFU", 0.5), ("NOBT", 2),
 )  # fmt: skip
-_ETHNICITIES = tuple(code for code, _ in _ETHNICITY_WEIGHTS)
-_ETHNICITY_CUM = tuple(
-    sum(w for _, w in _ETHNICITY_WEIGHTS[: n + 1]) for n in range(len(_ETHNICITY_WEIGHTS))
-)
 _STREETS = ("Road", "Street", "Close", "Avenue", "Lane", "Drive", "Way", "Crescent", "Grove")
 _TOWN_STEMS = ("Ash", "Brack", "Cole", "Dun", "Elm", "Fen", "Gorse", "Hollin", "Ivy", "Juniper")
 _TOWN_ENDS = ("ford", "ham", "ley", "bury", "wick", "thorpe", "stead", "mouth")
@@ -279,21 +286,45 @@ _PLACE_CHANGE = (
 )  # fmt: skip
 
 
-def _weighted(rng: random.Random, pairs: Sequence[tuple[str, float]]) -> str:
-    return rng.choices([c for c, _ in pairs], weights=[w for _, w in pairs])[0]
+def _randint(rng: random.Random, low: int, high: int) -> int:
+    """A whole number in [low, high] from one draw (quicker than `randint`)."""
+    return low + int(rng.random() * (high - low + 1))
+
+
+def _choice(rng: random.Random, options: Sequence[_T]) -> _T:
+    """One of `options` from one draw (quicker than `choice`)."""
+    return options[int(rng.random() * len(options))]
+
+
+@functools.cache
+def _cumulative(pairs: tuple[tuple[str, float], ...]) -> tuple[tuple[str, ...], list[float]]:
+    running = 0.0
+    cumulative = []
+    for _, weight in pairs:
+        running += weight
+        cumulative.append(running)
+    return tuple(code for code, _ in pairs), cumulative
+
+
+def _weighted(rng: random.Random, pairs: tuple[tuple[str, float], ...]) -> str:
+    """A code drawn with the weights of `(code, weight)` pairs."""
+    codes, cumulative = _cumulative(pairs)
+    return codes[bisect.bisect_right(cumulative, rng.random() * cumulative[-1])]
 
 
 def _names(rng: random.Random, sex: str, ethnicity: str) -> tuple[str, str]:
     female = sex == "F" or (sex == "U" and rng.random() < 0.5)
     key = "female" if female else "male"
     if ethnicity in ("AIND", "APKN", "ABAN", "AOTH") and rng.random() < 0.85:
-        return rng.choice(names.SOUTH_ASIAN_FIRST[key]), rng.choice(names.SOUTH_ASIAN_SURNAMES)
+        return _choice(rng, names.SOUTH_ASIAN_FIRST[key]), _choice(rng, names.SOUTH_ASIAN_SURNAMES)
     if ethnicity in ("BAFR", "BCRB", "BOTH") and rng.random() < 0.7:
-        return rng.choice(names.BLACK_FIRST[key]), rng.choice(names.BLACK_SURNAMES)
+        return _choice(rng, names.BLACK_FIRST[key]), _choice(rng, names.BLACK_SURNAMES)
     if ethnicity == "WOTH" and rng.random() < 0.6:
-        return rng.choice(names.EAST_EUROPEAN_FIRST[key]), rng.choice(names.EAST_EUROPEAN_SURNAMES)
-    surname = rng.choice(names.CHINESE_SURNAMES if ethnicity == "CHNE" else names.SURNAMES)
-    return rng.choice(names.FEMALE if female else names.MALE), surname
+        return _choice(rng, names.EAST_EUROPEAN_FIRST[key]), _choice(
+            rng, names.EAST_EUROPEAN_SURNAMES
+        )
+    surname = _choice(rng, names.CHINESE_SURNAMES if ethnicity == "CHNE" else names.SURNAMES)
+    return _choice(rng, names.FEMALE if female else names.MALE), surname
 
 
 class _Ids:
@@ -330,32 +361,37 @@ class Extract:
 
 class _Generator:
     def __init__(self, seed: int, extract: Extract, postcodes: Postcodes) -> None:
+        self.seed = seed
+        self.serial = 0
         self.rng = random.Random(seed)  # noqa: S311 (generated data, no secret)
         self.extract = extract
         self.postcodes = postcodes
         self.ids = _Ids()
         self.next_person = 2_000_000
         self.towns = [s + e for s in _TOWN_STEMS for e in _TOWN_ENDS]  # invented town names
-        self.own_urns = [f"SC{self.rng.randint(400000, 499999)}" for _ in range(3)]
-        self.agency_urns = [f"SC{self.rng.randint(500000, 999999)}" for _ in range(60)]
-        self.home_urns = [f"SC{self.rng.randint(100000, 399999)}" for _ in range(150)]
-        self.supported_urns = [f"{self.rng.randint(2000000, 2999999)}" for _ in range(60)]
+        self.own_urns = [f"SC{_randint(self.rng, 400000, 499999)}" for _ in range(3)]
+        self.agency_urns = [f"SC{_randint(self.rng, 500000, 999999)}" for _ in range(60)]
+        self.home_urns = [f"SC{_randint(self.rng, 100000, 399999)}" for _ in range(150)]
+        self.supported_urns = [f"{_randint(self.rng, 2000000, 2999999)}" for _ in range(60)]
 
     # one person and everything about them
 
     def person(self) -> Person:
-        rng = self.rng
-        self.next_person += rng.randint(1, 40)
+        """The next person. Each person has a random stream of their own, so the first N
+        persons of a larger extract are those of an extract of N (with the same seed)."""
+        self.serial += 1
+        rng = self.rng = random.Random(self.seed * 4_294_967_296 + self.serial)  # noqa: S311
+        self.next_person += _randint(rng, 1, 40)
         end = self.extract.end
-        born = end - timedelta(days=rng.randint(1, 21 * 365))
+        born = end - timedelta(days=_randint(rng, 1, 21 * 365))
         roll = rng.random()
         sex = "M" if roll < 0.51 else ("F" if roll < 0.995 else "U")
-        ethnicity = rng.choices(_ETHNICITIES, cum_weights=_ETHNICITY_CUM)[0]
+        ethnicity = _weighted(rng, _ETHNICITY_WEIGHTS)
         school_age = date(born.year + (5 if born.month < 9 else 6), 9, 1)
         pupil = ""
         unknown = ""
         if school_age <= end and rng.random() < 0.9:
-            pupil = upn(rng.randint(2000, 7999), school_age.year, rng.randint(0, 999))
+            pupil = upn(_randint(rng, 2000, 7999), school_age.year, _randint(rng, 0, 999))
         elif school_age > end:
             unknown = "UN1"
         home = self._homes(born)
@@ -370,7 +406,7 @@ class _Generator:
             earliest = max(born + timedelta(days=15 * 365), period.start)
             latest = period.end or end
             if earliest < latest:
-                child_born = earliest + timedelta(days=rng.randint(0, (latest - earliest).days))
+                child_born = earliest + timedelta(days=_randint(rng, 0, (latest - earliest).days))
                 if not self._mother_fits(child_born, periods):
                     child_born = None
         return Person(
@@ -405,9 +441,9 @@ class _Generator:
 
     def _homes(self, born: date) -> list[tuple[date, date | None, Place]]:
         rng = self.rng
-        moves = rng.choices((0, 1, 2), weights=(55, 30, 15))[0]
+        moves = int(_weighted(rng, (("0", 55), ("1", 30), ("2", 15))))
         span = (self.extract.end - born).days
-        days = sorted(rng.randint(1, max(1, span)) for _ in range(moves))
+        days = sorted(_randint(rng, 1, max(1, span)) for _ in range(moves))
         starts = [born, *(born + timedelta(days=d) for d in days)]
         homes = []
         for n, start in enumerate(starts):
@@ -415,9 +451,9 @@ class _Generator:
             if finish is not None and finish <= start:
                 continue
             where = (
-                rng.choice(self.postcodes.home)
+                _choice(rng, self.postcodes.home)
                 if rng.random() < 0.93
-                else rng.choice(self.postcodes.away)
+                else _choice(rng, self.postcodes.away)
             )
             homes.append((start, finish, where))
         return homes
@@ -447,7 +483,7 @@ class _Generator:
             periods.append(period)
             if period.end is None or rng.random() > 0.12:
                 break
-            start = period.end + timedelta(days=rng.randint(30, 700))
+            start = period.end + timedelta(days=_randint(rng, 30, 700))
         if any(p.end is not None and p.end < self.extract.window_start for p in periods):
             periods = [p for p in periods if p.end is None or p.end >= self.extract.window_start]
         return periods
@@ -485,31 +521,33 @@ class _Generator:
             place = "U6"
         if place.startswith("U"):
             provider = "PR1" if rng.random() < 0.6 else "PR4"
-            urn = rng.choice(self.own_urns) if provider == "PR1" else rng.choice(self.agency_urns)
+            urn = (
+                _choice(rng, self.own_urns) if provider == "PR1" else _choice(rng, self.agency_urns)
+            )
         elif place == "P1":
             provider, urn = "PR0", ""
         elif place == "K3":
             provider = _weighted(rng, (("PR4", 80), ("PR5", 15), ("PR1", 5)))
-            urn = rng.choice(self.supported_urns)
+            urn = _choice(rng, self.supported_urns)
         elif place == "K1":
-            provider, urn = "PR2", rng.choice(self.home_urns)
+            provider, urn = "PR2", _choice(rng, self.home_urns)
         else:  # K2, S1
             provider = _weighted(rng, (("PR4", 80), ("PR1", 12), ("PR5", 8)))
-            urn = rng.choice(self.home_urns)
+            urn = _choice(rng, self.home_urns)
         while True:
             if place == "P1":
                 where = home_place
             elif provider == "PR1" or place == "K3":
-                where = rng.choice(self.postcodes.home)
+                where = _choice(rng, self.postcodes.home)
             elif provider == "PR2" or rng.random() < (0.55 if place in ("K2", "S1") else 0.3):
-                where = rng.choice(self.postcodes.away)
+                where = _choice(rng, self.postcodes.away)
             else:
-                where = rng.choice(self.postcodes.home)
+                where = _choice(rng, self.postcodes.home)
             if place != "P1" and where == home_place:
                 continue
             if previous is not None and where == previous.where:
                 if place == "P1":
-                    place, provider, urn = "U6", "PR1", rng.choice(self.own_urns)
+                    place, provider, urn = "U6", "PR1", _choice(rng, self.own_urns)
                 continue
             if where.la_code[:1] in ("W", "S", "N"):
                 urn = ""  # not inspected by Ofsted: no URN (rules 243, 218)
@@ -551,11 +589,11 @@ class _Generator:
         while True:
             gap = int(rng.lognormvariate(math.log(200), 0.9)) + 7
             if status == "L1":
-                gap = rng.randint(1, 3)  # police protection: 72 hours at most (rule 361)
+                gap = _randint(rng, 1, 3)  # police protection: 72 hours at most (rule 361)
             elif status == "L2":
-                gap = rng.randint(3, 21)  # an emergency protection order: 21 days (362)
+                gap = _randint(rng, 3, 21)  # an emergency protection order: 21 days (362)
             elif status == "J1":
-                gap = min(gap, rng.randint(10, 90))
+                gap = min(gap, _randint(rng, 10, 90))
             day = day + timedelta(days=gap)
             if day >= stop or len(period.episodes) >= 25:
                 break
@@ -652,8 +690,8 @@ class _Generator:
             for offset in moments:
                 begin = start + timedelta(days=offset)
                 begin = begin.replace(
-                    hour=rng.choices(_HOURS, weights=_HOUR_WEIGHTS)[0],
-                    minute=rng.randint(0, 59),
+                    hour=int(_weighted(rng, _HOURS)),
+                    minute=_randint(rng, 0, 59),
                     second=0,
                 )
                 if begin <= cursor or begin >= stop:
@@ -682,8 +720,12 @@ class _Generator:
 
 
 #: When missing episodes start: few at night, most in the afternoon and evening.
-_HOURS = tuple(range(24))
-_HOUR_WEIGHTS = (3, 2, 1, 1, 1, 1, 1, 2, 3, 4, 4, 5, 6, 7, 8, 9, 10, 10, 10, 9, 8, 7, 5, 4)
+_HOURS = tuple(
+    (str(hour), float(weight))
+    for hour, weight in enumerate(
+        (3, 2, 1, 1, 1, 1, 1, 2, 3, 4, 4, 5, 6, 7, 8, 9, 10, 10, 10, 9, 8, 7, 5, 4)
+    )
+)
 
 
 # --- the SSD rows --------------------------------------------------------------------------
@@ -691,9 +733,9 @@ _HOUR_WEIGHTS = (3, 2, 1, 1, 1, 1, 1, 2, 3, 4, 4, 5, 6, 7, 8, 9, 10, 10, 10, 9, 
 
 def _address_json(rng: random.Random, towns: Sequence[str]) -> str:
     """`addr_address_json`: every key of `ADDRESS_JSON_KEYS`, a house, street and town."""
-    house = rng.randint(1, 220)
-    street = f"{rng.choice(names.SURNAMES)} {rng.choice(_STREETS)}"
-    return _ADDRESS_JSON % (house, street, rng.choice(towns))
+    house = _randint(rng, 1, 220)
+    street = f"{_choice(rng, names.SURNAMES)} {_choice(rng, _STREETS)}"
+    return _ADDRESS_JSON % (house, street, _choice(rng, towns))
 
 
 _ADDRESS_JSON = json.dumps(
@@ -842,10 +884,9 @@ def write_ssd(
     extract = Extract(year)
     places = postcodes or invented_postcodes(seed)
     gen = _Generator(seed, extract, places)
-    rng = gen.rng
     returns = [Return903(year - 1), Return903(year)]
     counts: dict[Path, int] = {}
-    professionals = _professionals(rng, persons)
+    professionals = _professionals(random.Random(f"professionals {seed}"), persons)  # noqa: S311
     out.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         writers: dict[str, Any] = {}
@@ -862,11 +903,12 @@ def write_ssd(
             tally[table] += len(rows)
 
         put("ssd_professionals", professionals)
-        workers = [str(row[0]) for row in professionals]
+        workers = [str(r[0]) for r in professionals if r[4] != IRO]
+        reviewers = [str(r[0]) for r in professionals if r[4] == IRO]
         teams = {str(row[0]): str(row[6]) for row in professionals}
         for _ in range(persons):
             person = gen.person()
-            _person_rows(gen, person, put, workers, teams)
+            _person_rows(gen, person, put, (workers, reviewers), teams)
             for ret in returns:
                 ret.add(person, person.home)
     counts.update({out / f"{table}.csv": n for table, n in tally.items()})
@@ -892,22 +934,30 @@ def write_ssd(
     return Written(places.authority, counts)
 
 
+#: The job title of independent reviewing officers (every 20th professional).
+IRO = "Independent Reviewing Officer"
+
+
 def _professionals(rng: random.Random, persons: int) -> list[tuple[object, ...]]:
-    count = max(5, persons // 80)
+    """About one worker per 80 persons; every 20th is an independent reviewing officer."""
+    count = max(20, persons // 80)
     rows: list[tuple[object, ...]] = []
     for n in range(1, count + 1):
-        name = f"{rng.choice(names.STAFF_FIRST)} {rng.choice(names.SURNAMES)}"
+        name = f"{_choice(rng, names.STAFF_FIRST)} {_choice(rng, names.SURNAMES)}"
         title = _weighted(rng, tuple(zip(_TITLES, (60, 25, 10, 5), strict=True)))
+        team = _choice(rng, _TEAMS)
+        if n % 20 == 0:
+            title, team = IRO, "Independent Reviewing Service"
         rows.append(
             (
                 f"W{n:05d}",
-                f"S{rng.randint(10000, 99999)}",
+                f"S{_randint(rng, 10000, 99999)}",
                 name,
-                f"SW{rng.randint(10000, 999999):06d}",
+                f"SW{_randint(rng, 10000, 999999):06d}",
                 title,
-                rng.randint(8, 24),
-                rng.choice(_TEAMS),
-                rng.choice((1.0, 1.0, 1.0, 0.8, 0.6, 0.5)),
+                _randint(rng, 8, 24),
+                team,
+                _choice(rng, (1.0, 1.0, 1.0, 0.8, 0.6, 0.5)),
                 "Y" if rng.random() < 0.15 else "N",
             )
         )
@@ -918,9 +968,10 @@ def _person_rows(
     gen: _Generator,
     person: Person,
     put: Any,
-    workers: Sequence[str],
+    staff: tuple[Sequence[str], Sequence[str]],
     teams: dict[str, str],
 ) -> None:
+    workers, reviewers = staff
     rng = gen.rng
     ids = gen.ids
     pid = person.person_id
@@ -1010,30 +1061,38 @@ def _person_rows(
     )  # fmt: skip
     involvements = []
     open_case = any(p.end is None for p in person.periods) or rng.random() < 0.25
-    start = max(person.born, gen.extract.window_start) + timedelta(days=rng.randint(0, 700))
+    start = max(person.born, gen.extract.window_start) + timedelta(days=_randint(rng, 0, 700))
     current = [p.start for p in person.periods if p.end is None]
     if current:  # a child in care has had a social worker since coming into care at least
-        start = min(start, max(person.born, current[0] - timedelta(days=rng.randint(0, 90))))
+        start = min(start, max(person.born, current[0] - timedelta(days=_randint(rng, 0, 90))))
     elif open_case:
-        start = max(person.born, min(start, gen.extract.end - timedelta(days=rng.randint(1, 300))))
+        start = max(
+            person.born, min(start, gen.extract.end - timedelta(days=_randint(rng, 1, 300)))
+        )
     if start < gen.extract.end:
-        worker = rng.choice(workers)
+        worker = workers[int(rng.random() * len(workers))]
         first_end: date | None = None
         if rng.random() < 0.4:
-            first_end = start + timedelta(days=rng.randint(30, 600))
+            first_end = start + timedelta(days=_randint(rng, 30, 600))
             if first_end >= gen.extract.end:
                 first_end = None
         if first_end is None and not open_case:
-            first_end = min(gen.extract.end, start + timedelta(days=rng.randint(30, 400)))
+            first_end = min(gen.extract.end, start + timedelta(days=_randint(rng, 30, 400)))
         involvements.append(
-            (ids.next("INV"), worker, "Allocated Case Worker", teams[worker], when(start),
+            (ids.next("INV"), worker, ROLE_ALLOCATED, teams[worker], when(start),
              when(first_end), "FCONTA", pid, "")
         )  # fmt: skip
         if first_end is not None and open_case:
-            worker = rng.choice(workers)
+            worker = workers[int(rng.random() * len(workers))]
             involvements.append(
-                (ids.next("INV"), worker, "Allocated Case Worker", teams[worker],
-                 when(first_end), "", rng.choice(("LEFTRL", "MANAGE", "TSPROC", "ORGRST")),
+                (ids.next("INV"), worker, ROLE_ALLOCATED, teams[worker],
+                 when(first_end), "", _choice(rng, ("LEFTRL", "MANAGE", "TSPROC", "ORGRST")),
                  pid, "")
             )  # fmt: skip
+    for period in person.periods:  # each period of care has its reviewing officer
+        reviewer = reviewers[int(rng.random() * len(reviewers))]
+        involvements.append(
+            (ids.next("INV"), reviewer, ROLE_IRO, teams[reviewer], when(period.start),
+             when(period.end), "", pid, "")
+        )  # fmt: skip
     put("ssd_involvements", involvements)

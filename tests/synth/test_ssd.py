@@ -80,8 +80,8 @@ CODED = {
     ("ssd_missing", "miss_missing_episode_type"): ssd_spec.MISSING_TYPE,
     ("ssd_missing", "miss_missing_rhi_offered"): ssd_spec.RHI_ANSWER,
     ("ssd_missing", "miss_missing_rhi_accepted"): ssd_spec.RHI_ANSWER,
-    ("ssd_involvements", "invo_professional_role_id"): ssd_spec.PROFESSIONAL_ROLES[:1],
-    ("ssd_involvements", "invo_worker_change_reason"): ssd_spec.WORKER_CHANGE_REASON,
+    ("ssd_involvements", "invo_professional_role_id"): ssd_spec.PROFESSIONAL_ROLES,
+    ("ssd_involvements", "invo_worker_change_reason"): (*ssd_spec.WORKER_CHANGE_REASON, ""),
     ("ssd_professionals", "prof_agency_worker_flag"): ssd_spec.YES_NO,
 }  # fmt: skip
 
@@ -184,6 +184,7 @@ def test_realistic_shape(tables: dict[str, Rows]) -> None:
         row["invo_person_id"]
         for row in tables["ssd_involvements"]
         if row["invo_involvement_end_date"] == ""
+        and row["invo_professional_role_id"] == "Allocated Case Worker"
     }
     still = {r["clae_person_id"] for r in tables["ssd_cla_episodes"] if not r[
         "clae_cla_episode_ceased_date"]}  # fmt: skip
@@ -328,6 +329,19 @@ def test_the_same_seed_gives_the_same_files(tmp_path: Path) -> None:
     assert len(a) == 9 + 6 + 1 and a == b
     assert a["ssd_person.csv"] != c["ssd_person.csv"]
     assert a["ssd_missing.csv"] != c["ssd_missing.csv"]
+
+
+def test_a_smaller_extract_is_the_start_of_a_larger_one(tmp_path: Path) -> None:
+    """The same seed: the first N persons are the same, with their care and episodes, so
+    a re-import test can drop or add persons by size alone."""
+    ssd.write_ssd(tmp_path / "small", persons=300, seed=4)
+    ssd.write_ssd(tmp_path / "large", persons=320, seed=4)
+    for table in ("ssd_person", "ssd_cla_episodes", "ssd_cla_placement", "ssd_missing",
+                  "ssd_legal_status", "ssd_address", "ssd_linked_identifiers"):  # fmt: skip
+        small = (tmp_path / "small" / f"{table}.csv").read_text().splitlines()
+        large = (tmp_path / "large" / f"{table}.csv").read_text().splitlines()
+        assert large[: len(small)] == small, table
+    assert len(read(tmp_path / "large" / "ssd_person.csv")[1]) == 320
 
 
 def test_a_postcode_file_without_the_authority_is_refused(tmp_path: Path) -> None:
