@@ -383,7 +383,8 @@ class _Generator:
         rng = self.rng = random.Random(self.seed * 4_294_967_296 + self.serial)  # noqa: S311
         self.next_person += _randint(rng, 1, 40)
         end = self.extract.end
-        born = end - timedelta(days=_randint(rng, 1, 21 * 365))
+        # Ages 0 to 24 at the extract: the children of six years ago are in it as young adults.
+        born = end - timedelta(days=_randint(rng, 1, 24 * 365))
         roll = rng.random()
         sex = "M" if roll < 0.51 else ("F" if roll < 0.995 else "U")
         ethnicity = _weighted(rng, _ETHNICITY_WEIGHTS)
@@ -468,7 +469,7 @@ class _Generator:
         self, born: date, sex: str, home: list[tuple[date, date | None, Place]]
     ) -> list[Period]:
         rng = self.rng
-        if rng.random() >= 0.118:
+        if rng.random() >= 0.123:
             return []
         adult = eighteenth(born)
         earliest = max(born + timedelta(days=1), self.extract.window_start - timedelta(days=730))
@@ -476,8 +477,7 @@ class _Generator:
         if latest <= earliest:
             return []
         periods: list[Period] = []
-        # Older children come into care more often than the age spread of persons gives.
-        start = earliest + timedelta(days=int((latest - earliest).days * rng.random() ** 0.6))
+        start = earliest + timedelta(days=int((latest - earliest).days * rng.random()))
         while start <= latest and len(periods) < 3:
             period = self._period(born, start, home)
             periods.append(period)
@@ -539,7 +539,7 @@ class _Generator:
                 where = home_place
             elif provider == "PR1" or place == "K3":
                 where = _choice(rng, self.postcodes.home)
-            elif provider == "PR2" or rng.random() < (0.55 if place in ("K2", "S1") else 0.3):
+            elif provider == "PR2" or rng.random() < (0.7 if place in ("K2", "S1") else 0.55):
                 where = _choice(rng, self.postcodes.away)
             else:
                 where = _choice(rng, self.postcodes.home)
@@ -683,7 +683,7 @@ class _Generator:
             total = (stop - start).total_seconds() / 86400
             if total <= 1:
                 continue
-            mean = (20.0 if cared else 4.5) * min(1.0, total / 365) ** 0.5
+            mean = (18.0 if cared else 4.0) * min(1.0, total / 365) ** 0.5
             count = 1 + int(rng.expovariate(1 / mean))
             moments = sorted(rng.random() * total for _ in range(count))
             cursor = start
