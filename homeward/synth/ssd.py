@@ -185,10 +185,7 @@ def when(moment: date | datetime | None) -> str:
     if moment is None:
         return ""
     if isinstance(moment, datetime):
-        return (
-            f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
-            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
-        )
+        return moment.isoformat(" ")  # whole minutes: no fraction of a second is written
     text = _DAYS.get(moment)
     if text is None:
         text = _DAYS[moment] = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} 00:00:00"
@@ -693,6 +690,7 @@ class _Generator:
                     hour=int(_weighted(rng, _HOURS)),
                     minute=_randint(rng, 0, 59),
                     second=0,
+                    microsecond=0,
                 )
                 if begin <= cursor or begin >= stop:
                     continue
