@@ -189,6 +189,12 @@ def test_realistic_shape(tables: dict[str, Rows]) -> None:
     still = {r["clae_person_id"] for r in tables["ssd_cla_episodes"] if not r[
         "clae_cla_episode_ceased_date"]}  # fmt: skip
     assert still and still <= open_cases
+    reviewed = Counter(
+        row["invo_person_id"]
+        for row in tables["ssd_involvements"]
+        if row["invo_professional_role_id"] == "Independent Reviewing Officer"
+    )
+    assert sum(reviewed.values()) == len(periods) and set(reviewed) == looked_after
     # The missing episodes span the six years.
     starts = sorted(row["miss_missing_episode_start_date"] for row in tables["ssd_missing"])
     assert starts[0] < f"{YEAR - 5}-04-01" and starts[-1] > f"{YEAR - 1}-12-31"
