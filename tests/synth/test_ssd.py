@@ -113,6 +113,19 @@ def test_datetimes_are_the_specs_type(tables: dict[str, Rows]) -> None:
     )
 
 
+def test_numbers_are_the_specs_types(tables: dict[str, Rows]) -> None:
+    # clap_cla_placement_distance and prof_full_time_equivalency are floats,
+    # prof_professional_caseload an int.
+    distances = [float(r["clap_cla_placement_distance"]) for r in tables["ssd_cla_placement"]]
+    assert min(distances) >= 0 and max(distances) < 999.9
+    assert all(0 < float(r["prof_full_time_equivalency"]) <= 1 for r in tables["ssd_professionals"])
+    assert all(r["prof_professional_caseload"].isdigit() for r in tables["ssd_professionals"])
+    assert all(
+        r["prof_social_worker_registration_no"].startswith("SW")
+        for r in tables["ssd_professionals"]
+    )
+
+
 def test_keys_are_unique_and_every_reference_resolves(tables: dict[str, Rows]) -> None:
     keys = {
         "ssd_person": "pers_person_id", "ssd_linked_identifiers": "link_table_id",
