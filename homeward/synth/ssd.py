@@ -393,7 +393,7 @@ class _Generator:
         elif school_age > end:
             unknown = "UN1"
         home = self._homes(born)
-        periods = self._periods(born, sex, home)
+        periods = self._periods(born, home)
         absences = self._absences(born, periods)
         if periods and sex == "U":
             sex = "F" if rng.random() < 0.5 else "M"  # a looked-after child's sex is known
@@ -456,15 +456,7 @@ class _Generator:
             homes.append((start, finish, where))
         return homes
 
-    def _home_at(self, home: list[tuple[date, date | None, Place]], day: date) -> Place:
-        for start, finish, where in home:
-            if start <= day and (finish is None or day < finish):
-                return where
-        return home[-1][2]
-
-    def _periods(
-        self, born: date, sex: str, home: list[tuple[date, date | None, Place]]
-    ) -> list[Period]:
+    def _periods(self, born: date, home: list[tuple[date, date | None, Place]]) -> list[Period]:
         rng = self.rng
         if rng.random() >= 0.123:
             return []
@@ -577,7 +569,7 @@ class _Generator:
             )
         else:
             status = _weighted(rng, (("C1", 50), ("V2", 38), ("L1", 7), ("L2", 5)))
-        home_place = self._home_at(home, start)
+        home_place = _home_at(home, start)
         placement = self._placement(start, age, home_place, status)
         episode = Episode(self.ids.next("EP"), start, "S", status, placement)
         period.episodes.append(episode)
@@ -610,7 +602,7 @@ class _Generator:
                 new_placement = self._placement(
                     day,
                     age_now,
-                    self._home_at(home, day),
+                    _home_at(home, day),
                     change_status or status,
                     previous.placement,
                 )
@@ -814,7 +806,7 @@ class Return903:
                 person.sex,
                 ssda903.fmt(person.born),
                 person.ethnicity,
-                person.upn or _upn_code(person, start),
+                person.upn or _upn_code(person),
                 mother,
                 child_born,
             )
@@ -837,7 +829,8 @@ class Return903:
             )
 
 
-def _upn_code(person: Person, year_start: date) -> str:
+def _upn_code(person: Person) -> str:
+    """UN1 for a child not yet of school age, else UN2 (never at a school in England)."""
     return "UN1" if person.upn_unknown == "UN1" else "UN2"
 
 
