@@ -357,7 +357,11 @@ class Extract:
 
 
 class _Generator:
-    def __init__(self, seed: int, extract: Extract, postcodes: Postcodes) -> None:
+    def __init__(
+        self, seed: int, extract: Extract, postcodes: Postcodes, as_at: date | None = None
+    ) -> None:
+        #: The extract shows what was known at the end of this day (as an SSD datetime).
+        self.as_at = f"{(as_at or extract.end).isoformat()} 23:59:00"
         self.seed = seed
         self.serial = 0
         self.rng = random.Random(seed)  # noqa: S311 (generated data, no secret)
@@ -867,14 +871,28 @@ def write_ssd(
     seed: int = 1,
     year: int = 2026,
     postcodes: Postcodes | None = None,
+    as_at: date | None = None,
 ) -> Written:
-    """Generate `persons` persons and write the extract and the 903 files into `out_dir`."""
+    """Generate `persons` persons and write the extract and the 903 files into `out_dir`.
+
+    `as_at` (default: the end of the collection year) is the day the extract is taken: the
+    same people and events, cut at the end of that day. What starts later is left out; what
+    ends later is still open (its end, reason for ending and RHI answers blank). Extracts
+    of the same seed as at two days differ as a case system's daily extracts would. The 903
+    files are always the returns as made at the end of each year.
+    """
     if persons < 1:
         raise ValueError("persons must be at least 1")
     out = Path(out_dir)
     extract = Extract(year)
+    if as_at is not None and not extract.window_start <= as_at <= extract.end:
+        raise ValueError(
+            f"the extract date {as_at.isoformat()} is outside the six years "
+            f"{extract.window_start.isoformat()} to {extract.end.isoformat()}"
+        )
     places = postcodes or invented_postcodes(seed)
-    gen = _Generator(seed, extract, places)
+    gen = _Generator(seed, extract, places, as_at)
+    last_moment = f"{extract.end.isoformat()} 23:59:00"
     returns = [Return903(year - 1), Return903(year)]
     counts: dict[Path, int] = {}
     professionals = _professionals(random.Random(f"professionals {seed}"), persons)  # noqa: S311
@@ -890,6 +908,8 @@ def write_ssd(
         tally = dict.fromkeys(TABLES, 0)
 
         def put(table: str, rows: Collection[Sequence[object]]) -> None:
+            if gen.as_at < last_moment:
+                rows = _cut(table, rows, gen.as_at)
             writers[table].writerows(rows)
             tally[table] += len(rows)
 
@@ -927,6 +947,41 @@ def write_ssd(
 
 #: The job title of independent reviewing officers (every 20th professional).
 IRO = "Independent Reviewing Officer"
+
+
+#: Where each table's rows start and end (field positions), and the fields that are blank
+#: while the row is still open: how an extract as at an earlier day is cut.
+_SPANS: dict[str, tuple[int, int | None, tuple[int, ...]]] = {
+    "ssd_person": (6, None, ()),
+    "ssd_linked_identifiers": (4, 5, ()),
+    "ssd_address": (4, 5, ()),
+    "ssd_legal_status": (3, 4, ()),
+    "ssd_cla_episodes": (2, 5, (6,)),
+    "ssd_cla_placement": (1, 8, (9,)),
+    "ssd_missing": (2, 4, (5, 6)),
+    "ssd_involvements": (4, 5, ()),
+}
+
+
+def _cut(table: str, rows: Collection[Sequence[object]], as_at: str) -> list[Sequence[object]]:
+    """`rows` as known at `as_at` (an SSD datetime): rows that start later are left out;
+    an end after it is blank, with the fields that go with the end. Datetimes are compared
+    as text, which orders them (`YYYY-MM-DD HH:MM:SS`)."""
+    span = _SPANS.get(table)
+    if span is None:
+        return list(rows)
+    start, end, with_end = span
+    kept: list[Sequence[object]] = []
+    for row in rows:
+        if str(row[start]) > as_at:
+            continue
+        if end is not None and str(row[end]) > as_at:
+            cells = list(row)
+            for index in (end, *with_end):
+                cells[index] = ""
+            row = cells
+        kept.append(row)
+    return kept
 
 
 def _professionals(rng: random.Random, persons: int) -> list[tuple[object, ...]]:
@@ -968,7 +1023,8 @@ def _person_rows(
     pid = person.person_id
     forename, surname = _names(rng, person.sex, person.ethnicity)
     nhs = nhs_number(int(pid)) if rng.random() < 0.96 else ""
-    mother = "Y" if person.child_born is not None else ("N" if person.sex != "M" else "")
+    mothered = person.child_born is not None and when(person.child_born) <= gen.as_at
+    mother = "Y" if mothered else ("N" if person.sex != "M" else "")
     gender = {"M": "01", "F": "02"}.get(person.sex, "00")
     put(
         "ssd_person",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,13 @@ def _year(text: str) -> int:
     if not 2016 <= value <= 2100:
         raise argparse.ArgumentTypeError(f"a collection year from 2016, such as 2026: {text!r}")
     return value
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
 def register(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,6 +84,16 @@ def register(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
             f"(default {DEFAULT_AUTHORITY}, an unused code)"
         ),
     )
+    parser.add_argument(
+        "--as-at",
+        type=_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help=(
+            "the day the extract is taken, within the six years (default: 31 March of --year); "
+            "the 903 files are the year-end returns whatever the day"
+        ),
+    )
     parser.set_defaults(handler=run)
 
 
@@ -90,7 +108,12 @@ def run(args: Any) -> int:
         elif args.la is not None:
             raise ValueError("--la is for --postcodes; invented postcodes use an unused code")
         written = write_ssd(
-            args.dir, persons=args.persons, seed=args.seed, year=args.year, postcodes=postcodes
+            args.dir,
+            persons=args.persons,
+            seed=args.seed,
+            year=args.year,
+            postcodes=postcodes,
+            as_at=args.as_at,
         )
     except (ValueError, OSError) as error:
         print(f"homeward synth ssd: {error}", file=sys.stderr)

@@ -126,6 +126,7 @@ def test_synth_ssd_writes_the_extract_and_the_903_files(
         ["synth", "ssd", "x", "--persons", "0"],
         ["synth", "ssd", "x", "--year", "1999"],
         ["synth", "ssd", "x", "--persons", "many"],
+        ["synth", "ssd", "x", "--as-at", "2025-13-01"],
     ],
 )
 def test_bad_ssd_arguments_are_refused(argv: list[str]) -> None:
@@ -161,6 +162,6 @@ def test_every_ssd_option_is_documented() -> None:
         for option in action.option_strings
         if option.startswith("--") and option != "--help"
     ]
-    assert options == ["--persons", "--seed", "--year", "--postcodes", "--la"]
+    assert options == ["--persons", "--seed", "--year", "--postcodes", "--la", "--as-at"]
     documented = set(re.findall(r"`([^`\s]+)`", docs))
     assert [option for option in options if option not in documented] == []

@@ -370,3 +370,43 @@ def test_a_postcode_file_without_the_authority_is_refused(tmp_path: Path) -> Non
         ssd.read_postcodes(path, "E08000012")
     with pytest.raises(ValueError, match="no postcode outside the authority"):
         ssd.read_postcodes(path, "E08000035")
+
+
+def test_an_extract_as_at_a_day_is_the_year_end_extract_cut_there(tmp_path: Path) -> None:
+    """Daily extracts: the same people and events, known up to the end of the day."""
+    ssd.write_ssd(tmp_path / "d1", persons=1500, seed=8, as_at=date(2025, 11, 3))
+    ssd.write_ssd(tmp_path / "d2", persons=1500, seed=8, as_at=date(2025, 11, 4))
+    ssd.write_ssd(tmp_path / "end", persons=1500, seed=8)
+    ssd.write_ssd(tmp_path / "end2", persons=1500, seed=8, as_at=date(YEAR, 3, 31))
+    for table in ssd_spec.TABLES:
+        name = f"{table}.csv"
+        assert (tmp_path / "end" / name).read_bytes() == (tmp_path / "end2" / name).read_bytes()
+    day1, day2 = "2025-11-03 23:59:00", "2025-11-04 23:59:00"
+    changed = 0
+    for table, columns in ssd_spec.TABLES.items():
+        dated = [c for c in columns if c in ssd_spec.DATETIME_FIELDS]
+        first = {r[columns[0]]: r for r in read(tmp_path / "d1" / f"{table}.csv")[1]}
+        second = {r[columns[0]]: r for r in read(tmp_path / "d2" / f"{table}.csv")[1]}
+        assert all(r[c] <= day1 for r in first.values() for c in dated), table
+        assert set(first) <= set(second), table
+        for key, row in second.items():
+            if key not in first:
+                # new since yesterday: something that began on the second day
+                assert any(day1 < row[c] <= day2 for c in dated), (table, row)
+                changed += 1
+            elif row != first[key]:
+                # a row that was open yesterday: only its blank fields were filled in
+                before = first[key]
+                assert all(before[c] in ("", row[c]) for c in columns), (table, row)
+                changed += 1
+    assert changed  # a day brings some change
+    # The 903 files are the year-end returns, whatever the day of the extract.
+    for name in ("header.csv", "episodes.csv", "missing.csv"):
+        assert (tmp_path / "d1" / "ssda903" / "2026" / name).read_bytes() == (
+            tmp_path / "end" / "ssda903" / "2026" / name
+        ).read_bytes()
+
+
+def test_an_extract_date_outside_the_six_years_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="outside the six years 2020-04-01 to 2026-03-31"):
+        ssd.write_ssd(tmp_path, persons=10, as_at=date(2026, 4, 1))
