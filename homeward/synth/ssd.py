@@ -151,18 +151,16 @@ def onspd_rows(postcodes: Postcodes) -> Iterator[list[str]]:
 # --- identifiers ---------------------------------------------------------------------------
 
 
-def nhs_number(serial: int) -> str:
-    """A 10-digit NHS number in the range kept for testing (999…), with a valid check digit;
-    serials whose check digit would be 10 are moved on to the next."""
-    while True:
-        body = f"999{serial % 1_000_000:06d}"
-        total = sum(int(d) * (10 - i) for i, d in enumerate(body))
-        check = 11 - total % 11
-        if check == 11:
-            check = 0
-        if check != 10:
-            return body + str(check)
-        serial += 1
+def nhs_number(serial: int) -> str | None:
+    """The NHS number `999nnnnnnC` with body `serial` (0 to 999,999) and its check digit
+    `C`, in the range the NHS keeps for testing; None when no check digit fits (the
+    check would be 10) or `serial` is out of the range."""
+    if not 0 <= serial < 1_000_000:
+        return None
+    body = f"999{serial:06d}"
+    total = sum(int(d) * (10 - i) for i, d in enumerate(body))
+    check = (11 - total % 11) % 11
+    return None if check == 10 else body + str(check)
 
 
 _UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
@@ -364,6 +362,8 @@ class _Generator:
         self.as_at = f"{(as_at or extract.end).isoformat()} 23:59:00"
         self.seed = seed
         self.serial = 0
+        self.nhs_serial = 0  # NHS numbers and UPNs are handed out in turn: never twice
+        self.pupils = 0
         self.rng = random.Random(seed)  # noqa: S311 (generated data, no secret)
         self.extract = extract
         self.postcodes = postcodes
@@ -393,7 +393,9 @@ class _Generator:
         pupil = ""
         unknown = ""
         if school_age <= end and rng.random() < 0.9:
-            pupil = upn(_randint(rng, 2000, 7999), school_age.year, _randint(rng, 0, 999))
+            self.pupils += 1
+            school = 2000 + (self.pupils // 1000) % 6000
+            pupil = upn(school, school_age.year, self.pupils % 1000)
         elif school_age > end:
             unknown = "UN1"
         home = self._homes(born)
@@ -1022,7 +1024,11 @@ def _person_rows(
     ids = gen.ids
     pid = person.person_id
     forename, surname = _names(rng, person.sex, person.ethnicity)
-    nhs = nhs_number(int(pid)) if rng.random() < 0.96 else ""
+    nhs = ""
+    if rng.random() < 0.96:
+        while not nhs and gen.nhs_serial < 1_000_000:  # the test range holds about 909,000
+            nhs = nhs_number(gen.nhs_serial) or ""
+            gen.nhs_serial += 1
     mothered = person.child_born is not None and when(person.child_born) <= gen.as_at
     mother = "Y" if mothered else ("N" if person.sex != "M" else "")
     gender = {"M": "01", "F": "02"}.get(person.sex, "00")

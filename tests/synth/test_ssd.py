@@ -173,7 +173,13 @@ def test_identifiers_are_well_formed_and_not_real(tables: dict[str, Rows]) -> No
         assert value[1:4] == "999" and len(value) == 13  # LA number 999 is no authority's
         total = sum(int(d) * (i + 2) for i, d in enumerate(value[1:]))
         assert "ABCDEFGHJKLMNPQRTUVWXYZ"[total % 23] == value[0]
-    assert ssd.nhs_number(0).startswith("999")
+    # NHS numbers and UPNs identify a person: never two persons with the same.
+    assert len(nhs) == len(set(nhs))
+    assert len(upns) == len(set(upns))
+    assert ssd.nhs_number(0) is None  # 999000000's check digit would be 10
+    assert ssd.nhs_number(1) == "9990000018"  # 9×10 + 9×9 + 9×8 + 1×2 = 245; 11 - 245 % 11
+    assert ssd.nhs_number(2) == "9990000026"
+    assert ssd.nhs_number(1_000_000) is None
 
 
 def test_realistic_shape(tables: dict[str, Rows]) -> None:
