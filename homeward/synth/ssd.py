@@ -11,7 +11,8 @@ What is written, into DIR:
 
 - `ssd_<table>.csv` for the nine tables of `ssd_spec.TABLES`: the header is the spec's field
   names, datetimes `YYYY-MM-DD HH:MM:SS`, an empty cell is NULL. The extract is as at the
-  end of the collection year (31 March, 23:59) and covers the six years before it.
+  end of the collection year (31 March, 23:59), or of an earlier day (`as_at`), and covers
+  the six years to the end of the collection year.
 - `ssda903/<year>/header.csv`, `episodes.csv`, `missing.csv` for the collection year and the
   one before: the case system's own return, from the same periods of care, placements and
   missing episodes.
@@ -19,8 +20,9 @@ What is written, into DIR:
   Directory's layout, for `homeward load-postcodes`, so that a placement's host authority
   can be found from its postcode.
 
-One `random.Random(seed)` draws everything person by person, so the same arguments give the
-same files; the SSD tables are written as each person is made (memory does not grow with
+Each person is drawn from a `random.Random` of their own (from the seed and their place in
+turn), so the same arguments give the same files and a smaller extract is the start of a
+larger one; the SSD tables are written as each person is made (memory does not grow with
 the number of persons); only the looked-after children's 903 rows are kept until the end.
 """
 
