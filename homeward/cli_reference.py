@@ -43,7 +43,19 @@ def render() -> str:
     for name, parser in subcommand_parsers().items():
         parser.prog = f"homeward {name}"
         parts.append(f"\n## homeward {name}\n\n```text\n{parser.format_help().rstrip()}\n```\n")
+        for kind, nested in nested_parsers(parser).items():  # `homeward synth ssd`
+            nested.prog = f"homeward {name} {kind}"
+            help_text = nested.format_help().rstrip()
+            parts.append(f"\n## homeward {name} {kind}\n\n```text\n{help_text}\n```\n")
     return "".join(parts)
+
+
+def nested_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """A subcommand's own subcommands (`homeward synth ssd`), by name."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
 
 
 if __name__ == "__main__":

@@ -6,8 +6,10 @@ Runs under its own virtualenv (`.venv-903/bin/python`, built by `make install` f
     .venv-903/bin/python scripts/validate_903.py DIR --year 2026 --la E10000099
 
 DIR holds the return's CSV files (homeward writes header.csv, episodes.csv, missing.csv);
-the validator recognises each table by its columns. `--year` is the collection year as the
-validator names it: "2026" is 2025-26 (1 April 2025 to 31 March 2026).
+the validator recognises each table by its columns. `--previous DIR2` adds last year's
+files (the validator's "_last" tables), which some rules compare with this year's. `--year`
+is the collection year as the validator names it: "2026" is 2025-26 (1 April 2025 to 31
+March 2026).
 
 Prints a JSON list of every error found, by any rule: {rule, table, row, child, message},
 where `row` is the 0-based data row of the table (line `row + 2` of its CSV). Exits 1 when
@@ -45,6 +47,13 @@ KNOWN_CRASHES = {"231", "233"}
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
+    parser.add_argument(
+        "--previous",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="last year's return (its CSV files), for the rules that compare the two years",
+    )
     parser.add_argument("--year", default="2026", help='collection year, "2026" is 2025-26')
     parser.add_argument("--la", default="E10000099", help="the authority's GSS code")
     parser.add_argument(
@@ -65,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     files = [
         {"name": p.name, "file_content": p.read_bytes(), "description": "This year"} for p in paths
     ]
+    if args.previous is not None:
+        files += [
+            {"name": p.name, "file_content": p.read_bytes(), "description": "Prev year"}
+            for p in sorted(args.previous.glob("*.csv"))
+        ]
     with contextlib.redirect_stdout(sys.stderr):
         tables, extras = read_from_text(raw_files=files)
     metadata = {"collectionYear": args.year, "localAuthority": args.la, **extras}

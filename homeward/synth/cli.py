@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from homeward.synth import params
+from homeward.synth import params, ssd_cli
 from homeward.synth.generate import default_authorities, default_years, generate, write
 
 
@@ -50,11 +50,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument(
-        "--episodes", type=positive_int, required=True, metavar="N", help="episodes to generate"
+        "--episodes", type=positive_int, metavar="N", help="episodes to generate (required)"
     )
     parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
     parser.add_argument(
-        "--out", type=Path, required=True, metavar="DIR", help="directory to write into"
+        "--out", type=Path, metavar="DIR", help="directory to write into (required)"
     )
     parser.add_argument(
         "--authorities",
@@ -80,11 +80,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="Y",
         help="length of the period in years (default: about 1,140 episodes per authority-year)",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, synth_parser=parser)
+    kinds = parser.add_subparsers(
+        dest="kind",
+        metavar="KIND",
+        title="other data sets",
+        description="homeward synth ssd DIR: a case system's SSD extract and its 903 files",
+    )
+
+    ssd_cli.register(kinds)
 
 
 def run(args: Any) -> int:
     """Generate and write; print what was written and where. Returns the exit code."""
+    missing = [
+        option
+        for option, value in (("--episodes", args.episodes), ("--out", args.out))
+        if value is None
+    ]
+    if missing:
+        args.synth_parser.error("the following arguments are required: " + ", ".join(missing))
     episodes: int = args.episodes
     authorities: int = args.authorities or default_authorities(episodes)
     years: int = args.years or default_years(episodes, authorities)

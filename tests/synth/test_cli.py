@@ -74,7 +74,7 @@ def test_default_seed_is_one(tmp_path: Path) -> None:
 )
 def test_bad_arguments_are_refused(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as raised:
-        _parser().parse_args(argv)
+        _run(argv)
     assert raised.value.code == 2
 
 
@@ -101,5 +101,67 @@ def test_every_option_is_documented() -> None:
         if option.startswith("--") and option != "--help"
     ]
     assert options == ["--episodes", "--seed", "--out", "--authorities", "--start", "--years"]
+    documented = set(re.findall(r"`([^`\s]+)`", docs))
+    assert [option for option in options if option not in documented] == []
+
+
+def test_synth_ssd_writes_the_extract_and_the_903_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "extract"
+    assert _run(["synth", "ssd", str(out), "--persons", "60", "--seed", "2", "--year", "2025"]) == 0
+    printed = capsys.readouterr().out
+    assert "Generated 60 persons for authority E10099001 (seed 2, collection year 2024-25)" in (
+        printed
+    )
+    assert (out / "ssd_person.csv").read_text().count("\n") == 61
+    assert sorted(p.name for p in (out / "ssda903").iterdir()) == ["2024", "2025"]
+    assert "ssd_missing.csv" in printed and "onspd.csv" in printed
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["synth", "ssd"],
+        ["synth", "ssd", "x", "--persons", "0"],
+        ["synth", "ssd", "x", "--year", "1999"],
+        ["synth", "ssd", "x", "--persons", "many"],
+        ["synth", "ssd", "x", "--as-at", "2025-13-01"],
+    ],
+)
+def test_bad_ssd_arguments_are_refused(argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        _run(argv)
+    assert raised.value.code == 2
+
+
+def test_ssd_postcode_options_go_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(["synth", "ssd", str(tmp_path), "--la", "E08000012"]) == 1
+    assert "--la is for --postcodes" in capsys.readouterr().err
+    assert _run(["synth", "ssd", str(tmp_path), "--postcodes", str(tmp_path / "none.csv")]) == 1
+    assert "--postcodes needs --la" in capsys.readouterr().err
+    missing = tmp_path / "none.csv"
+    assert _run(["synth", "ssd", str(tmp_path), "--postcodes", str(missing), "--la", "E1"]) == 1
+    assert "homeward synth ssd:" in capsys.readouterr().err
+
+
+def test_every_ssd_option_is_documented() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "synth.md").read_text("utf-8")
+    parser = _parser()
+    synth = next(
+        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    ).choices["synth"]
+    kinds = next(
+        action for action in synth._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    options = [
+        option
+        for action in kinds.choices["ssd"]._actions
+        for option in action.option_strings
+        if option.startswith("--") and option != "--help"
+    ]
+    assert options == ["--persons", "--seed", "--year", "--postcodes", "--la", "--as-at"]
     documented = set(re.findall(r"`([^`\s]+)`", docs))
     assert [option for option in options if option not in documented] == []
