@@ -72,7 +72,9 @@ KINDS: tuple[ExportKind, ...] = (
         "ssda903",
         "SSDA903 Missing, with its Header and Episodes",
         "The DfE's looked-after children return: the Missing table for the collection year "
-        "and the Header and Episodes rows of the same children (three CSV files).",
+        "and homeward's own Header and Episodes rows of the same children (three CSV "
+        "files), for an authority without a case-system 903 export. Where the case system "
+        "exports its 903, the data team merges homeward's Missing table with it instead.",
         "homeward.returns.ssda903:build_ssda903",
         personal=True,
         degradable=False,

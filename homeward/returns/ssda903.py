@@ -20,6 +20,14 @@ from homeward.formats import ssda903, ssda903_merge
 from homeward.organisations.models import Authority
 from homeward.returns.files import CSV, Export, ExportFile
 
+#: The first note of homeward's own 903 tables: what they are for.
+OWN_TABLES_NOTE = (
+    "These Header and Episodes rows are homeward's own, for an authority without a "
+    "case-system 903 export: one Episodes row per child, with defaults where homeward "
+    "records nothing, and CHILD is homeward's reference. Where the case system exports its "
+    "903, merge homeward's Missing table with the case system's Header and Episodes instead."
+)
+
 
 def _day(moment: datetime | None) -> date | None:
     """The local (UK) calendar day of a stored moment."""
@@ -91,7 +99,7 @@ def build_ssda903(*, start: date, end: date, degrade: bool) -> Export:
         files=files,
         children=[by_reference[reference] for reference in tables.children],
         rows=len(tables.missing),
-        notes=[*notes, *tables.notes],
+        notes=[OWN_TABLES_NOTE, *notes, *tables.notes],
     )
 
 

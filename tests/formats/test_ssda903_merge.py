@@ -31,7 +31,10 @@ def header(*rows: tuple[str, str, str]) -> bytes:
     """(child, sex, dob) rows of a Header table."""
     return csv(
         ssda903.HEADER_COLUMNS,
-        [(c, s, dob, "WBRI", "A999999999999", "0" if s == "F" else "", "") for c, s, dob in rows],
+        [
+            (c, s, dob, "WBRI", f"A99999999900{c[-1]}", "0" if s == "F" else "", "")
+            for c, s, dob in rows
+        ],
     )
 
 
@@ -126,6 +129,8 @@ def test_the_merged_return_brings_no_new_error() -> None:
     }  # fmt: skip
     # the case system's own errors are kept apart, the same with or without homeward's table
     assert {e.key() for e in check.already} == {e.key() for e in check.baseline.errors}
+    # and they are only those of generated data: ZZ postcodes (169, 179, 392c), no URN (218)
+    assert check.baseline.rules() == {"169", "179", "218", "392c"}
     text = report(merged, check)
     assert "5 rows for 3 children" in text and "Errors the merge brought: 0" in text
 
