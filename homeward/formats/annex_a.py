@@ -21,6 +21,7 @@ from datetime import date
 import polars as pl
 import xlsxwriter
 
+from homeward.formats import ssda903
 from homeward.formats.degrade import month_of_birth, postcode_district
 from homeward.formats.safe import safe_frame
 from homeward.formats.ssd import EpisodeFacts, rhi_accepted, rhi_offered
@@ -164,16 +165,52 @@ ETHNICITIES = {
 YES, NO, UNKNOWN = "a) Yes", "b) No", "c) Unknown"
 RHI_ANSWERS: dict[str | None, str] = {"yes": YES, "no": NO, None: UNKNOWN}
 
-#: homeward's placement types → Annex A's (SSDA903) placement type, where one code fits.
-#: Foster care is not split by homeward into the six U codes, so it is left blank.
-PLACEMENT_TYPES = {
-    "childrens_home": "p) K2: Children's Homes",
-    "secure": "o) K1: Secure Children's Homes",
-    "placed_with_parents": "k) P1: Placed with parents",
-    "residential_school": "u) S1: Residential school",
-    "semi_independent": "n) H5: Residential accommodation",
-    "other": "v) Z1: Other placements",
+#: The SSDA903 PLACE codes of 2025-26 (the list DfE's validator checks, rule 146), with
+#: short words. Annex A's placement type is written as the 903 code and these words
+#: ("U6: Foster placement, not long term or FFA"): Annex A's older lettered list (with H5 and
+#: Z1) no longer matches the 903's, and the same child must have the same code in both.
+PLACE_WORDS = {
+    "A3": "Placed for adoption, consent, with current foster carer",
+    "A4": "Placed for adoption, consent, not with current foster carer",
+    "A5": "Placed for adoption, placement order, with current foster carer",
+    "A6": "Placed for adoption, placement order, not with current foster carer",
+    "K1": "Secure children's home",
+    "K2": "Children's home",
+    "K3": "Supported accommodation",
+    "P1": "Placed with parents",
+    "P3": "Residential employment",
+    "R1": "Residential care home",
+    "R2": "NHS or health trust",
+    "R3": "Family centre or mother and baby unit",
+    "R5": "Young offender institution",
+    "S1": "Residential school",
+    "T0": "Temporary placement",
+    "T1": "Temporary placement, hospital",
+    "T2": "Temporary placement, holiday",
+    "T3": "Temporary placement, carer's holiday",
+    "T4": "Temporary placement, seven days or less",
+    "U1": "Foster placement, relative or friend, long term",
+    "U2": "Foster placement, relative or friend, FFA",
+    "U3": "Foster placement, relative or friend, not long term or FFA",
+    "U4": "Foster placement, long term",
+    "U5": "Foster placement, FFA",
+    "U6": "Foster placement, not long term or FFA",
+    "Z11": "Other placement (Z11)",
+    "Z12": "Other placement (Z12)",
+    "Z13": "Other placement (Z13)",
+    "Z14": "Other placement (Z14)",
 }
+
+
+def placement_type(code: str) -> str:
+    """Annex A's placement type for a 903 PLACE code; blank for a code not on the list."""
+    code = code.strip().upper()
+    return f"{code}: {PLACE_WORDS[code]}" if code in PLACE_WORDS else ""
+
+
+#: homeward's placement types → Annex A's placement type: the same code the 903 writes
+#: (`ssda903.PLACE`).
+PLACEMENT_TYPES = {kind: placement_type(code) for kind, code in ssda903.PLACE.items()}
 
 PLACED_IN, PLACED_OUT = "a) In", "b) Out"
 
