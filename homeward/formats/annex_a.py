@@ -17,6 +17,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import polars as pl
 import xlsxwriter
@@ -356,3 +357,236 @@ def list8_xlsx(frame: pl.DataFrame) -> bytes:
     finally:
         workbook.close()
     return buffer.getvalue()
+
+
+# --- list 8 from the case system's care data -------------------------------------------------
+#
+# Beside the case system, list 8 is what Ofsted asks for: every child in care on the chosen
+# date and every child who left care in the six months before it (Data to Insight's Annex A
+# queries: `@AA_ReportingPeriod` 6 months), not only children who went missing. Every
+# column comes from the imported care data (periods of care, placements, legal statuses,
+# the allocated worker, and, where the case system's extract has them, reviews, visits and
+# health checks); homeward computes the missing, absent and return interview columns from
+# the episodes, imported and its own.
+
+#: The months before the date in which a child who left care is still listed.
+LEFT_CARE_MONTHS = 6
+YES_NO = {True: YES, False: NO}
+#: Annex A's gender list, from the 903 / SSD sex codes.
+SEX_CODES = {
+    "M": "a) Male",
+    "F": "b) Female",
+    "U": "c) Not stated/recorded",
+    "I": "d) Neither",
+}
+
+
+@dataclass(frozen=True)
+class CarePeriod:
+    """A period of care: start (DECOM of its first episode), end (None: still in care), the
+    reason it ended (903 REC) and the category of need (903 CIN)."""
+
+    start: date
+    end: date | None = None
+    reason_ceased: str = ""
+    category_of_need: str = ""
+
+
+@dataclass(frozen=True)
+class CarePlacement:
+    """A placement: dates, 903 PLACE and PLACE_PROVIDER codes, postcode, Ofsted URN, and
+    where it is: in the authority's own area or not, the host authority's name and its
+    nation (from the postcode)."""
+
+    start: date
+    end: date | None
+    place: str
+    provider: str = ""
+    postcode: str = ""
+    urn: str = ""
+    out_of_area: bool | None = None
+    host_authority: str = ""
+    nation: str = "england"
+
+
+@dataclass(frozen=True)
+class LegalStatus:
+    """A legal status spell (903 LS code)."""
+
+    start: date
+    end: date | None
+    code: str
+
+
+@dataclass(frozen=True)
+class CareRecord:
+    """A child as the case system holds them, with homeward's episodes (any order)."""
+
+    person_id: str
+    sex: str  # M, F, U or I (the SSD's codes)
+    ethnicity: str
+    date_of_birth: date | None
+    periods: Sequence[CarePeriod]
+    placements: Sequence[CarePlacement] = ()
+    legal_statuses: Sequence[LegalStatus] = ()
+    uasc: bool = False
+    disability: bool | None = None
+    allocated_team: str = ""
+    allocated_worker: str = ""
+    latest_review: date | None = None
+    last_visit: date | None = None
+    permanence_plan: str = ""
+    last_iro_contact: date | None = None
+    last_health_assessment: date | None = None
+    last_dental_check: date | None = None
+    episodes: Sequence[EpisodeFacts] = ()
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` months earlier (the month's last day where it has fewer)."""
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _overlaps(start: date, end: date | None, first: date, last: date) -> bool:
+    return start <= last and (end is None or end >= first)
+
+
+def current_period(record: CareRecord, as_of: date) -> CarePeriod | None:
+    """The period of care that puts the child on list 8 on `as_of`: the one they are in, or
+    the one that ended in the six months before; None when neither."""
+    since = months_before(as_of, LEFT_CARE_MONTHS)
+    periods = [p for p in record.periods if _overlaps(p.start, p.end, since, as_of)]
+    return max(periods, key=lambda p: p.start) if periods else None
+
+
+def _latest(items: Iterable[Any], as_of: date) -> Any:
+    started = [i for i in items if i.start <= as_of]
+    return max(started, key=lambda i: (i.start, i.end or date.max)) if started else None
+
+
+def list8_care_row(record: CareRecord, *, as_of: date) -> dict[str, object] | None:
+    """The child's list 8 row from care data on `as_of`, or None when not on the list."""
+    period = current_period(record, as_of)
+    if period is None:
+        return None
+    year_ago = months_before(as_of, 12)
+    in_period = [
+        p for p in record.placements if _overlaps(p.start, p.end, period.start, period.end or as_of)
+    ]
+    placement: CarePlacement | None = _latest(in_period, as_of)
+    status: LegalStatus | None = _latest(
+        (s for s in record.legal_statuses if _overlaps(s.start, s.end, period.start, as_of)),
+        as_of,
+    )
+    year_periods = [p for p in record.periods if _overlaps(p.start, p.end, year_ago, as_of)]
+    window = [
+        e
+        for e in record.episodes
+        if year_ago <= e.started_at.date() <= as_of and e.started_at.date() >= period.start
+    ]
+    last = last_missing(window)
+    ceased = period.end is not None and period.end <= as_of
+    location = ""
+    la = ""
+    if placement is not None and placement.out_of_area is not None:
+        location = PLACED_OUT if placement.out_of_area else PLACED_IN
+        la = _placement_la(
+            Placement(placement.out_of_area, placement.host_authority, placement.nation)
+        )
+    row: dict[str, object] = dict.fromkeys(LIST8_COLUMNS, "")
+    row.update(
+        {
+            CHILD_ID: record.person_id,
+            GENDER: SEX_CODES.get(record.sex.upper(), SEX_CODES["U"]),
+            ETHNICITY: ETHNICITIES.get(record.ethnicity, ETHNICITIES["NOBT"]),
+            DATE_OF_BIRTH: _day(record.date_of_birth),
+            AGE: age_on(record.date_of_birth, as_of),
+            UASC: YES_NO[record.uasc],
+            DISABILITY: UNKNOWN if record.disability is None else YES_NO[record.disability],
+            LOOKED_AFTER_SINCE: _day(period.start),
+            CATEGORY_OF_NEED: period.category_of_need,
+            SECOND_PERIOD: YES_NO[len(year_periods) > 1],
+            LEGAL_STATUS_START: "" if status is None else _day(status.start),
+            LEGAL_STATUS: "" if status is None else status.code,
+            LATEST_REVIEW: _day(record.latest_review),
+            LAST_VISIT: _day(record.last_visit),
+            PERMANENCE_PLAN: record.permanence_plan,
+            LAST_IRO: _day(record.last_iro_contact),
+            LAST_HEALTH: _day(record.last_health_assessment),
+            LAST_DENTAL: _day(record.last_dental_check),
+            PLACEMENTS: sum(
+                1 for p in record.placements if _overlaps(p.start, p.end, year_ago, as_of)
+            ),
+            CEASED: _day(period.end) if ceased else "",
+            CEASED_REASON: period.reason_ceased if ceased else "",
+            PLACEMENT_START: "" if placement is None else _day(placement.start),
+            PLACEMENT_TYPE: "" if placement is None else placement_type(placement.place),
+            PLACEMENT_PROVIDER: "" if placement is None else placement.provider,
+            PLACEMENT_POSTCODE: "" if placement is None else placement.postcode.strip().upper(),
+            PLACEMENT_URN: "" if placement is None else placement.urn,
+            PLACEMENT_LOCATION: location,
+            PLACEMENT_LA: la,
+            MISSING: sum(1 for e in window if e.category == "missing"),
+            ABSENT: sum(1 for e in window if e.category == "absent"),
+            RHI_OFFERED: "" if last is None else RHI_ANSWERS[_yes_no(rhi_offered(last))],
+            RHI_ACCEPTED: "" if last is None else RHI_ANSWERS[_yes_no(rhi_accepted(last))],
+            ALLOCATED_TEAM: record.allocated_team,
+            ALLOCATED_WORKER: record.allocated_worker,
+        }
+    )
+    return row
+
+
+@dataclass
+class List8FromCare:
+    """List 8's rows (one per child, by person id) and what is incomplete, one note each."""
+
+    rows: list[dict[str, object]]
+    notes: list[str]
+
+
+#: Columns a child's row must have filled (those Annex A cannot take blank); a blank one
+#: is noted, naming the child and the column, for the data team to fill in the case system.
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    CHILD_ID, GENDER, ETHNICITY, LOOKED_AFTER_SINCE, CATEGORY_OF_NEED, LEGAL_STATUS,
+    LEGAL_STATUS_START, PLACEMENTS, PLACEMENT_START, PLACEMENT_TYPE, PLACEMENT_PROVIDER,
+    PLACEMENT_POSTCODE, PLACEMENT_LOCATION, ALLOCATED_TEAM, ALLOCATED_WORKER,
+)  # fmt: skip
+
+
+def list8_from_care(records: Iterable[CareRecord], *, as_of: date) -> List8FromCare:
+    """List 8 on `as_of`: every child in care then, and every child who left care in the
+    six months before, from their care data; homeward's missing and RHI columns."""
+    rows: list[dict[str, object]] = []
+    notes: list[str] = []
+    for record in sorted(records, key=lambda r: r.person_id):
+        row = list8_care_row(record, as_of=as_of)
+        if row is None:
+            continue
+        rows.append(row)
+        blank = [c for c in REQUIRED_COLUMNS if row[c] in ("", None)]
+        if row[PLACEMENT_TYPE] == "" and any(p.place for p in record.placements):
+            notes.append(
+                f"{record.person_id}: placement code not on the 903's 2025-26 PLACE list "
+                f"({', '.join(sorted({p.place for p in record.placements}))})."
+            )
+        if blank:
+            notes.append(f"{record.person_id}: blank in the care data: {'; '.join(blank)}.")
+    return List8FromCare(rows=rows, notes=notes)
+
+
+def list8_care_frame(result: List8FromCare) -> pl.DataFrame:
+    """The rows as a table of text, for `list8_csv` and `list8_xlsx`."""
+    text = [
+        {name: "" if row[name] is None else str(row[name]) for name in LIST8_COLUMNS}
+        for row in result.rows
+    ]
+    return pl.DataFrame(text, schema=dict.fromkeys(LIST8_COLUMNS, pl.String))
