@@ -107,7 +107,8 @@ UPN_NOT_OBTAINED = "UN4"
 #: MOTHER: homeward does not record whether a girl is a mother; 0 (not a mother) is written
 #: for girls (rule 393 needs a value), blank for others.
 MOTHER_DEFAULT = "0"
-#: MISSING: homeward's Category to the 903 code.
+#: The 903 MISSING codes: missing (whereabouts not known) and away without authorisation
+#: (whereabouts known). homeward's "absent" is not the 903's away: see `missing_table`.
 MISSING = {"missing": "M", "absent": "A"}
 
 DEGRADE_REFUSED = (
@@ -121,12 +122,31 @@ DEGRADE_REFUSED = (
 
 @dataclass(frozen=True)
 class MissingEpisode:
-    """A missing (`M`) or away (`A`) episode: the days it started and ended (None: open)."""
+    """A missing (`M`) or away (`A`) episode: the days it started and ended (None: open),
+    and, where known, the times (UK wall-clock), which tell two records of one absence from
+    two absences on one day."""
 
     kind: str
     start: date
     end: date | None = None
     reference: str = ""
+    started_at: datetime | None = None
+    returned_at: datetime | None = None
+
+    def as_record(self, who: str) -> HomewardEpisode:
+        """The episode as `missing_table` reads it (`A`: whereabouts known)."""
+        start = self.started_at or datetime.combine(self.start, datetime.min.time())
+        end = self.returned_at
+        if end is None and self.end is not None:
+            end = datetime.combine(self.end, datetime.min.time())
+        return HomewardEpisode(
+            person_id=who,
+            category="absent" if self.kind == AWAY else "missing",
+            start=start,
+            end=end,
+            whereabouts_known=self.kind == AWAY,
+            reference=self.reference,
+        )
 
 
 @dataclass(frozen=True)
@@ -275,45 +295,18 @@ def _child_rows(child: LookedAfterChild, start: date, end: date, out: Ssda903Tab
 def _missing_rows(
     child: LookedAfterChild, start: date, end: date, care_ends: date | None, notes: list[str]
 ) -> list[tuple[str, date, date | None]]:
-    """The child's episodes in the year, as (MISSING, MIS_START, MIS_END) with the rules of
-    the module's text applied; what is left out or changed is noted."""
+    """The child's episodes in the year, as (MISSING, MIS_START, MIS_END), by the same
+    rules as beside the case system (`missing_table`), with the child's one period of care
+    (from the start of care to the 18th birthday)."""
     assert child.dob is not None and child.period_start is not None
     who = child.child_id
-    adult = eighteenth_birthday(child.dob)
-    kept: list[MissingEpisode] = []
-    for e in sorted(child.episodes, key=lambda e: (e.start, e.end or date.max, e.reference)):
-        label = f"{who} {e.reference or fmt(e.start)}"
-        if e.start > end or e.start >= adult or (e.end is not None and e.end < start):
-            continue  # outside the year, or after care ended at 18: not this return's
+    row = CareEpisode(who, child.period_start, care_ends)
+    period = PeriodOfCare(who, child.period_start, care_ends, (row,))
+    records = [e.as_record(who) for e in child.episodes if e.kind in MISSING.values()]
+    for e in child.episodes:
         if e.kind not in MISSING.values():
-            notes.append(f"{label}: left out, type {e.kind!r} is neither M nor A.")
-        elif e.start < child.period_start:
-            notes.append(f"{label}: left out, it began before the period of care began.")
-        elif e.start <= child.dob:
-            notes.append(f"{label}: left out, it began on or before the date of birth.")
-        elif e.end is not None and e.end < e.start:
-            notes.append(f"{label}: left out, it ends before it starts.")
-        else:
-            kept.append(e)
-    rows: list[tuple[str, date, date | None]] = []
-    for n, e in enumerate(kept):
-        finish = e.end
-        following = kept[n + 1].start if n + 1 < len(kept) else None
-        if following is not None and (finish is None or finish > following):
-            notes.append(
-                f"{who} {e.reference or fmt(e.start)}: recorded as "
-                f"{'still open' if finish is None else 'ending ' + fmt(finish)} when the "
-                f"next episode began; written as ending {fmt(following)}."
-            )
-            finish = following
-        if care_ends is not None and (finish is None or finish > care_ends):
-            finish = care_ends  # care ends at 18: the episode is closed then (rule 580)
-        if finish is not None and finish < start:
-            continue  # ended (when the next began) before the year: last year's return
-        if finish is not None and finish > end:
-            finish = None  # still open at the year end
-        rows.append((e.kind, e.start, finish))
-    return rows
+            notes.append(f"{who} {e.reference or fmt(e.start)}: left out, type {e.kind!r}.")
+    return _child_missing(who, child.dob, [period], records, start, end, notes)
 
 
 # --- files -----------------------------------------------------------------------------------

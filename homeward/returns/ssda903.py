@@ -46,7 +46,7 @@ def build_ssda903(*, start: date, end: date, degrade: bool) -> Export:
     after_end = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
     episodes = Episode.objects.filter(
         IN_COUNT,  # nothing entered in error is returned
-        missing_from=codes.MissingFrom.CARE,
+        # from home or from care: a looked-after child missing from home is the 903's too
         category__in=[codes.Category.MISSING, codes.Category.ABSENT],
         started_at__lt=after_end,
     ).only("reference", "child_id", "category", "started_at", "returned_at")
@@ -65,10 +65,16 @@ def build_ssda903(*, start: date, end: date, degrade: bool) -> Export:
     for child in children:
         found = [
             ssda903.MissingEpisode(
-                kind=ssda903.MISSING[e.category],
+                # homeward does not record whether the whereabouts were known: M (the
+                # 903's A is "whereabouts known"; homeward's "absent" does not say so)
+                kind=ssda903.MISSING_CODE,
                 start=timezone.localtime(e.started_at).date(),
                 end=_day(e.returned_at),
                 reference=e.reference,
+                started_at=timezone.localtime(e.started_at).replace(tzinfo=None),
+                returned_at=None
+                if e.returned_at is None
+                else timezone.localtime(e.returned_at).replace(tzinfo=None),
             )
             for e in child.care_episodes  # type: ignore[attr-defined]
         ]
