@@ -184,7 +184,10 @@ def merge_ssda903(
         raise CaseFilesError(problems)
     care = care_episodes(tables["Episodes"])
     if "Episodes" in last:
-        care += care_episodes(last["Episodes"])
+        # last year's rows only for what this year's do not cover: an episode open on 31
+        # March is in both files, and this year's row has how it ended
+        known = {(row.child, row.decom) for row in care}
+        care += [r for r in care_episodes(last["Episodes"]) if (r.child, r.decom) not in known]
     born = births(tables["Header"])
     missing = ssda903.missing_table(care, born, homeward, start=start, end=end)
     files = {

@@ -184,3 +184,20 @@ def test_a_byte_order_mark_is_dropped_and_columns_in_any_order() -> None:
     )
     assert merged.files["header.csv"] == reordered[3:]
     assert merged.missing.rows == [("P1", "14/05/2010", "M", "01/07/2025", "03/07/2025")]
+
+
+def test_an_episode_open_last_year_ends_as_this_years_file_says() -> None:
+    """Last year's Episodes have the child's episode open on 31 March; this year's say care
+    ended in May. An absence in June is after care: not the 903's."""
+    merged = merge_ssda903(
+        header=("h.csv", header(("P7", "F", "01/01/2011"))),
+        episodes=("e.csv", episodes(("P7", "18/01/2025", "S", "11/05/2025", "E4A", ""))),
+        homeward=[
+            ep("P7", date(2025, 4, 20), date(2025, 4, 21)),
+            ep("P7", date(2025, 6, 1), date(2025, 6, 2)),
+        ],
+        start=START,
+        end=END,
+        previous={"episodes.csv": episodes(("P7", "18/01/2025", "S", "", "", ""))},
+    )
+    assert [r[3] for r in merged.missing.rows] == ["20/04/2025"]
