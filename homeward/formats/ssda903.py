@@ -597,22 +597,24 @@ def _child_missing(
         if began <= dob:
             notes.append(f"{label}: left out, it began on or before the date of birth.")
             continue
-        # the placement (Episodes row) or period of care ending while the child is away
-        closing = [
-            r.dec
-            for r in period.rows
-            if r.dec is not None
-            and r.decom <= began <= r.dec
-            and (finish is None or finish > r.dec)
-        ]
-        if closing:
-            ended = min(closing)
+        if period.end is not None and (finish is None or finish > period.end):
+            # care ended while the child was away: the row ends with it (rule 577)
             notes.append(
-                f"{label}: the placement ended on {fmt(ended)} while the child was away "
+                f"{label}: care ended on {fmt(period.end)} while the child was away "
                 f"({'still missing' if finish is None else 'back ' + fmt(finish)}); "
-                f"written as ending then (rules 575, 577)."
+                "written as ending then (rule 577)."
             )
-            finish = ended
+            finish = period.end
+        elif finish is None or finish > end:
+            # still missing at the year end, but the placement the child went missing from
+            # has ended: an open row cannot outlive it (rule 575)
+            ended = [r.dec for r in period.rows if r.dec is not None and r.decom <= began <= r.dec]
+            if ended:
+                notes.append(
+                    f"{label}: the placement ended on {fmt(min(ended))} while the child was "
+                    "still missing; written as ending then (rule 575)."
+                )
+                finish = min(ended)
         if finish is not None and finish < start:
             continue
         rows.append((code, began, None if finish is None or finish > end else finish))

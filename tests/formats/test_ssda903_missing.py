@@ -130,7 +130,8 @@ def test_the_placement_or_care_ending_while_away_ends_the_row() -> None:
         ("P1", "14/05/2010", "M", "05/06/2025", "10/06/2025"),
         ("P2", "02/01/2009", "M", "20/09/2025", "30/09/2025"),
     ]
-    assert "P1 E-5: the placement ended on 10/06/2025" in got.notes[0]
+    assert got.notes[0].startswith("P1 E-5: the placement ended on 10/06/2025 while the child")
+    assert got.notes[1].startswith("P2 20/09/2025: care ended on 30/09/2025 while the child")
 
 
 def test_bad_records_are_left_out_with_a_note() -> None:
@@ -161,3 +162,11 @@ def test_periods_of_care_join_rows_that_meet() -> None:
         (date(2025, 5, 1), date(2025, 9, 30)),
         (date(2025, 11, 1), None),
     ]
+
+
+def test_a_child_back_after_a_change_of_placement_keeps_the_day_back() -> None:
+    """The placement changed on 10 June while the child was away; the child came back on
+    12 June: the row ends on 12 June (no rule asks otherwise)."""
+    got = table(ep("P1", date(2025, 6, 5), date(2025, 6, 12)))
+    assert got.rows == [("P1", "14/05/2010", "M", "05/06/2025", "12/06/2025")]
+    assert got.notes == []

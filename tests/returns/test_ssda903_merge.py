@@ -140,7 +140,7 @@ def test_an_error_the_merge_brings_is_printed_and_the_status_says_so(tmp_path: P
     rows = (tmp_path / "out" / "missing.csv").read_text().splitlines()
     assert rows[1:] == [f"{who},10/10/2007,M,01/10/2025,10/10/2025"]
     notes = (tmp_path / "out" / "notes.txt").read_text()
-    assert "the placement ended on 10/10/2025 while the child was away" in notes
+    assert "care ended on 10/10/2025 while the child was away" in notes
 
 
 @pytest.mark.parametrize(
