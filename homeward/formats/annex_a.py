@@ -16,9 +16,10 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+import openpyxl
 import polars as pl
 import xlsxwriter
 
@@ -590,3 +591,119 @@ def list8_care_frame(result: List8FromCare) -> pl.DataFrame:
         for row in result.rows
     ]
     return pl.DataFrame(text, schema=dict.fromkeys(LIST8_COLUMNS, pl.String))
+
+
+# --- the case system's own list 8, with homeward's columns filled in --------------------------
+
+
+class List8WorkbookError(ValueError):
+    """A list 8 workbook homeward cannot fill: why, naming the sheet and heading."""
+
+
+#: The columns homeward fills in the case system's own list 8.
+FILLED_COLUMNS = (MISSING, ABSENT, RHI_OFFERED, RHI_ACCEPTED)
+
+
+def _heading(value: object) -> str:
+    return " ".join(str(value or "").split()).casefold()
+
+
+def _person(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() if value is not None else ""
+
+
+def _cell_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    try:
+        return datetime.strptime(text, DATE_FORMAT).date() if text else None
+    except ValueError:
+        return None
+
+
+def fill_list8_workbook(
+    data: bytes, episodes: dict[str, Sequence[EpisodeFacts]], *, as_of: date
+) -> tuple[bytes, list[str]]:
+    """The case system's list 8 workbook with homeward's missing, absent and return
+    interview columns filled in for each child (by Child Unique ID, the person id), from
+    `episodes` (by person id) in the 12 months to `as_of` and, where the row gives one, on
+    or after its "Date Started to be Looked After". Every other cell is left as it was.
+
+    Returns the workbook and a note of how many children it filled. Raises
+    `List8WorkbookError` when no sheet has list 8's headings.
+    """
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data))
+    except Exception as error:  # openpyxl raises several kinds for a file it cannot read
+        raise List8WorkbookError(f"not an Excel workbook (.xlsx): {error}") from error
+    wanted = {_heading(name): name for name in (CHILD_ID, LOOKED_AFTER_SINCE, *FILLED_COLUMNS)}
+    for sheet in book.worksheets:
+        for header_row in range(1, min(sheet.max_row, 10) + 1):
+            found = {
+                wanted[_heading(cell.value)]: cell.column
+                for cell in sheet[header_row]
+                if _heading(cell.value) in wanted
+            }
+            if CHILD_ID in found:
+                break
+        else:
+            continue
+        absent = [name for name in (CHILD_ID, *FILLED_COLUMNS) if name not in found]
+        if absent:
+            raise List8WorkbookError(
+                f"sheet {sheet.title!r}, row {header_row}: no column {'; '.join(absent)}"
+            )
+        return _fill(book, sheet, header_row, found, episodes, as_of)
+    raise List8WorkbookError(f"no sheet has a {CHILD_ID!r} heading in its first ten rows")
+
+
+def _fill(
+    book: Any,
+    sheet: Any,
+    header_row: int,
+    columns: dict[str, int],
+    episodes: dict[str, Sequence[EpisodeFacts]],
+    as_of: date,
+) -> tuple[bytes, list[str]]:
+    year_ago = months_before(as_of, 12)
+    listed: set[str] = set()
+    for row in range(header_row + 1, sheet.max_row + 1):
+        person = _person(sheet.cell(row, columns[CHILD_ID]).value)
+        if not person:
+            continue
+        listed.add(person)
+        since = None
+        if LOOKED_AFTER_SINCE in columns:
+            since = _cell_date(sheet.cell(row, columns[LOOKED_AFTER_SINCE]).value)
+        window = [
+            e
+            for e in episodes.get(person, ())
+            if year_ago <= e.started_at.date() <= as_of
+            and (since is None or e.started_at.date() >= since)
+        ]
+        last = last_missing(window)
+        values: dict[str, object] = {
+            MISSING: sum(1 for e in window if e.category == "missing"),
+            ABSENT: sum(1 for e in window if e.category == "absent"),
+            RHI_OFFERED: "" if last is None else RHI_ANSWERS[_yes_no(rhi_offered(last))],
+            RHI_ACCEPTED: "" if last is None else RHI_ANSWERS[_yes_no(rhi_accepted(last))],
+        }
+        for name, value in values.items():
+            sheet.cell(row, columns[name]).value = value if value != "" else None
+    with_episodes = sum(
+        1
+        for p in listed
+        if any(year_ago <= e.started_at.date() <= as_of for e in episodes.get(p, ()))
+    )
+    notes = [
+        f"{len(listed)} children on the list; homeward holds missing or absent episodes in "
+        f"the 12 months for {with_episodes} of them (the others: 0, and no answer)."
+    ]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue(), notes
