@@ -187,3 +187,28 @@ def test_homeward_episodes_key_by_person_id_and_leave_out_entered_in_error() -> 
         end=date(2026, 3, 31), key=lambda c: "" if c.pk == cared.pk else "P"
     )
     assert unkeyed == 1
+
+
+def test_files_are_written_but_the_status_says_when_not_validated(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from homeward.formats import ssda903_merge
+    from homeward.formats.validator903 import ValidatorFailed
+
+    def fails(*args: object, **kwargs: object) -> None:
+        raise ValidatorFailed("the validator's virtualenv is not built (.venv-903)")
+
+    monkeypatch.setattr(ssda903_merge, "check_merge", fails)
+    world = make_world()
+    cared, _ = records(world)
+    header, episodes = case_files(tmp_path, cared)
+    last = tmp_path / "last"
+    last.mkdir()
+    (last / "episodes.csv").write_bytes(episodes.read_bytes())
+    out = tmp_path / "out"
+    given = arguments(world, header, episodes, out)
+    assert main([*given, "--previous", str(last)]) == 1
+    assert "not validated: the validator's virtualenv is not built" in capsys.readouterr().out
+    assert (out / "missing.csv").exists() and not (out / "validation.txt").exists()
+    assert main([*given, "--previous", str(tmp_path / "nowhere")]) == 2
+    assert "not found: " in capsys.readouterr().out
