@@ -396,12 +396,14 @@ def check_file(name: str, data: bytes) -> list[str]:
 # - the year's rows: those starting in the year, and those started before it and still open
 #   at its start (rule 576 expects those again with the same start);
 # - MIS_END is the day the child was found or returned; blank while still missing at the
-#   year end. It is never taken from the next episode. When the placement or the period of
-#   care the child went missing from ends before the child is back, the row ends that day
-#   (rules 575 and 577: an open row cannot outlive its placement), with a note;
-# - one absence recorded twice (two records whose days overlap) is one row, from the first
-#   start to the latest return recorded by either (open only if neither records one), with
-#   a note: never a duplicate, never a 0-day row beside the real one;
+#   year end. It is never taken from the next episode. Two ends DfE's rules require, each
+#   with a note: care ending while the child is away ends the row (rule 577), and so does
+#   the placement ending while the child is still missing (rule 575); a child back after a
+#   change of placement keeps the day back;
+# - one absence recorded twice (two records whose times overlap, or that begin at the same
+#   moment) is one row, from the first start to the latest return recorded by either (open
+#   only if neither records one), with a note: never a duplicate, never a 0-day row beside
+#   the real one;
 # - M or A: the 903's A is "away from placement without authorisation, whereabouts known";
 #   its M is "whereabouts not known". homeward's "absent" is the police's older category
 #   (not where expected, no apparent risk), which says nothing about whereabouts, so an
@@ -530,7 +532,9 @@ def _absences(
             continue
         if group:
             end = last_end()
-            twice = any((e.start, e.end) == (episode.start, episode.end) for e in group)
+            # two records of one absence: they overlap, or begin at the same moment (a
+            # record closed as it was opened beside the real one is not a second absence)
+            twice = any(e.start == episode.start for e in group)
             if not (end is None or episode.start < end or twice):
                 close()
                 group = []

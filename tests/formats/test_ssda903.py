@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -90,8 +90,20 @@ def test_away_then_missing_the_same_day_and_overlaps() -> None:
     tables = ssda903.ssda903_tables(
         [
             child(
-                MissingEpisode("A", date(2025, 6, 5), date(2025, 6, 5)),
-                MissingEpisode("M", date(2025, 6, 5), date(2025, 6, 7)),
+                MissingEpisode(
+                    "A",
+                    date(2025, 6, 5),
+                    date(2025, 6, 5),
+                    started_at=datetime(2025, 6, 5, 10),
+                    returned_at=datetime(2025, 6, 5, 14),
+                ),
+                MissingEpisode(
+                    "M",
+                    date(2025, 6, 5),
+                    date(2025, 6, 7),
+                    started_at=datetime(2025, 6, 5, 20),
+                    returned_at=datetime(2025, 6, 7, 8),
+                ),
                 MissingEpisode("M", date(2025, 8, 1), None, reference="E-9"),  # never closed
                 MissingEpisode("A", date(2025, 8, 5), date(2025, 8, 6)),
             )

@@ -170,3 +170,13 @@ def test_a_child_back_after_a_change_of_placement_keeps_the_day_back() -> None:
     got = table(ep("P1", date(2025, 6, 5), date(2025, 6, 12)))
     assert got.rows == [("P1", "14/05/2010", "M", "05/06/2025", "12/06/2025")]
     assert got.notes == []
+
+
+def test_a_record_closed_as_it_was_opened_is_not_a_second_absence() -> None:
+    """A duplicate report closed at once (returned the moment it began) beside the real
+    record: one row, not a 0-day row beside it."""
+    got = table(
+        ep("P1", datetime(2025, 7, 1, 21), datetime(2025, 7, 1, 21), reference="E-2"),
+        ep("P1", datetime(2025, 7, 1, 21), datetime(2025, 7, 3, 9), reference="E-1"),
+    )
+    assert got.rows == [("P1", "14/05/2010", "M", "01/07/2025", "03/07/2025")]
