@@ -3,13 +3,15 @@
 Runs under its own virtualenv (`.venv-903/bin/python`, built by `make install` from
 `requirements-903.txt`), because the validator pins pandas<2 and numpy<1.25:
 
-    .venv-903/bin/python scripts/validate_903.py DIR --year 2026 --la E10000099
+    .venv-903/bin/python scripts/validate_903.py DIR --year 2026 --la E10000099 \
+        [--previous LAST_YEAR_DIR]
 
-DIR holds the return's CSV files (homeward writes header.csv, episodes.csv, missing.csv);
-the validator recognises each table by its columns. `--previous DIR2` adds last year's
-files (the validator's "_last" tables), which some rules compare with this year's. `--year`
-is the collection year as the validator names it: "2026" is 2025-26 (1 April 2025 to 31
-March 2026).
+DIR holds the return's CSV files (homeward writes header.csv, episodes.csv, missing.csv;
+an authority's case system writes the same tables, and more); the validator recognises each
+table by its columns. `--previous` is a folder of last year's files (the rules comparing
+with last year, such as 207, 562, 576 and NoE, run only with it). `--year` is the
+collection year as the validator names it: "2026" is 2025-26 (1 April 2025 to 31 March
+2026); any year the installed package has rules for can be run.
 
 Prints a JSON list of every error found, by any rule: {rule, table, row, child, message},
 where `row` is the 0-based data row of the table (line `row + 2` of its CSV). Exits 1 when
@@ -21,7 +23,8 @@ run, skipped for want of a table, not run) is the last line of standard error, a
 Why not `LacValidator` as it stands: it gives each rule a shallow copy of the tables, and
 rules write into the columns they read (rule 365 fills blank episode end dates), so a rule
 run later sees another rule's edits (false 575 and 577 errors on open missing episodes).
-Here each rule gets its own deep copy.
+Here each rule gets its own deep copy. `--package-copies` runs the rules the package's way
+(one shallow copy per rule, in code order), only to show the difference.
 """
 
 from __future__ import annotations
@@ -47,40 +50,53 @@ KNOWN_CRASHES = {"231", "233"}
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
-    parser.add_argument(
-        "--previous",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="last year's return (its CSV files), for the rules that compare the two years",
-    )
     parser.add_argument("--year", default="2026", help='collection year, "2026" is 2025-26')
     parser.add_argument("--la", default="E10000099", help="the authority's GSS code")
     parser.add_argument(
         "--rules", default=",".join(MISSING_RULES), help="rules that fail the run (comma list)"
     )
+    parser.add_argument("--previous", type=Path, help="a folder of last year's files")
+    parser.add_argument(
+        "--package-copies",
+        action="store_true",
+        help="give each rule the package's shallow copy (rules then see earlier rules' edits)",
+    )
     args = parser.parse_args(argv)
     logging.disable(logging.CRITICAL)  # the validator logs every step at INFO
 
     import pandas as pd
-    from lac_validator.datastore import create_datastore
+    from lac_validator.datastore import copy_datastore, create_datastore
     from lac_validator.ingress import read_from_text
     from lac_validator.rules.ruleset_utils import get_year_ruleset
 
-    paths = sorted(args.folder.glob("*.csv"))
-    if not paths:
-        print(f"{args.folder}: no CSV files", file=sys.stderr)
+    years = sorted(
+        f"20{p.name[-2:]}"
+        for p in Path(get_year_ruleset.__code__.co_filename).parent.glob("lac*_*")
+    )
+    if args.year not in years:
+        print(
+            f"no rules for the year {args.year!r}: the package has {', '.join(years)}",
+            file=sys.stderr,
+        )
         return 2
-    files = [
-        {"name": p.name, "file_content": p.read_bytes(), "description": "This year"} for p in paths
-    ]
-    if args.previous is not None:
+    files = []
+    for folder, description in ((args.folder, "This year"), (args.previous, "Prev year")):
+        if folder is None:
+            continue
+        paths = sorted(folder.glob("*.csv"))
+        if not paths:
+            print(f"{folder}: no CSV files", file=sys.stderr)
+            return 2
         files += [
-            {"name": p.name, "file_content": p.read_bytes(), "description": "Prev year"}
-            for p in sorted(args.previous.glob("*.csv"))
+            {"name": p.name, "file_content": p.read_bytes(), "description": description}
+            for p in paths
         ]
-    with contextlib.redirect_stdout(sys.stderr):
-        tables, extras = read_from_text(raw_files=files)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            tables, extras = read_from_text(raw_files=files)
+    except Exception as error:  # the package's UploadError: a file it cannot read
+        print(f"the files cannot be read: {error}", file=sys.stderr)
+        return 2
     metadata = {"collectionYear": args.year, "localAuthority": args.la, **extras}
     store = create_datastore(tables, metadata)
     registry = get_year_ruleset(args.year)
@@ -91,8 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     not_run: list[str] = []
     crashed: list[str] = []
     for code, rule in sorted(registry.items()):
-        own = {k: (v if k == "metadata" else v.copy(deep=True)) for k, v in store.items()}
-        own["metadata"] = copy.deepcopy(store["metadata"])
+        if args.package_copies:
+            own = copy_datastore(store)  # the package's way: edits to a column leak
+        else:
+            own = {k: (v if k == "metadata" else v.copy(deep=True)) for k, v in store.items()}
+            own["metadata"] = copy.deepcopy(store["metadata"])
         try:
             with contextlib.redirect_stdout(sys.stderr):  # some rules print as they run
                 result = rule.func(own)

@@ -107,7 +107,8 @@ UPN_NOT_OBTAINED = "UN4"
 #: MOTHER: homeward does not record whether a girl is a mother; 0 (not a mother) is written
 #: for girls (rule 393 needs a value), blank for others.
 MOTHER_DEFAULT = "0"
-#: MISSING: homeward's Category to the 903 code.
+#: The 903 MISSING codes: missing (whereabouts not known) and away without authorisation
+#: (whereabouts known). homeward's "absent" is not the 903's away: see `missing_table`.
 MISSING = {"missing": "M", "absent": "A"}
 
 DEGRADE_REFUSED = (
@@ -121,12 +122,31 @@ DEGRADE_REFUSED = (
 
 @dataclass(frozen=True)
 class MissingEpisode:
-    """A missing (`M`) or away (`A`) episode: the days it started and ended (None: open)."""
+    """A missing (`M`) or away (`A`) episode: the days it started and ended (None: open),
+    and, where known, the times (UK wall-clock), which tell two records of one absence from
+    two absences on one day."""
 
     kind: str
     start: date
     end: date | None = None
     reference: str = ""
+    started_at: datetime | None = None
+    returned_at: datetime | None = None
+
+    def as_record(self, who: str) -> HomewardEpisode:
+        """The episode as `missing_table` reads it (`A`: whereabouts known)."""
+        start = self.started_at or datetime.combine(self.start, datetime.min.time())
+        end = self.returned_at
+        if end is None and self.end is not None:
+            end = datetime.combine(self.end, datetime.min.time())
+        return HomewardEpisode(
+            person_id=who,
+            category="absent" if self.kind == AWAY else "missing",
+            start=start,
+            end=end,
+            whereabouts_known=self.kind == AWAY,
+            reference=self.reference,
+        )
 
 
 @dataclass(frozen=True)
@@ -275,45 +295,18 @@ def _child_rows(child: LookedAfterChild, start: date, end: date, out: Ssda903Tab
 def _missing_rows(
     child: LookedAfterChild, start: date, end: date, care_ends: date | None, notes: list[str]
 ) -> list[tuple[str, date, date | None]]:
-    """The child's episodes in the year, as (MISSING, MIS_START, MIS_END) with the rules of
-    the module's text applied; what is left out or changed is noted."""
+    """The child's episodes in the year, as (MISSING, MIS_START, MIS_END), by the same
+    rules as beside the case system (`missing_table`), with the child's one period of care
+    (from the start of care to the 18th birthday)."""
     assert child.dob is not None and child.period_start is not None
     who = child.child_id
-    adult = eighteenth_birthday(child.dob)
-    kept: list[MissingEpisode] = []
-    for e in sorted(child.episodes, key=lambda e: (e.start, e.end or date.max, e.reference)):
-        label = f"{who} {e.reference or fmt(e.start)}"
-        if e.start > end or e.start >= adult or (e.end is not None and e.end < start):
-            continue  # outside the year, or after care ended at 18: not this return's
+    row = CareEpisode(who, child.period_start, care_ends)
+    period = PeriodOfCare(who, child.period_start, care_ends, (row,))
+    records = [e.as_record(who) for e in child.episodes if e.kind in MISSING.values()]
+    for e in child.episodes:
         if e.kind not in MISSING.values():
-            notes.append(f"{label}: left out, type {e.kind!r} is neither M nor A.")
-        elif e.start < child.period_start:
-            notes.append(f"{label}: left out, it began before the period of care began.")
-        elif e.start <= child.dob:
-            notes.append(f"{label}: left out, it began on or before the date of birth.")
-        elif e.end is not None and e.end < e.start:
-            notes.append(f"{label}: left out, it ends before it starts.")
-        else:
-            kept.append(e)
-    rows: list[tuple[str, date, date | None]] = []
-    for n, e in enumerate(kept):
-        finish = e.end
-        following = kept[n + 1].start if n + 1 < len(kept) else None
-        if following is not None and (finish is None or finish > following):
-            notes.append(
-                f"{who} {e.reference or fmt(e.start)}: recorded as "
-                f"{'still open' if finish is None else 'ending ' + fmt(finish)} when the "
-                f"next episode began; written as ending {fmt(following)}."
-            )
-            finish = following
-        if care_ends is not None and (finish is None or finish > care_ends):
-            finish = care_ends  # care ends at 18: the episode is closed then (rule 580)
-        if finish is not None and finish < start:
-            continue  # ended (when the next began) before the year: last year's return
-        if finish is not None and finish > end:
-            finish = None  # still open at the year end
-        rows.append((e.kind, e.start, finish))
-    return rows
+            notes.append(f"{who} {e.reference or fmt(e.start)}: left out, type {e.kind!r}.")
+    return _child_missing(who, child.dob, [period], records, start, end, notes)
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -387,3 +380,246 @@ def check_file(name: str, data: bytes) -> list[str]:
         if name == "header.csv" and row["SEX"] not in SEX.values():
             problems.append(f"{where}, SEX: {row['SEX']!r} is not M, F or U")
     return problems
+
+
+# --- the Missing table beside the case system's own 903 ---------------------------------------
+#
+# An authority's case system writes its 903 Header and Episodes (every looked-after child,
+# every placement); homeward writes the Missing table for them, keyed by the case system's
+# person id, by DfE's guidance:
+#
+# - a row is a missing (M) or away-without-authorisation (A) episode of a child who was
+#   looked after when it began: its start falls in one of the child's periods of care (the
+#   case system's Episodes rows, joined where one ends the day the next begins), whatever
+#   the child went missing from (a looked-after child placed with parents who goes missing
+#   from home is in it);
+# - the year's rows: those starting in the year, and those started before it and still open
+#   at its start (rule 576 expects those again with the same start);
+# - MIS_END is the day the child was found or returned; blank while still missing at the
+#   year end. It is never taken from the next episode. Two ends DfE's rules require, each
+#   with a note: care ending while the child is away ends the row (rule 577), and so does
+#   the placement ending while the child is still missing (rule 575); a child back after a
+#   change of placement keeps the day back;
+# - one absence recorded twice (two records whose times overlap, or that begin at the same
+#   moment) is one row, from the first start to the latest return recorded by either (open
+#   only if neither records one), with a note: never a duplicate, never a 0-day row beside
+#   the real one;
+# - M or A: the 903's A is "away from placement without authorisation, whereabouts known";
+#   its M is "whereabouts not known". homeward's "absent" is the police's older category
+#   (not where expected, no apparent risk), which says nothing about whereabouts, so an
+#   episode is A only when the whereabouts were known while the child was away
+#   (`HomewardEpisode.whereabouts_known`), and M otherwise, whatever its category.
+
+#: The 903 MISSING code for an episode: A only when the child's whereabouts were known.
+AWAY, MISSING_CODE = "A", "M"
+
+
+@dataclass(frozen=True)
+class CareEpisode:
+    """One row of the case system's 903 Episodes table (a placement or legal status spell):
+    the person id, DECOM and DEC (None: still open), and the codes the Missing table uses."""
+
+    child: str
+    decom: date
+    dec: date | None = None
+    ls: str = ""
+    rne: str = ""
+    rec: str = ""
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class PeriodOfCare:
+    """A child's period of care: Episodes rows joined where one ends the day the next
+    begins (the validator's own reading, rules 577 and 578). `end` None: still in care."""
+
+    child: str
+    start: date
+    end: date | None
+    rows: tuple[CareEpisode, ...]
+
+    def holds(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class HomewardEpisode:
+    """A missing or absent episode as homeward records it: the case system's person id,
+    homeward's category ("missing" or "absent"), what the child went missing from ("home"
+    or "care"), when it began and when the child was found or returned (None: still
+    missing), in UK wall-clock time, and whether the child's whereabouts were known while
+    away. The times tell two records of one absence from two absences on one day; the
+    Missing table carries the days."""
+
+    person_id: str
+    category: str
+    start: datetime
+    end: datetime | None = None
+    missing_from: str = ""
+    whereabouts_known: bool = False
+    reference: str = ""
+
+
+@dataclass
+class MissingTable:
+    """The Missing table's rows (text, in MISSING_COLUMNS order), its children (person ids,
+    in order) and what was left out or changed, one note each."""
+
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+    children: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def periods_of_care(rows: Iterable[CareEpisode]) -> dict[str, list[PeriodOfCare]]:
+    """Each child's periods of care, in order, from their Episodes rows (any years')."""
+    by_child: dict[str, list[CareEpisode]] = {}
+    for row in rows:
+        by_child.setdefault(row.child, []).append(row)
+    periods: dict[str, list[PeriodOfCare]] = {}
+    for child, spells in by_child.items():
+        unique = sorted(set(spells), key=lambda r: (r.decom, r.dec or date.max))
+        current: list[CareEpisode] = []
+        end: date | None = None
+        found: list[PeriodOfCare] = []
+        for row in unique:
+            if current and end is not None and row.decom > end:
+                found.append(PeriodOfCare(child, current[0].decom, end, tuple(current)))
+                current = []
+            if not current:
+                end = row.dec
+            elif end is not None:
+                end = None if row.dec is None else max(end, row.dec)
+            current.append(row)
+        if current:
+            found.append(PeriodOfCare(child, current[0].decom, end, tuple(current)))
+        periods[child] = found
+    return periods
+
+
+def _absences(
+    who: str, episodes: list[HomewardEpisode], notes: list[str]
+) -> list[tuple[str, date, date | None, str]]:
+    """One child's absences: overlapping records joined, as (code, start, end, label)."""
+    joined: list[tuple[str, date, date | None, str]] = []
+    group: list[HomewardEpisode] = []
+
+    def close() -> None:
+        if not group:
+            return
+        first = group[0]
+        ends = [e.end.date() for e in group if e.end is not None]
+        end = max(ends) if ends else None
+        known = all(e.whereabouts_known for e in group)
+        label = f"{who} {first.reference or fmt(first.start.date())}"
+        if len(group) > 1:
+            others = ", ".join(e.reference or fmt(e.start.date()) for e in group[1:])
+            notes.append(
+                f"{label}: recorded more than once ({others}); written once, "
+                f"{fmt(first.start.date())} to {fmt(end) or 'still missing'}."
+            )
+        joined.append((AWAY if known else MISSING_CODE, first.start.date(), end, label))
+
+    def last_end() -> datetime | None:
+        ends = [e.end for e in group]
+        return None if None in ends else max(e for e in ends if e is not None)
+
+    for episode in sorted(episodes, key=lambda e: (e.start, e.end or datetime.max, e.reference)):
+        if episode.end is not None and episode.end < episode.start:
+            notes.append(
+                f"{who} {episode.reference or fmt(episode.start.date())}: left out, it ends "
+                "before it starts."
+            )
+            continue
+        if group:
+            end = last_end()
+            # two records of one absence: they overlap, or begin at the same moment (a
+            # record closed as it was opened beside the real one is not a second absence)
+            twice = any(e.start == episode.start for e in group)
+            if not (end is None or episode.start < end or twice):
+                close()
+                group = []
+        group.append(episode)
+    close()
+    return joined
+
+
+def missing_table(
+    care: Iterable[CareEpisode],
+    births: dict[str, date],
+    episodes: Iterable[HomewardEpisode],
+    *,
+    start: date,
+    end: date,
+) -> MissingTable:
+    """The Missing table of the collection year `start`..`end` for the case system's
+    children: `care` their Episodes rows (this year's and last year's), `births` their
+    dates of birth from the Header (DOB), `episodes` homeward's records by person id.
+
+    A person with no period of care is not looked after: their episodes are not the 903's
+    (not noted: most missing children are not looked after).
+    """
+    collection_year(start, end)
+    periods = periods_of_care(care)
+    by_child: dict[str, list[HomewardEpisode]] = {}
+    for episode in episodes:
+        by_child.setdefault(episode.person_id, []).append(episode)
+    out = MissingTable()
+    for who in sorted(by_child):
+        if who not in periods:
+            continue
+        dob = births.get(who)
+        if dob is None:
+            if any(
+                e.start.date() <= end and (e.end is None or e.end.date() >= start)
+                for e in by_child[who]
+            ):
+                out.notes.append(f"{who}: left out, no Header row (DOB) for this child.")
+            continue
+        rows = _child_missing(who, dob, periods[who], by_child[who], start, end, out.notes)
+        if rows:
+            out.children.append(who)
+            out.rows.extend((who, fmt(dob), code, fmt(s), fmt(e)) for code, s, e in rows)
+    return out
+
+
+def _child_missing(
+    who: str,
+    dob: date,
+    periods: list[PeriodOfCare],
+    episodes: list[HomewardEpisode],
+    start: date,
+    end: date,
+    notes: list[str],
+) -> list[tuple[str, date, date | None]]:
+    rows: list[tuple[str, date, date | None]] = []
+    for code, began, finish, label in _absences(who, episodes, notes):
+        if began > end or (finish is not None and finish < start):
+            continue  # another year's
+        period = next((p for p in periods if p.holds(began)), None)
+        if period is None:
+            continue  # not looked after when it began: not the 903's
+        if began <= dob:
+            notes.append(f"{label}: left out, it began on or before the date of birth.")
+            continue
+        if period.end is not None and (finish is None or finish > period.end):
+            # care ended while the child was away: the row ends with it (rule 577)
+            notes.append(
+                f"{label}: care ended on {fmt(period.end)} while the child was away "
+                f"({'still missing' if finish is None else 'back ' + fmt(finish)}); "
+                "written as ending then (rule 577)."
+            )
+            finish = period.end
+        elif finish is None or finish > end:
+            # still missing at the year end, but the placement the child went missing from
+            # has ended: an open row cannot outlive it (rule 575)
+            ended = [r.dec for r in period.rows if r.dec is not None and r.decom <= began <= r.dec]
+            if ended:
+                notes.append(
+                    f"{label}: the placement ended on {fmt(min(ended))} while the child was "
+                    "still missing; written as ending then (rule 575)."
+                )
+                finish = min(ended)
+        if finish is not None and finish < start:
+            continue
+        rows.append((code, began, None if finish is None or finish > end else finish))
+    return rows

@@ -12,8 +12,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-#: Exit statuses: written; refused (role, period, reason, export name).
-WRITTEN, REFUSED = 0, 2
+#: Exit statuses: written; written but the merged 903 has errors the case system's files
+#: did not have (or could not be validated); refused (role, period, reason, export name).
+WRITTEN, NEEDS_ATTENTION, REFUSED = 0, 1, 2
 
 
 def register(subparsers: Any) -> None:
@@ -45,6 +46,21 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="write an export of several files as those files rather than one ZIP",
     )
+    merge = parser.add_argument_group(
+        "ssda903 merged with the case system's own return",
+        "Give the case system's Header and Episodes files: homeward writes its Missing table "
+        "for their children (CHILD is the case system's person id), validates the merged "
+        "set with DfE's validator and writes header.csv, episodes.csv, missing.csv, "
+        "notes.txt and validation.txt. Exit status 1 when the merge brought an error.",
+    )
+    merge.add_argument("--header", type=Path, help="the case system's 903 Header CSV")
+    merge.add_argument("--episodes", type=Path, help="the case system's 903 Episodes CSV")
+    merge.add_argument(
+        "--previous", type=Path, help="a folder of last year's 903 CSV files (all tables)"
+    )
+    merge.add_argument(
+        "--no-validate", action="store_true", help="write the files without running the validator"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -62,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
     if user is None:
         print(f"no active user {args.user!r}")
         return REFUSED
+    if args.header or args.episodes or args.previous:
+        return run_merge(args, user)
     try:
         download = exports.run_export(
             user=user,
@@ -94,3 +112,74 @@ def run(args: argparse.Namespace) -> int:
     for note in download.export.notes:
         print(f"note: {note}")
     return WRITTEN
+
+
+def run_merge(args: argparse.Namespace, user: Any) -> int:
+    """`homeward export ssda903 PERIOD --header H --episodes E [--previous DIR]`."""
+    from django.core.exceptions import PermissionDenied
+
+    from homeward.formats import ssda903_merge
+    from homeward.formats.validator903 import ValidatorFailed
+    from homeward.organisations.models import Authority
+    from homeward.returns import exports
+
+    if args.name != "ssda903" or not (args.header and args.episodes):
+        print("refused: --header and --episodes (both) are for the ssda903 export only")
+        return REFUSED
+    given = [args.header, args.episodes]
+    missing = [str(path) for path in given if not path.is_file()]
+    if args.previous is not None and not args.previous.is_dir():
+        missing.append(str(args.previous))
+    if missing:
+        print(f"refused: not found: {', '.join(missing)}")
+        return REFUSED
+    previous = None
+    if args.previous is not None:
+        previous = {p.name: p.read_bytes() for p in sorted(args.previous.glob("*.csv"))}
+    try:
+        export, merged = exports.run_ssda903_merge(
+            user=user,
+            period=args.period,
+            reason=args.reason,
+            header=(args.header.name, args.header.read_bytes()),
+            episodes=(args.episodes.name, args.episodes.read_bytes()),
+            previous=previous,
+        )
+    except PermissionDenied:
+        print(f"{args.user} ({user.role or 'no role'}) may not take the export ssda903")
+        return REFUSED
+    except ssda903_merge.CaseFilesError as error:
+        print("refused: the files cannot be read:")
+        for problem in error.problems:
+            print(f"  {problem}")
+        return REFUSED
+    except ValueError as error:
+        print(f"refused: {error}")
+        return REFUSED
+    args.out.mkdir(parents=True, exist_ok=True)
+    for file in export.files:
+        (args.out / file.name).write_bytes(file.data)
+    (args.out / "notes.txt").write_text("".join(f"{n}\n" for n in export.notes))
+    print(
+        f"wrote {', '.join(f.name for f in export.files)}, notes.txt to {args.out}: "
+        f"{export.rows} Missing rows, {len(merged.missing.children)} children"
+    )
+    if args.no_validate:
+        return WRITTEN
+    home = Authority.objects.filter(is_home=True).first()
+    la = home.gss_code if home is not None else "E10000099"
+    try:
+        check = ssda903_merge.check_merge(merged, la=la)
+    except ValidatorFailed as error:
+        print(f"not validated: {error}")
+        return NEEDS_ATTENTION
+    text = ssda903_merge.report(merged, check)
+    (args.out / "validation.txt").write_text(text)
+    print(
+        f"validated with DfE's rules for {merged.year}: {len(check.new)} errors the merge "
+        f"brought, {len(check.already)} the case system's files already had "
+        f"(validation.txt)"
+    )
+    for error in check.new:
+        print(f"  {error.describe()}")
+    return NEEDS_ATTENTION if check.new else WRITTEN

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from homeward.accounts.models import User
+    from homeward.formats.ssda903_merge import MergedReturn
 
 Period = Literal["year", "year_or_month"]
 
@@ -71,7 +72,9 @@ KINDS: tuple[ExportKind, ...] = (
         "ssda903",
         "SSDA903 Missing, with its Header and Episodes",
         "The DfE's looked-after children return: the Missing table for the collection year "
-        "and the Header and Episodes rows of the same children (three CSV files).",
+        "and homeward's own Header and Episodes rows of the same children (three CSV "
+        "files), for an authority without a case-system 903 export. Where the case system "
+        "exports its 903, the data team merges homeward's Missing table with it instead.",
         "homeward.returns.ssda903:build_ssda903",
         personal=True,
         degradable=False,
@@ -279,3 +282,63 @@ def run_export(
                 request=request,
             )
     return Download(file.name, file.content_type, file.data, export)
+
+
+def run_ssda903_merge(
+    *,
+    user: User,
+    period: str,
+    reason: str,
+    header: tuple[str, bytes],
+    episodes: tuple[str, bytes],
+    previous: dict[str, bytes] | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[Export, MergedReturn]:
+    """The SSDA903 merged with the case system's own Header and Episodes (the files given),
+    with the same role check, reason and audit rows as `run_export`'s "ssda903".
+
+    Raises PermissionDenied (logged) when the role may not take it, and ValueError (the
+    files' problems: `CaseFilesError`) for a bad period, no reason or unreadable files.
+    """
+    from homeward.returns.ssda903 import build_ssda903_merged
+
+    kind = BY_NAME["ssda903"]
+    if not can_take(user, kind):
+        access_record(
+            user=user, action=AccessEvent.Action.DENIED, what="export ssda903", request=request
+        )
+        raise PermissionDenied("the export ssda903")
+    if not reason.strip():
+        raise ValueError("an export needs a reason")
+    if not is_year(period):
+        raise ValueError(f"{kind.title} is for a financial year (2025-26), not {period}")
+    start, end = period_bounds(period)
+    export, merged = build_ssda903_merged(
+        start=start, end=end, header=header, episodes=episodes, previous=previous
+    )
+    what = f"export ssda903 {period} merged"
+    detail = (
+        f"{kind.title}, {period}, merged with the case system's {header[0]} and "
+        f"{episodes[0]}: {export.rows} Missing rows, {len(export.children)} children; "
+        f"made {timezone.now():%Y-%m-%d %H:%M}"
+    )
+    with transaction.atomic():
+        access_record(
+            user=user,
+            action=AccessEvent.Action.EXPORT,
+            what=what,
+            detail=detail,
+            reason=reason.strip(),
+            request=request,
+        )
+        if export.children:
+            access_record_children(
+                user=user,
+                action=AccessEvent.Action.EXPORT,
+                what=what,
+                child_ids=export.children,
+                detail="in missing.csv",
+                reason=reason.strip(),
+                request=request,
+            )
+    return export, merged

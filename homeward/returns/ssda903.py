@@ -8,6 +8,7 @@ the files. DfE's validator checks them: `scripts/validate_903.py`, docs/returns-
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, Q
@@ -15,9 +16,17 @@ from django.utils import timezone
 
 from homeward.cases import codes
 from homeward.cases.models import IN_COUNT, Child, Episode
-from homeward.formats import ssda903
+from homeward.formats import ssda903, ssda903_merge
 from homeward.organisations.models import Authority
 from homeward.returns.files import CSV, Export, ExportFile
+
+#: The first note of homeward's own 903 tables: what they are for.
+OWN_TABLES_NOTE = (
+    "These Header and Episodes rows are homeward's own, for an authority without a "
+    "case-system 903 export: one Episodes row per child, with defaults where homeward "
+    "records nothing, and CHILD is homeward's reference. Where the case system exports its "
+    "903, merge homeward's Missing table with the case system's Header and Episodes instead."
+)
 
 
 def _day(moment: datetime | None) -> date | None:
@@ -37,7 +46,7 @@ def build_ssda903(*, start: date, end: date, degrade: bool) -> Export:
     after_end = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
     episodes = Episode.objects.filter(
         IN_COUNT,  # nothing entered in error is returned
-        missing_from=codes.MissingFrom.CARE,
+        # from home or from care: a looked-after child missing from home is the 903's too
         category__in=[codes.Category.MISSING, codes.Category.ABSENT],
         started_at__lt=after_end,
     ).only("reference", "child_id", "category", "started_at", "returned_at")
@@ -56,10 +65,16 @@ def build_ssda903(*, start: date, end: date, degrade: bool) -> Export:
     for child in children:
         found = [
             ssda903.MissingEpisode(
-                kind=ssda903.MISSING[e.category],
+                # homeward does not record whether the whereabouts were known: M (the
+                # 903's A is "whereabouts known"; homeward's "absent" does not say so)
+                kind=ssda903.MISSING_CODE,
                 start=timezone.localtime(e.started_at).date(),
                 end=_day(e.returned_at),
                 reference=e.reference,
+                started_at=timezone.localtime(e.started_at).replace(tzinfo=None),
+                returned_at=None
+                if e.returned_at is None
+                else timezone.localtime(e.returned_at).replace(tzinfo=None),
             )
             for e in child.care_episodes  # type: ignore[attr-defined]
         ]
@@ -90,5 +105,91 @@ def build_ssda903(*, start: date, end: date, degrade: bool) -> Export:
         files=files,
         children=[by_reference[reference] for reference in tables.children],
         rows=len(tables.missing),
-        notes=[*notes, *tables.notes],
+        notes=[OWN_TABLES_NOTE, *notes, *tables.notes],
     )
+
+
+# --- the Missing table merged with the case system's own 903 ----------------------------------
+
+
+def person_id(child: Child) -> str:
+    """The case system's person id of a child: the key of the merged 903's CHILD column.
+
+    The SSD import (issue 13) records it on the child (`Child.person_id`); a child without
+    one (typed in, not yet matched to a case-system person) cannot join the case system's
+    Header and Episodes, and is left out of the merged Missing table with a count.
+    """
+    return str(getattr(child, "person_id", "") or "").strip()
+
+
+def homeward_episodes(
+    *, end: date, key: Callable[[Child], str] = person_id
+) -> tuple[list[ssda903.HomewardEpisode], dict[str, list[int]], int]:
+    """homeward's missing and absent episodes begun by `end` (all of them: from home or from
+    care; the case system's periods of care decide which are the 903's), keyed by `key`.
+
+    Returns the episodes, the child (pk) of each key, and how many children with episodes
+    have no key. Times are UK wall-clock; nothing entered in error is read.
+    """
+    after_end = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    episodes = (
+        Episode.objects.filter(
+            IN_COUNT,
+            category__in=[codes.Category.MISSING, codes.Category.ABSENT],
+            started_at__lt=after_end,
+        )
+        .select_related("child")
+        .order_by("started_at", "reference")
+    )
+    out: list[ssda903.HomewardEpisode] = []
+    children: dict[str, list[int]] = {}
+    unkeyed: set[int] = set()
+    for episode in episodes:
+        who = key(episode.child)
+        if not who:
+            unkeyed.add(episode.child_id)
+            continue
+        pks = children.setdefault(who, [])
+        if episode.child_id not in pks:
+            pks.append(episode.child_id)
+        out.append(
+            ssda903.HomewardEpisode(
+                person_id=who,
+                category=episode.category,
+                start=timezone.localtime(episode.started_at).replace(tzinfo=None),
+                end=None
+                if episode.returned_at is None
+                else timezone.localtime(episode.returned_at).replace(tzinfo=None),
+                missing_from=episode.missing_from,
+                reference=episode.reference,
+            )
+        )
+    return out, children, len(unkeyed)
+
+
+def build_ssda903_merged(
+    *,
+    start: date,
+    end: date,
+    header: tuple[str, bytes],
+    episodes: tuple[str, bytes],
+    previous: dict[str, bytes] | None = None,
+    key: Callable[[Child], str] = person_id,
+) -> tuple[Export, ssda903_merge.MergedReturn]:
+    """The case system's Header and Episodes with homeward's Missing table for their
+    children (`homeward.formats.ssda903_merge`). Raises `CaseFilesError` for files that
+    cannot be read."""
+    found, children, unkeyed = homeward_episodes(end=end, key=key)
+    merged = ssda903_merge.merge_ssda903(
+        header=header, episodes=episodes, homeward=found, start=start, end=end, previous=previous
+    )
+    notes = list(merged.notes)
+    if unkeyed:
+        notes.append(
+            f"{unkeyed} children with episodes have no case-system person id yet (typed in "
+            "or not yet matched to the import): they cannot be in the merged return."
+        )
+    files = [ExportFile(name, CSV, data) for name, data in merged.files.items()]
+    in_it = [pk for who in merged.missing.children for pk in children.get(who, [])]
+    export = Export(files=files, children=in_it, rows=len(merged.missing.rows), notes=notes)
+    return export, merged

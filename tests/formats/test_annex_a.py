@@ -97,7 +97,7 @@ def test_a_childs_row_from_the_records() -> None:
     assert row["Date of Birth"] == "23/09/2010"
     assert row["Age of Child (Years)"] == "15"
     assert row["Date Started to be Looked After"] == "01/02/2024"
-    assert row["Placement Type"] == "p) K2: Children's Homes"
+    assert row["Placement Type"] == "K2: Children's home"
     assert row["Placement postcode"] == "ZZ9 4QT"
     assert row["Placement Location"] == "a) In"
     assert row["LA of Placement"] == "Fictional County Council"
@@ -154,7 +154,8 @@ def test_out_of_area_placements() -> None:
     assert by_id["W"]["LA of Placement"] == "WAL - Child placed in Wales"
     assert by_id["E"]["LA of Placement"] == "Other Borough"
     assert by_id["N"]["Placement Location"] == ""
-    assert by_id["N"]["Placement Type"] == ""  # foster care: which U code is not held
+    # foster care: the code the 903 writes for it
+    assert by_id["N"]["Placement Type"] == "U6: Foster placement, not long term or FFA"
     assert by_id["N"]["Gender"] == "c) Not stated/recorded"
 
 
@@ -190,3 +191,14 @@ def test_workbook_has_the_same_headings_numbers_and_safe_text(tmp_path) -> None:
     # The CSV makes the same text safe with a quote.
     _, [csv_row] = rows([child(child_id="=1+1")])
     assert csv_row["Child Unique ID"] == "'=1+1"
+
+
+def test_placement_types_are_the_903s_codes_from_the_current_list() -> None:
+    from homeward.formats import ssda903
+    from homeward.formats.annex_a import PLACE_WORDS, PLACEMENT_TYPES, placement_type
+
+    for kind, code in ssda903.PLACE.items():
+        assert PLACEMENT_TYPES[kind].split(":")[0] == code
+    assert {"H5", "Z1"}.isdisjoint(PLACE_WORDS)
+    assert placement_type(" k3 ") == "K3: Supported accommodation"
+    assert placement_type("H5") == ""  # not on the 2025-26 list
