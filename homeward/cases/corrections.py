@@ -1033,8 +1033,8 @@ def interview_reallocate(
 @transaction.atomic
 def interview_reopen(*, by: User, interview: ReturnInterview, reason: str) -> ReturnInterview:
     """Reopen a signed-off interview so that it can be corrected: a manager, with a reason.
-    The sign-off is cleared and kept in the history (when, by whom, its note); a manager
-    signs it off again once it is put right."""
+    The sign-off and its submission are cleared and kept in the history (when, by whom, its
+    note); the worker submits it again once it is put right, and a manager signs it off."""
     current = ReturnInterview.objects.select_for_update(of=("self",)).select_related(
         "signed_off_by"
     )
@@ -1043,14 +1043,19 @@ def interview_reopen(*, by: User, interview: ReturnInterview, reason: str) -> Re
     if current_interview.signed_off_at is None:
         raise ValidationError("This interview is not signed off")
     _check_reason(reason, "", always="Say why the interview is reopened")
-    changes = _diff(
-        current_interview,
-        {"signed_off_at": None, "signed_off_by": None, "sign_off_note": ""},
-    )
+    # Its submission goes too: the worker corrects it and submits it again, rather than it
+    # waiting in the managers' queue before anyone has put it right.
+    cleared = {
+        "signed_off_at": None,
+        "signed_off_by": None,
+        "sign_off_note": "",
+        "submitted_for_sign_off_at": None,
+        "submitted_for_sign_off_by": None,
+    }
+    changes = _diff(current_interview, cleared)
     because = f"interview {current_interview.reference} is signed off"
-    current_interview.signed_off_at = None
-    current_interview.signed_off_by = None
-    current_interview.sign_off_note = ""
+    for name, value in cleared.items():
+        setattr(current_interview, name, value)
     current_interview.version += 1
     current_interview.save()
     correction_record(

@@ -15,7 +15,15 @@ from django.utils import timezone
 
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record_children
-from homeward.cases import alerts, analysis, corrections, indicator_tables, selectors, services
+from homeward.cases import (
+    alerts,
+    analysis,
+    corrections,
+    indicator_tables,
+    selectors,
+    services,
+    status,
+)
 from homeward.cases.models import (
     Child,
     ChildMatchKey,
@@ -582,6 +590,9 @@ def test_a_manager_reopens_a_signed_off_interview_with_a_reason(world):
     )
     interview.refresh_from_db()
     assert interview.signed_off_at is None and interview.signed_off_by is None
+    # Back with the worker to correct and submit again, not in the managers' queue.
+    assert interview.submitted_for_sign_off_at is None
+    assert status.interview_status(interview) == status.InterviewStatus.HELD
     correction = Correction.objects.get()
     assert correction.action == Correction.Action.REOPENED
     signed = {c["field"]: c for c in corrections.correction_changes(correction)}
