@@ -213,6 +213,31 @@ def correction_record(
     )
 
 
+def _interview_correction(
+    by: User,
+    interview: ReturnInterview,
+    action: str,
+    *,
+    changes: Sequence[dict[str, Any]] = (),
+    reason: str,
+    because: str,
+) -> Correction:
+    """`correction_record` for a change to the interview itself (its allocation, its
+    sign-off, entered in error)."""
+    return correction_record(
+        by=by,
+        child=interview.child_id,
+        kind="interview",
+        object_id=interview.pk,
+        record=f"interview {interview.reference}",
+        action=action,
+        changes=changes,
+        reason=reason,
+        because=because,
+        interview=interview,
+    )
+
+
 def correction_changes(correction: Correction) -> list[dict[str, Any]]:
     """A correction's field changes (decrypted and read from their JSON)."""
     loaded = json.loads(correction.changes or "[]")
@@ -739,17 +764,13 @@ def episode_mark_in_error(
             _mark(interview, by, reason)
             interview.version += 1
             interview.save()
-            correction_record(
-                by=by,
-                child=current.child_id,
-                kind="interview",
-                object_id=interview.pk,
-                record=f"interview {interview.reference}",
-                action=Action.ENTERED_IN_ERROR,
+            _interview_correction(
+                by,
+                interview,
+                Action.ENTERED_IN_ERROR,
                 reason=f"It covered only episode {current.reference}, entered in error: "
                 + reason.strip(),
                 because=because,
-                interview=interview,
             )
     return current
 
@@ -1015,17 +1036,8 @@ def interview_reallocate(
     current_interview.allocated_worker = worker
     current_interview.version += 1
     current_interview.save()
-    correction_record(
-        by=by,
-        child=current_interview.child_id,
-        kind="interview",
-        object_id=current_interview.pk,
-        record=f"interview {current_interview.reference}",
-        action=Action.REALLOCATED,
-        changes=changes,
-        reason=reason,
-        because=because,
-        interview=current_interview,
+    _interview_correction(
+        by, current_interview, Action.REALLOCATED, changes=changes, reason=reason, because=because
     )
     return current_interview
 
@@ -1058,17 +1070,8 @@ def interview_reopen(*, by: User, interview: ReturnInterview, reason: str) -> Re
         setattr(current_interview, name, value)
     current_interview.version += 1
     current_interview.save()
-    correction_record(
-        by=by,
-        child=current_interview.child_id,
-        kind="interview",
-        object_id=current_interview.pk,
-        record=f"interview {current_interview.reference}",
-        action=Action.REOPENED,
-        changes=changes,
-        reason=reason,
-        because=because,
-        interview=current_interview,
+    _interview_correction(
+        by, current_interview, Action.REOPENED, changes=changes, reason=reason, because=because
     )
     return current_interview
 
