@@ -799,3 +799,59 @@ def read_directory(directory: Path) -> Extract:
     if problems:
         raise ExtractRefused(problems)
     return read_tables({name: path.read_bytes() for name, path in found.items()})
+
+
+#: The most entries of an uploaded ZIP of an extract (its nine tables and some others).
+MAX_ZIP_ENTRIES: Final = 100
+#: The most an entry may unpack to, relative to its packed size (past 1 MB unpacked).
+MAX_ZIP_RATIO: Final = 200
+
+
+def read_zip(data: bytes, name: str = "the upload") -> Extract:
+    """Read an extract from a ZIP of its `<table>.csv` files (in any folder of the ZIP;
+    other files ignored). Sizes are checked from the ZIP's directory before anything is
+    unpacked, and again while unpacking."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        raise ExtractRefused([Problem(name, None, "", "is not a ZIP file")]) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ZIP_ENTRIES:
+            raise ExtractRefused(
+                [Problem(name, None, "", f"has over {MAX_ZIP_ENTRIES} files")]
+            )
+        wanted: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            base = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
+            stem = base.lower().removesuffix(".csv")
+            if info.is_dir() or not base.lower().endswith(".csv") or stem not in TABLES:
+                continue
+            if stem in wanted:
+                raise ExtractRefused([Problem(base, None, "", "is in the ZIP twice")])
+            limit_problem = _zip_entry_problem(base, info)
+            if limit_problem is not None:
+                raise ExtractRefused([limit_problem])
+            wanted[stem] = info
+        files: dict[str, bytes] = {}
+        for stem, info in wanted.items():
+            with archive.open(info) as handle:
+                content = handle.read(MAX_TABLE_BYTES + 1)
+            if len(content) > MAX_TABLE_BYTES:
+                raise ExtractRefused(
+                    [Problem(f"{stem}.csv", None, "", f"is over {MAX_TABLE_BYTES // MiB} MB")]
+                )
+            files[stem] = content
+    return read_tables(files)
+
+
+def _zip_entry_problem(name: str, info: object) -> Problem | None:
+    size = getattr(info, "file_size", 0)
+    packed = max(1, getattr(info, "compress_size", 0))
+    if size > MAX_TABLE_BYTES:
+        return Problem(name, None, "", f"is over {MAX_TABLE_BYTES // MiB} MB unpacked")
+    if size > MiB and size / packed > MAX_ZIP_RATIO:
+        return Problem(name, None, "", f"unpacks to over {MAX_ZIP_RATIO} times its size")
+    return None

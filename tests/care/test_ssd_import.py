@@ -338,3 +338,20 @@ def test_only_an_administrator_uploads(world: World) -> None:
     report = run(small_extract(), by=world.user("admin"), source="upload")
     assert report.applied
     assert ImportRun.objects.get().by == world.user("admin")
+
+
+def test_imported_history_is_no_ones_work_and_cannot_be_changed_here(world: World) -> None:
+    from homeward.cases import corrections, selectors
+
+    run(small_extract())
+    coordinator = world.user("coordinator")
+    home = selectors.coordinator_home(user=coordinator)
+
+    assert home.awaiting_allocation == []  # M1 and M2 returned, no interview: imported
+    assert home.still_missing == []  # M3 open in the case system
+    assert home.new_episodes == []
+    imported = Episode.objects.get(source_id="M1")
+    with pytest.raises(PermissionDenied, match="case system"):
+        corrections.episode_mark_in_error(by=coordinator, episode=imported, reason="wrong")
+    with pytest.raises(PermissionDenied, match="case system"):
+        corrections.episode_change(by=coordinator, episode=imported, values={}, reason="x")
