@@ -820,9 +820,7 @@ def read_zip(data: bytes, name: str = "the upload") -> Extract:
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ZIP_ENTRIES:
-            raise ExtractRefused(
-                [Problem(name, None, "", f"has over {MAX_ZIP_ENTRIES} files")]
-            )
+            raise ExtractRefused([Problem(name, None, "", f"has over {MAX_ZIP_ENTRIES} files")])
         wanted: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             base = info.filename.replace("\\", "/").rsplit("/", 1)[-1]

@@ -143,7 +143,7 @@ def test_a_table_too_big_is_refused_before_it_is_parsed(monkeypatch: pytest.Monk
     monkeypatch.setattr(ssd, "MAX_TABLE_BYTES", 100)
     files = small_extract().files()
 
-    with pytest.raises(ssd.ExtractRefused, match="ssd_person.csv: is over 0 MB"):
+    with pytest.raises(ssd.ExtractRefused, match=r"ssd_person\.csv: is over 0 MB"):
         ssd.read_tables(files)
 
 
@@ -151,7 +151,7 @@ def test_not_utf8_is_refused() -> None:
     files = small_extract().files()
     files["ssd_person"] = files["ssd_person"].replace(b"Ayla", b"Ay\xffla")
 
-    with pytest.raises(ssd.ExtractRefused, match="ssd_person.csv: is not UTF-8 text"):
+    with pytest.raises(ssd.ExtractRefused, match=r"ssd_person\.csv: is not UTF-8 text"):
         ssd.read_tables(files)
 
 
