@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -501,7 +501,10 @@ def _children_tables(extract: ssd.Extract, persons: dict[str, int], report: Impo
 
 def _aware(moment: datetime | None) -> datetime | None:
     """A UK wall-clock time of the extract as an aware datetime."""
-    return None if moment is None else moment.replace(tzinfo=UK)
+    # In UTC: an aware time in the hour the clocks go back compares unequal to any time in
+    # another zone (Python's rule for ambiguous times), so it would count as changed on
+    # every re-import.
+    return None if moment is None else moment.replace(tzinfo=UK).astimezone(UTC)
 
 
 # --- children ----------------------------------------------------------------------------------

@@ -323,15 +323,6 @@ class ExtractRefused(Exception):
 
 # --- values ------------------------------------------------------------------------------------
 
-_DATE_FORMATS: Final = ("%Y-%m-%d", "%d/%m/%Y")
-_DATETIME_FORMATS: Final = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-)
-_FRACTION = re.compile(r"\.\d{1,7}$")
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9][A-Z]{2})$")
 _NHS = re.compile(r"^[0-9]{10}$")
 _UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
@@ -339,20 +330,29 @@ _UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
 _ADDRESS_KEYS: Final = ("ROOM", "FLOOR", "FLAT", "BUILDING", "HOUSE", "STREET", "TOWN")
 
 
+_ISO = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,7})?)?)?Z?"
+)
+_UK = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
 def parse_datetime(text: str) -> datetime:
-    """A datetime of the extract (ISO, or UK day/month/year; a date alone is midnight)."""
-    text = _FRACTION.sub("", text.strip())
-    for pattern in _DATETIME_FORMATS:
-        try:
-            return datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-    raise ValueError(text)
+    """A datetime of the extract: ISO (`2025-06-01`, `2025-06-01 22:15:00.000`,
+    `2025-06-01T22:15`) or UK day/month/year (`01/06/2025 22:15`); a date alone is
+    midnight. A regular expression rather than `strptime`, which costs ten times as much
+    per value and an extract has hundreds of thousands."""
+    text = text.strip()
+    found = _ISO.fullmatch(text)
+    if found is not None:
+        year, month, day, hour, minute, second = found.groups()
+    else:
+        found = _UK.fullmatch(text)
+        if found is None:
+            raise ValueError(text)
+        day, month, year, hour, minute, second = found.groups()
+    return datetime(
+        int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+    )
 
 
 def parse_date(text: str) -> date:
