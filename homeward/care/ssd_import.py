@@ -153,8 +153,8 @@ def import_extract(
     with transaction.atomic():
         now = timezone.now()
         persons = _persons(extract, report, now)
-        _children_tables(extract, persons, report)
-        _children(report)
+        written = _children_tables(extract, persons, report)
+        _children(report, rows=written)
         _missing_episodes(report, now)
         report.applied = True
         ImportRun.objects.create(by=by, source=source, report=report.as_dict())
@@ -353,7 +353,11 @@ def _legal_status_on(statuses: list[ssd.LegalStatusRow], day: date) -> str:
     return best.code if best is not None else ""
 
 
-def _children_tables(extract: ssd.Extract, persons: dict[str, int], report: ImportReport) -> None:
+def _children_tables(
+    extract: ssd.Extract, persons: dict[str, int], report: ImportReport
+) -> dict[str, Iterable[tuple[Any, ...]]]:
+    """Bring each table but `ssd_person` to the extract; returns the rows written, by
+    table (the person's pk first), for the children's fields."""
     present = set(persons.values())
     statuses: dict[str, list[ssd.LegalStatusRow]] = defaultdict(list)
     for status in extract.legal_statuses:
@@ -497,6 +501,7 @@ def _children_tables(extract: ssd.Extract, persons: dict[str, int], report: Impo
     ]
     for name, model, rows, fields in tables:
         report.tables[name] = _sync(model, rows, fields, present)
+    return {name: rows.values() for name, _model, rows, _fields in tables}
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -522,43 +527,53 @@ class _CareFacts:
     left_care: date | None = None
 
 
-def _care_facts(person_pks: Iterable[int], today: date) -> dict[int, _CareFacts]:
-    """Each person's current address, period of care and placement, read in bulk."""
+def _care_facts(
+    person_pks: Iterable[int], today: date, rows: dict[str, Iterable[tuple[Any, ...]]] | None
+) -> dict[int, _CareFacts]:
+    """Each person's current address, period of care and placement: from the rows just
+    imported (`rows`, by table, as `_children_tables` wrote them), or read in bulk."""
+    if rows is None:
+        rows = {
+            "ssd_address": Address.objects.values_list(
+                "person_id", "address", "address_type", "start", "end", "postcode"
+            ).iterator(chunk_size=BATCH),
+            "ssd_cla_episodes": CareEpisode.objects.values_list(
+                "person_id", "period_id", "start", "end"
+            ).iterator(chunk_size=BATCH),
+            "ssd_cla_placement": Placement.objects.values_list(
+                "person_id", "period_id", "start", "end", "place", "provider", "urn",
+                "postcode", "change_reason", "host_la_code",
+            ).iterator(chunk_size=BATCH),
+        }  # fmt: skip
     wanted = set(person_pks)
     facts: dict[int, _CareFacts] = defaultdict(_CareFacts)
     addresses: dict[int, list[Any]] = defaultdict(list)
-    for person, start, end, text, postcode in Address.objects.values_list(
-        "person_id", "start", "end", "address", "postcode"
-    ).iterator(chunk_size=BATCH):
+    for person, text, _kind, start, end, postcode in rows["ssd_address"]:
         if person in wanted:
             addresses[person].append(_Row(start, end, (text or "", postcode)))
-    for person, rows in addresses.items():
-        current = _current(rows, today)
+    for person, dated in addresses.items():
+        current = _current(dated, today)
         if current is not None:
             facts[person].address, facts[person].postcode = current.value
     episodes: dict[int, list[Any]] = defaultdict(list)
-    for person, period, start, end in CareEpisode.objects.values_list(
-        "person_id", "period_id", "start", "end"
-    ).iterator(chunk_size=BATCH):
+    for person, period, start, end, *_rest in rows["ssd_cla_episodes"]:
         if person in wanted:
             episodes[person].append(_Row(start, end, period))
-    for person, rows in episodes.items():
-        open_episode = next((row for row in rows if row.end is None or row.end > today), None)
+    for person, dated in episodes.items():
+        open_episode = next((row for row in dated if row.end is None or row.end > today), None)
         if open_episode is None:
-            facts[person].left_care = max((row.end for row in rows if row.end), default=None)
+            facts[person].left_care = max((row.end for row in dated if row.end), default=None)
             continue
         period = open_episode.value
         facts[person].looked_after_since = min(
-            row.start for row in rows if row.value == period or row is open_episode
+            row.start for row in dated if row.value == period or row is open_episode
         )
     placements: dict[int, list[Any]] = defaultdict(list)
-    for person, start, end, place, host in Placement.objects.values_list(
-        "person_id", "start", "end", "place", "host_la_code"
-    ).iterator(chunk_size=BATCH):
+    for person, _period, start, end, place, *_rest, host in rows["ssd_cla_placement"]:
         if person in wanted:
             placements[person].append(_Row(start, end, (place, host)))
-    for person, rows in placements.items():
-        current = _current(rows, today)
+    for person, dated in placements.items():
+        current = _current(dated, today)
         if current is not None and facts[person].looked_after_since is not None:
             facts[person].place, facts[person].host_la_code = current.value
     return facts
@@ -607,7 +622,11 @@ def _child_values(
     }
 
 
-def _children(report: ImportReport, only: int | None = None) -> None:
+def _children(
+    report: ImportReport,
+    only: int | None = None,
+    rows: dict[str, Iterable[tuple[Any, ...]]] | None = None,
+) -> None:
     """Link, make or update the children of the persons in the extract (of the one person
     `only`, when a match is confirmed)."""
     today = timezone.localdate()
@@ -626,7 +645,7 @@ def _children(report: ImportReport, only: int | None = None) -> None:
         .values("pk", "person_id", *CASE_SYSTEM_FIELDS)
         .iterator(chunk_size=BATCH)
     }
-    facts = _care_facts(person_rows.keys(), today)
+    facts = _care_facts(person_rows.keys(), today, rows)
     # 1. Linked children: their case-system fields, where the extract changed them.
     changed: list[Child] = []
     for pk, person in person_rows.items():

@@ -355,3 +355,15 @@ def test_imported_history_is_no_ones_work_and_cannot_be_changed_here(world: Worl
         corrections.episode_mark_in_error(by=coordinator, episode=imported, reason="wrong")
     with pytest.raises(PermissionDenied, match="case system"):
         corrections.episode_change(by=coordinator, episode=imported, values={}, reason="x")
+
+
+def test_a_time_in_the_hour_the_clocks_go_back_is_unchanged_on_reimport(world: World) -> None:
+    extract = small_extract()
+    extract.tables["ssd_missing"][0]["miss_missing_episode_start_date"] = "2025-10-26 01:30:00"
+    extract.tables["ssd_missing"][0]["miss_missing_episode_end_date"] = "2025-10-26 09:00:00"
+    assert run(extract).applied
+
+    again = run(extract)
+
+    assert again.tables["ssd_missing"].changed == 0
+    assert again.episodes.changed == 0
