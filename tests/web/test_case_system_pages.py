@@ -149,3 +149,17 @@ def test_a_coordinator_rejects_a_proposed_match(
     proposal.refresh_from_db()
     assert proposal.status == "rejected"
     assert proposal.decided_by == world.user("manager")
+
+
+def test_an_imported_episode_is_tagged_and_has_no_change_links(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    client_for("admin").post(reverse(URL), {"files": zipped()})
+    child = Child.objects.get(person_id="P1001")
+
+    page = client_for("coordinator").get(reverse("web:child", args=[child.pk])).content.decode()
+
+    assert page.count("Imported from the case system") == 2
+    imported = child.episodes.first()
+    assert imported is not None
+    assert reverse("web:episode-change", args=[imported.pk]) not in page
