@@ -216,6 +216,37 @@ def _insert(
     return count
 
 
+def _insert_records(
+    model: type[models.Model], records: Iterable[dict[str, Any]], now: datetime
+) -> int:
+    """`_insert` of whole rows given as dictionaries (by attribute name): every column the
+    record does not give takes the field's default, and "now" for its `auto_now` and
+    `auto_now_add` times, as `bulk_create` would."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = [f.attname for f in fields]
+    fill: dict[str, Any] = {}
+    for one in fields:
+        if getattr(one, "auto_now", False) or getattr(one, "auto_now_add", False):
+            fill[one.attname] = now
+        else:  # the default, else None when nullable, else "" for text (Django's rule)
+            fill[one.attname] = one.get_default()
+    fresh = {name for name, value in fill.items() if isinstance(value, list | dict)}
+
+    def rows() -> Iterable[tuple[Any, ...]]:
+        for record in records:
+            values = []
+            for name in columns:
+                if name in record:
+                    values.append(record[name])
+                elif name in fresh:
+                    values.append(type(fill[name])())
+                else:
+                    values.append(fill[name])
+            yield tuple(values)
+
+    return _insert(model, columns, rows())
+
+
 def _blank_none(values: Sequence[Any]) -> tuple[Any, ...]:
     """Values to compare, a blank encrypted text (stored as NULL) counted as ""."""
     return tuple("" if value is None else value for value in values)
@@ -335,7 +366,7 @@ def _persons(extract: ssd.Extract, report: ImportReport, now: datetime) -> dict[
     for key, values in incoming.items():
         old = stored.get(key)
         if old is None:
-            added.append(Person(person_id=key, **dict(zip(PERSON_FIELDS, values, strict=True))))
+            added.append({"person_id": key, **dict(zip(PERSON_FIELDS, values, strict=True))})
             continue
         if old[2] is not None:
             report.back.append(key)
@@ -354,7 +385,7 @@ def _persons(extract: ssd.Extract, report: ImportReport, now: datetime) -> dict[
                 counts.unchanged += 1
         else:
             counts.unchanged += 1
-    Person.objects.bulk_create(added, batch_size=BATCH)
+    _insert_records(Person, added, now)
     if changed:
         Person.objects.bulk_update(changed, [*PERSON_FIELDS, "gone_since"], batch_size=500)
     counts.added = len(added)
@@ -718,7 +749,7 @@ def _children(
     ):
         proposals[person][child] = status
     index = _unlinked_children_index()
-    new_children: list[tuple[dict[str, Any], Child]] = []
+    new_children: list[dict[str, Any]] = []
     new_proposals: list[ProposedMatch] = []
     for person in unlinked:
         decided = proposals.get(person["pk"], {})
@@ -749,7 +780,7 @@ def _children(
             person, facts[person["pk"]], codes.LegalStatus.NONE, authorities, home.gss_code
         )
         new_children.append(
-            (person, Child(person_id=person["person_id"], responsible_authority=home, **values))
+            {"person_id": person["person_id"], "responsible_authority_id": home.pk, **values}
         )
     ProposedMatch.objects.bulk_create(new_proposals, batch_size=BATCH)
     references = dict(
@@ -761,13 +792,13 @@ def _children(
     report.proposals = [
         Proposal(by_pk[p.person_id], references[p.child_id], p.score, p.band) for p in new_proposals
     ]
-    for (_person, child), reference in zip(
+    for child, reference in zip(
         new_children, references_reserve("C", len(new_children)), strict=True
     ):
-        child.reference = reference
-    Child.objects.bulk_create([child for _person, child in new_children], batch_size=BATCH)
+        child["reference"] = reference
+    _insert_records(Child, new_children, timezone.now())
     report.children_added = len(new_children)
-    made = {child.person_id for _person, child in new_children}
+    made = {child["person_id"] for child in new_children}
     _keys_for(
         [
             pk
@@ -828,15 +859,18 @@ def _keys_for(pks: list[int]) -> None:
             "child_id", "name"
         ):
             aliases[child_id].append(name)
-        for child in Child.objects.filter(pk__in=chunk).only(
-            "id", "first_name", "last_name", "date_of_birth", "sex", "postcode"
+        for pk, first, last, born, sex, postcode in Child.objects.filter(pk__in=chunk).values_list(
+            "pk", "first_name", "last_name", "date_of_birth", "sex", "postcode"
         ):
-            keys.extend(
-                (child.pk, key)
-                for key in sorted(
-                    match.candidate_keys(match_person(child, aliases.get(child.pk, [])))
-                )
+            person = match.Person(
+                given_names=first,
+                family_name=last,
+                aliases=tuple(aliases.get(pk, [])),
+                date_of_birth=born,
+                sex=sex,
+                postcode=postcode,
             )
+            keys.extend((pk, key) for key in sorted(match.candidate_keys(person)))
     _insert(ChildMatchKey, ("child_id", "key"), keys)
 
 
@@ -925,17 +959,18 @@ def _missing_episodes(report: ImportReport, now: datetime) -> None:
             )
             counts.removed += 1
     references = references_reserve("E", len(added))
-    Episode.objects.bulk_create(
-        [
-            Episode(
-                reference=reference,
-                source=Episode.Source.SSD,
-                source_id=key,
+    _insert_records(
+        Episode,
+        (
+            {
+                "reference": reference,
+                "source": Episode.Source.SSD,
+                "source_id": key,
                 **dict(zip(EPISODE_FIELDS, values, strict=True)),
-            )
+            }
             for reference, (key, values) in zip(references, added, strict=True)
-        ],
-        batch_size=BATCH,
+        ),
+        now,
     )
     if changed:
         Episode.objects.bulk_update(

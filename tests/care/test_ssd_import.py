@@ -95,6 +95,10 @@ def test_missing_episodes_are_imported_history(world: World) -> None:
     assert first.started_at == datetime(2025, 6, 1, 22, 15, tzinfo=UK)
     assert first.returned_at == datetime(2025, 6, 2, 9, 0, tzinfo=UK)
     assert (first.imported_rhi_offered, first.imported_rhi_accepted) == ("Y", "N")
+    # Every other column as a new episode has it (the rows are inserted without the ORM).
+    assert first.risk_factors == [] and not first.circumstances  # "" is stored as NULL
+    assert first.police_reference == "" and first.interview is None and first.due_at is None
+    assert first.created_at is not None and first.child.created_at is not None
     assert episodes["M2"].category == "absent"
     assert episodes["M3"].missing_from == "home"
     assert episodes["M3"].returned_at is None
