@@ -34,6 +34,7 @@ SUBCOMMANDS = {
     "match-quality": "homeward.police.cli",
     "export": "homeward.returns.cli",
     "load-postcodes": "homeward.places.cli",
+    "import-ssd": "homeward.care.cli",
 }
 
 

@@ -23,6 +23,7 @@ DOC_OF_SUBCOMMAND = {
     "match-quality": "docs/police-intake.md",
     "export": "docs/returns.md",
     "load-postcodes": "docs/hotspots.md",
+    "import-ssd": "docs/ssd-import.md",
 }
 
 

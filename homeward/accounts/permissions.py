@@ -207,6 +207,18 @@ def can_view_audit(user: User) -> bool:
     return _active(user) and user.role == Role.ADMINISTRATOR
 
 
+def can_import_case_system(user: User) -> bool:
+    """Upload the case system's Standard Safeguarding Dataset extract (docs/ssd-import.md):
+    the administrators, who run the daily import; the report names no child."""
+    return _active(user) and user.role == Role.ADMINISTRATOR and in_authority_team(user)
+
+
+def can_decide_case_system_match(user: User) -> bool:
+    """Confirm or reject that a person of the case system's extract is a child homeward
+    already had: the coordinators and managers, who see the authority's children."""
+    return sees_whole_authority(user)
+
+
 def can_take_in_notifications(user: User) -> bool:
     """Upload police notifications, match them to children, resolve miscodings, merge."""
     return sees_whole_authority(user)

@@ -109,6 +109,10 @@ LABELS = {
 NOTHING_CHANGED = "You have not changed anything: change an answer, or cancel"
 
 
+#: Why an imported episode cannot be changed here.
+IMPORTED = "an imported episode is the case system's history: correct it there"
+
+
 def _require(allowed: bool, what: str) -> None:
     if not allowed:
         raise PermissionDenied(what)
@@ -685,6 +689,7 @@ def episode_change(
     point and its interview's are recomputed, and the clock alert the new due point has
     reached is sent (`alerts.check_interview`)."""
     _require(permissions.can_change_episode(by), "only a coordinator or manager")
+    _require(not episode.imported, IMPORTED)
     current = Episode.objects.select_for_update().get(pk=episode.pk)
     preview = episode_change_preview(episode=current, values=values)
     _check_reason(reason, preview.because)
@@ -729,6 +734,7 @@ def episode_mark_in_error(
     that covered only this episode is marked entered in error with it. An episode of a
     police report is unlinked from the report's page instead (`unlinking`: from there)."""
     _require(permissions.can_change_episode(by), "only a coordinator or manager")
+    _require(not episode.imported, IMPORTED)
     _check_reason(reason, "", always="Say why the episode was entered in error")
     current = (
         Episode.objects.select_for_update(of=("self",))
@@ -790,6 +796,7 @@ def episode_recode(
     stays on the report). Kept as a recode with the resolution as its reason; returns the
     field changes (none when the police's coding was right)."""
     _require(permissions.can_change_report_link(by), "only a coordinator or manager")
+    _require(not episode.imported, IMPORTED)
     current = Episode.objects.select_for_update().get(pk=episode.pk)
     values = {"category": category, "risk_grade": risk_grade, "missing_from": missing_from}
     _clean_episode(current, values)

@@ -56,6 +56,23 @@ class Counter(models.Model):
 
 class Child(models.Model):
     reference = models.CharField(max_length=20, unique=True)
+    person_id = models.CharField(
+        "case system person id",
+        max_length=48,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The authority's case system's id of the child (the SSD's pers_person_id); "
+        "blank for a child typed in until a person confirms the match "
+        "(docs/decisions/0010-ssd-import.md).",
+    )
+    nhs_number = models.CharField(
+        "NHS number",
+        max_length=10,
+        blank=True,
+        help_text="The child's NHS number (the SSD's pers_common_child_id), as the case "
+        "system has it; blank when not known.",
+    )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     date_of_birth = models.DateField(null=True, blank=True)
@@ -316,7 +333,35 @@ class ReturnInterview(EnteredInError):
 
 
 class Episode(EnteredInError):
+    class Source(models.TextChoices):
+        HOMEWARD = "homeward", "Recorded in homeward"
+        SSD = "ssd", "Imported from the case system"
+
     reference = models.CharField(max_length=20, unique=True)
+    source = models.CharField(
+        max_length=10,
+        choices=Source.choices,
+        default=Source.HOMEWARD,
+        help_text="Where the episode was recorded: an imported one is the case system's "
+        "history, read-only in homeward.",
+    )
+    source_id = models.CharField(
+        max_length=48,
+        null=True,
+        blank=True,
+        help_text="The source's own id of an imported episode (the SSD's miss_table_id).",
+    )
+    imported_rhi_offered = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="An imported episode's return interview offered, as the case system says "
+        "(Y, N, NA or blank).",
+    )
+    imported_rhi_accepted = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="An imported episode's return interview accepted (Y, N, NA or blank).",
+    )
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="episodes")
     category = models.CharField(max_length=10, choices=codes.Category.choices)
     missing_from = models.CharField(max_length=10, choices=codes.MissingFrom.choices)
@@ -384,6 +429,18 @@ class Episode(EnteredInError):
             # The indicators' cache key reads the latest change.
             models.Index(fields=["updated_at"], name="episode_updated"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=models.Q(source_id__isnull=False),
+                name="one_episode_per_source_id",
+            )
+        ]
+
+    @property
+    def imported(self) -> bool:
+        """Imported history of the case system: shown, counted, never edited here."""
+        return self.source != self.Source.HOMEWARD
 
     def __str__(self) -> str:
         return self.reference

@@ -132,7 +132,11 @@ def due_soon_q(now: datetime) -> Q:
 
 
 #: Returned episodes no interview covers yet (`episode_awaiting_due` is their index).
-AWAITING_ALLOCATION = Q(returned_at__isnull=False, interview__isnull=True)
+#: Imported history (source "ssd") is no one's work here: never awaiting allocation.
+AWAITING_ALLOCATION = Q(returned_at__isnull=False, interview__isnull=True, source="homeward")
+#: Still missing: an imported episode the case system left open is its history, not an
+#: alert here.
+STILL_MISSING = Q(returned_at__isnull=True, source="homeward")
 
 
 def _statused_rows(interviews: QuerySet[ReturnInterview]) -> QuerySet[ReturnInterview]:
@@ -198,9 +202,11 @@ def coordinator_home(*, user: User, now: datetime | None = None) -> CoordinatorH
                 F("due_at").asc(nulls_last=True), "pk"
             )
         ),
-        still_missing=list(episodes.filter(returned_at__isnull=True).order_by("started_at", "pk")),
+        still_missing=list(episodes.filter(STILL_MISSING).order_by("started_at", "pk")),
         new_episodes=list(
-            episodes.filter(created_at__gte=now - timedelta(days=7)).order_by("-created_at", "-pk")
+            episodes.filter(created_at__gte=now - timedelta(days=7), source="homeward").order_by(
+                "-created_at", "-pk"
+            )
         ),
         open=list(
             interviews.filter(
@@ -543,7 +549,7 @@ def episode_list(
     if scope:
         episodes = episodes.filter(**{f"interview__{k}": v for k, v in scope.items()})
     if filters.state == "missing":
-        episodes = episodes.filter(returned_at__isnull=True)
+        episodes = episodes.filter(STILL_MISSING)
     elif filters.state == "awaiting":
         episodes = episodes.filter(AWAITING_ALLOCATION)
     elif filters.state == "overdue_unallocated":

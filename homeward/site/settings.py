@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "homeward.intelligence",
     "homeward.panel",
     "homeward.places",
+    "homeward.care",
     "homeward.web",
 ]
 

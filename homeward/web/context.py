@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from homeward.accounts import permissions
 from homeward.accounts.signin import fully_signed_in
+from homeward.care import selectors as care_selectors
 from homeward.intake import selectors as intake_selectors
 from homeward.intelligence import selectors as intelligence_selectors
 
@@ -48,8 +49,15 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(("Places", reverse("web:hotspots")))
     if permissions.can_export_aggregate(user) or permissions.can_export_personal(user):
         items.append(("Returns", reverse("web:returns")))
+    if permissions.can_decide_case_system_match(user):
+        # Shown only while some wait, as the figure of the very list the page shows.
+        waiting = care_selectors.proposals_waiting(user=user).count()
+        if waiting:
+            items.append((f"Case system matches ({waiting})", reverse("web:case-system-matches")))
     if permissions.can_view_audit(user):
         items.append(("Audit log", reverse("web:audit")))
+    if permissions.can_import_case_system(user):
+        items.append(("Import from the case system", reverse("web:case-system-import")))
     path = request.path
     return {
         "navigation": [

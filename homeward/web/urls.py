@@ -15,6 +15,7 @@ from homeward.web.views import (
     queues,
     returns,
 )
+from homeward.web.views import care as care_views
 from homeward.web.views import chronology as chronology_views
 from homeward.web.views import foi as foi_views
 from homeward.web.views import intelligence as intelligence_views
@@ -189,4 +190,8 @@ urlpatterns = [
     path("returns/foi-settings/", foi_views.foi_settings, name="foi-settings"),
     # Administration (audit.py)
     path("audit/", audit.audit_log, name="audit"),
+    # The case system's import and the matches it proposes (care.py)
+    path("case-system/import", care_views.import_page, name="case-system-import"),
+    path("case-system/matches", care_views.matches, name="case-system-matches"),
+    path("case-system/matches/<int:proposal_id>", care_views.match, name="case-system-match"),
 ]

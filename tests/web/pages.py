@@ -181,6 +181,11 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "interview-reopen": ("held_interview", _expect(SIGN_OFF)),
     "part-change": ("referral_part", _expect(CASE_WORKERS)),
     "part-in-error": ("referral_part", _expect(CASE_WORKERS)),
+    # The case system's import (care.py): administrators upload the extract; coordinators
+    # and managers decide the matches it proposes.
+    "case-system-import": ("", _expect(AUDIT)),
+    "case-system-matches": ("", _expect(AUTHORITY_WIDE)),
+    "case-system-match": ("proposal", _expect(AUTHORITY_WIDE)),
 }
 #: The same pages on other records, where who may see them turns on whose the record is:
 #: (URL name, argument, expected status per role).
@@ -276,6 +281,7 @@ def build_objects(world: World) -> dict[str, object]:
         police_reference="SC-1",
     )
     return {
+        "proposal": _proposal(child).pk,
         "child": child.pk,
         "batch": batch.reference,
         "report": report.reference,
@@ -291,6 +297,27 @@ def build_objects(world: World) -> dict[str, object]:
         "provider_interview": provider_interview.pk,
         "second_force_child": second_force_child.pk,
     }
+
+
+def _proposal(child: Child) -> object:
+    """A person of the case system's extract proposed as `child` (typed in by hand)."""
+    from homeward.care.models import Person, ProposedMatch
+
+    person = Person.objects.create(
+        person_id="P-PAGES-1",
+        forename=child.first_name,
+        surname=child.last_name,
+        sex="U",
+        ethnicity="NOBT",
+        date_of_birth=child.date_of_birth,
+    )
+    return ProposedMatch.objects.create(
+        person=person,
+        child=child,
+        score=95,
+        band="match",
+        reasons=[[40, "same date of birth"], [55, "same names"]],
+    )
 
 
 def _panel_objects(world: World, child: Child, interview: ReturnInterview) -> dict[str, int]:

@@ -433,7 +433,7 @@ def allocate(request: HttpRequest, child_id: int) -> HttpResponse:
     record = _child(request, child_id)
     _require(permissions.can_allocate(request.user))
     waiting = record.episodes.filter(
-        IN_COUNT, returned_at__isnull=False, interview__isnull=True
+        IN_COUNT, returned_at__isnull=False, interview__isnull=True, source="homeward"
     ).order_by("started_at")
     suggested = services.suggest_worker(child=record)
     form = f.AllocateForm(

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Importing a full-size Standard Safeguarding Dataset extract: benchmarks/ssd_import_run.sh
+#
+#   benchmarks/ssd_import_run.sh                    # 100,000 persons, SQLite
+#   PERSONS=20000 benchmarks/ssd_import_run.sh
+#   HOMEWARD_DATABASE_URL=postgres://... benchmarks/ssd_import_run.sh   # PostgreSQL
+#
+# 1. An extract of PERSONS made-up persons (benchmarks/ssd_import.py prepare), once.
+# 2. `homeward import-ssd DIR` on a fresh migrated database with only the home authority,
+#    under /usr/bin/time -v (wall time and peak memory); then again on the same extract
+#    (every row unchanged: the daily re-import).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+PERSONS=${PERSONS:-100000}
+DATA=${DATA:-benchmarks/data/ssd}
+OUT=${OUT:-benchmarks/out}
+mkdir -p "$DATA" "$OUT"
+EXTRACT="$DATA/extract-$PERSONS"
+[ -f "$EXTRACT/ssd_missing.csv" ] || .venv/bin/python benchmarks/ssd_import.py prepare "$PERSONS" "$EXTRACT"
+du -sh "$EXTRACT"
+
+export HOMEWARD_ENV=development
+if [ -z "${HOMEWARD_DATABASE_URL:-}" ]; then
+  export HOMEWARD_DATABASE_URL= HOMEWARD_SQLITE_PATH="$DATA/ssd.sqlite3"
+  rm -f "$HOMEWARD_SQLITE_PATH"
+  NAME=sqlite
+else
+  .venv/bin/python manage.py flush --noinput --verbosity 0 || true
+  NAME=postgres
+fi
+.venv/bin/python manage.py migrate --noinput --verbosity 0
+.venv/bin/python benchmarks/ssd_import.py authority
+for run in first reload; do
+  /usr/bin/time -v .venv/bin/homeward import-ssd "$EXTRACT" 2> "$OUT/ssd_${NAME}_$run.time" \
+    | tee "$OUT/ssd_${NAME}_$run.txt"
+  grep -E "Elapsed|Maximum resident" "$OUT/ssd_${NAME}_$run.time"
+done
