@@ -884,6 +884,7 @@ EPISODE_FIELDS = (
     "returned_at",
     "imported_rhi_offered",
     "imported_rhi_accepted",
+    "whereabouts_known",
     "entered_in_error_at",
 )
 CATEGORY = {"M": codes.Category.MISSING, "A": codes.Category.ABSENT}
@@ -929,6 +930,7 @@ def _missing_episodes(report: ImportReport, now: datetime) -> None:
             end,
             offered,
             accepted,
+            kind == "A",  # the SSD's A is away with whereabouts known; M, not known
             None,
         )
     counts = report.episodes

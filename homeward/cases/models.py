@@ -365,6 +365,12 @@ class Episode(EnteredInError):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="episodes")
     category = models.CharField(max_length=10, choices=codes.Category.choices)
     missing_from = models.CharField(max_length=10, choices=codes.MissingFrom.choices)
+    whereabouts_known = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Were the child's whereabouts known while they were away (None: not "
+        "recorded)? The SSDA903 writes A (away without authorisation) only when they were.",
+    )
     started_at = models.DateTimeField()
     reported_to_police_at = models.DateTimeField(null=True, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True, help_text="Returned or found.")

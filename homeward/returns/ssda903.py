@@ -161,6 +161,8 @@ def homeward_episodes(
                 if episode.returned_at is None
                 else timezone.localtime(episode.returned_at).replace(tzinfo=None),
                 missing_from=episode.missing_from,
+                # the 903's A is "whereabouts known": only when recorded so
+                whereabouts_known=episode.whereabouts_known is True,
                 reference=episode.reference,
             )
         )

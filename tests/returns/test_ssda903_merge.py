@@ -1,8 +1,8 @@
 """`homeward export ssda903 --header H --episodes E [--previous DIR]`: homeward's Missing
 table merged with the case system's own files, validated by DfE's validator.
 
-The case system's person id is not yet a field of the child on this branch (the SSD import
-adds `Child.person_id`); these tests give every child one (`P` and the child's id).
+Every child here has a case system's person id (`Child.person_id`, which the SSD import
+sets): `P` and the child's id.
 """
 
 from __future__ import annotations
@@ -20,14 +20,18 @@ from homeward.cases.models import Child, Episode
 from homeward.cli import main
 from homeward.formats import ssda903
 from homeward.returns.ssda903 import homeward_episodes
-from tests.factories import World, make_child, make_episode, make_world
+from tests import factories
+from tests.factories import World, make_episode, make_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def person_ids(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Child, "person_id", property(lambda c: f"P{c.pk}"), raising=False)
+def make_child(world: World, **fields: object) -> Child:
+    """A child with a case system's person id, as an imported or matched child has."""
+    child = factories.make_child(world, **fields)
+    child.person_id = f"P{child.pk}"
+    child.save(update_fields=["person_id"])
+    return child
 
 
 def at(day: str, hour: int = 12) -> datetime:
