@@ -72,6 +72,13 @@ class EpisodeFacts:
     started_at: datetime
     returned_at: datetime | None
     interview: InterviewFacts | None
+    #: An imported episode's answers as the case system gave them (`ssd_missing`'s RHI
+    #: codes, offered and accepted): used as they are, never worked out again.
+    imported_rhi: tuple[str, str] | None = None
+
+
+#: The dataset's RHI codes as answers.
+SSD_CODE_ANSWERS: dict[str, Answer] = {"Y": "yes", "N": "no", "NA": "not_applicable", "": None}
 
 
 def rhi_offered(episode: EpisodeFacts) -> Answer:
@@ -84,6 +91,8 @@ def rhi_offered(episode: EpisodeFacts) -> Answer:
     An absent episode with no interview is not applicable: the statutory guidance asks for a
     return interview after a child has been missing.
     """
+    if episode.imported_rhi is not None:
+        return SSD_CODE_ANSWERS.get(episode.imported_rhi[0].upper())
     interview = episode.interview
     if interview is not None and (interview.offered or interview.held):
         return "yes"
@@ -104,6 +113,8 @@ def rhi_accepted(episode: EpisodeFacts) -> Answer:
     Yes when the interview was accepted or held; no when it was declined, no contact could be
     made, or none was offered; not applicable when the offer was; not known otherwise.
     """
+    if episode.imported_rhi is not None:
+        return SSD_CODE_ANSWERS.get(episode.imported_rhi[1].upper())
     offered = rhi_offered(episode)
     if offered == "not_applicable":
         return "not_applicable"

@@ -90,7 +90,9 @@ KINDS: tuple[ExportKind, ...] = (
     ExportKind(
         "ssd-missing",
         "Standard Safeguarding Dataset: ssd_missing",
-        "One row per missing or absent episode, in Data to Insight's field names.",
+        "One row per missing or absent episode, in Data to Insight's field names, keyed by "
+        "the case system's person id: every episode open at the end of the year or ended in "
+        "the six years before it (the dataset's window).",
         "homeward.returns.ssd:build_ssd_missing",
         personal=True,
     ),

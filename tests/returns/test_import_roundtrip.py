@@ -22,6 +22,8 @@ import pytest
 from homeward.care.ssd_import import import_extract
 from homeward.cli import main
 from homeward.formats import ssd_extract
+from homeward.formats.ssd import SSD_MISSING_COLUMNS
+from homeward.returns.ssd import build_ssd_missing
 from homeward.synth.ssd import write_ssd
 from tests.factories import World, make_world
 
@@ -100,3 +102,15 @@ def test_the_merged_903_is_the_case_systems_missing_table_and_brings_no_error(
         assert any(s <= day and (e is None or day <= e) for s, e in care[who]), who
     assert len(extra) <= 3  # the synth's few, not a different table
     assert {row[2] for row in ours[1:]} == {"M", "A"}  # away rows stay away
+
+
+def test_ssd_missing_gives_back_the_extracts_rows_exactly(
+    imported: World, extract_dir: Path
+) -> None:
+    export = build_ssd_missing(start=date(YEAR - 1, 4, 1), end=date(YEAR, 3, 31), degrade=False)
+    (file,) = export.files
+    ours = csv_rows(file.data)
+    theirs = csv_rows((extract_dir / "ssd_missing.csv").read_bytes())
+    assert ours[0] == theirs[0] == list(SSD_MISSING_COLUMNS)
+    assert len(ours) == len(theirs) > 900
+    assert set(map(tuple, ours[1:])) == set(map(tuple, theirs[1:]))
