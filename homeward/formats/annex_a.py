@@ -473,11 +473,16 @@ def _latest(items: Iterable[Any], as_of: date) -> Any:
     return max(started, key=lambda i: (i.start, i.end or date.max)) if started else None
 
 
-def list8_care_row(record: CareRecord, *, as_of: date) -> dict[str, object] | None:
-    """The child's list 8 row from care data on `as_of`, or None when not on the list."""
+def list8_care_row(
+    record: CareRecord, *, as_of: date, degrade: bool = False
+) -> dict[str, object] | None:
+    """The child's list 8 row from care data on `as_of`, or None when not on the list.
+    With `degrade`, the date of birth is the first of its month (the age counted from it)
+    and the placement postcode is its district."""
     period = current_period(record, as_of)
     if period is None:
         return None
+    born = month_of_birth(record.date_of_birth) if degrade else record.date_of_birth
     year_ago = months_before(as_of, 12)
     in_period = [
         p for p in record.placements if _overlaps(p.start, p.end, period.start, period.end or as_of)
@@ -508,8 +513,8 @@ def list8_care_row(record: CareRecord, *, as_of: date) -> dict[str, object] | No
             CHILD_ID: record.person_id,
             GENDER: SEX_CODES.get(record.sex.upper(), SEX_CODES["U"]),
             ETHNICITY: ETHNICITIES.get(record.ethnicity, ETHNICITIES["NOBT"]),
-            DATE_OF_BIRTH: _day(record.date_of_birth),
-            AGE: age_on(record.date_of_birth, as_of),
+            DATE_OF_BIRTH: _day(born),
+            AGE: age_on(born, as_of),
             UASC: YES_NO[record.uasc],
             DISABILITY: UNKNOWN if record.disability is None else YES_NO[record.disability],
             LOOKED_AFTER_SINCE: _day(period.start),
@@ -531,7 +536,13 @@ def list8_care_row(record: CareRecord, *, as_of: date) -> dict[str, object] | No
             PLACEMENT_START: "" if placement is None else _day(placement.start),
             PLACEMENT_TYPE: "" if placement is None else placement_type(placement.place),
             PLACEMENT_PROVIDER: "" if placement is None else placement.provider,
-            PLACEMENT_POSTCODE: "" if placement is None else placement.postcode.strip().upper(),
+            PLACEMENT_POSTCODE: (
+                ""
+                if placement is None
+                else postcode_district(placement.postcode)
+                if degrade
+                else placement.postcode.strip().upper()
+            ),
             PLACEMENT_URN: "" if placement is None else placement.urn,
             PLACEMENT_LOCATION: location,
             PLACEMENT_LA: la,
@@ -563,13 +574,15 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def list8_from_care(records: Iterable[CareRecord], *, as_of: date) -> List8FromCare:
+def list8_from_care(
+    records: Iterable[CareRecord], *, as_of: date, degrade: bool = False
+) -> List8FromCare:
     """List 8 on `as_of`: every child in care then, and every child who left care in the
     six months before, from their care data; homeward's missing and RHI columns."""
     rows: list[dict[str, object]] = []
     notes: list[str] = []
     for record in sorted(records, key=lambda r: r.person_id):
-        row = list8_care_row(record, as_of=as_of)
+        row = list8_care_row(record, as_of=as_of, degrade=degrade)
         if row is None:
             continue
         rows.append(row)

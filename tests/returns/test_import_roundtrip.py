@@ -21,8 +21,10 @@ import pytest
 
 from homeward.care.ssd_import import import_extract
 from homeward.cli import main
-from homeward.formats import ssd_extract
+from homeward.formats import annex_a, ssd_extract
 from homeward.formats.ssd import SSD_MISSING_COLUMNS
+from homeward.places.services import load_postcodes
+from homeward.returns.annex_a import build_annex_a_list8
 from homeward.returns.ssd import build_ssd_missing
 from homeward.synth.ssd import write_ssd
 from tests.factories import World, make_world
@@ -30,6 +32,7 @@ from tests.factories import World, make_world
 pytestmark = pytest.mark.django_db
 
 PERSONS, SEED, YEAR = 1500, 1, 2026
+SYNTH_AUTHORITY = "E10099001"
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +45,7 @@ def extract_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def imported(extract_dir: Path) -> World:
     world = make_world()
+    load_postcodes(extract_dir / "postcodes" / "onspd.csv")  # placements' host authorities
     report = import_extract(ssd_extract.read_directory(extract_dir))
     assert report.applied, report.problems[:5]
     return world
@@ -114,3 +118,41 @@ def test_ssd_missing_gives_back_the_extracts_rows_exactly(
     assert ours[0] == theirs[0] == list(SSD_MISSING_COLUMNS)
     assert len(ours) == len(theirs) > 900
     assert set(map(tuple, ours[1:])) == set(map(tuple, theirs[1:]))
+
+
+def test_list_8_from_the_imported_care_data_has_every_required_column(
+    imported: World, extract_dir: Path
+) -> None:
+    imported.authority.gss_code = SYNTH_AUTHORITY  # the synth's authority is the home one
+    imported.authority.save(update_fields=["gss_code"])
+    as_of = date(YEAR, 3, 31)
+    export = build_annex_a_list8(start=date(YEAR - 1, 4, 1), end=as_of, degrade=False)
+    csv_file = next(f for f in export.files if f.name.endswith(".csv"))
+    rows = list(csv.DictReader(io.StringIO(csv_file.data.decode("utf-8-sig"))))
+    assert len(rows) == export.rows > 50
+    for row in rows:
+        blank = [c for c in annex_a.REQUIRED_COLUMNS if not row[c]]
+        assert not blank, (row[annex_a.CHILD_ID], blank)
+    # every child in care on the date is there, and those who left care in the 6 months
+    # before it: the 903's Episodes (the case system's own) say who they are
+    episodes = list(csv.DictReader((extract_dir / "ssda903" / str(YEAR) / "episodes.csv").open()))
+    in_care = {r["CHILD"] for r in episodes if not r["DEC"]}
+    left = {
+        r["CHILD"]
+        for r in episodes
+        if r["DEC"]
+        and date(YEAR - 1, 9, 30) <= datetime.strptime(r["DEC"], "%d/%m/%Y").date()
+        and r["CHILD"] not in in_care
+    }
+    listed = {row[annex_a.CHILD_ID] for row in rows}
+    assert in_care <= listed and left <= listed and left
+    leavers = [row for row in rows if row[annex_a.CEASED]]
+    assert {row[annex_a.CHILD_ID] for row in leavers} >= left
+    # the placement type is the 903 PLACE code the case system's Episodes row has
+    latest = {r["CHILD"]: r["PLACE"] for r in episodes if not r["DEC"]}
+    for row in rows:
+        if row[annex_a.CHILD_ID] in latest:
+            assert row[annex_a.PLACEMENT_TYPE].split(":")[0] == latest[row[annex_a.CHILD_ID]]
+    # homeward's columns: the episodes of the 12 months, counted
+    missing = sum(int(row[annex_a.MISSING] or 0) + int(row[annex_a.ABSENT] or 0) for row in rows)
+    assert missing > 0
