@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,19 @@ def register(subparsers: Any) -> None:
     merge.add_argument(
         "--no-validate", action="store_true", help="write the files without running the validator"
     )
+    workbook = parser.add_argument_group(
+        "annex-a-list-8 filled into the case system's own list 8",
+        "Give the case system's Annex A list 8 workbook (.xlsx): homeward fills in its "
+        "missing, absent and return interview columns for each child (by Child Unique ID, "
+        "the case system's person id) and writes the workbook, with notes.txt; every other "
+        "cell is left as it was.",
+    )
+    workbook.add_argument("--workbook", type=Path, help="the case system's list 8 workbook")
+    workbook.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        help="the list's date, YYYY-MM-DD (default: the last day of the period)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -80,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
         return REFUSED
     if args.header or args.episodes or args.previous:
         return run_merge(args, user)
+    if args.workbook or args.as_of:
+        return run_workbook(args, user)
     try:
         download = exports.run_export(
             user=user,
@@ -183,3 +199,41 @@ def run_merge(args: argparse.Namespace, user: Any) -> int:
     for error in check.new:
         print(f"  {error.describe()}")
     return NEEDS_ATTENTION if check.new else WRITTEN
+
+
+def run_workbook(args: argparse.Namespace, user: Any) -> int:
+    """`homeward export annex-a-list-8 PERIOD --workbook FILE [--as-of DATE]`."""
+    from django.core.exceptions import PermissionDenied
+
+    from homeward.returns import exports
+
+    if args.name != "annex-a-list-8" or not args.workbook:
+        print("refused: --workbook (and --as-of with it) is for the annex-a-list-8 export only")
+        return REFUSED
+    if not args.workbook.is_file():
+        print(f"refused: not found: {args.workbook}")
+        return REFUSED
+    try:
+        data, notes, children = exports.run_annex_a_workbook(
+            user=user,
+            period=args.period,
+            reason=args.reason,
+            workbook=(args.workbook.name, args.workbook.read_bytes()),
+            as_of=args.as_of,
+        )
+    except PermissionDenied:
+        print(f"{args.user} ({user.role or 'no role'}) may not take the export {args.name!r}")
+        return REFUSED
+    except ValueError as error:
+        print(f"refused: {error}")
+        return REFUSED
+    args.out.mkdir(parents=True, exist_ok=True)
+    target = args.out / args.workbook.name
+    if target.resolve() == args.workbook.resolve():
+        target = args.out / f"{args.workbook.stem}-filled{args.workbook.suffix}"
+    target.write_bytes(data)
+    (args.out / "notes.txt").write_text("".join(f"{n}\n" for n in notes))
+    print(f"wrote {target.name}, notes.txt to {args.out}: {len(children)} children filled in")
+    for note in notes:
+        print(f"note: {note}")
+    return WRITTEN

@@ -344,3 +344,65 @@ def run_ssda903_merge(
                 request=request,
             )
     return export, merged
+
+
+def run_annex_a_workbook(
+    *,
+    user: User,
+    period: str,
+    reason: str,
+    workbook: tuple[str, bytes],
+    as_of: date | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[bytes, list[str], list[int]]:
+    """The case system's own Annex A list 8 workbook (name, bytes) with homeward's missing,
+    absent and return interview columns filled in, on `as_of` (default: the period's end),
+    with the same role check, reason and audit rows as `run_export`'s "annex-a-list-8".
+
+    Returns the workbook, its notes and the children filled. Raises PermissionDenied
+    (logged) and ValueError (a bad period, no reason, a workbook without list 8's headings:
+    `List8WorkbookError`).
+    """
+    from homeward.returns.annex_a import fill_workbook
+
+    kind = BY_NAME["annex-a-list-8"]
+    if not can_take(user, kind):
+        access_record(
+            user=user,
+            action=AccessEvent.Action.DENIED,
+            what=f"export {kind.name}",
+            request=request,
+        )
+        raise PermissionDenied(f"the export {kind.name}")
+    if not reason.strip():
+        raise ValueError("an export needs a reason")
+    if not is_year(period):
+        raise ValueError(f"{kind.title} is for a financial year (2025-26), not {period}")
+    day = as_of or period_bounds(period)[1]
+    data, notes, children = fill_workbook(data=workbook[1], as_of=day)
+    what = f"export {kind.name} {period} workbook"
+    detail = (
+        f"{kind.title}: the case system's {workbook[0]} with homeward's missing and return "
+        f"interview columns on {day:%d/%m/%Y}; {len(children)} children; "
+        f"made {timezone.now():%Y-%m-%d %H:%M}"
+    )
+    with transaction.atomic():
+        access_record(
+            user=user,
+            action=AccessEvent.Action.EXPORT,
+            what=what,
+            detail=detail,
+            reason=reason.strip(),
+            request=request,
+        )
+        if children:
+            access_record_children(
+                user=user,
+                action=AccessEvent.Action.EXPORT,
+                what=what,
+                child_ids=children,
+                detail=f"in {workbook[0]}",
+                reason=reason.strip(),
+                request=request,
+            )
+    return data, notes, children
