@@ -9,11 +9,13 @@ the files. DfE's validator checks them: `scripts/validate_903.py`, docs/returns-
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from homeward.care.models import Person
 from homeward.cases import codes
 from homeward.cases.models import IN_COUNT, Child, Episode
 from homeward.formats import ssda903, ssda903_merge
@@ -49,11 +51,13 @@ def build_ssda903(*, start: date, end: date, degrade: bool) -> Export:
         # from home or from care: a looked-after child missing from home is the 903's too
         category__in=[codes.Category.MISSING, codes.Category.ABSENT],
         started_at__lt=after_end,
-    ).only("reference", "child_id", "category", "started_at", "returned_at")
+    ).only("reference", "child_id", "category", "started_at", "returned_at", "whereabouts_known")
+    imported = imported_tables(start=start, end=end)
     children = (
         Child.objects.filter(
             Q(legal_status=codes.LegalStatus.LOOKED_AFTER) | Q(looked_after_since__isnull=False)
         )
+        .exclude(person_id__in=imported.people)
         .select_related("responsible_authority")
         .prefetch_related(Prefetch("episodes", queryset=episodes, to_attr="care_episodes"))
         .order_by("reference")
@@ -65,9 +69,9 @@ def build_ssda903(*, start: date, end: date, degrade: bool) -> Export:
     for child in children:
         found = [
             ssda903.MissingEpisode(
-                # homeward does not record whether the whereabouts were known: M (the
-                # 903's A is "whereabouts known"; homeward's "absent" does not say so)
-                kind=ssda903.MISSING_CODE,
+                # the 903's A is "whereabouts known" (homeward's "absent" does not say
+                # so): A only when recorded as known, M otherwise
+                kind=ssda903.AWAY if e.whereabouts_known else ssda903.MISSING_CODE,
                 start=timezone.localtime(e.started_at).date(),
                 end=_day(e.returned_at),
                 reference=e.reference,
@@ -100,12 +104,107 @@ def build_ssda903(*, start: date, end: date, degrade: bool) -> Export:
             )
         )
     tables = ssda903.ssda903_tables(records, start=start, end=end, degrade=False)
+    own_children = len(tables.children)
+    if own_children:
+        notes.append(
+            f"{own_children} children have no imported care data (typed in, or no case "
+            "system's extract imported): their Header and Episodes rows are from homeward's "
+            "own fields, with the defaults docs/returns-ssda903.md lists, and CHILD is "
+            "homeward's reference."
+        )
+    pks = [by_reference[reference] for reference in tables.children]
+    tables.header += imported.header
+    tables.episodes += imported.episodes
+    tables.missing += imported.missing.rows
+    pks += [pk for who in imported.missing.children for pk in imported.children.get(who, [])]
     files = [ExportFile(name, CSV, data) for name, data in ssda903.ssda903_files(tables).items()]
     return Export(
         files=files,
-        children=[by_reference[reference] for reference in tables.children],
+        children=pks,
         rows=len(tables.missing),
-        notes=[OWN_TABLES_NOTE, *notes, *tables.notes],
+        notes=[OWN_TABLES_NOTE, *notes, *tables.notes, *imported.missing.notes],
+    )
+
+
+@dataclass
+class ImportedTables:
+    """The 903 rows of the children whose care data was imported from the case system:
+    CHILD is their person id, the periods of care are the imported episodes of care."""
+
+    people: list[str]
+    header: list[tuple[str, ...]]
+    episodes: list[tuple[str, ...]]
+    missing: ssda903.MissingTable
+    children: dict[str, list[int]]
+
+
+def imported_tables(*, start: date, end: date) -> ImportedTables:
+    """Header, Episodes and Missing rows, for the collection year, of the children with
+    imported care data (a linked child, `Child.person_id`, whose person has episodes of
+    care): the Missing table by the same rules as the merge (`ssda903.missing_table`),
+    with the imported episodes of care as the periods; a Header row and the year's
+    Episodes rows (as the case system recorded them) for each child in it."""
+    linked = dict(
+        Child.objects.filter(person_id__isnull=False)
+        .exclude(person_id="")
+        .values_list("person_id", "pk")
+    )
+    persons = {
+        p.person_id: p
+        for p in Person.objects.filter(person_id__in=list(linked), care_episodes__isnull=False)
+        .distinct()
+        .prefetch_related("care_episodes", "placements")
+    }
+    care: list[ssda903.CareEpisode] = []
+    for who, person in persons.items():
+        care += [
+            ssda903.CareEpisode(who, e.start, e.end, ls=e.legal_status, rne=e.rne, rec=e.rec)
+            for e in person.care_episodes.all()
+        ]
+    births = {who: p.date_of_birth for who, p in persons.items() if p.date_of_birth is not None}
+    keyed = lambda child: child.person_id if child.person_id in persons else ""  # noqa: E731
+    found, children, _unkeyed = homeward_episodes(end=end, key=keyed)
+    missing = ssda903.missing_table(care, births, found, start=start, end=end)
+    header: list[tuple[str, ...]] = []
+    episodes: list[tuple[str, ...]] = []
+    for who in missing.children:
+        person = persons[who]
+        header.append(
+            (
+                who,
+                person.sex or "U",
+                ssda903.fmt(person.date_of_birth),
+                ssda903.ETHNIC.get(person.ethnicity, "NOBT"),
+                (person.upn or person.upn_unknown or ssda903.UPN_NOT_OBTAINED).upper(),
+                ssda903.MOTHER_DEFAULT if person.sex == "F" else "",
+                "",
+            )
+        )
+        placements = {p.ssd_id: p for p in person.placements.all()}
+        for e in person.care_episodes.all():
+            if e.start > end or (e.end is not None and e.end < start):
+                continue
+            placement = placements.get(e.placement_ssd_id)
+            closed = e.end is not None and e.end <= end
+            episodes.append(
+                (
+                    who,
+                    ssda903.fmt(e.start),
+                    e.rne,
+                    e.legal_status,
+                    e.cin,
+                    placement.place if placement else "",
+                    placement.provider if placement else "",
+                    ssda903.fmt(e.end) if closed else "",
+                    e.rec if closed else "",
+                    placement.change_reason if placement and closed else "",
+                    "",
+                    placement.postcode if placement else "",
+                    placement.urn if placement else "",
+                )
+            )
+    return ImportedTables(
+        people=list(persons), header=header, episodes=episodes, missing=missing, children=children
     )
 
 

@@ -23,9 +23,11 @@ from homeward.care.ssd_import import import_extract
 from homeward.cli import main
 from homeward.formats import annex_a, ssd_extract
 from homeward.formats.ssd import SSD_MISSING_COLUMNS
+from homeward.formats.validator903 import run_validator
 from homeward.places.services import load_postcodes
 from homeward.returns.annex_a import build_annex_a_list8
 from homeward.returns.ssd import build_ssd_missing
+from homeward.returns.ssda903 import build_ssda903
 from homeward.synth.ssd import write_ssd
 from tests.factories import World, make_world
 
@@ -106,6 +108,16 @@ def test_the_merged_903_is_the_case_systems_missing_table_and_brings_no_error(
         assert any(s <= day and (e is None or day <= e) for s, e in care[who]), who
     assert len(extra) <= 3  # the synth's few, not a different table
     assert {row[2] for row in ours[1:]} == {"M", "A"}  # away rows stay away
+
+    # without the case system's files, homeward's own tables have the same Missing rows,
+    # from the imported periods of care, keyed by person id
+    own = build_ssda903(start=date(YEAR - 1, 4, 1), end=date(YEAR, 3, 31), degrade=False)
+    files = {f.name: f.data for f in own.files}
+    assert set(map(tuple, csv_rows(files["missing.csv"])[1:])) == ours_set
+    run = run_validator(files, year=str(YEAR), la=imported.authority.gss_code)
+    # the Missing table passes; the Episodes rows lack what the SSD does not carry (the
+    # home postcode, the placement's LA): those rules are the case system's 903's to meet
+    assert not [e.describe() for e in run.errors if e.table in ("Missing", "Header")]
 
 
 def test_ssd_missing_gives_back_the_extracts_rows_exactly(

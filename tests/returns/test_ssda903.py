@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from homeward.cases import codes
 from homeward.cases.demo_data import seed_demo
-from homeward.cases.models import Child
+from homeward.cases.models import Child, Episode
 from homeward.formats import ssda903
 from homeward.organisations.models import Authority
 from homeward.returns.files import Export
@@ -260,3 +260,14 @@ def test_every_homeward_code_has_a_903_code() -> None:
     assert set(ssda903.ETHNIC) == set(codes.Ethnicity.values)
     assert set(ssda903.PLACE) == set(codes.PlacementType.values)
     assert set(ssda903.MISSING) == set(codes.Category.values)
+
+
+def test_away_only_when_the_whereabouts_were_known(records: dict[str, Child]) -> None:
+    """Recorded as known: A; not known or not recorded: M (homeward's own tables, with
+    the note that their children have no imported care data)."""
+    child = records["b"]
+    Episode.objects.filter(child=child).update(whereabouts_known=True)
+    export = build_ssda903(**YEAR, degrade=False)
+    kinds = {r["CHILD"]: r["MISSING"] for r in table(export, "missing.csv")}
+    assert kinds[child.reference] == "A" and kinds[records["a"].reference] == "M"
+    assert any("no imported care data" in note for note in export.notes)
