@@ -61,6 +61,7 @@ Action = Correction.Action
 
 #: What each field is called in the history (the pages' own labels).
 LABELS = {
+    "whereabouts_known": "Whereabouts known while away",
     "first_name": "First name",
     "last_name": "Last name",
     "aliases": "Other names",
@@ -510,6 +511,7 @@ EPISODE_FIELDS = (
     "category",
     "risk_grade",
     "missing_from",
+    "whereabouts_known",
     "started_at",
     "reported_to_police_at",
     "returned_at",

@@ -413,8 +413,10 @@ def episode_record(
     risk_factors: list[str] | None = None,
     prevention_interview_done: bool | None = None,
     police_officer: str = "",
+    whereabouts_known: bool | None = None,
 ) -> Episode:
-    """Record a new missing or absent episode (with its return, if the child is back)."""
+    """Record a new missing or absent episode (with its return, if the child is back).
+    `whereabouts_known`: were they known while the child was away (None: not recorded)?"""
     _require(permissions.can_record_episode(by), "only a coordinator or manager records one")
     _check_episode_times(started_at, returned_at, notified_at, reported_to_police_at)
     if police_reference and police_force is not None:
@@ -445,6 +447,7 @@ def episode_record(
         risk_factors=list(risk_factors or []),
         prevention_interview_done=prevention_interview_done,
         police_officer=police_officer,
+        whereabouts_known=whereabouts_known,
         created_by=by,
     )
     episode_refresh_due(episode=episode)

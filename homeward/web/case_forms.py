@@ -132,6 +132,28 @@ def yes_no_field(
     )
 
 
+#: The question of an episode's whereabouts (the SSDA903's A or M).
+WHEREABOUTS_LABEL = "Were the child's whereabouts known while they were away?"
+
+
+def whereabouts_field() -> forms.Field:
+    """Yes, no or not known: were the child's whereabouts known while they were away? The
+    DfE's return counts a child away without permission whose whereabouts were known (A)
+    apart from a child missing (M)."""
+    return yes_no_field(
+        WHEREABOUTS_LABEL,
+        unknown=True,
+        help_text="Yes if you knew where the child was while they were away without "
+        "permission. No if nobody knew where they were. The DfE's return on looked-after "
+        "children counts these differently.",
+        messages={
+            "required": "Select whether the child's whereabouts were known while they were away",
+            "invalid_choice": "Select yes if the child's whereabouts were known while they "
+            "were away, no if they were not, or not known",
+        },
+    )
+
+
 def radio_field(
     label: str,
     choices: Any,
@@ -404,6 +426,7 @@ class EpisodeForm(GovukForm):
         codes.MissingFrom.choices,
         messages={"required": "Select whether the child went missing from home or care"},
     )
+    whereabouts_known = whereabouts_field()
     started_at = moment_field(
         "When the child went missing",
         past=True,

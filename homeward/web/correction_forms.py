@@ -266,6 +266,7 @@ class EpisodeChangeForm(CorrectionForm):
         codes.MissingFrom.choices,
         error_messages={"required": "Select where the child was missing from"},
     )
+    whereabouts_known = f.whereabouts_field()
     started_at = f.moment_field(
         "When the child went missing",
         messages={
@@ -296,7 +297,7 @@ class EpisodeChangeForm(CorrectionForm):
 
     @staticmethod
     def initial_from(episode: Episode) -> dict[str, Any]:
-        return {
+        initial = {
             name: getattr(episode, name)
             for name in (
                 "category",
@@ -308,6 +309,8 @@ class EpisodeChangeForm(CorrectionForm):
                 "notified_at",
             )
         }
+        initial["whereabouts_known"] = f.yes_no_value(episode.whereabouts_known)
+        return initial
 
     def values(self, current: Any = None) -> dict[str, Any]:
         values = super().values(current)

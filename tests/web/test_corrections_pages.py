@@ -510,3 +510,55 @@ def test_an_interview_entered_in_error_with_its_only_episode_says_so(world, clie
     page = html_of(client, reverse("web:interview", args=[interview.pk]))
     assert "Entered in error" in page and "A duplicate of another episode" in page
     assert reverse("web:interview-reallocate", args=[interview.pk]) not in page
+
+
+# --- whereabouts known (the SSDA903's A or M) ------------------------------------------------
+
+
+def test_the_whereabouts_are_asked_when_recording_and_shown_on_the_childs_page(world, client_for):
+    child = make_child(world)
+    client = client_for("coordinator")
+    form = html_of(client, reverse("web:episode-new", args=[child.pk]))
+    assert "Were the child&#x27;s whereabouts known while they were away?" in form
+    started = timezone.now() - timedelta(days=2)
+    response = client.post(
+        reverse("web:episode-new", args=[child.pk]),
+        {
+            "category": "absent",
+            "missing_from": "care",
+            "whereabouts_known": "yes",
+            **moment_boxes("started_at", started),
+            "risk_grade": "low",
+        },
+    )
+    assert response.status_code == 302
+    episode = child.episodes.get()
+    assert episode.whereabouts_known is True
+    page = html_of(client, reverse("web:child", args=[child.pk]))
+    assert "Whereabouts known: yes" in page
+    other = make_episode(world, child, started=started - timedelta(days=5))
+    assert other.whereabouts_known is None
+    assert "Whereabouts known: not recorded" in html_of(
+        client, reverse("web:child", args=[child.pk])
+    )
+
+
+def test_the_whereabouts_are_changed_with_their_own_message(world, client_for):
+    child = make_child(world)
+    episode = make_episode(world, child)
+    client = client_for("coordinator")
+    url = reverse("web:episode-change", args=[episode.pk])
+    bad = client.post(url, _episode_data(episode, whereabouts_known="perhaps"))
+    assert bad.status_code == 400
+    assert errors_of(bad.content.decode()) == [
+        "Select yes if the child's whereabouts were known while they were away, no if they "
+        "were not, or not known"
+    ]
+    saved = client.post(url, _episode_data(episode, whereabouts_known="no"))
+    assert saved.status_code == 302
+    episode.refresh_from_db()
+    assert episode.whereabouts_known is False
+    page = html_of(client, reverse("web:child", args=[child.pk]))
+    assert "Whereabouts known: no" in page
+    assert "Whereabouts known while away" in page  # the change, on the timeline
+    assert 'value="no" checked' in html_of(client, url)
