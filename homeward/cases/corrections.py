@@ -110,7 +110,7 @@ NOTHING_CHANGED = "You have not changed anything: change an answer, or cancel"
 
 
 #: Why an imported episode cannot be changed here.
-IMPORTED = "an imported episode is the case system's history: correct it there"
+IMPORTED = services.IMPORTED
 
 
 def _require(allowed: bool, what: str) -> None:
