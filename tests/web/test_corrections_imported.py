@@ -31,6 +31,10 @@ def imported(episode: Episode) -> Episode:
     return episode
 
 
+def words_of(response) -> str:  # type: ignore[no-untyped-def]
+    return words(response.content.decode())
+
+
 def words(html: str) -> str:
     main = re.search(r"<main.*?</main>", html, re.S)
     assert main
@@ -58,7 +62,9 @@ def test_every_change_page_of_an_imported_episode_refuses_get_and_post_alike(
     assert page == words(posted.content.decode())
     assert f"Episode {episode.reference} cannot be changed in homeward" in page
     assert "correct it in the case system" in page
-    assert "The case system’s id for this missing episode is MISS-77" in page
+    assert "The case system’s id for this missing episode MISS-77" in page
+    assert "Return interview offered Yes" in page
+    assert "Return interview accepted No" in page
     main = re.search(r"<main.*?</main>", got.content.decode(), re.S)
     assert main and "<form" not in main[0] and "<input" not in main[0]
     episode.refresh_from_db()
@@ -105,3 +111,29 @@ def test_the_allocate_page_does_not_offer_imported_history(
 
     assert own.reference in html
     assert history.reference not in html
+
+
+@pytest.mark.parametrize(
+    ("offered", "accepted", "words"),
+    [
+        ("Y", "Y", "offered yes, accepted yes"),
+        ("N", "", "offered no, accepted not recorded"),
+        ("NA", "NA", "offered not applicable (no interview was due), accepted not applicable"),
+    ],
+)
+def test_the_childs_page_shows_the_case_systems_answers_in_words(
+    offered: str, accepted: str, words: str, world: World, client_for: Callable[[str], Client]
+) -> None:
+    child = make_child(world)
+    episode = make_episode(world, child)
+    Episode.objects.filter(pk=episode.pk).update(
+        source=Episode.Source.SSD,
+        source_id="M1",
+        imported_rhi_offered=offered,
+        imported_rhi_accepted=accepted,
+    )
+
+    page = words_of(client_for("coordinator").get(reverse("web:child", args=[child.pk])))
+
+    assert f"The case system’s record: {words}" in page
+    assert "Not yet allocated" not in page
