@@ -144,3 +144,11 @@ def test_an_imported_episode_given_twice_is_refused(tmp_path: Path) -> None:
         compute_indicators(
             checked.episodes, checked.interviews, imported=pl.concat([ANSWERS, ANSWERS[:1]])
         )
+
+
+def test_every_imported_column_is_documented() -> None:
+    import re
+
+    doc = (Path(__file__).resolve().parents[2] / "docs/indicators.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([^`\s]+)`", doc))
+    assert [c for c in IMPORTED_COLUMNS if c not in named] == []
