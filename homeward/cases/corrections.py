@@ -111,7 +111,21 @@ NOTHING_CHANGED = "You have not changed anything: change an answer, or cancel"
 
 
 #: Why an imported episode cannot be changed here.
-IMPORTED = "an imported episode is the case system's history: correct it there"
+IMPORTED = services.IMPORTED
+
+#: The case system's return interview answers on an imported episode (the SSD's
+#: `miss_missing_rhi_offered` / `_accepted`) in words, as the pages show them.
+RHI_ANSWER_WORDS = {
+    "Y": "yes",
+    "N": "no",
+    "NA": "not applicable (no interview was due)",
+    "": "not recorded",
+}
+
+
+def rhi_answer_words(value: str) -> str:
+    """An imported episode's answer in words (one the import would not let in: as given)."""
+    return RHI_ANSWER_WORDS.get(value.strip().upper(), value)
 
 
 def _require(allowed: bool, what: str) -> None:

@@ -13,7 +13,11 @@ second implementation of any count here, only the mapping from records to the co
   reference;
 - one interview row per `ReturnInterview` covering a chosen episode: `offered_at` is its
   first offer, `completed_at` when it was held, and the outcome in the contract's codes
-  (`OUTCOME_CODES`; an interview that was held is `accepted`).
+  (`OUTCOME_CODES`; an interview that was held is `accepted`);
+- imported history (episodes of the case system's extract, `Episode.imported`) is passed to
+  the engine as its `imported` table with the case system's answers
+  (`IMPORTED_ANSWER_WORDS`): the engine counts them as docs/indicators.md, "Imported
+  history", says, and adds how many there are beside each figure they touch.
 
 Everything read here is aggregate: no child-level record leaves this module except in the
 contract tables, which only selectors and tests use.
@@ -38,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 import polars as pl
+from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
@@ -97,6 +102,13 @@ CONTENT_TYPES = {
 }
 
 _ORG_KEY = "_organisation"  # internal: the allocated organisation's id (null: none)
+# internal: imported history (the case system's) and its answers, in the engine's words
+_IMPORTED, _OFFERED, _ACCEPTED = "_imported", "_rhi_offered", "_rhi_accepted"
+_INTERNAL = (_ORG_KEY, _IMPORTED, _OFFERED, _ACCEPTED)
+
+#: The case system's return interview answers (the SSD's `miss_missing_rhi_offered` and
+#: `_accepted`) in the engine's words (`IMPORTED_ANSWERS`); blank is "not recorded".
+IMPORTED_ANSWER_WORDS: dict[str, str | None] = {"Y": "yes", "N": "no", "NA": "not_due", "": None}
 
 
 def _schema(columns: Iterable[Column]) -> dict[str, pl.DataType]:
@@ -140,6 +152,12 @@ def episodes_started(
     return episodes
 
 
+def _answer(value: str) -> str | None:
+    """A case system's answer in the engine's words; one it does not know is not recorded
+    (the import only lets Y, N, NA and blank in)."""
+    return IMPORTED_ANSWER_WORDS.get(value.strip().upper())
+
+
 def _tables(
     *, organisations: list[Organisation], start: date | None, end: date | None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -157,9 +175,12 @@ def _tables(
             "notified_at",
             "interview__reference",
             "interview__allocated_organisation_id",
+            "source",
+            "imported_rhi_offered",
+            "imported_rhi_accepted",
         )
     )
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 9
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 12
     ep = pl.DataFrame(
         {
             "episode_id": pl.Series(columns[0], dtype=pl.String),
@@ -173,6 +194,11 @@ def _tables(
             "notified_at": _wall_clock(list(columns[6])),
             "rhi_id": pl.Series(columns[7], dtype=pl.String),
             _ORG_KEY: pl.Series(columns[8], dtype=pl.Int64),
+            _IMPORTED: pl.Series(
+                [v != Episode.Source.HOMEWARD for v in columns[9]], dtype=pl.Boolean
+            ),
+            _OFFERED: pl.Series([_answer(v) for v in columns[10]], dtype=pl.String),
+            _ACCEPTED: pl.Series([_answer(v) for v in columns[11]], dtype=pl.String),
         }
     )
     covering = episodes.filter(interview__isnull=False).values("interview_id")
@@ -225,7 +251,15 @@ def contract_tables(
             raise ValueError(f"{organisation} is not a {kind.label.lower()}")
         organisations.append(organisation)
     episodes, interviews = _tables(organisations=organisations, start=start, end=end)
-    return episodes.drop(_ORG_KEY), interviews
+    return episodes.drop(_INTERNAL), interviews
+
+
+def imported_answers(episodes: pl.DataFrame) -> pl.DataFrame:
+    """The engine's `imported` table of `_tables`' episodes: the imported ones, with the
+    case system's answers."""
+    return episodes.filter(pl.col(_IMPORTED)).select(
+        "episode_id", pl.col(_OFFERED).alias("rhi_offered"), pl.col(_ACCEPTED).alias("rhi_accepted")
+    )
 
 
 # --- the indicators: the CLI's engine on those tables ---------------------------------------
@@ -238,8 +272,11 @@ def _engine(
     by: Grouping,
     rates: bool,
     suppress_small: bool,
+    with_imported: bool,
 ) -> pl.DataFrame:
-    """`homeward indicators`' own steps: check the tables, then compute."""
+    """`homeward indicators`' own steps: check the tables, then compute. `with_imported`:
+    count imported history as such (the table then has the engine's `IMPORTED_COLUMNS`);
+    records without any give exactly the CLI's table for the same records."""
     checked = check_inputs(
         episodes.select(list(EPISODE_SCHEMA)),
         interviews.select(list(INTERVIEW_SCHEMA)),
@@ -247,8 +284,18 @@ def _engine(
         interviews_source="database interviews",
     )
     return compute_indicators(
-        checked.episodes, checked.interviews, by=by, rates=rates, suppress_small=suppress_small
+        checked.episodes,
+        checked.interviews,
+        by=by,
+        rates=rates,
+        suppress_small=suppress_small,
+        imported=imported_answers(episodes) if with_imported else None,
     )
+
+
+def has_imported(episodes: pl.DataFrame) -> bool:
+    """Whether `_tables`' episodes hold any imported history."""
+    return bool(episodes[_IMPORTED].any())
 
 
 def _organisation_order(keys: list[int]) -> list[tuple[int, str]]:
@@ -272,6 +319,7 @@ def _by_organisation(
     An episode belongs to the organisation its interview is allocated to; episodes with no
     interview (or one with no organisation) are the group `NOT_ALLOCATED`, listed last.
     """
+    with_imported = has_imported(episodes)
     keys = [int(k) for k in episodes[_ORG_KEY].drop_nulls().unique().to_list()]
     groups: list[tuple[pl.Expr, str]] = [
         (pl.col(_ORG_KEY) == pk, name) for pk, name in _organisation_order(keys)
@@ -283,11 +331,23 @@ def _by_organisation(
         if mine.is_empty():
             continue
         theirs = interviews.filter(pl.col("rhi_id").is_in(mine["rhi_id"].drop_nulls().implode()))
-        table = _engine(mine, theirs, by=by, rates=rates, suppress_small=suppress_small)
+        table = _engine(
+            mine,
+            theirs,
+            by=by,
+            rates=rates,
+            suppress_small=suppress_small,
+            with_imported=with_imported,
+        )
         parts.append(table.select(pl.lit(name, dtype=pl.String).alias(ORGANISATION), pl.all()))
     if not parts:
         empty = _engine(
-            episodes.clear(), interviews.clear(), by=by, rates=rates, suppress_small=suppress_small
+            episodes.clear(),
+            interviews.clear(),
+            by=by,
+            rates=rates,
+            suppress_small=suppress_small,
+            with_imported=with_imported,
         )
         return empty.select(pl.lit(None, dtype=pl.String).alias(ORGANISATION), pl.all())
     return pl.concat(parts)
@@ -333,7 +393,14 @@ def _indicators(
         return _by_organisation(
             episodes, interviews, by=by, rates=rates, suppress_small=suppress_small
         )
-    return _engine(episodes, interviews, by=by, rates=rates, suppress_small=suppress_small)
+    return _engine(
+        episodes,
+        interviews,
+        by=by,
+        rates=rates,
+        suppress_small=suppress_small,
+        with_imported=has_imported(episodes),
+    )
 
 
 # --- what the indicators page shows ------------------------------------------------------------
@@ -504,6 +571,9 @@ def data_fingerprint(authority: Authority) -> str:
 
     # One statement (the ORM would take one query and a millisecond of Python for each).
     episodes, interviews, offers = table(Episode), table(ReturnInterview), table(Offer)
+    # An import of the case system's extract may change imported episodes' answers in bulk
+    # (no `updated_at` moves): every import adds a run, so its highest id is part of the key.
+    runs = quote(apps.get_model("care", "ImportRun")._meta.db_table)
     latest = f"MAX({quote('updated_at')})"
     wanted = [
         ("COUNT(*)", episodes),
@@ -514,6 +584,7 @@ def data_fingerprint(authority: Authority) -> str:
         (latest, interviews),
         ("COUNT(*)", offers),
         ("MAX(id)", offers),
+        ("MAX(id)", runs),
     ]
     sql = "SELECT " + ", ".join(_scalar(*part) for part in wanted)
     with connection.cursor() as cursor:
@@ -569,8 +640,11 @@ class _PageTables:
 def _page_tables(choice: IndicatorChoice) -> _PageTables:
     episodes, interviews = _tables(organisations=[], start=None, end=None)
     options = {"rates": True, "suppress_small": choice.suppress}
+    imported = has_imported(episodes)
     try:
-        by_authority = _engine(episodes, interviews, by=choice.by, **options)
+        by_authority = _engine(
+            episodes, interviews, by=choice.by, with_imported=imported, **options
+        )
         table = (
             by_authority
             if choice.group == "authority"
@@ -579,7 +653,7 @@ def _page_tables(choice: IndicatorChoice) -> _PageTables:
         years = (
             by_authority
             if choice.by == "year"
-            else _engine(episodes, interviews, by="year", **options)
+            else _engine(episodes, interviews, by="year", with_imported=imported, **options)
         )
     except InputError as error:
         empty = _empty_result()

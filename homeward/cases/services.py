@@ -88,6 +88,11 @@ def home_authority() -> Authority:
     return Authority.objects.get(is_home=True)
 
 
+#: Why an imported episode (the case system's history, `Episode.imported`) cannot be
+#: changed, returned, allocated or linked to a police report here.
+IMPORTED = "an imported episode is the case system's history: correct it there"
+
+
 def _require(allowed: bool, what: str) -> None:
     if not allowed:
         raise PermissionDenied(what)
@@ -469,6 +474,7 @@ def episode_record_return(
     """Record that the child has returned or been found: this starts the clock."""
     _require(permissions.can_record_episode(by), "only a coordinator or manager records one")
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    _require(not episode.imported, IMPORTED)
     if episode.returned_at is not None:
         when = moment_text(clock.wall_clock(episode.returned_at))
         raise ValidationError({"returned_at": f"The return is already recorded ({when})"})
@@ -513,6 +519,7 @@ def episode_apply_police(*, episode: Episode, values: dict[str, Any]) -> list[st
     if unknown:
         raise ValueError(f"not police fields of an episode: {sorted(unknown)}")
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    _require(not episode.imported, IMPORTED)
     changed = [name for name, value in values.items() if getattr(episode, name) != value]
     if not changed:
         return []
@@ -566,6 +573,9 @@ def interview_allocate(
     children = {e.child_id for e in locked}
     if len(children) != 1:
         raise ValidationError({"episodes": "An interview covers episodes of one child"})
+    imported = [e.reference for e in locked if e.imported]
+    if imported:
+        raise PermissionDenied(f"{IMPORTED}: {', '.join(sorted(imported))}")
     covered = [e.reference for e in locked if e.interview_id is not None]
     if covered:
         raise ValidationError(

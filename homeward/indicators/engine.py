@@ -17,6 +17,9 @@ from homeward.indicators.inputs import INTERVIEW_ROW, interview_rows
 from homeward.indicators.schema import (
     BASIS_COLUMN,
     COUNT_COLUMNS,
+    IMPORTED_ANSWERS,
+    IMPORTED_COLUMNS,
+    IMPORTED_COUNT_COLUMNS,
     OUTPUT_COLUMNS,
     SEVENTY_TWO_HOURS,
     VARIANTS,
@@ -186,6 +189,62 @@ def _working_day_due_exprs(
     }
 
 
+def _imported_flags(episodes: pl.DataFrame, imported: pl.DataFrame) -> pl.DataFrame:
+    """For each episode (in order): `_imp` whether it is imported history, and the case
+    system's answers `_off` (offered) and `_acc` (accepted), each one of `IMPORTED_ANSWERS`
+    or null (not recorded)."""
+    for name in ("rhi_offered", "rhi_accepted"):
+        unknown = imported.filter(
+            pl.col(name).is_not_null() & ~pl.col(name).is_in(IMPORTED_ANSWERS)
+        )[name]
+        if unknown.len():
+            raise ValueError(
+                f"imported {name} {unknown[0]!r}: expected one of {', '.join(IMPORTED_ANSWERS)} "
+                "or none"
+            )
+    if imported["episode_id"].is_duplicated().any():
+        raise ValueError("an imported episode is given twice")
+    answers = imported.select(
+        "episode_id",
+        pl.lit(True).alias("_imp"),
+        pl.col("rhi_offered").alias("_off"),
+        pl.col("rhi_accepted").alias("_acc"),
+    )
+    joined = episodes.select("episode_id").join(
+        answers, on="episode_id", how="left", maintain_order="left"
+    )
+    return joined.select(pl.col("_imp").fill_null(False), "_off", "_acc")
+
+
+def _imported_counts() -> list[pl.Expr]:
+    """The counts of imported history in a group (`_imp`, `_off`, `_acc` as above)."""
+    imp, off, acc = pl.col("_imp"), pl.col("_off"), pl.col("_acc")
+    offered = imp & (off == "yes").fill_null(False)
+    return [
+        imp.sum().alias("imported"),
+        offered.sum().alias("imported_offered"),
+        (offered & (acc == "yes").fill_null(False)).sum().alias("imported_accepted"),
+        (imp & (off == "not_due").fill_null(False)).sum().alias("imported_not_due"),
+        (imp & off.is_null()).sum().alias("imported_offer_not_recorded"),
+        (offered & ~acc.is_in(["yes", "no"]).fill_null(False))
+        .sum()
+        .alias("imported_acceptance_not_recorded"),
+    ]
+
+
+def _bases() -> list[pl.Expr]:
+    """The rates' denominators once imported history is counted: an episode is in a rate's
+    denominator only when the fact is known for it (docs/indicators.md)."""
+    offer_known = (
+        pl.col("incidents") - pl.col("imported_not_due") - pl.col("imported_offer_not_recorded")
+    )
+    return [
+        offer_known.alias("offer_known"),
+        (offer_known - pl.col("imported_acceptance_not_recorded")).alias("acceptance_known"),
+        (pl.col("incidents") - pl.col("imported")).alias("recorded_here"),
+    ]
+
+
 def compute_indicators(
     episodes: pl.DataFrame,
     interviews: pl.DataFrame,
@@ -193,12 +252,21 @@ def compute_indicators(
     by: Grouping = "year",
     rates: bool = False,
     suppress_small: bool = False,
+    imported: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The indicator table: one row per authority and period, in the contract's columns.
 
     `episodes` and `interviews` must be checked tables (see `inputs.check_inputs`). The
     period is that of `started_at`: the financial year (`2017-18`), or with `by` the
     financial quarter (`2017-18 Q1` = April to June) or the calendar month (`2017-04`).
+
+    `imported` (`episode_id`, `rhi_offered`, `rhi_accepted`) names the episodes that are
+    imported history, with the case system's answers (`IMPORTED_ANSWERS`, or null: not
+    recorded). Their offer and acceptance are those answers, whatever interview they may
+    have here; they are never declined, completed or within (the case system does not say
+    when an interview was held). The table then has `IMPORTED_COLUMNS` after the contract's,
+    and the rates divide by the episodes whose fact is known (docs/indicators.md, "Imported
+    history"). Without `imported` the table is exactly the contract's.
     """
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}; expected one of {', '.join(GROUPINGS)}")
@@ -222,27 +290,42 @@ def compute_indicators(
         *_period_keys(episodes["started_at"], by),
     ]
     key_names = ["_auth", "_fy", *(["_sub"] if by != "year" else [])]
-    counts = (
-        episodes.select("child_id", "authority_code", "category", "started_at")
-        .with_columns(gathered)
-        .group_by(keys)
-        .agg(
-            pl.len().alias("incidents"),
-            pl.col("child_id").n_unique().alias("individuals"),
-            (pl.col("category") == "absent").sum().alias("absent"),
-            *(pl.col(name).sum().alias(name) for name in facts.columns),
+    frame = episodes.select("child_id", "authority_code", "category", "started_at").with_columns(
+        gathered
+    )
+    extra_counts: list[pl.Expr] = []
+    if imported is not None:
+        flags = _imported_flags(episodes, imported)
+        imp = pl.col("_imp")
+        offered = (pl.col("_off") == "yes").fill_null(False)
+        frame = frame.with_columns(flags).with_columns(
+            pl.when(imp).then(offered).otherwise(pl.col("offered")).alias("offered"),
+            pl.when(imp)
+            .then(offered & (pl.col("_acc") == "yes").fill_null(False))
+            .otherwise(pl.col("accepted"))
+            .alias("accepted"),
+            (~imp & pl.col("declined")).alias("declined"),
+            (~imp & pl.col("completed")).alias("completed"),
         )
+        extra_counts = _imported_counts()
+    counts = frame.group_by(keys).agg(
+        pl.len().alias("incidents"),
+        pl.col("child_id").n_unique().alias("individuals"),
+        (pl.col("category") == "absent").sum().alias("absent"),
+        *(pl.col(name).sum().alias(name) for name in facts.columns),
+        *extra_counts,
     )
     # Only completed episodes can be within, and every episode of an interview shares its
     # completion, so the clocks (and `latest` bunching) are worked out on those alone.
-    done = (
-        episodes.select("authority_code", "started_at", "returned_at", "notified_at")
-        .with_columns(link.alias(INTERVIEW_ROW), interviews["completed_at"].gather(link))
-        .filter(pl.col("completed_at").is_not_null())
-    )
+    done = episodes.select("authority_code", "started_at", "returned_at", "notified_at")
+    done = done.with_columns(link.alias(INTERVIEW_ROW), interviews["completed_at"].gather(link))
+    if imported is not None:  # imported history is never within: its timing is not known
+        done = done.filter(~flags["_imp"])
+    done = done.filter(pl.col("completed_at").is_not_null())
     within = (
         _with_within_flags(done).group_by(keys).agg(pl.col(name).sum() for name in WITHIN_COLUMNS)
     )
+    extra = IMPORTED_COUNT_COLUMNS if imported is not None else ()
     table = (
         counts.join(within, on=key_names, how="left", maintain_order="left")
         .join(names, on="_auth", how="left")
@@ -251,10 +334,17 @@ def compute_indicators(
         .select(
             "authority_code",
             "period",
-            *(pl.col(c).fill_null(0).cast(pl.Int64) for c in (*COUNT_COLUMNS, *WITHIN_COLUMNS)),
+            *(
+                pl.col(c).fill_null(0).cast(pl.Int64)
+                for c in (*COUNT_COLUMNS, *WITHIN_COLUMNS, *extra)
+            ),
         )
     )
-    assert tuple(table.columns) == OUTPUT_COLUMNS
+    if imported is not None:
+        table = table.with_columns(_bases())
+        assert tuple(table.columns) == (*OUTPUT_COLUMNS, *IMPORTED_COLUMNS)
+    else:
+        assert tuple(table.columns) == OUTPUT_COLUMNS
     if rates:
         table = add_rates(table)
     if suppress_small:
@@ -272,14 +362,32 @@ def percent_half_up(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     )
 
 
+#: With imported history counted, the rates whose denominator is not all episodes: only
+#: the episodes for which the fact is known (docs/indicators.md, "Imported history").
+IMPORTED_BASES = {
+    "offered": "offer_known",
+    "accepted": "acceptance_known",
+    "declined": "recorded_here",
+    "completed": "recorded_here",
+    **dict.fromkeys(WITHIN_COLUMNS, "recorded_here"),
+}
+
+
 #: Rate columns added by `add_rates`: name → (numerator, denominator).
-def rate_definitions() -> dict[str, tuple[str, str]]:
+def rate_definitions(imported: bool = False) -> dict[str, tuple[str, str]]:
+    """Every rate and what it divides; with `imported` (a table with `IMPORTED_COLUMNS`)
+    the denominators of `IMPORTED_BASES`, otherwise the contract's (all over incidents)."""
     over_incidents = ["absent", "offered", "accepted", "declined", "completed", *WITHIN_COLUMNS]
-    rates = {f"{name}_percent": (name, "incidents") for name in over_incidents}
+    bases = IMPORTED_BASES if imported else {}
+    rates = {f"{name}_percent": (name, bases.get(name, "incidents")) for name in over_incidents}
     rates["repeat_percent"] = ("_repeat", "incidents")
     for name in WITHIN_COLUMNS:
         rates[f"{name}_percent_of_completed"] = (name, "completed")
     return rates
+
+
+def _has_imported(table: pl.DataFrame) -> bool:
+    return "recorded_here" in table.columns
 
 
 def add_rates(table: pl.DataFrame) -> pl.DataFrame:
@@ -289,7 +397,7 @@ def add_rates(table: pl.DataFrame) -> pl.DataFrame:
     belong to children missing more than once in the period.
     """
     exprs = []
-    for name, (numerator, denominator) in rate_definitions().items():
+    for name, (numerator, denominator) in rate_definitions(_has_imported(table)).items():
         top = (
             pl.col("incidents") - pl.col("individuals")
             if numerator == "_repeat"
@@ -304,10 +412,10 @@ def suppress_small_counts(table: pl.DataFrame) -> pl.DataFrame:
 
     Published tables never show a count between 1 and 4 when suppression is asked for.
     """
-    counts = [c for c in (*COUNT_COLUMNS, *WITHIN_COLUMNS) if c in table.columns]
+    counts = [c for c in (*COUNT_COLUMNS, *WITHIN_COLUMNS, *IMPORTED_COLUMNS) if c in table.columns]
     small = {c: pl.col(c).is_between(1, 4) for c in counts}
     rate_exprs = []
-    for name, (numerator, denominator) in rate_definitions().items():
+    for name, (numerator, denominator) in rate_definitions(_has_imported(table)).items():
         if name not in table.columns:
             continue
         parts = [small[denominator]]

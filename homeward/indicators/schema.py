@@ -81,3 +81,22 @@ OUTPUT_COLUMNS = ("authority_code", "period", *COUNT_COLUMNS, *WITHIN_COLUMNS)
 
 #: Lengths of the 72-hour timescale in each unit.
 SEVENTY_TWO_HOURS = {"hours": 72, "calendar_days": 3, "working_days": 3}
+
+#: The answers of imported history (an authority's case system's own record of whether a
+#: return interview was offered and accepted, e.g. the SSD's `miss_missing_rhi_offered` /
+#: `_accepted`): `yes`, `no`, `not_due` (no interview was due: "NA"); none = not recorded.
+IMPORTED_ANSWERS = ("yes", "no", "not_due")
+
+#: The columns that follow the contract's when imported history is counted
+#: (`compute_indicators(..., imported=...)`); docs/indicators.md, "Imported history".
+IMPORTED_COUNT_COLUMNS = (
+    "imported",
+    "imported_offered",
+    "imported_accepted",
+    "imported_not_due",
+    "imported_offer_not_recorded",
+    "imported_acceptance_not_recorded",
+)
+#: The denominators of the rates once imported history is counted.
+BASE_COLUMNS = ("offer_known", "acceptance_known", "recorded_here")
+IMPORTED_COLUMNS = (*IMPORTED_COUNT_COLUMNS, *BASE_COLUMNS)

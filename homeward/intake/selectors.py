@@ -141,6 +141,7 @@ def episodes_near(report: PoliceReport, child_ids: list[int]) -> dict[int, list[
         Episode.objects.filter(
             child_id__in=child_ids,
             police_report__isnull=True,
+            source=Episode.Source.HOMEWARD,  # imported history is the case system's
             started_at__gte=min(start, report.reported_at) - NEAR_REPORT,
             started_at__lte=max(end, report.reported_at) + NEAR_REPORT,
         )

@@ -1342,6 +1342,10 @@ def report_link(
     if episode is not None:
         if episode.child_id != child.pk:
             raise ValidationError({"episode": f"Episode {episode} is not {child.full_name}'s"})
+        if episode.imported:
+            raise ValidationError(
+                {"episode": f"Episode {episode} is the case system's history: link a new one"}
+            )
         if PoliceReport.objects.filter(episode=episode).exclude(pk=report.pk).exists():
             raise ValidationError({"episode": f"Episode {episode} has its own police report"})
         Episode.objects.filter(pk=episode.pk).update(

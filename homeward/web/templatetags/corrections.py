@@ -13,7 +13,7 @@ from typing import Any
 
 from django import template
 
-from homeward.cases.corrections import part_of
+from homeward.cases.corrections import part_of, rhi_answer_words
 from homeward.web.case_forms import display_value
 from homeward.web.templatetags.casework import uk_time
 
@@ -63,3 +63,9 @@ def change_after(change: dict[str, Any]) -> str:
 def part_key(instance: Any) -> str:
     """An interview's part as the correction pages name it: "place-12"."""
     return f"{part_of(instance).kind}-{instance.pk}"
+
+
+@register.filter
+def rhi_answer(value: str) -> str:
+    """The case system's answer on an imported episode in words: "yes", "not recorded"."""
+    return rhi_answer_words(value or "")

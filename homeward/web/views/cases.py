@@ -55,6 +55,23 @@ def _interview(request: HttpRequest, interview_id: int) -> ReturnInterview:
         raise Http404("No such interview") from None
 
 
+def imported_refusal(request: HttpRequest, episode: Episode, record: Child) -> HttpResponse:
+    """The page every change to an imported episode gets, GET or POST alike (403): it is the
+    case system's history, corrected there (`corrections.IMPORTED`), never a form here."""
+    return render(
+        request,
+        "web/corrections/imported.html",
+        {
+            "title": f"Episode {episode.reference} cannot be changed in homeward",
+            "caption": f"{record.full_name} ({record.reference})",
+            "episode": episode,
+            "child": record,
+            "back": reverse("web:child", args=[record.pk]),
+        },
+        status=403,
+    )
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -365,7 +382,10 @@ def child(request: HttpRequest, child_id: int) -> HttpResponse:
             "can_record_episode": permissions.can_record_episode(user),
             "can_allocate": can_allocate
             and any(
-                e.returned_at and e.interview_id is None and e.entered_in_error_at is None
+                e.returned_at
+                and e.interview_id is None
+                and e.entered_in_error_at is None
+                and not e.imported
                 for e in episodes
             ),
             "can_change_episode": permissions.can_change_episode(user),
@@ -405,6 +425,8 @@ def episode_return(request: HttpRequest, episode_id: int) -> HttpResponse:
         raise Http404("No such episode") from None
     record = _child(request, episode.child_id)
     _require(permissions.can_record_episode(request.user))
+    if episode.imported:
+        return imported_refusal(request, episode, record)
 
     def save(form: forms.Form) -> str:
         saved = services.episode_record_return(

@@ -30,7 +30,7 @@ from homeward.intake.models import PoliceReport
 from homeward.web import case_forms as f
 from homeward.web import correction_forms as cf
 from homeward.web.forms import carried_answers
-from homeward.web.views.cases import _apply_errors, _child, _interview
+from homeward.web.views.cases import _apply_errors, _child, _interview, imported_refusal
 
 FORM = "web/cases/form.html"
 
@@ -165,6 +165,8 @@ def episode_change(request: HttpRequest, episode_id: int) -> HttpResponse:
     moves a due point, or how the episode counts, is shown to check first (what it changes
     and what will follow), then saved once confirmed."""
     episode, record = _episode(request, episode_id)
+    if episode.imported:
+        return imported_refusal(request, episode, record)
     because = corrections.episode_reason_required(episode=episode)
     back = reverse("web:child", args=[record.pk])
     context = {
@@ -225,6 +227,8 @@ def episode_change(request: HttpRequest, episode_id: int) -> HttpResponse:
 def episode_in_error(request: HttpRequest, episode_id: int) -> HttpResponse:
     """Mark an episode entered in error: kept, with why, and out of every count."""
     episode, record = _episode(request, episode_id)
+    if episode.imported:
+        return imported_refusal(request, episode, record)
     report = PoliceReport.objects.filter(episode=episode).values_list("reference", flat=True)
     intro = [
         f"Episode {episode.reference} stays on {record.full_name}'s record, marked entered in "

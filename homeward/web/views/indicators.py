@@ -31,6 +31,7 @@ from homeward.cases.indicator_tables import (
     all_conventions,
     default_choice,
 )
+from homeward.indicators.engine import IMPORTED_BASES
 from homeward.indicators.inputs import InputError
 from homeward.web.forms import GovukForm
 
@@ -172,6 +173,19 @@ def percent_text(value: object, denominator: object) -> str:
     return NO_DENOMINATOR if denominator == 0 else SUPPRESSED
 
 
+def base(row: dict[str, Any], name: str) -> str:
+    """The column a count's rate divides by: `incidents`, or with imported history counted
+    the episodes for which the fact is known (docs/indicators.md, "Imported history")."""
+    if "recorded_here" in row:
+        return IMPORTED_BASES.get(name, "incidents")
+    return "incidents"
+
+
+def has_imported(page: IndicatorsPage) -> bool:
+    """Whether the records hold imported history (the tables then say how much)."""
+    return "imported" in page.table.columns
+
+
 @dataclass(frozen=True)
 class Table:
     caption: str
@@ -198,6 +212,10 @@ def count_table(page: IndicatorsPage) -> Table:
         ("completed", "Completed"),
         (column, "Within the timescale"),
     ]
+    if has_imported(page):
+        names[1:1] = [("imported", "Imported from the case system")]
+        names[4:4] = [("imported_offered", "Offered, from the case system's records")]
+        names[6:6] = [("imported_accepted", "Accepted, from the case system's records")]
     headers = [("Organisation", False)] if by_organisation else []
     headers += [("Period", False)] + [(label, True) for _name, label in names]
     rows = [
@@ -212,19 +230,25 @@ def rate_table(page: IndicatorsPage) -> Table:
     by_organisation = page.choice.group == "organisation"
     names = [
         ("repeat_percent", "incidents", "Repeat"),
-        ("absent_percent", "incidents", "Absent"),
-        ("offered_percent", "incidents", "Offered"),
-        ("accepted_percent", "incidents", "Accepted"),
-        ("declined_percent", "incidents", "Declined"),
-        ("completed_percent", "incidents", "Completed"),
-        (f"{column}_percent", "incidents", "Within, of episodes"),
-        (f"{column}_percent_of_completed", "completed", "Within, of completed"),
+        ("absent_percent", "absent", "Absent"),
+        ("offered_percent", "offered", "Offered"),
+        ("accepted_percent", "accepted", "Accepted"),
+        ("declined_percent", "declined", "Declined"),
+        ("completed_percent", "completed", "Completed"),
+        (f"{column}_percent", column, "Within, of episodes"),
+        (f"{column}_percent_of_completed", "", "Within, of completed"),
     ]
     headers = [("Organisation", False)] if by_organisation else []
-    headers += [("Period", False)] + [(label, True) for _n, _d, label in names]
+    headers += [("Period", False)] + [(label, True) for _n, _c, label in names]
+
+    def denominator(row: dict[str, Any], count: str) -> object:
+        if count == "":
+            return row["completed"]
+        return row["incidents"] if count == "incidents" else row[base(row, count)]
+
     rows = [
         _row_heading(row, by_organisation)
-        + [(percent_text(row[name], row[denominator]), True) for name, denominator, _ in names]
+        + [(percent_text(row[name], denominator(row, count)), True) for name, count, _ in names]
         for row in page.table.iter_rows(named=True)
     ]
     return Table("Rates, as whole percentages", headers, rows)
@@ -261,7 +285,7 @@ def sensitivity_rows(page: IndicatorsPage) -> list[SensitivityRow]:
                 UNIT_LABELS[convention.unit],
                 BUNCHING_LABELS[convention.bunching],
                 count_text(row[column]),
-                percent_text(row[f"{column}_percent"], row["incidents"]),
+                percent_text(row[f"{column}_percent"], row[base(row, column)]),
                 percent_text(row[f"{column}_percent_of_completed"], row["completed"]),
                 notes,
             )
@@ -317,7 +341,7 @@ def within_chart(page: IndicatorsPage) -> Chart:
         bars.append(
             Bar(
                 label=str(period["period"]),
-                value_text=percent_text(value, period["incidents"]),
+                value_text=percent_text(value, period[base(period, page.choice.convention.column)]),
                 y=y,
                 width=width,
                 text_y=y + bar_height // 2 + 5,
@@ -360,7 +384,7 @@ def chart_table(page: IndicatorsPage) -> Table:
             (count_text(row["incidents"]), True),
             (count_text(row["completed"]), True),
             (count_text(row[column]), True),
-            (percent_text(row[f"{column}_percent"], row["incidents"]), True),
+            (percent_text(row[f"{column}_percent"], row[base(row, column)]), True),
             (percent_text(row[f"{column}_percent_of_completed"], row["completed"]), True),
         ]
         for row in page.authority_table.iter_rows(named=True)
@@ -369,29 +393,72 @@ def chart_table(page: IndicatorsPage) -> Table:
 
 
 def latest_summary(page: IndicatorsPage) -> list[tuple[str, str]]:
+    """The latest period's figures; with imported history, beside each figure it touched,
+    how many came from the case system and which were left out of the percentage."""
     row = page.latest
     if row is None:
         return []
     column = page.choice.convention.column
     incidents = row["incidents"]
+    imported = "imported" in row
+
+    def share(name: str) -> str:
+        """`name`'s rate, as a percentage of its denominator."""
+        return percent_text(row[f"{name}_percent"], row[base(row, name)])
 
     def with_share(name: str) -> str:
-        return f"{count_text(row[name])} ({percent_text(row[f'{name}_percent'], incidents)})"
+        text = f"{count_text(row[name])} ({share(name)}"
+        if imported and base(row, name) != "incidents":
+            text += f" of {count_text(row[base(row, name)])} episodes"
+        return text + ")"
 
-    return [
-        ("Missing episodes", count_text(incidents)),
-        ("Children", count_text(row["individuals"])),
-        ("Interviews offered", with_share("offered")),
-        ("Interviews declined", with_share("declined")),
-        ("Interviews completed", with_share("completed")),
-        (
-            "Completed within the timescale",
-            f"{count_text(row[column])} ({percent_text(row[f'{column}_percent'], incidents)} "
-            f"of episodes, "
-            f"{percent_text(row[f'{column}_percent_of_completed'], row['completed'])} "
-            "of completed interviews)",
-        ),
+    offered = with_share("offered")
+    accepted = with_share("accepted")
+    declined = with_share("declined")
+    completed = with_share("completed")
+    of_completed = percent_text(row[f"{column}_percent_of_completed"], row["completed"])
+    within = (
+        f"{count_text(row[column])} ({share(column)} of episodes, "
+        f"{of_completed} of completed interviews)"
+    )
+    rows = [("Missing episodes", count_text(incidents))]
+    if imported:
+        rows.append(
+            (
+                "Imported from the case system",
+                f"{count_text(row['imported'])} of the {count_text(incidents)} episodes",
+            )
+        )
+        left_out = []
+        if row["imported_not_due"] != 0:
+            left_out.append(f"{count_text(row['imported_not_due'])} with no interview due")
+        if row["imported_offer_not_recorded"] != 0:
+            left_out.append(
+                f"{count_text(row['imported_offer_not_recorded'])} with no answer recorded"
+            )
+        offered += f". {count_text(row['imported_offered'])} from the case system's records"
+        if left_out:
+            offered += f"; imported episodes left out: {' and '.join(left_out)}"
+        accepted += f". {count_text(row['imported_accepted'])} from the case system's records"
+        if row["imported_acceptance_not_recorded"] != 0:
+            accepted += (
+                f"; left out: {count_text(row['imported_acceptance_not_recorded'])} offered "
+                "with no answer recorded"
+            )
+        if row["imported"] != 0:
+            note = ". Imported episodes left out: the case system does not say"
+            declined += f"{note} whether the child declined"
+            completed += f"{note} whether the interview was held"
+            within += f"{note} when the interview was held"
+    rows += [("Children", count_text(row["individuals"])), ("Interviews offered", offered)]
+    if imported:
+        rows.append(("Interviews accepted", accepted))
+    rows += [
+        ("Interviews declined", declined),
+        ("Interviews completed", completed),
+        ("Completed within the timescale", within),
     ]
+    return rows
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -417,6 +484,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
             rate_table=rate_table(page),
             sensitivity=sensitivity_rows(page),
             periods=PERIOD_NOUNS[choice.by],
+            imported=has_imported(page),
         )
     return render(request, "web/indicators/page.html", context)
 
