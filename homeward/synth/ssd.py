@@ -710,13 +710,13 @@ class _Generator:
                     if in_care is not None and begin.date() <= in_care.episodes[-1].start:
                         continue  # still open across a change of placement (rule 575)
                     finish = None  # still missing at the extract
-                period = in_care
-                if period is None:
+                held = in_care
+                if held is None:
                     # missing from home (or anywhere) while in care is still in the 903
-                    period = _period_holding(periods, begin.date())
-                    if period is not None and not _fits_care(period, begin, finish):
+                    held = _period_holding(periods, begin.date())
+                    if held is not None and not _fits_care(held, begin, finish):
                         continue
-                absences.append(Absence(kind, begin, finish, period))
+                absences.append(Absence(kind, begin, finish, held))
                 if finish is None:
                     break
                 cursor = finish + timedelta(minutes=30)
