@@ -171,6 +171,11 @@ RHI_ANSWERS: dict[str | None, str] = {"yes": YES, "no": NO, None: UNKNOWN}
 #: short words. Annex A's placement type is written as the 903 code and these words
 #: ("U6: Foster placement, not long term or FFA"): Annex A's older lettered list (with H5 and
 #: Z1) no longer matches the 903's, and the same child must have the same code in both.
+#: The codes are exactly rule 146's list in the validator package (`tests/formats/
+#: test_place_words.py`); the words are short forms of the DfE guidance's descriptions, and
+#: those the validator's own rules name agree (K1, K3, P1, P3, R5, T0-T4). The guidance's
+#: meanings of Z11-Z14 (Z1 "other placements" divided) are in no rule, so their words say
+#: only "other placement" and the code.
 PLACE_WORDS = {
     "A3": "Placed for adoption, consent, with current foster carer",
     "A4": "Placed for adoption, consent, not with current foster carer",

@@ -710,11 +710,35 @@ class _Generator:
                     if in_care is not None and begin.date() <= in_care.episodes[-1].start:
                         continue  # still open across a change of placement (rule 575)
                     finish = None  # still missing at the extract
-                absences.append(Absence(kind, begin, finish, in_care))
+                held = in_care
+                if held is None:
+                    # missing from home (or anywhere) while in care is still in the 903
+                    held = _period_holding(periods, begin.date())
+                    if held is not None and not _fits_care(held, begin, finish):
+                        continue
+                absences.append(Absence(kind, begin, finish, held))
                 if finish is None:
                     break
                 cursor = finish + timedelta(minutes=30)
         return absences
+
+
+def _period_holding(periods: list[Period], day: date) -> Period | None:
+    """The period of care a day falls in, its first and last days included (as DfE's
+    validator and homeward's 903 join them)."""
+    for period in periods:
+        if period.start <= day and (period.end is None or day <= period.end):
+            return period
+    return None
+
+
+def _fits_care(period: Period, begin: datetime, finish: datetime | None) -> bool:
+    """Whether an absence that began in `period` ends within it (rule 577: no missing
+    period runs past care) and, still open, began after the last change of placement
+    (rule 575)."""
+    if finish is None:
+        return period.end is None and begin.date() > period.episodes[-1].start
+    return period.end is None or finish.date() <= period.end
 
 
 #: When missing episodes start: few at night, most in the afternoon and evening.

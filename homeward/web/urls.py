@@ -139,6 +139,7 @@ urlpatterns = [
     # Returns and exports (returns.py)
     path("returns/", returns.page, name="returns"),
     path("returns/download", returns.download, name="returns-download"),
+    path("returns/ssda903-merge", returns.ssda903_merge, name="returns-ssda903-merge"),
     # Analysis: the pseudonymised episode list (analysis.py)
     path("analysis/episodes/", analysis.episodes, name="analysis"),
     path("analysis/episodes.csv", analysis.episodes_csv, name="analysis-download"),

@@ -328,6 +328,69 @@ def test_the_903_files_are_the_same_childrens_care(extract: Path, tables: dict[s
             assert (row["CHILD"], began) in ssd_missing
 
 
+def _periods_of_care(tables: dict[str, Rows]) -> dict[str, list[tuple[date, date | None]]]:
+    """Each person's periods of care: their care episodes, one period per `clae_cla_id`."""
+    spans: dict[tuple[str, str], list[tuple[date, date | None]]] = defaultdict(list)
+    for row in tables["ssd_cla_episodes"]:
+        start = _moment(row["clae_cla_episode_start_date"])
+        end = _moment(row["clae_cla_episode_ceased_date"])
+        assert start is not None
+        key = (row["clae_person_id"], row["clae_cla_id"])
+        spans[key].append((start.date(), end.date() if end else None))
+    periods: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
+    for (person, _), episodes in spans.items():
+        ends = [end for _, end in episodes]
+        periods[person].append(
+            (min(start for start, _ in episodes), None if None in ends else max(filter(None, ends)))
+        )
+    return periods
+
+
+def test_the_903_missing_table_has_every_episode_begun_in_care_whatever_from(
+    extract: Path, tables: dict[str, Rows]
+) -> None:
+    """By the DfE guidance the case system's Missing table holds every missing (M) and away
+    (A) episode of a looked-after child that began during a period of care (its last day
+    included) and falls in the year, whatever the child went missing from: an episode
+    drawn as missing from home is in it when the child was in care then. The type is the
+    extract's, and MIS_END the day found (blank while missing at the year end)."""
+    periods = _periods_of_care(tables)
+    for year in (YEAR - 1, YEAR):
+        start, end = date(year - 1, 4, 1), date(year, 3, 31)
+        expected = set()
+        for row in tables["ssd_missing"]:
+            began = _moment(row["miss_missing_episode_start_date"])
+            finished = _moment(row["miss_missing_episode_end_date"])
+            assert began is not None
+            if began.date() > end or (finished is not None and finished.date() < start):
+                continue
+            held = [
+                (s, e)
+                for s, e in periods[row["miss_person_id"]]
+                if s <= began.date() and (e is None or began.date() <= e)
+            ]
+            if not held:
+                continue
+            (_, care_end), *_ = held
+            # no missing period runs past care (rule 577)
+            assert care_end is None or (finished is not None and finished.date() <= care_end)
+            mis_end = finished.date() if finished is not None and finished.date() <= end else None
+            expected.add(
+                (
+                    row["miss_person_id"],
+                    row["miss_missing_episode_type"],
+                    began.date().strftime("%d/%m/%Y"),
+                    mis_end.strftime("%d/%m/%Y") if mis_end else "",
+                )
+            )
+        written = {
+            (r["CHILD"], r["MISSING"], r["MIS_START"], r["MIS_END"])
+            for r in read(extract / "ssda903" / str(year) / "missing.csv")[1]
+        }
+        assert written == expected
+        assert {kind for _, kind, _, _ in written} == {"M", "A"}
+
+
 def test_the_invented_postcodes_come_with_their_directory(
     extract: Path, tables: dict[str, Rows]
 ) -> None:

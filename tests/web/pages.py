@@ -118,6 +118,8 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "returns": ("", _expect(RETURNS)),
     "returns-download": ("", {r: NOT_ALLOWED if r in RETURNS else DENIED for r in ROLES}),
+    # The case system's 903 files merged with homeward's Missing table: personal, no analyst.
+    "returns-ssda903-merge": ("", _expect(AUTHORITY_WIDE)),
     "audit": ("", _expect(AUDIT)),
     # The authority's own FOI answers: its managers only (not a provider's).
     "foi-settings": ("", _expect({"manager"})),

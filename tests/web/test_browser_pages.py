@@ -98,3 +98,50 @@ def test_every_page_has_no_accessibility_violations_and_fits_a_phone(live_server
     assert not violations, pformat(violations)
     too_wide = {where: w for where, w in wide.items() if w}
     assert not too_wide, pformat(too_wide)
+
+
+def test_the_merged_ssda903_pages_have_no_accessibility_violations(
+    tmp_path, live_server, monkeypatch
+):
+    """The merged 903 page after a POST (the walk above sees it empty): refused with errors
+    on its fields, and the result with the validator's report (made up here: the real
+    validator is run by `test_ssda903_merge_page.py`)."""
+    from homeward.formats import ssda903_merge
+    from homeward.formats.validator903 import RuleError, ValidationRun
+    from homeward.synth.ssd import write_ssd
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # Playwright's loop in this thread
+    new = RuleError("577", "Missing", 0, "2003196", "Child ceased to be missing before...")
+    old = RuleError("169", "Episodes", 4, "2001267", "LA of placement is not valid.")
+
+    def check(merged: object, *, la: str) -> ssda903_merge.MergeCheck:
+        run = ValidationRun(errors=[new, old], summary={})
+        return ssda903_merge.MergeCheck(
+            merged=run, baseline=ValidationRun([old], {}), new=[new], already=[old]
+        )
+
+    monkeypatch.setattr(ssda903_merge, "check_merge", check)
+    write_ssd(tmp_path, persons=200, seed=3)
+    this = tmp_path / "ssda903" / "2026"
+    world = make_world()
+    session = sign_in(Client(), world.user("coordinator")).cookies["sessionid"].value
+    found: dict[str, object] = {}
+    wide: dict[str, object] = {}
+    with chromium_page(allow_origin=live_server.url) as page:
+        page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        page.goto(f"{live_server.url}{url_for('returns-ssda903-merge', '', {})}")
+        page.set_input_files("#id_header", str(this / "episodes.csv"))
+        page.get_by_role("button", name="Merge and check").click()
+        page.wait_for_load_state()
+        assert "Select this year’s Episodes file" in page.content().replace("'", "’")
+        found["refused"], wide["refused"] = axe_violations(page), phone_overflow(page)
+        page.select_option("#id_year", "2025-26")
+        page.set_input_files("#id_header", str(this / "header.csv"))
+        page.set_input_files("#id_episodes", str(this / "episodes.csv"))
+        page.fill("#id_reason", "The DfE return")
+        page.get_by_role("button", name="Merge and check").click()
+        page.wait_for_load_state()
+        assert "Errors the merge brought: 1" in page.content()
+        found["result"], wide["result"] = axe_violations(page), phone_overflow(page)
+    assert {k: v for k, v in found.items() if v} == {}
+    assert {k: v for k, v in wide.items() if v} == {}
