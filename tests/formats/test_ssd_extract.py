@@ -208,7 +208,7 @@ def test_sql_server_times_with_fractions_of_a_second_are_read(
 
 def test_a_whole_extract_written_by_sql_server_reads_without_problems() -> None:
     builder = small_extract()
-    for table, rows in builder.tables.items():
+    for rows in builder.tables.values():
         for row in rows:
             for column, value in row.items():
                 if ("date" in column or column == "pers_dob") and len(value) == 10:
@@ -222,7 +222,9 @@ def test_a_whole_extract_written_by_sql_server_reads_without_problems() -> None:
     assert extract.persons[0].dob == date(2010, 3, 14)
 
 
-@pytest.mark.parametrize("text", ["2024-13-05", "2024-02-30 10:00", "2024-03-05 25:00:00", "5 March"])
+@pytest.mark.parametrize(
+    "text", ["2024-13-05", "2024-02-30 10:00", "2024-03-05 25:00:00", "5 March"]
+)
 def test_impossible_dates_and_times_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         ssd.parse_datetime(text)
