@@ -7,8 +7,12 @@
 #
 # 1. An extract of PERSONS made-up persons (benchmarks/ssd_import.py prepare), once.
 # 2. `homeward import-ssd DIR` on a fresh migrated database with only the home authority,
-#    under /usr/bin/time -v (wall time and peak memory); then again on the same extract
-#    (every row unchanged: the daily re-import).
+#    under /usr/bin/time -v (wall time, CPU time and peak memory); then again on the same
+#    extract (every row unchanged: the daily re-import).
+# 3. The peer, the floor (benchmarks/ssd_import_peer.py): the same CSV files into bare
+#    tables of the same database (executemany on SQLite, COPY on PostgreSQL), then read
+#    back and compared; no checks, encryption, matching, children or episodes.
+# `uptime` is printed first: the figures only mean something beside the load average.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -31,8 +35,16 @@ else
 fi
 .venv/bin/python manage.py migrate --noinput --verbosity 0
 .venv/bin/python benchmarks/ssd_import.py authority
+uptime
 for run in first reload; do
   /usr/bin/time -v .venv/bin/homeward import-ssd "$EXTRACT" 2> "$OUT/ssd_${NAME}_$run.time" \
     | tee "$OUT/ssd_${NAME}_$run.txt"
-  grep -E "Elapsed|Maximum resident" "$OUT/ssd_${NAME}_$run.time"
+  grep -E "Elapsed|User time|System time|Maximum resident" "$OUT/ssd_${NAME}_$run.time"
 done
+uptime
+for run in load reload; do
+  /usr/bin/time -v .venv/bin/python benchmarks/ssd_import_peer.py "$run" "$EXTRACT" \
+    2> "$OUT/ssd_${NAME}_peer_$run.time"
+  grep -E "Elapsed|User time|System time|Maximum resident" "$OUT/ssd_${NAME}_peer_$run.time"
+done
+uptime

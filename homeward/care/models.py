@@ -15,6 +15,15 @@ from encrypted_fields.fields import EncryptedTextField
 
 from homeward.cases.models import Child
 
+ROW_HASH = (
+    "A digest of the row's values as the import last wrote them: a re-import compares it "
+    "and leaves an unchanged row unread and unwritten (never decrypted)."
+)
+CHILD_HASH = (
+    "A digest of the linked child's case-system fields as the import last wrote them (with "
+    "the child's id and last change): an unchanged child is neither read nor written."
+)
+
 
 class Person(models.Model):
     """A person of the extract's `ssd_person`, with the identifiers of
@@ -40,6 +49,8 @@ class Person(models.Model):
         blank=True,
         help_text="When an import first found them no longer in the extract (never deleted).",
     )
+    row_hash = models.BigIntegerField(null=True, blank=True, editable=False, help_text=ROW_HASH)
+    child_hash = models.BigIntegerField(null=True, blank=True, editable=False, help_text=CHILD_HASH)
 
     class Meta:
         ordering = ["person_id"]
@@ -57,6 +68,7 @@ class LinkedIdentifier(models.Model):
     value = models.CharField(max_length=100)
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
+    row_hash = models.BigIntegerField(null=True, blank=True, editable=False, help_text=ROW_HASH)
 
 
 class Address(models.Model):
@@ -67,6 +79,7 @@ class Address(models.Model):
     start = models.DateField(null=True, blank=True)
     end = models.DateField(null=True, blank=True)
     postcode = models.CharField(max_length=8, blank=True)
+    row_hash = models.BigIntegerField(null=True, blank=True, editable=False, help_text=ROW_HASH)
 
     class Meta:
         ordering = ["start"]
@@ -78,6 +91,7 @@ class LegalStatus(models.Model):
     code = models.CharField(max_length=2, help_text="The SSDA903 LS code.")
     start = models.DateField(null=True, blank=True)
     end = models.DateField(null=True, blank=True)
+    row_hash = models.BigIntegerField(null=True, blank=True, editable=False, help_text=ROW_HASH)
 
     class Meta:
         ordering = ["start"]
@@ -100,6 +114,7 @@ class CareEpisode(models.Model):
     cin = models.CharField(max_length=2, blank=True, help_text="CIN: category of need")
     rec = models.CharField(max_length=3, blank=True, help_text="REC: reason episode ceased")
     placement_ssd_id = models.CharField(max_length=48, blank=True)
+    row_hash = models.BigIntegerField(null=True, blank=True, editable=False, help_text=ROW_HASH)
 
     class Meta:
         ordering = ["start"]
@@ -122,6 +137,7 @@ class Placement(models.Model):
         blank=True,
         help_text="GSS code of the authority the placement is in, from its postcode (ONSPD).",
     )
+    row_hash = models.BigIntegerField(null=True, blank=True, editable=False, help_text=ROW_HASH)
 
     class Meta:
         ordering = ["start"]
@@ -139,6 +155,7 @@ class Involvement(models.Model):
     team = models.CharField(max_length=200, blank=True)
     start = models.DateField(null=True, blank=True)
     end = models.DateField(null=True, blank=True)
+    row_hash = models.BigIntegerField(null=True, blank=True, editable=False, help_text=ROW_HASH)
 
     class Meta:
         ordering = ["start"]
@@ -156,6 +173,7 @@ class MissingRecord(models.Model):
     end = models.DateTimeField(null=True, blank=True)
     rhi_offered = models.CharField(max_length=2, blank=True, help_text="Y, N, NA or blank")
     rhi_accepted = models.CharField(max_length=2, blank=True, help_text="Y, N, NA or blank")
+    row_hash = models.BigIntegerField(null=True, blank=True, editable=False, help_text=ROW_HASH)
 
     class Meta:
         ordering = ["start"]

@@ -23,15 +23,20 @@ Run again on the same extract, it writes nothing and reports every row unchanged
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
+import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 from encrypted_fields.fields import EncryptedTextField
 
@@ -128,10 +133,27 @@ class ImportReport:
     back: list[str] = field(default_factory=list)
     problems: list[ssd.Problem] = field(default_factory=list)
     problem_count: int = 0
+    #: What was written, by table ("ssd_person", ..., "children" by person id, "episodes"
+    #: by miss_table_id): the SSD ids "added", "changed" and "removed" (ids only, no names),
+    #: so an administrator can trace which records an import changed (the bulk writes
+    #: bypass django-auditlog). Kept in `ImportRun.report`; the upload page shows counts.
+    trace: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    def traced(self, table: str, how: str, ids: Iterable[str]) -> None:
+        self.trace.setdefault(table, {}).setdefault(how, []).extend(ids)
 
     def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        trace, self.trace = self.trace, {}
+        try:
+            out = asdict(self)
+        finally:
+            self.trace = trace
         out["problems"] = [asdict(p) for p in self.problems]
+        out["trace"] = {
+            table: {how: sorted(ids) for how, ids in hows.items() if ids}
+            for table, hows in trace.items()
+            if any(hows.values())
+        }
         return out
 
 
@@ -143,7 +165,8 @@ def import_extract(
 ) -> ImportReport:
     """Apply `extract` whole, or nothing of it when it has a problem. `by` is the
     administrator who uploaded it (None for the command, which only those who run the
-    server can run)."""
+    server can run). An extract that is applied is consumed: its lists of rows are emptied
+    as each table is written, so that a large one is held in memory once, not twice."""
     if by is not None and not permissions.can_import_case_system(by):
         raise PermissionDenied("only an administrator imports the case system's extract")
     report = ImportReport(rows_read=extract.counts())
@@ -151,61 +174,141 @@ def import_extract(
         report.problems = list(extract.problems)
         report.problem_count = extract.problem_count
         return report
-    with transaction.atomic():
+    with transaction.atomic(), _page_cache():
         now = timezone.now()
-        persons = _persons(extract, report, now)
-        written = _children_tables(extract, persons, report)
-        _children(report, rows=written)
-        _missing_episodes(report, now)
+        persons, incoming = _persons(extract, report, now)
+        extract.persons.clear()  # one copy of the rows at a time
+        sealed: dict[tuple[int, str], Sealed] = {}
+        written = _children_tables(extract, persons, report, sealed)
+        _children(report, rows=written, incoming=incoming, now=now, sealed=sealed)
+        _missing_episodes(report, now, rows=written)
         report.applied = True
         ImportRun.objects.create(by=by, source=source, report=report.as_dict())
     return report
 
 
-def _values(model: type[models.Model], fields: Sequence[str]) -> dict[str, tuple[Any, ...]]:
-    """Each stored row by its SSD id: (pk, *fields)."""
-    return {
-        row[1]: (row[0], *row[2:])
-        for row in model.objects.values_list("pk", "ssd_id", *fields).iterator(chunk_size=BATCH)
-    }
+@contextlib.contextmanager
+def _page_cache() -> Iterator[None]:
+    """On SQLite, a page cache of 64 MB while the import runs (the default is 2 MB): the
+    inserts into the indexes of tables of 100,000 rows and more otherwise read the same
+    pages back from the operating system again and again. Set back afterwards."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA cache_size = -65536")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {before:d}")
+
+
+@functools.cache
+def _digest_key() -> bytes:
+    """The key of the digests, from the site's secret key: a plain digest of a row with an
+    encrypted address would let anyone who reads the database try every address of the
+    row's postcode against it."""
+    return hashlib.sha256(b"homeward.care.row_hash\x00" + settings.SECRET_KEY.encode()).digest()
+
+
+def _digest(values: Iterable[Any]) -> int:
+    """A keyed 64-bit digest of a row's values (a signed integer, for a BigIntegerField):
+    the same values give the same digest in any process (unlike `hash`). The values are
+    strings, numbers, dates and UTC datetimes of the extract (a time read back from the
+    database is given as its timestamp, as its time zone object differs by backend)."""
+    return int.from_bytes(
+        hashlib.blake2b(repr(tuple(values)).encode(), digest_size=8, key=_digest_key()).digest(),
+        "big",
+        signed=True,
+    )
+
+
+def _update_column(
+    model: type[models.Model], column: str, pairs: Sequence[tuple[Any, int]]
+) -> None:
+    """Set an integer column (a digest) of many rows by primary key, from (value, pk)
+    pairs: on PostgreSQL one UPDATE joined to the two arrays, elsewhere one prepared
+    statement run for every pair (executemany)."""
+    if not pairs:
+        return
+    ops = connection.ops
+    table = ops.quote_name(model._meta.db_table)
+    name = ops.quote_name(model._meta.get_field(column).column)
+    pk = ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), 50_000):
+            chunk = pairs[start : start + 50_000]
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"UPDATE {table} SET {name} = data.value FROM unnest(%s::bigint[], "  # noqa: S608
+                    f"%s::bigint[]) AS data(value, key) WHERE {table}.{pk} = data.key",
+                    [[value for value, _ in chunk], [key for _, key in chunk]],
+                )
+            else:
+                cursor.executemany(
+                    f"UPDATE {table} SET {name} = %s WHERE {pk} = %s",  # noqa: S608
+                    chunk,
+                )
 
 
 def _insert(
     model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
-    """INSERT the rows with one prepared statement per batch (executemany). Django's
-    `bulk_create` builds every row as a model instance and prepares each value through
-    its field in Python: for the hundreds of thousands of plain rows of an extract, that
-    is most of the import's time. Here only dates and times are adapted (by the database
-    backend's own functions) and encrypted fields encrypted; every column of the table
-    must be given (no defaults are filled in)."""
+    """INSERT the rows: on PostgreSQL with COPY, elsewhere one prepared statement per
+    batch (executemany). Django's `bulk_create` builds every row as a model instance and
+    prepares each value through its field in Python: for the hundreds of thousands of
+    plain rows of an extract, that is most of the import's time. Here only encrypted and
+    JSON fields are prepared by their field, and on SQLite dates and times by the backend's
+    own functions (psycopg adapts them itself); every column of the table must be given (no
+    defaults are filled in). A value of an encrypted field given as `Sealed` is already
+    encrypted."""
     fields = [model._meta.get_field(name) for name in columns]
-    ops = connection.ops
-    adapt: list[Any] = []
-    for one in fields:
-        if isinstance(one, EncryptedTextField | models.JSONField):
-            adapt.append(lambda value, one=one: one.get_db_prep_save(value, connection))
+    # The connection itself, not the thread-local proxy `connection` (looked up per use).
+    database = connections[DEFAULT_DB_ALIAS]
+    ops = database.ops
+    postgres = database.vendor == "postgresql"
+    adapt: list[tuple[int, Any]] = []
+    for position, one in enumerate(fields):
+        if isinstance(one, EncryptedTextField):
+            adapt.append((position, _sealer(one, database)))
+        elif isinstance(one, models.JSONField):
+            adapt.append((position, lambda value, one=one: one.get_db_prep_save(value, database)))
+        elif postgres:
+            continue
         elif isinstance(one, models.DateTimeField):
-            adapt.append(ops.adapt_datetimefield_value)
+            adapt.append((position, _sqlite_moments(database.timezone)))
         elif isinstance(one, models.DateField):
-            adapt.append(ops.adapt_datefield_value)
-        else:
-            adapt.append(None)
+            adapt.append((position, ops.adapt_datefield_value))
+
+    def prepared() -> Iterable[Sequence[Any]]:
+        if not adapt:
+            yield from rows
+            return
+        for row in rows:
+            values = list(row)
+            for position, how in adapt:
+                values[position] = how(values[position])
+            yield values
+
     # Names from the model's own metadata, quoted; every value a parameter.
     table = ops.quote_name(model._meta.db_table)
     names = ", ".join(ops.quote_name(one.column) for one in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
     count = 0
-    batch: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
-        for row in rows:
-            batch.append(
-                tuple(
-                    value if how is None else how(value)
-                    for value, how in zip(row, adapt, strict=True)
-                )
-            )
+        if postgres:
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for values in prepared():
+                    copy.write_row(values)
+                    count += 1
+            return count
+        marks = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+        batch: list[Sequence[Any]] = []
+        for values in prepared():
+            batch.append(values)
             if len(batch) >= 5000:
                 cursor.executemany(sql, batch)
                 count += len(batch)
@@ -214,6 +317,51 @@ def _insert(
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def _sqlite_moments(zone: tzinfo) -> Callable[[datetime | None], str | None]:
+    """A datetime as Django's SQLite backend stores it (`adapt_datetimefield_value`:
+    naive, in the connection's time zone `zone`, `str`), without its per-value checks; the
+    import's own "now", on every row, is converted once."""
+    known: dict[datetime, str] = {}
+
+    def adapt(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        text = known.get(value)
+        if text is None:
+            if value.tzinfo is not None:
+                value = value.astimezone(zone).replace(tzinfo=None)
+            text = str(value)
+            if len(known) < 1000:
+                known[value] = text
+        return text
+
+    return adapt
+
+
+class Sealed(str):
+    """The value of an encrypted field already encrypted (by `seal`), written as it is."""
+
+    __slots__ = ()
+
+
+def _sealer(one: EncryptedTextField, database: Any) -> Any:
+    def seal(value: Any) -> Any:
+        if isinstance(value, Sealed):
+            return str(value)
+        if value is None or value == "":
+            return None  # as the field stores a blank
+        return one.get_db_prep_save(value, database)
+
+    return seal
+
+
+def seal(model: type[models.Model], name: str, text: str) -> Sealed | None:
+    """`text` encrypted as the field `name` of `model` stores it (None for blank, as the
+    field does)."""
+    value = model._meta.get_field(name).get_db_prep_save(text, connections[DEFAULT_DB_ALIAS])
+    return None if value is None else Sealed(value)
 
 
 def _insert_records(
@@ -257,28 +405,78 @@ def _sync(
     rows: dict[str, tuple[Any, ...]],
     fields: Sequence[str],
     present_persons: set[int],
+    report: ImportReport,
+    table: str,
+    sealed: dict[tuple[int, str], Sealed] | None = None,
 ) -> TableCounts:
     """Bring `model` to `rows` (SSD id -> field values, `person_id` first of the fields):
-    add, change, remove what was removed for a person still in the extract."""
+    add, change, remove what was removed for a person still in the extract.
+
+    Each row is compared by the digest of its values (`row_hash`), so an unchanged row is
+    neither read (its encrypted values never decrypted) nor written. A row whose digest
+    differs is read and compared value by value: only a real difference is a change (a row
+    stored before digests were kept, or digested under another key, is given its digest)."""
     counts = TableCounts()
-    stored = _values(model, fields)
+    stored = {
+        key: (pk, person, digest)
+        for key, pk, person, digest in model.objects.values_list(
+            "ssd_id", "pk", "person_id", "row_hash"
+        ).iterator(chunk_size=BATCH)
+    }
     added: list[tuple[Any, ...]] = []
-    changed: list[models.Model] = []
+    changed: dict[str, int] = {}
+    differ: dict[str, int] = {}
+    digests: dict[str, int] = {}
     for key, values in rows.items():
+        digest = _digest(values)
         old = stored.get(key)
         if old is None:
-            added.append((key, *values))
-        elif _blank_none(old[1:]) != _blank_none(values):
-            changed.append(model(pk=old[0], ssd_id=key, **dict(zip(fields, values, strict=True))))
-        else:
+            added.append((key, *values, digest))
+        elif old[2] == digest:
             counts.unchanged += 1
-    gone = [old[0] for key, old in stored.items() if key not in rows and old[1] in present_persons]
-    _insert(model, ("ssd_id", *fields), added)
+        else:
+            digests[key], differ[key] = digest, old[0]
+    suspects = list(differ)
+    for start in range(0, len(suspects), BATCH):
+        for key, *old_values in model.objects.filter(
+            ssd_id__in=suspects[start : start + BATCH]
+        ).values_list("ssd_id", *fields):
+            if _blank_none(old_values) != _blank_none(rows[key]):
+                changed[key] = differ.pop(key)
+    counts.unchanged += len(differ)
+    _update_column(model, "row_hash", [(digests[key], pk) for key, pk in differ.items()])
+    gone = [
+        (key, old[0])
+        for key, old in stored.items()
+        if key not in rows and old[1] in present_persons
+    ]
+    if sealed is not None:  # (ssd_id, person, address, ...): encrypt each address once
+        for position, row in enumerate(added):
+            if row[2]:
+                token = sealed.setdefault((row[1], row[2]), seal(model, "address", row[2]))
+                added[position] = (*row[:2], token, *row[3:])
+    _insert(model, ("ssd_id", *fields, "row_hash"), added)
     if changed:
-        model.objects.bulk_update(changed, list(fields), batch_size=500)
-    for start in range(0, len(gone), BATCH):
-        model.objects.filter(pk__in=gone[start : start + BATCH]).delete()
+        model.objects.bulk_update(
+            [
+                model(
+                    pk=pk,
+                    ssd_id=key,
+                    row_hash=digests[key],
+                    **dict(zip(fields, rows[key], strict=True)),
+                )
+                for key, pk in changed.items()
+            ],
+            [*fields, "row_hash"],
+            batch_size=500,
+        )
+    gone_pks = [pk for _key, pk in gone]
+    for start in range(0, len(gone_pks), BATCH):
+        model.objects.filter(pk__in=gone_pks[start : start + BATCH]).delete()
     counts.added, counts.changed, counts.removed = len(added), len(changed), len(gone)
+    report.traced(table, "added", (row[0] for row in added))
+    report.traced(table, "changed", changed)
+    report.traced(table, "removed", (key for key, _pk in gone))
     return counts
 
 
@@ -314,8 +512,11 @@ def _current(rows: Iterable[Any], today: date) -> Any | None:
     return best
 
 
-def _persons(extract: ssd.Extract, report: ImportReport, now: datetime) -> dict[str, int]:
-    """Bring `care.Person` to the extract; returns person id -> pk of everyone in it."""
+def _persons(
+    extract: ssd.Extract, report: ImportReport, now: datetime
+) -> tuple[dict[str, int], dict[str, tuple[Any, ...]]]:
+    """Bring `care.Person` to the extract; returns person id -> pk of everyone in it, and
+    the values of `PERSON_FIELDS` of each, by person id."""
     today = timezone.localdate(now)
     upns: dict[str, list[ssd.IdentifierRow]] = defaultdict(list)
     nhs: dict[str, list[ssd.IdentifierRow]] = defaultdict(list)
@@ -356,52 +557,77 @@ def _persons(extract: ssd.Extract, report: ImportReport, now: datetime) -> dict[
             worker.value[:200] if worker is not None else "",
         )
     stored = {
-        row[1]: row
-        for row in Person.objects.values_list(
-            "pk", "person_id", "gone_since", *PERSON_FIELDS
-        ).iterator(chunk_size=BATCH)
+        key: (pk, digest)
+        for key, pk, digest in Person.objects.values_list("person_id", "pk", "row_hash").iterator(
+            chunk_size=BATCH
+        )
     }
+    gone_before = set(
+        Person.objects.filter(gone_since__isnull=False).values_list("person_id", flat=True)
+    )
     counts = TableCounts()
-    added, changed = [], []
+    added: list[dict[str, Any]] = []
+    differ: dict[str, int] = {}
+    digests: dict[str, int] = {}
     for key, values in incoming.items():
+        digest = _digest(values)
         old = stored.get(key)
         if old is None:
-            added.append({"person_id": key, **dict(zip(PERSON_FIELDS, values, strict=True))})
-            continue
-        if old[2] is not None:
-            report.back.append(key)
-        if tuple(old[3:]) != values or old[2] is not None:
-            changed.append(
-                Person(
-                    pk=old[0],
-                    person_id=key,
-                    gone_since=None,
+            added.append(
+                {
+                    "person_id": key,
+                    "row_hash": digest,
                     **dict(zip(PERSON_FIELDS, values, strict=True)),
-                )
+                }
             )
-            if tuple(old[3:]) != values:
-                counts.changed += 1
-            else:
-                counts.unchanged += 1
-        else:
+        elif old[1] == digest:
             counts.unchanged += 1
+        else:
+            digests[key], differ[key] = digest, old[0]
+    changed: list[Person] = []
+    suspects = list(differ)
+    for start in range(0, len(suspects), BATCH):
+        for key, *old_values in Person.objects.filter(
+            person_id__in=suspects[start : start + BATCH]
+        ).values_list("person_id", *PERSON_FIELDS):
+            values = incoming[key]
+            if tuple(old_values) != values:
+                changed.append(
+                    Person(
+                        pk=differ.pop(key),
+                        person_id=key,
+                        row_hash=digests[key],
+                        **dict(zip(PERSON_FIELDS, values, strict=True)),
+                    )
+                )
+    counts.unchanged += len(differ)
+    counts.changed = len(changed)
+    _update_column(Person, "row_hash", [(digests[key], pk) for key, pk in differ.items()])
     _insert_records(Person, added, now)
     if changed:
-        Person.objects.bulk_update(changed, [*PERSON_FIELDS, "gone_since"], batch_size=500)
+        Person.objects.bulk_update(changed, [*PERSON_FIELDS, "row_hash"], batch_size=500)
     counts.added = len(added)
-    report.gone = sorted(
-        key for key, old in stored.items() if key not in incoming and old[2] is None
-    )
+    report.back = sorted(key for key in gone_before if key in incoming)
+    for start in range(0, len(report.back), BATCH):
+        Person.objects.filter(person_id__in=report.back[start : start + BATCH]).update(
+            gone_since=None
+        )
+    report.gone = sorted(key for key in stored if key not in incoming and key not in gone_before)
     for start in range(0, len(report.gone), BATCH):
         Person.objects.filter(person_id__in=report.gone[start : start + BATCH]).update(
             gone_since=now
         )
     report.tables["ssd_person"] = counts
-    return {
-        key: pk
-        for key, pk in Person.objects.values_list("person_id", "pk").iterator(chunk_size=BATCH)
-        if key in incoming
-    }
+    report.traced("ssd_person", "added", (row["person_id"] for row in added))
+    report.traced("ssd_person", "changed", (person.person_id for person in changed))
+    persons = {key: old[0] for key, old in stored.items() if key in incoming}
+    if added:
+        persons.update(
+            (key, pk)
+            for key, pk in Person.objects.values_list("person_id", "pk").iterator(chunk_size=BATCH)
+            if key in incoming
+        )
+    return persons, incoming
 
 
 def _host_authorities(postcodes: set[str]) -> dict[str, str]:
@@ -432,21 +658,30 @@ def _legal_status_on(statuses: list[ssd.LegalStatusRow], day: date) -> str:
 
 
 def _children_tables(
-    extract: ssd.Extract, persons: dict[str, int], report: ImportReport
-) -> dict[str, Iterable[tuple[Any, ...]]]:
-    """Bring each table but `ssd_person` to the extract; returns the rows written, by
-    table (the person's pk first), for the children's fields."""
+    extract: ssd.Extract,
+    persons: dict[str, int],
+    report: ImportReport,
+    sealed: dict[tuple[int, str], Sealed],
+) -> dict[str, dict[str, tuple[Any, ...]]]:
+    """Bring each table but `ssd_person` to the extract; returns the rows of the tables
+    the children's fields and episodes come from (by SSD id, the person's pk first).
+    The addresses added are encrypted once, and kept in `sealed` by (person, address) for
+    their child's address."""
     present = set(persons.values())
     statuses: dict[str, list[ssd.LegalStatusRow]] = defaultdict(list)
     for status in extract.legal_statuses:
         statuses[status.person_id].append(status)
     hosts = _host_authorities({p.postcode for p in extract.placements})
     names = {p.ssd_id: p.name for p in extract.professionals}
-    tables: list[tuple[str, type[models.Model], dict[str, tuple[Any, ...]], tuple[str, ...]]] = [
+    # Each table's rows are made when it is synced (not all at once), and kept only when
+    # later steps need them.
+    tables: list[
+        tuple[str, type[models.Model], Callable[[], dict[str, tuple[Any, ...]]], tuple[str, ...]]
+    ] = [
         (
             "ssd_linked_identifiers",
             LinkedIdentifier,
-            {
+            lambda: {
                 r.ssd_id: (
                     persons[r.person_id],
                     r.kind[:50],
@@ -461,7 +696,7 @@ def _children_tables(
         (
             "ssd_address",
             Address,
-            {
+            lambda: {
                 r.ssd_id: (
                     persons[r.person_id],
                     r.address,
@@ -477,7 +712,7 @@ def _children_tables(
         (
             "ssd_legal_status",
             LegalStatus,
-            {
+            lambda: {
                 r.ssd_id: (persons[r.person_id], r.code, r.start, r.end)
                 for r in extract.legal_statuses
             },
@@ -486,7 +721,7 @@ def _children_tables(
         (
             "ssd_cla_episodes",
             CareEpisode,
-            {
+            lambda: {
                 r.ssd_id: (
                     persons[r.person_id],
                     r.period_id[:48],
@@ -515,7 +750,7 @@ def _children_tables(
         (
             "ssd_cla_placement",
             Placement,
-            {
+            lambda: {
                 r.ssd_id: (
                     persons[r.person_id],
                     r.period_id[:48],
@@ -546,7 +781,7 @@ def _children_tables(
         (
             "ssd_involvements",
             Involvement,
-            {
+            lambda: {
                 r.ssd_id: (
                     persons[r.person_id],
                     r.professional_id[:48],
@@ -563,7 +798,7 @@ def _children_tables(
         (
             "ssd_missing",
             MissingRecord,
-            {
+            lambda: {
                 r.ssd_id: (
                     persons[r.person_id],
                     _aware(r.start),
@@ -577,9 +812,17 @@ def _children_tables(
             ("person_id", "start", "kind", "end", "rhi_offered", "rhi_accepted"),
         ),
     ]
-    for name, model, rows, fields in tables:
-        report.tables[name] = _sync(model, rows, fields, present)
-    return {name: rows.values() for name, _model, rows, _fields in tables}
+    kept = ("ssd_address", "ssd_cla_episodes", "ssd_cla_placement", "ssd_missing")
+    written: dict[str, dict[str, tuple[Any, ...]]] = {}
+    for name, model, make, fields in tables:
+        rows = make()
+        getattr(extract, ssd.TABLES[name]).clear()  # one copy of the rows at a time
+        report.tables[name] = _sync(
+            model, rows, fields, present, report, name, sealed if model is Address else None
+        )
+        if name in kept:
+            written[name] = rows
+    return written
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -593,7 +836,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 # --- children ----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _CareFacts:
     """What the case system says of one person today, for the child's fields."""
 
@@ -606,11 +849,14 @@ class _CareFacts:
 
 
 def _care_facts(
-    person_pks: Iterable[int], today: date, rows: dict[str, Iterable[tuple[Any, ...]]] | None
+    person_pks: Iterable[int], today: date, written: dict[str, dict[str, tuple[Any, ...]]] | None
 ) -> dict[int, _CareFacts]:
     """Each person's current address, period of care and placement: from the rows just
     imported (`rows`, by table, as `_children_tables` wrote them), or read in bulk."""
-    if rows is None:
+    rows: dict[str, Iterable[tuple[Any, ...]]]
+    if written is not None:
+        rows = {name: table.values() for name, table in written.items()}
+    else:
         rows = {
             "ssd_address": Address.objects.values_list(
                 "person_id", "address", "address_type", "start", "end", "postcode"
@@ -703,42 +949,92 @@ def _child_values(
 def _children(
     report: ImportReport,
     only: int | None = None,
-    rows: dict[str, Iterable[tuple[Any, ...]]] | None = None,
+    rows: dict[str, dict[str, tuple[Any, ...]]] | None = None,
+    incoming: dict[str, tuple[Any, ...]] | None = None,
+    now: datetime | None = None,
+    sealed: dict[tuple[int, str], Sealed] | None = None,
 ) -> None:
     """Link, make or update the children of the persons in the extract (of the one person
-    `only`, when a match is confirmed)."""
-    today = timezone.localdate()
+    `only`, when a match is confirmed). `rows` and `incoming` are the extract's rows as
+    `_children_tables` and `_persons` wrote them (read from the database when not given).
+
+    A linked child whose case-system fields, as they would be written now, have the
+    digest kept with its person (`Person.child_hash`, with the child's id, its last change
+    and its legal status) is unchanged, and is not read: nothing else writes those fields
+    (docs/decisions/0010-ssd-import.md), and any other change to the child moves its
+    `updated_at`. The others are read and compared field by field."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     home = home_authority()
     authorities = dict(Authority.objects.values_list("gss_code", "pk"))
     persons = Person.objects.filter(gone_since__isnull=True)
     if only is not None:
         persons = persons.filter(pk=only)
-    person_rows = {
-        row["pk"]: row
-        for row in persons.values("pk", "person_id", *PERSON_FIELDS).iterator(chunk_size=BATCH)
-    }
+    person_rows: dict[int, dict[str, Any]] = {}
+    hashes: dict[int, int | None] = {}
+    if incoming is not None:
+        for pk, key, child_hash in persons.values_list("pk", "person_id", "child_hash").iterator(
+            chunk_size=BATCH
+        ):
+            person = dict(zip(PERSON_FIELDS, incoming[key], strict=True))
+            person["pk"], person["person_id"] = pk, key
+            person_rows[pk] = person
+            hashes[pk] = child_hash
+    else:
+        for row in persons.values("pk", "person_id", "child_hash", *PERSON_FIELDS).iterator(
+            chunk_size=BATCH
+        ):
+            hashes[row["pk"]] = row.pop("child_hash")
+            person_rows[row["pk"]] = row
     linked = {
-        row["person_id"]: row
-        for row in Child.objects.filter(person_id__isnull=False)
-        .values("pk", "person_id", *CASE_SYSTEM_FIELDS)
+        key: (pk, updated, status)
+        for pk, key, status, updated in Child.objects.filter(person_id__isnull=False)
+        .values_list("pk", "person_id", "legal_status", "updated_at")
         .iterator(chunk_size=BATCH)
     }
     facts = _care_facts(person_rows.keys(), today, rows)
+
+    def values_of(person: dict[str, Any], status: str) -> dict[str, Any]:
+        return _child_values(person, facts[person["pk"]], status, authorities, home.gss_code)
+
+    def digest(person: dict[str, Any], pk: int, updated: datetime, status: str) -> int:
+        # As text: a code is a choices member when made, a plain string when read back.
+        return _digest(
+            (pk, updated.timestamp(), str(status), *map(str, values_of(person, status).values()))
+        )
+
     # 1. Linked children: their case-system fields, where the extract changed them.
-    changed: list[Child] = []
+    suspects: dict[int, tuple[int, dict[str, Any], datetime]] = {}  # child pk -> person
     for pk, person in person_rows.items():
         child = linked.get(person["person_id"])
         if child is None:
             continue
-        values = _child_values(person, facts[pk], child["legal_status"], authorities, home.gss_code)
-        if any(not _same(child[name], value) for name, value in values.items()):
-            changed.append(Child(pk=child["pk"], **values))
-        else:
+        if digest(person, *child) == hashes[pk]:
             report.children_unchanged += 1
+        else:
+            suspects[child[0]] = (pk, person, child[1])
+    changed: list[Child] = []
+    new_hashes: list[tuple[int, int]] = []
+    keys = list(suspects)
+    for start in range(0, len(keys), BATCH):
+        for child in Child.objects.filter(pk__in=keys[start : start + BATCH]).values(
+            "pk", *CASE_SYSTEM_FIELDS
+        ):
+            person_pk, person, updated = suspects[child["pk"]]
+            values = values_of(person, child["legal_status"])
+            if any(not _same(child[name], value) for name, value in values.items()):
+                changed.append(Child(pk=child["pk"], **values))
+                report.traced("children", "changed", [person["person_id"]])
+            else:
+                report.children_unchanged += 1
+            new_hashes.append(
+                (digest(person, child["pk"], updated, values["legal_status"]), person_pk)
+            )
     if changed:
         Child.objects.bulk_update(changed, list(CASE_SYSTEM_FIELDS), batch_size=500)
         _refresh_keys([child.pk for child in changed])
     report.children_changed = len(changed)
+    _update_column(Person, "child_hash", new_hashes)
     # 2. Persons without a child: a proposal to decide, or a new child.
     unlinked = [p for p in person_rows.values() if p["person_id"] not in linked]
     if not unlinked:
@@ -749,7 +1045,9 @@ def _children(
     ):
         proposals[person][child] = status
     index = _unlinked_children_index()
-    new_children: list[dict[str, Any]] = []
+    # Each new child as its person id and the values of CASE_SYSTEM_FIELDS (a tuple, not a
+    # dictionary: 100,000 of them at the first import).
+    new_children: list[tuple[str, tuple[Any, ...]]] = []
     new_proposals: list[ProposedMatch] = []
     for person in unlinked:
         decided = proposals.get(person["pk"], {})
@@ -779,9 +1077,9 @@ def _children(
         values = _child_values(
             person, facts[person["pk"]], codes.LegalStatus.NONE, authorities, home.gss_code
         )
-        new_children.append(
-            {"person_id": person["person_id"], "responsible_authority_id": home.pk, **values}
-        )
+        if sealed and values["address"]:  # the address's own encryption, made just before
+            values["address"] = sealed.get((person["pk"], values["address"]), values["address"])
+        new_children.append((person["person_id"], tuple(values.values())))
     ProposedMatch.objects.bulk_create(new_proposals, batch_size=BATCH)
     references = dict(
         Child.objects.filter(pk__in={p.child_id for p in new_proposals}).values_list(
@@ -792,21 +1090,57 @@ def _children(
     report.proposals = [
         Proposal(by_pk[p.person_id], references[p.child_id], p.score, p.band) for p in new_proposals
     ]
-    for child, reference in zip(
-        new_children, references_reserve("C", len(new_children)), strict=True
-    ):
-        child["reference"] = reference
-    _insert_records(Child, new_children, timezone.now())
+    made_at = timezone.now()
+    _insert_records(
+        Child,
+        (
+            {
+                "person_id": person_id,
+                "responsible_authority_id": home.pk,
+                "reference": reference,
+                **dict(zip(CASE_SYSTEM_FIELDS, values, strict=True)),
+            }
+            for (person_id, values), reference in zip(
+                new_children, references_reserve("C", len(new_children)), strict=True
+            )
+        ),
+        made_at,
+    )
     report.children_added = len(new_children)
-    made = {child["person_id"] for child in new_children}
-    _keys_for(
-        [
-            pk
-            for pk, person_id in Child.objects.filter(person_id__isnull=False)
-            .values_list("pk", "person_id")
-            .iterator(chunk_size=BATCH)
-            if person_id in made
-        ]
+    report.traced("children", "added", (person_id for person_id, _values in new_children))
+    made = dict(new_children)
+    del new_children
+    by_person = {person["person_id"]: person for person in unlinked}
+    new_hashes = []
+    match_keys: list[tuple[int, str]] = []
+    for pk, person_id in (
+        Child.objects.filter(person_id__isnull=False)
+        .values_list("pk", "person_id")
+        .iterator(chunk_size=BATCH)
+    ):
+        made_values = made.get(person_id)
+        if made_values is None:
+            continue
+        made_child = dict(zip(CASE_SYSTEM_FIELDS, made_values, strict=True))
+        person = by_person[person_id]
+        new_hashes.append((digest(person, pk, made_at, made_child["legal_status"]), person["pk"]))
+        # A new child has no aliases: its matching keys come from what was just written.
+        match_keys.extend(
+            (pk, key) for key in sorted(match.candidate_keys(_key_person(made_child)))
+        )
+    _update_column(Person, "child_hash", new_hashes)
+    _insert(ChildMatchKey, ("child_id", "key"), match_keys)
+
+
+def _key_person(child: dict[str, Any], aliases: Sequence[str] = ()) -> match.Person:
+    """The matcher's view of a child (from its fields), for its blocking keys."""
+    return match.Person(
+        given_names=child["first_name"],
+        family_name=child["last_name"],
+        aliases=tuple(aliases),
+        date_of_birth=child["date_of_birth"],
+        sex=child["sex"],
+        postcode=child["postcode"],
     )
 
 
@@ -891,8 +1225,12 @@ CATEGORY = {"M": codes.Category.MISSING, "A": codes.Category.ABSENT}
 GONE_REASON = "No longer in the case system's extract"
 
 
-def _missing_episodes(report: ImportReport, now: datetime) -> None:
-    """The missing episodes of linked children as imported `cases.Episode` rows."""
+def _missing_episodes(
+    report: ImportReport, now: datetime, rows: dict[str, dict[str, tuple[Any, ...]]] | None = None
+) -> None:
+    """The missing episodes of linked children as imported `cases.Episode` rows, from the
+    extract's rows as `_children_tables` wrote them (read from the database when not
+    given)."""
     children = dict(Child.objects.filter(person_id__isnull=False).values_list("person_id", "pk"))
     person_child = {
         pk: children[person_id]
@@ -902,9 +1240,15 @@ def _missing_episodes(report: ImportReport, now: datetime) -> None:
         if person_id in children
     }
     in_care: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for person, start, end in CareEpisode.objects.values_list("person_id", "start", "end").iterator(
-        chunk_size=BATCH
-    ):
+    episodes: Iterable[tuple[Any, ...]] = (
+        (
+            (person, start, end)
+            for person, _period, start, end, *_rest in rows["ssd_cla_episodes"].values()
+        )
+        if rows is not None
+        else CareEpisode.objects.values_list("person_id", "start", "end").iterator(chunk_size=BATCH)
+    )
+    for person, start, end in episodes:
         if person in person_child:
             in_care[person].append((start, end))
     stored = {
@@ -914,9 +1258,16 @@ def _missing_episodes(report: ImportReport, now: datetime) -> None:
         .iterator(chunk_size=BATCH)
     }
     incoming: dict[str, tuple[Any, ...]] = {}
-    for ssd_id, person, start, kind, end, offered, accepted in MissingRecord.objects.values_list(
-        "ssd_id", "person_id", "start", "kind", "end", "rhi_offered", "rhi_accepted"
-    ).iterator(chunk_size=BATCH):
+    fields = ("ssd_id", "person_id", "start", "kind", "end", "rhi_offered", "rhi_accepted")
+    records: Iterable[tuple[Any, ...]]
+    if rows is not None:  # the extract's, and those kept of persons gone from it
+        records = itertools.chain(
+            ((key, *values) for key, values in rows["ssd_missing"].items()),
+            MissingRecord.objects.filter(person__gone_since__isnull=False).values_list(*fields),
+        )
+    else:
+        records = MissingRecord.objects.values_list(*fields).iterator(chunk_size=BATCH)
+    for ssd_id, person, start, kind, end, offered, accepted in records:
         child = person_child.get(person)
         if child is None:
             continue
@@ -941,6 +1292,7 @@ def _missing_episodes(report: ImportReport, now: datetime) -> None:
         if old is None:
             added.append((key, values))
         elif tuple(old[2:]) != values:
+            report.traced("episodes", "changed", [key])
             changed.append(
                 Episode(
                     pk=old[0],
@@ -950,8 +1302,10 @@ def _missing_episodes(report: ImportReport, now: datetime) -> None:
             )
         else:
             counts.unchanged += 1
+    linked_children = set(person_child.values())
     for key, old in stored.items():
-        if key not in incoming and old[-1] is None and old[2] in person_child.values():
+        if key not in incoming and old[-1] is None and old[2] in linked_children:
+            report.traced("episodes", "removed", [key])
             changed.append(
                 Episode(
                     pk=old[0],
@@ -980,6 +1334,7 @@ def _missing_episodes(report: ImportReport, now: datetime) -> None:
         )
     counts.added = len(added)
     counts.changed = len(changed) - counts.removed
+    report.traced("episodes", "added", (key for key, _values in added))
 
 
 # --- proposals ---------------------------------------------------------------------------------

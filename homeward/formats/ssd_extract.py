@@ -37,6 +37,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -122,9 +123,11 @@ CODE_LISTS: Final[dict[frozenset[str], str]] = {
 
 
 # --- rows --------------------------------------------------------------------------------------
+# Plain (not frozen) dataclasses: a frozen one's constructor sets each field through
+# `object.__setattr__`, four times the cost, and an extract makes half a million rows.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PersonRow:
     person_id: str
     forename: str
@@ -137,7 +140,7 @@ class PersonRow:
     death_date: date | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class IdentifierRow:
     ssd_id: str
     person_id: str
@@ -147,7 +150,7 @@ class IdentifierRow:
     valid_to: date | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AddressRow:
     ssd_id: str
     person_id: str
@@ -158,7 +161,7 @@ class AddressRow:
     postcode: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LegalStatusRow:
     ssd_id: str
     person_id: str
@@ -167,7 +170,7 @@ class LegalStatusRow:
     end: date | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CareEpisodeRow:
     ssd_id: str
     person_id: str
@@ -180,7 +183,7 @@ class CareEpisodeRow:
     placement_id: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlacementRow:
     ssd_id: str
     person_id: str
@@ -194,14 +197,14 @@ class PlacementRow:
     change_reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ProfessionalRow:
     ssd_id: str
     name: str
     job_title: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class InvolvementRow:
     ssd_id: str
     person_id: str
@@ -212,7 +215,7 @@ class InvolvementRow:
     end: date | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MissingRow:
     ssd_id: str
     person_id: str
@@ -333,14 +336,16 @@ _ADDRESS_KEYS: Final = ("ROOM", "FLOOR", "FLAT", "BUILDING", "HOUSE", "STREET", 
 _ISO = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,7})?)?)?Z?"
 )
-_UK = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_UK = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,7})?)?)?")
 
 
 def parse_datetime(text: str) -> datetime:
     """A datetime of the extract: ISO (`2025-06-01`, `2025-06-01 22:15:00.000`,
     `2025-06-01T22:15`) or UK day/month/year (`01/06/2025 22:15`); a date alone is
-    midnight. A regular expression rather than `strptime`, which costs ten times as much
-    per value and an extract has hundreds of thousands."""
+    midnight. Fractions of a second, as SQL Server writes them (`.000` for datetime,
+    `.0000000` for datetime2), are read and dropped. A regular expression rather than
+    `strptime`, which costs ten times as much per value and an extract has hundreds of
+    thousands."""
     text = text.strip()
     found = _ISO.fullmatch(text)
     if found is not None:
@@ -355,19 +360,38 @@ def parse_datetime(text: str) -> datetime:
     )
 
 
+#: Dates already read, by their text: an extract's dates repeat (a few thousand days in
+#: hundreds of thousands of values), so each is parsed once.
+_DATES: dict[str, date] = {}
+_DATES_KEPT: Final = 200_000
+
+
 def parse_date(text: str) -> date:
     """A date of the extract: the date part of a datetime, the time (midnight) dropped."""
-    return parse_datetime(text).date()
+    known = _DATES.get(text)
+    if known is not None:
+        return known
+    value = parse_datetime(text).date()
+    if len(_DATES) < _DATES_KEPT:
+        _DATES[text] = value
+    return value
+
+
+_POSTCODES: dict[str, str] = {}
 
 
 def normal_postcode(text: str) -> str:
     """A postcode in capitals with one space before the inward code ("" when blank); the
     spec's extract writes them without spaces."""
+    known = _POSTCODES.get(text)
+    if known is not None:
+        return known
     compact = re.sub(r"\s+", "", text).upper()
     found = _POSTCODE.match(compact)
-    if found is None:
-        return compact
-    return f"{found.group(1)} {found.group(2)}"
+    value = compact if found is None else f"{found.group(1)} {found.group(2)}"
+    if len(_POSTCODES) < _DATES_KEPT:
+        _POSTCODES[text] = value
+    return value
 
 
 def nhs_number_valid(number: str) -> bool:
@@ -512,7 +536,8 @@ def _rows(name: str, data: bytes, table: _Table) -> Iterator[tuple[int, dict[str
                 for column in missing
             ]
         )
-    positions = [(column, header.index(column)) for column in COLUMNS[name]]
+    names = COLUMNS[name]
+    pick = operator.itemgetter(*(header.index(column) for column in names))
     width = len(header)
     count = 0
     while True:
@@ -534,7 +559,7 @@ def _rows(name: str, data: bytes, table: _Table) -> Iterator[tuple[int, dict[str
         if len(values) != width:
             table.problem(reader.line_num, "", f"has {len(values)} fields; the header has {width}")
             continue
-        yield reader.line_num, {column: values[position] for column, position in positions}
+        yield reader.line_num, dict(zip(names, pick(values), strict=True))
 
 
 def _persons(table: _Table, data: bytes, extract: Extract) -> None:

@@ -291,7 +291,7 @@ def test_a_bad_extract_writes_nothing(world: World) -> None:
 def test_a_failure_while_writing_leaves_nothing_half_written(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def fail(report: object, now: object) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(ssd_import, "_missing_episodes", fail)
@@ -371,3 +371,91 @@ def test_a_time_in_the_hour_the_clocks_go_back_is_unchanged_on_reimport(world: W
 
     assert again.tables["ssd_missing"].changed == 0
     assert again.episodes.changed == 0
+
+
+def test_an_import_keeps_a_trace_of_the_ids_it_changed(world: World) -> None:
+    run(small_extract())
+    first = ImportRun.objects.get().report["trace"]
+    assert first["ssd_person"] == {"added": ["P1001", "P1002", "P1003"]}
+    assert first["children"] == {"added": ["P1001", "P1002", "P1003"]}
+    assert first["episodes"] == {"added": ["M1", "M2", "M3"]}
+    changed = small_extract()
+    changed.tables["ssd_person"][1]["pers_surname"] = "Mensah-Boateng"
+    changed.tables["ssd_missing"][2]["miss_missing_episode_end_date"] = "2025-09-06 10:00:00"
+    changed.tables["ssd_missing"] = [
+        r for r in changed.tables["ssd_missing"] if r["miss_table_id"] != "M2"
+    ]
+    changed.add(
+        "ssd_missing",
+        miss_table_id="M4",
+        miss_person_id="P1003",
+        miss_missing_episode_start_date="2024-03-03 20:00:00",
+        miss_missing_episode_type="M",
+    )
+
+    report = run(changed)
+
+    trace = ImportRun.objects.order_by("-pk").first().report["trace"]  # type: ignore[union-attr]
+    assert trace == {
+        "ssd_person": {"changed": ["P1002"]},
+        "ssd_missing": {"added": ["M4"], "changed": ["M3"], "removed": ["M2"]},
+        "children": {"changed": ["P1002"]},
+        "episodes": {"added": ["M4"], "changed": ["M3"], "removed": ["M2"]},
+    }
+    assert "Mensah" not in str(trace)  # ids only, never names
+    assert report.tables["ssd_missing"].removed == 1
+    # Nothing changed: nothing traced.
+    run(changed)
+    assert ImportRun.objects.order_by("-pk").first().report["trace"] == {}  # type: ignore[union-attr]
+
+
+def test_an_unchanged_reimport_decrypts_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from encrypted_fields.fields import EncryptedFieldMixin
+
+    run(small_extract())
+    decrypted: list[str] = []
+    original = EncryptedFieldMixin.to_python
+
+    def counting(self: object, value: object) -> object:
+        if isinstance(value, str) and value:
+            decrypted.append(value)
+        return original(self, value)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(EncryptedFieldMixin, "to_python", counting)
+
+    report = run(small_extract())
+
+    assert report.tables["ssd_address"].unchanged == len(small_extract().tables["ssd_address"])
+    assert report.children_unchanged == 3
+    assert decrypted == []
+
+
+def test_rows_stored_without_a_digest_are_compared_by_value_once(world: World) -> None:
+    run(small_extract())
+    for model in (Person, CareEpisode, MissingRecord, Placement):
+        model.objects.update(row_hash=None)
+    Person.objects.update(child_hash=None)
+
+    report = run(small_extract())
+
+    for name, counts in report.tables.items():
+        assert (counts.added, counts.changed, counts.removed) == (0, 0, 0), name
+    assert (report.children_changed, report.children_unchanged) == (0, 3)
+    assert not Person.objects.filter(row_hash=None).exists()
+    assert not Person.objects.filter(child_hash=None).exists()
+    assert not MissingRecord.objects.filter(row_hash=None).exists()
+
+
+def test_a_case_system_field_changed_outside_the_import_is_brought_back(world: World) -> None:
+    run(small_extract())
+    Child.objects.filter(person_id="P1001").update(
+        first_name="Typed", updated_at=datetime(2026, 1, 1, tzinfo=UK)
+    )
+
+    report = run(small_extract())
+
+    assert report.children_changed == 1
+    assert Child.objects.get(person_id="P1001").first_name == "Ayla"
+    assert run(small_extract()).children_changed == 0

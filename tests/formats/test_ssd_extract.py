@@ -187,3 +187,44 @@ def test_dates_and_times_in_the_forms_extracts_use() -> None:
     assert ssd.parse_datetime("2025-06-01T22:15:00") == datetime(2025, 6, 1, 22, 15)
     assert ssd.parse_datetime("01/06/2025 22:15") == datetime(2025, 6, 1, 22, 15)
     assert ssd.parse_date("2025-06-01 00:00:00") == date(2025, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-03-05 14:30:00.000", datetime(2024, 3, 5, 14, 30)),  # SQL Server datetime
+        ("2024-03-05 14:30:00.0000000", datetime(2024, 3, 5, 14, 30)),  # datetime2
+        ("2024-03-05T14:30:59.1234567", datetime(2024, 3, 5, 14, 30, 59)),
+        ("05/03/2024 14:30:00.000", datetime(2024, 3, 5, 14, 30)),
+        ("2024-03-05", datetime(2024, 3, 5)),
+    ],
+)
+def test_sql_server_times_with_fractions_of_a_second_are_read(
+    text: str, expected: datetime
+) -> None:
+    assert ssd.parse_datetime(text) == expected
+    assert ssd.parse_date(text) == expected.date()
+
+
+def test_a_whole_extract_written_by_sql_server_reads_without_problems() -> None:
+    builder = small_extract()
+    for rows in builder.tables.values():
+        for row in rows:
+            for column, value in row.items():
+                if ("date" in column or column == "pers_dob") and len(value) == 10:
+                    row[column] = f"{value} 00:00:00.0000000"
+    builder.tables["ssd_missing"][0]["miss_missing_episode_start_date"] = "2025-06-01 22:15:00.000"
+
+    extract = ssd.read_tables(builder.files())
+
+    assert extract.problems == []
+    assert extract.missing[0].start == datetime(2025, 6, 1, 22, 15)
+    assert extract.persons[0].dob == date(2010, 3, 14)
+
+
+@pytest.mark.parametrize(
+    "text", ["2024-13-05", "2024-02-30 10:00", "2024-03-05 25:00:00", "5 March"]
+)
+def test_impossible_dates_and_times_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        ssd.parse_datetime(text)
