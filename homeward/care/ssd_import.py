@@ -181,7 +181,9 @@ def import_extract(
         sealed: dict[tuple[int, str], Sealed] = {}
         written = _children_tables(extract, persons, report, sealed)
         _children(report, rows=written, incoming=incoming, now=now, sealed=sealed)
+        del persons, incoming, sealed  # not needed again: their memory is reused below
         _missing_episodes(report, now, rows=written)
+        del written
         report.applied = True
         ImportRun.objects.create(by=by, source=source, report=report.as_dict())
     return report
@@ -189,7 +191,7 @@ def import_extract(
 
 @contextlib.contextmanager
 def _page_cache() -> Iterator[None]:
-    """On SQLite, a page cache of 64 MB while the import runs (the default is 2 MB): the
+    """On SQLite, a page cache of 32 MB while the import runs (the default is 2 MB): the
     inserts into the indexes of tables of 100,000 rows and more otherwise read the same
     pages back from the operating system again and again. Set back afterwards."""
     if connection.vendor != "sqlite":
@@ -198,7 +200,7 @@ def _page_cache() -> Iterator[None]:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         before = int(cursor.fetchone()[0])
-        cursor.execute("PRAGMA cache_size = -65536")
+        cursor.execute("PRAGMA cache_size = -32768")
     try:
         yield
     finally:
@@ -956,7 +958,8 @@ def _children(
 ) -> None:
     """Link, make or update the children of the persons in the extract (of the one person
     `only`, when a match is confirmed). `rows` and `incoming` are the extract's rows as
-    `_children_tables` and `_persons` wrote them (read from the database when not given).
+    `_children_tables` and `_persons` wrote them (read from the database when not given);
+    `incoming` is consumed (its rows become the persons' own dictionaries).
 
     A linked child whose case-system fields, as they would be written now, have the
     digest kept with its person (`Person.child_hash`, with the child's id, its last change
@@ -976,7 +979,7 @@ def _children(
         for pk, key, child_hash in persons.values_list("pk", "person_id", "child_hash").iterator(
             chunk_size=BATCH
         ):
-            person = dict(zip(PERSON_FIELDS, incoming[key], strict=True))
+            person = dict(zip(PERSON_FIELDS, incoming.pop(key), strict=True))
             person["pk"], person["person_id"] = pk, key
             person_rows[pk] = person
             hashes[pk] = child_hash
@@ -1128,6 +1131,9 @@ def _children(
         match_keys.extend(
             (pk, key) for key in sorted(match.candidate_keys(_key_person(made_child)))
         )
+        if len(match_keys) >= BATCH * 10:  # written as they come: several per child
+            _insert(ChildMatchKey, ("child_id", "key"), match_keys)
+            match_keys.clear()
     _update_column(Person, "child_hash", new_hashes)
     _insert(ChildMatchKey, ("child_id", "key"), match_keys)
 
