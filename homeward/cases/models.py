@@ -145,9 +145,17 @@ class ChildMatchKey(models.Model):
 
     Kept by `services.child_match_keys_refresh` whenever a child's names, date of birth or
     postcode change, so a notification finds its candidate children with one indexed query.
+
+    The key's link to its child is not a constraint of the database: the keys are derived
+    from the child and written by the hundred thousand when the case system's extract is
+    first imported, and checking each against its child at the commit took about 6 s of that
+    import's 60 on PostgreSQL (docs/decisions/0010-ssd-import.md). Django still deletes a
+    child's keys with it (`on_delete` is Django's, not the database's).
     """
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="match_keys")
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="match_keys", db_constraint=False
+    )
     key = models.CharField(max_length=80, db_index=True)
 
     class Meta:

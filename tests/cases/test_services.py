@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from homeward.cases import services
-from homeward.cases.models import Child, Episode, ReturnInterview
+from homeward.cases.models import Child, ChildMatchKey, Episode, ReturnInterview
 from tests.factories import make_child, make_episode, make_interview, make_world
 
 pytestmark = pytest.mark.django_db
@@ -262,3 +262,19 @@ def test_a_period_of_care_and_a_upn_are_checked(fields, field):
         )
     assert field in error.value.message_dict
     assert not Child.objects.filter(first_name="Kit").exists()
+
+
+@pytest.mark.django_db
+def test_a_childs_match_keys_go_with_the_child():
+    # The keys' link to the child is not a database constraint (the SSD import writes them
+    # by the hundred thousand): Django's own cascade must still remove them.
+    world = make_world()
+    child = make_child(world)
+    other = make_child(world, first_name="Riley")
+    services.child_match_keys_refresh(child=child)
+    services.child_match_keys_refresh(child=other)
+    assert ChildMatchKey.objects.filter(child=child).exists()
+    kept = ChildMatchKey.objects.filter(child=other).count()
+    child.delete()
+    assert not ChildMatchKey.objects.filter(child_id=child.pk).exists()
+    assert ChildMatchKey.objects.filter(child=other).count() == kept > 0
