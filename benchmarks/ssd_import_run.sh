@@ -3,6 +3,7 @@
 #
 #   benchmarks/ssd_import_run.sh                    # 100,000 persons, SQLite
 #   PERSONS=20000 benchmarks/ssd_import_run.sh
+#   EXTRACT=DIR benchmarks/ssd_import_run.sh        # another extract (homeward synth ssd DIR)
 #   HOMEWARD_DATABASE_URL=postgres://... benchmarks/ssd_import_run.sh   # PostgreSQL
 #
 # 1. An extract of PERSONS made-up persons (benchmarks/ssd_import.py prepare), once.
@@ -20,11 +21,16 @@ PERSONS=${PERSONS:-100000}
 DATA=${DATA:-benchmarks/data/ssd}
 OUT=${OUT:-benchmarks/out}
 mkdir -p "$DATA" "$OUT"
-EXTRACT="$DATA/extract-$PERSONS"
+EXTRACT=${EXTRACT:-$DATA/extract-$PERSONS}  # or any extract, e.g. one `homeward synth ssd` wrote
 [ -f "$EXTRACT/ssd_missing.csv" ] || .venv/bin/python benchmarks/ssd_import.py prepare "$PERSONS" "$EXTRACT"
 du -sh "$EXTRACT"
 
-export HOMEWARD_ENV=development
+# Production settings, as the daily job runs (with DEBUG on, Django keeps every query's SQL,
+# the import's record with its trace of ids included). The encrypted fields need the secret
+# key and salts they were written with: both kept beside the data.
+[ -s "$DATA/secret_key" ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))' > "$DATA/secret_key"
+export HOMEWARD_ENV=production HOMEWARD_SECRET_KEY="$(cat "$DATA/secret_key")" \
+    HOMEWARD_FIELD_SALTS=ssd-benchmark-salt HOMEWARD_ALLOWED_HOSTS=127.0.0.1 HOMEWARD_SSL_REDIRECT=0
 if [ -z "${HOMEWARD_DATABASE_URL:-}" ]; then
   export HOMEWARD_DATABASE_URL= HOMEWARD_SQLITE_PATH="$DATA/ssd.sqlite3"
   rm -f "$HOMEWARD_SQLITE_PATH"

@@ -510,13 +510,15 @@ class _Table:
 def _rows(name: str, data: bytes, table: _Table) -> Iterator[tuple[int, dict[str, str]]]:
     """The rows of one table's CSV, numbered as lines of the file (the header is line 1)."""
     try:
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8-sig")  # checked whole first, so a bad byte is named by its place
     except UnicodeDecodeError as error:
         raise ExtractRefused(
             [Problem(table.file, None, "", f"is not UTF-8 text (byte {error.start})")]
         ) from None
     csv.field_size_limit(MAX_VALUE_CHARS)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Decoded as it is read, not held whole as text (a StringIO of a 40 MB file of
+    # addresses takes four bytes a character: 160 MB at once).
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
     try:
         header = next(reader, None)
     except csv.Error as error:
