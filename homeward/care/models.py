@@ -9,6 +9,9 @@ for the fields the decision record lists as the case system's.
 
 from __future__ import annotations
 
+import json
+import zlib
+
 from django.conf import settings
 from django.db import models
 from encrypted_fields.fields import EncryptedTextField
@@ -216,6 +219,16 @@ class ImportRun(models.Model):
     )
     source = models.CharField(max_length=200, blank=True, help_text="command or upload")
     report = models.JSONField(default=dict)
+    #: The ids of what it added, changed and removed, per table (`trace_ids`): JSON,
+    #: compressed with zlib. A first import of 100,000 persons lists 800,000 ids, 10 MB as
+    #: JSON; written as such it took 40 MB more memory at the end of the import.
+    trace = models.BinaryField(default=b"", editable=False)
 
     class Meta:
         ordering = ["-started_at"]
+
+    def trace_ids(self) -> dict[str, dict[str, list[str]]]:
+        """{table: {"added" | "changed" | "removed": [id, ...]}}, only what it touched."""
+        if not self.trace:
+            return {}
+        return json.loads(zlib.decompress(bytes(self.trace)))  # type: ignore[no-any-return]

@@ -375,7 +375,7 @@ def test_a_time_in_the_hour_the_clocks_go_back_is_unchanged_on_reimport(world: W
 
 def test_an_import_keeps_a_trace_of_the_ids_it_changed(world: World) -> None:
     run(small_extract())
-    first = ImportRun.objects.get().report["trace"]
+    first = ImportRun.objects.get().trace_ids()
     assert first["ssd_person"] == {"added": ["P1001", "P1002", "P1003"]}
     assert first["children"] == {"added": ["P1001", "P1002", "P1003"]}
     assert first["episodes"] == {"added": ["M1", "M2", "M3"]}
@@ -395,7 +395,7 @@ def test_an_import_keeps_a_trace_of_the_ids_it_changed(world: World) -> None:
 
     report = run(changed)
 
-    trace = ImportRun.objects.order_by("-pk").first().report["trace"]  # type: ignore[union-attr]
+    trace = ImportRun.objects.order_by("-pk").first().trace_ids()  # type: ignore[union-attr]
     assert trace == {
         "ssd_person": {"changed": ["P1002"]},
         "ssd_missing": {"added": ["M4"], "changed": ["M3"], "removed": ["M2"]},
@@ -406,7 +406,7 @@ def test_an_import_keeps_a_trace_of_the_ids_it_changed(world: World) -> None:
     assert report.tables["ssd_missing"].removed == 1
     # Nothing changed: nothing traced.
     run(changed)
-    assert ImportRun.objects.order_by("-pk").first().report["trace"] == {}  # type: ignore[union-attr]
+    assert ImportRun.objects.order_by("-pk").first().trace_ids() == {}  # type: ignore[union-attr]
 
 
 def test_an_unchanged_reimport_decrypts_nothing(
@@ -459,3 +459,16 @@ def test_a_case_system_field_changed_outside_the_import_is_brought_back(world: W
     assert report.children_changed == 1
     assert Child.objects.get(person_id="P1001").first_name == "Ayla"
     assert run(small_extract()).children_changed == 0
+
+
+def test_the_trace_is_kept_compressed_and_read_back_whole() -> None:
+    from homeward.care.ssd_import import _compressed
+
+    for trace in (
+        {},
+        {"ssd_person": {"added": ["P1", "P2"]}},
+        {"ssd_person": {"added": ["P1"], "changed": []}, "ssd_missing": {"removed": ['M"1', "é"]}},
+    ):
+        stored = ImportRun(trace=_compressed(trace))
+        assert stored.trace_ids() == trace
+    assert ImportRun().trace_ids() == {}

@@ -7,183 +7,404 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0009_child_person_id_and_imported_episodes'),
+        ("cases", "0009_child_person_id_and_imported_episodes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person_id', models.CharField(help_text='pers_person_id', max_length=48, unique=True)),
-                ('forename', models.CharField(blank=True, max_length=100)),
-                ('surname', models.CharField(blank=True, max_length=100)),
-                ('sex', models.CharField(help_text='F, M or U', max_length=1)),
-                ('ethnicity', models.CharField(max_length=4)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('death_date', models.DateField(blank=True, null=True)),
-                ('nhs_number', models.CharField(blank=True, max_length=10)),
-                ('upn', models.CharField(blank=True, max_length=13)),
-                ('upn_unknown', models.CharField(blank=True, max_length=3)),
-                ('social_worker', models.CharField(blank=True, help_text='The allocated worker: the latest open involvement.', max_length=200)),
-                ('first_imported_at', models.DateTimeField(auto_now_add=True)),
-                ('gone_since', models.DateTimeField(blank=True, help_text='When an import first found them no longer in the extract (never deleted).', null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "person_id",
+                    models.CharField(help_text="pers_person_id", max_length=48, unique=True),
+                ),
+                ("forename", models.CharField(blank=True, max_length=100)),
+                ("surname", models.CharField(blank=True, max_length=100)),
+                ("sex", models.CharField(help_text="F, M or U", max_length=1)),
+                ("ethnicity", models.CharField(max_length=4)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("death_date", models.DateField(blank=True, null=True)),
+                ("nhs_number", models.CharField(blank=True, max_length=10)),
+                ("upn", models.CharField(blank=True, max_length=13)),
+                ("upn_unknown", models.CharField(blank=True, max_length=3)),
+                (
+                    "social_worker",
+                    models.CharField(
+                        blank=True,
+                        help_text="The allocated worker: the latest open involvement.",
+                        max_length=200,
+                    ),
+                ),
+                ("first_imported_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "gone_since",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When an import first found them no longer in the extract (never deleted).",
+                        null=True,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person_id'],
+                "ordering": ["person_id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('source', models.CharField(blank=True, help_text='command or upload', max_length=200)),
-                ('report', models.JSONField(default=dict)),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "source",
+                    models.CharField(blank=True, help_text="command or upload", max_length=200),
+                ),
+                ("report", models.JSONField(default=dict)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='MissingRecord',
+            name="MissingRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ssd_id', models.CharField(help_text='miss_table_id', max_length=48, unique=True)),
-                ('start', models.DateTimeField()),
-                ('kind', models.CharField(help_text='M missing, A away without authorisation', max_length=1)),
-                ('end', models.DateTimeField(blank=True, null=True)),
-                ('rhi_offered', models.CharField(blank=True, help_text='Y, N, NA or blank', max_length=2)),
-                ('rhi_accepted', models.CharField(blank=True, help_text='Y, N, NA or blank', max_length=2)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='missing', to='care.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ssd_id", models.CharField(help_text="miss_table_id", max_length=48, unique=True)),
+                ("start", models.DateTimeField()),
+                (
+                    "kind",
+                    models.CharField(
+                        help_text="M missing, A away without authorisation", max_length=1
+                    ),
+                ),
+                ("end", models.DateTimeField(blank=True, null=True)),
+                (
+                    "rhi_offered",
+                    models.CharField(blank=True, help_text="Y, N, NA or blank", max_length=2),
+                ),
+                (
+                    "rhi_accepted",
+                    models.CharField(blank=True, help_text="Y, N, NA or blank", max_length=2),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="missing",
+                        to="care.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start'],
+                "ordering": ["start"],
             },
         ),
         migrations.CreateModel(
-            name='LinkedIdentifier',
+            name="LinkedIdentifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ssd_id', models.CharField(help_text='link_table_id', max_length=48, unique=True)),
-                ('kind', models.CharField(help_text="The spec's identifier type.", max_length=50)),
-                ('value', models.CharField(max_length=100)),
-                ('valid_from', models.DateField(blank=True, null=True)),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identifiers', to='care.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ssd_id", models.CharField(help_text="link_table_id", max_length=48, unique=True)),
+                ("kind", models.CharField(help_text="The spec's identifier type.", max_length=50)),
+                ("value", models.CharField(max_length=100)),
+                ("valid_from", models.DateField(blank=True, null=True)),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="identifiers",
+                        to="care.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LegalStatus',
+            name="LegalStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ssd_id', models.CharField(help_text='lega_legal_status_id', max_length=48, unique=True)),
-                ('code', models.CharField(help_text='The SSDA903 LS code.', max_length=2)),
-                ('start', models.DateField(blank=True, null=True)),
-                ('end', models.DateField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='legal_statuses', to='care.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ssd_id",
+                    models.CharField(help_text="lega_legal_status_id", max_length=48, unique=True),
+                ),
+                ("code", models.CharField(help_text="The SSDA903 LS code.", max_length=2)),
+                ("start", models.DateField(blank=True, null=True)),
+                ("end", models.DateField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="legal_statuses",
+                        to="care.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'legal statuses',
-                'ordering': ['start'],
+                "verbose_name_plural": "legal statuses",
+                "ordering": ["start"],
             },
         ),
         migrations.CreateModel(
-            name='Involvement',
+            name="Involvement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ssd_id', models.CharField(help_text='invo_involvements_id', max_length=48, unique=True)),
-                ('professional_id', models.CharField(blank=True, max_length=48)),
-                ('professional_name', models.CharField(blank=True, max_length=200)),
-                ('role', models.CharField(blank=True, max_length=100)),
-                ('team', models.CharField(blank=True, max_length=200)),
-                ('start', models.DateField(blank=True, null=True)),
-                ('end', models.DateField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='involvements', to='care.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ssd_id",
+                    models.CharField(help_text="invo_involvements_id", max_length=48, unique=True),
+                ),
+                ("professional_id", models.CharField(blank=True, max_length=48)),
+                ("professional_name", models.CharField(blank=True, max_length=200)),
+                ("role", models.CharField(blank=True, max_length=100)),
+                ("team", models.CharField(blank=True, max_length=200)),
+                ("start", models.DateField(blank=True, null=True)),
+                ("end", models.DateField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="involvements",
+                        to="care.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start'],
+                "ordering": ["start"],
             },
         ),
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ssd_id', models.CharField(help_text='addr_table_id', max_length=48, unique=True)),
-                ('address', encrypted_fields.fields.EncryptedTextField(blank=True, default='')),
-                ('address_type', models.CharField(blank=True, max_length=50)),
-                ('start', models.DateField(blank=True, null=True)),
-                ('end', models.DateField(blank=True, null=True)),
-                ('postcode', models.CharField(blank=True, max_length=8)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='care.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ssd_id", models.CharField(help_text="addr_table_id", max_length=48, unique=True)),
+                ("address", encrypted_fields.fields.EncryptedTextField(blank=True, default="")),
+                ("address_type", models.CharField(blank=True, max_length=50)),
+                ("start", models.DateField(blank=True, null=True)),
+                ("end", models.DateField(blank=True, null=True)),
+                ("postcode", models.CharField(blank=True, max_length=8)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="care.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start'],
+                "ordering": ["start"],
             },
         ),
         migrations.CreateModel(
-            name='Placement',
+            name="Placement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ssd_id', models.CharField(help_text='clap_cla_placement_id', max_length=48, unique=True)),
-                ('period_id', models.CharField(blank=True, help_text='clap_cla_id', max_length=48)),
-                ('start', models.DateField()),
-                ('end', models.DateField(blank=True, null=True)),
-                ('place', models.CharField(help_text='The SSDA903 PLACE code.', max_length=3)),
-                ('provider', models.CharField(blank=True, help_text='PLACE_PROVIDER', max_length=3)),
-                ('urn', models.CharField(blank=True, max_length=10)),
-                ('postcode', models.CharField(blank=True, max_length=8)),
-                ('change_reason', models.CharField(blank=True, max_length=6)),
-                ('host_la_code', models.CharField(blank=True, help_text='GSS code of the authority the placement is in, from its postcode (ONSPD).', max_length=9)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='placements', to='care.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ssd_id",
+                    models.CharField(help_text="clap_cla_placement_id", max_length=48, unique=True),
+                ),
+                ("period_id", models.CharField(blank=True, help_text="clap_cla_id", max_length=48)),
+                ("start", models.DateField()),
+                ("end", models.DateField(blank=True, null=True)),
+                ("place", models.CharField(help_text="The SSDA903 PLACE code.", max_length=3)),
+                (
+                    "provider",
+                    models.CharField(blank=True, help_text="PLACE_PROVIDER", max_length=3),
+                ),
+                ("urn", models.CharField(blank=True, max_length=10)),
+                ("postcode", models.CharField(blank=True, max_length=8)),
+                ("change_reason", models.CharField(blank=True, max_length=6)),
+                (
+                    "host_la_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="GSS code of the authority the placement is in, from its postcode (ONSPD).",
+                        max_length=9,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="placements",
+                        to="care.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start'],
+                "ordering": ["start"],
             },
         ),
         migrations.CreateModel(
-            name='CareEpisode',
+            name="CareEpisode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ssd_id', models.CharField(help_text='clae_cla_episode_id', max_length=48, unique=True)),
-                ('period_id', models.CharField(blank=True, help_text='clae_cla_id', max_length=48)),
-                ('start', models.DateField(help_text='DECOM')),
-                ('end', models.DateField(blank=True, help_text='DEC', null=True)),
-                ('rne', models.CharField(help_text='RNE: reason for new episode', max_length=1)),
-                ('legal_status', models.CharField(blank=True, help_text='LS: from ssd_legal_status on the start date', max_length=2)),
-                ('cin', models.CharField(blank=True, help_text='CIN: category of need', max_length=2)),
-                ('rec', models.CharField(blank=True, help_text='REC: reason episode ceased', max_length=3)),
-                ('placement_ssd_id', models.CharField(blank=True, max_length=48)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='care_episodes', to='care.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ssd_id",
+                    models.CharField(help_text="clae_cla_episode_id", max_length=48, unique=True),
+                ),
+                ("period_id", models.CharField(blank=True, help_text="clae_cla_id", max_length=48)),
+                ("start", models.DateField(help_text="DECOM")),
+                ("end", models.DateField(blank=True, help_text="DEC", null=True)),
+                ("rne", models.CharField(help_text="RNE: reason for new episode", max_length=1)),
+                (
+                    "legal_status",
+                    models.CharField(
+                        blank=True,
+                        help_text="LS: from ssd_legal_status on the start date",
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "cin",
+                    models.CharField(blank=True, help_text="CIN: category of need", max_length=2),
+                ),
+                (
+                    "rec",
+                    models.CharField(
+                        blank=True, help_text="REC: reason episode ceased", max_length=3
+                    ),
+                ),
+                ("placement_ssd_id", models.CharField(blank=True, max_length=48)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="care_episodes",
+                        to="care.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start'],
-                'indexes': [models.Index(fields=['start', 'end'], name='care_episode_dates')],
+                "ordering": ["start"],
+                "indexes": [models.Index(fields=["start", "end"], name="care_episode_dates")],
             },
         ),
         migrations.CreateModel(
-            name='ProposedMatch',
+            name="ProposedMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField()),
-                ('band', models.CharField(help_text="match or possible (the matcher's band)", max_length=10)),
-                ('reasons', models.JSONField(default=list, help_text='[[points, text], ...] from the matcher')),
-                ('status', models.CharField(choices=[('proposed', 'Waiting for a decision'), ('confirmed', 'Confirmed: the same child'), ('rejected', 'Not the same child')], default='proposed', max_length=10)),
-                ('proposed_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='cases.child')),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='care.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField()),
+                (
+                    "band",
+                    models.CharField(
+                        help_text="match or possible (the matcher's band)", max_length=10
+                    ),
+                ),
+                (
+                    "reasons",
+                    models.JSONField(
+                        default=list, help_text="[[points, text], ...] from the matcher"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Waiting for a decision"),
+                            ("confirmed", "Confirmed: the same child"),
+                            ("rejected", "Not the same child"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposals",
+                        to="cases.child",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposals",
+                        to="care.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score'],
-                'constraints': [models.UniqueConstraint(fields=('person', 'child'), name='one_proposal_per_pair')],
+                "ordering": ["-score"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "child"), name="one_proposal_per_pair"
+                    )
+                ],
             },
         ),
     ]

@@ -4,55 +4,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('care', '0001_ssd_import'),
+        ("care", "0001_ssd_import"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='address',
-            name='row_hash',
-            field=models.BigIntegerField(blank=True, editable=False, help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).", null=True),
+            model_name="address",
+            name="row_hash",
+            field=models.BigIntegerField(
+                blank=True,
+                editable=False,
+                help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='careepisode',
-            name='row_hash',
-            field=models.BigIntegerField(blank=True, editable=False, help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).", null=True),
+            model_name="careepisode",
+            name="row_hash",
+            field=models.BigIntegerField(
+                blank=True,
+                editable=False,
+                help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='involvement',
-            name='row_hash',
-            field=models.BigIntegerField(blank=True, editable=False, help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).", null=True),
+            model_name="involvement",
+            name="row_hash",
+            field=models.BigIntegerField(
+                blank=True,
+                editable=False,
+                help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='legalstatus',
-            name='row_hash',
-            field=models.BigIntegerField(blank=True, editable=False, help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).", null=True),
+            model_name="legalstatus",
+            name="row_hash",
+            field=models.BigIntegerField(
+                blank=True,
+                editable=False,
+                help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='linkedidentifier',
-            name='row_hash',
-            field=models.BigIntegerField(blank=True, editable=False, help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).", null=True),
+            model_name="linkedidentifier",
+            name="row_hash",
+            field=models.BigIntegerField(
+                blank=True,
+                editable=False,
+                help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='missingrecord',
-            name='row_hash',
-            field=models.BigIntegerField(blank=True, editable=False, help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).", null=True),
+            model_name="missingrecord",
+            name="row_hash",
+            field=models.BigIntegerField(
+                blank=True,
+                editable=False,
+                help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='child_hash',
-            field=models.BigIntegerField(blank=True, editable=False, help_text="A digest of the linked child's case-system fields as the import last wrote them (with the child's id and last change): an unchanged child is neither read nor written.", null=True),
+            model_name="person",
+            name="child_hash",
+            field=models.BigIntegerField(
+                blank=True,
+                editable=False,
+                help_text="A digest of the linked child's case-system fields as the import last wrote them (with the child's id and last change): an unchanged child is neither read nor written.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='row_hash',
-            field=models.BigIntegerField(blank=True, editable=False, help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).", null=True),
+            model_name="person",
+            name="row_hash",
+            field=models.BigIntegerField(
+                blank=True,
+                editable=False,
+                help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='row_hash',
-            field=models.BigIntegerField(blank=True, editable=False, help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).", null=True),
+            model_name="placement",
+            name="row_hash",
+            field=models.BigIntegerField(
+                blank=True,
+                editable=False,
+                help_text="A digest of the row's values as the import last wrote them: a re-import compares it and leaves an unchanged row unread and unwritten (never decrypted).",
+                null=True,
+            ),
         ),
     ]
