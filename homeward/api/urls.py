@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homeward.api import views
+from homeward.api import exchange, views
 
 app_name = "api"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("v1/notifications", views.notifications, name="notifications"),
     path("v1/batches/<str:reference>", views.batch, name="batch"),
     path("v1/openapi.json", views.openapi, name="openapi"),
+    path("exchange/v1/inbox", exchange.inbox, name="exchange-inbox"),
 ]

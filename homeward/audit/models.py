@@ -22,6 +22,7 @@ class AccessEvent(models.Model):
         DENIED = "denied", "Refused access"
         MERGE = "merge", "Merged records"
         PASSWORD = "password", "Password changed or reset"
+        RECEIVE = "receive", "Received from a partner authority"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

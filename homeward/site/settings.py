@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "homeward.panel",
     "homeward.places",
     "homeward.care",
+    "homeward.exchange",
     "homeward.web",
 ]
 
@@ -234,6 +235,13 @@ TASKS = {
 HOMEWARD_INTELLIGENCE_ENDPOINT = os.environ.get("HOMEWARD_INTELLIGENCE_ENDPOINT", "")
 HOMEWARD_INTELLIGENCE_TOKEN = os.environ.get("HOMEWARD_INTELLIGENCE_TOKEN", "")
 HOMEWARD_INTELLIGENCE_TIMEOUT = float(os.environ.get("HOMEWARD_INTELLIGENCE_TIMEOUT", "10"))
+# Messages between authorities' instances (docs/exchange.md): how long to wait for a
+# partner's answer, and whether a partner's address may be plain http:// (only for two
+# instances on one machine, as the demo and the tests run them; never in production).
+HOMEWARD_EXCHANGE_TIMEOUT = float(os.environ.get("HOMEWARD_EXCHANGE_TIMEOUT", "10"))
+HOMEWARD_EXCHANGE_ALLOW_HTTP = os.environ.get("HOMEWARD_EXCHANGE_ALLOW_HTTP", "0") == "1"
+if PRODUCTION and HOMEWARD_EXCHANGE_ALLOW_HTTP:
+    raise ImproperlyConfigured("HOMEWARD_EXCHANGE_ALLOW_HTTP is for development only")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True

@@ -4,7 +4,11 @@ callbacks when configured."""
 from django.conf import settings
 from django.urls import include, path
 
+from homeward.api import exchange
+
 urlpatterns = [
+    # The instance's public keys, where partners fetch them (docs/exchange.md).
+    path(".well-known/homeward/keys.json", exchange.keys, name="exchange-keys"),
     path("", include("homeward.web.urls")),
     path("api/", include("homeward.api.urls")),
 ]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ExchangeConfig(AppConfig):
+    name = "homeward.exchange"
+    label = "exchange"
+    verbose_name = "Messages between authorities' instances"
+    default_auto_field = "django.db.models.BigAutoField"

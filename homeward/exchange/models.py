@@ -1,0 +1,121 @@
+"""The records of the exchange between authorities' instances (docs/exchange.md): this
+instance's own keys, its partners and their keys, the outbox and the inbox."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from encrypted_fields.fields import EncryptedTextField
+
+
+class InstanceKey(models.Model):
+    """One of this instance's key pairs (Ed25519 to sign, X25519 to be encrypted for), its
+    private parts encrypted. The newest signs and is the one partners encrypt for; an older
+    pair is still published, and still decrypts, until its `retire_at` (the overlap a
+    rotation gives partners to fetch the new keys)."""
+
+    private_jwks = EncryptedTextField()
+    signing_kid = models.CharField(max_length=64, unique=True)
+    encryption_kid = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retire_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class Partner(models.Model):
+    """Another authority's homeward instance this one exchanges messages with, by the
+    authority's GSS code. A partner removed is kept (its messages refer to it), inactive."""
+
+    code = models.CharField("GSS code", max_length=9, unique=True)
+    name = models.CharField(max_length=200)
+    url = models.URLField(max_length=500, help_text="The partner instance's address.")
+    active = models.BooleanField(default=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class PartnerKey(models.Model):
+    """A partner's public key ("sig": Ed25519, its signatures; "enc": X25519, what is
+    encrypted for it), as a JWK. In force until `retire_at` (a rotation's overlap)."""
+
+    class Use(models.TextChoices):
+        SIGNING = "sig", "Signing"
+        ENCRYPTION = "enc", "Encryption"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="keys")
+    use = models.CharField(max_length=3, choices=Use.choices)
+    kid = models.CharField("key id (RFC 7638 thumbprint)", max_length=64)
+    jwk = models.JSONField()
+    added_at = models.DateTimeField(auto_now_add=True)
+    retire_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-added_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "kid"], name="one_key_per_partner_kid")
+        ]
+
+
+class OutboxMessage(models.Model):
+    """A message to a partner, written in the same transaction as the change that causes
+    it and delivered by the task worker with retries. Never dropped: a message not
+    delivered stays pending (or refused, with the partner's reason) until a person acts."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be delivered"
+        DELIVERED = "delivered", "Delivered"
+        REFUSED = "refused", "Refused by the partner"
+
+    message_id = models.UUIDField(unique=True)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="outbox")
+    kind = models.CharField(max_length=60)
+    reason = models.CharField(max_length=500)
+    payload = EncryptedTextField(help_text="The payload as JSON.")
+    child = models.ForeignKey(
+        "cases.Child", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    receipt = models.TextField(blank=True, help_text="The partner's signed receipt (a JWS).")
+    alerted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the coordinators were told it was not delivered."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class InboxMessage(models.Model):
+    """A message taken from a partner: once only, by its message id, with the signed
+    receipt this instance gave (given again, unchanged, when the message comes again)."""
+
+    message_id = models.UUIDField(unique=True)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="inbox")
+    kind = models.CharField(max_length=60)
+    reason = models.CharField(max_length=500)
+    payload = EncryptedTextField(help_text="The payload as JSON.")
+    signed_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    receipt = models.TextField(help_text="The signed receipt this instance gave (a JWS).")
+    repeats = models.PositiveIntegerField(
+        default=0, help_text="How many times the same message came again."
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]

@@ -1,0 +1,469 @@
+"""Messages between authorities' homeward instances: the envelope, its kinds and their
+checks, sealed and opened with the JOSE standards (docs/exchange.md).
+
+A message is signed by the sending authority, then encrypted for the receiving one:
+
+- the claims (`Envelope`) as JSON, signed as a compact JWS with the sender's Ed25519 key
+  (EdDSA, RFC 8037; `Ed25519` is its fully specified name, RFC 9864);
+- that JWS encrypted as a compact JWE for the receiver's X25519 key (`ECDH-ES+A256KW`, the
+  content with `A256GCM`): only the addressee can read it, and only the sender can have
+  written it.
+
+The receiver checks, in this order and before anything is stored: the size (before any
+parsing), the encryption (its own key), the sender (a partner it knows, by the signature's
+key), the signature, the addressee (itself), freshness (signed within `FRESHNESS`, not
+later than `SKEW` ahead of its clock) and the claims' schema for the message's kind. Each
+failure is a `MessageError` with a code, the field and a reason in words.
+
+A receipt is the receiver's signed statement that it took the message (or had taken it
+already): a compact JWS over its claims, not encrypted (it holds no one's details).
+
+Pure Python over `joserfc` (which builds on `cryptography`): no Django here. Storing keys,
+partners, the outbox and the inbox is `homeward.exchange`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Final
+
+from joserfc import jwe, jws
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet, OKPKey
+
+#: The signature's algorithm (EdDSA over Ed25519) and the encryption's (key agreement over
+#: X25519 wrapping an AES-256 key; the content in AES-256-GCM). Only these are accepted.
+SIGNING_ALG: Final = "Ed25519"
+KEY_ALG: Final = "ECDH-ES+A256KW"
+CONTENT_ALG: Final = "A256GCM"
+#: The media types of a sealed message and of a receipt.
+MESSAGE_TYPE: Final = "application/jose"
+#: The largest sealed message taken (checked before any parsing): a placement notice with
+#: a profile's photo (at most 2 MB, base64) fits with room.
+MAX_MESSAGE_BYTES: Final = 4 * 1024 * 1024
+#: A message must have been signed within this long before it arrives (the sender signs
+#: each delivery attempt afresh, so a retry is never stale)...
+FRESHNESS: Final = timedelta(minutes=10)
+#: ...and not further ahead of the receiver's clock than this.
+SKEW: Final = timedelta(minutes=2)
+#: The version of the envelope this code writes and reads.
+VERSION: Final = 1
+
+#: An authority's GSS code: its identity in the exchange.
+GSS_CODE: Final = re.compile(r"^[EWSN][0-9]{8}$")
+
+
+class MessageError(ValueError):
+    """A message refused: `code` for machines, `field` (or "") and `reason` for people."""
+
+    def __init__(self, code: str, reason: str, field: str = "") -> None:
+        super().__init__(f"{code}: {field + ': ' if field else ''}{reason}")
+        self.code, self.reason, self.field = code, reason, field
+
+
+# --- the kinds and their payloads ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a payload: its JSON type ("text", "date", "datetime", "bool", "int",
+    "object", "list"), whether it must be given, the longest text or list, and for a
+    code the values it takes."""
+
+    kind: str
+    required: bool = True
+    most: int = 200
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of message: what it is for, in words, and its payload's fields (no other
+    field is taken)."""
+
+    title: str
+    fields: Mapping[str, Field]
+
+
+#: Every kind of message this version sends and takes. More arrive with what travels
+#: (placement notices, missing notices, return interview arrangements: docs/exchange.md).
+KINDS: Final[Mapping[str, Kind]] = {
+    "exchange.test": Kind(
+        "A test message an administrator sends to check the link to a partner",
+        {"note": Field("text", required=False, most=500)},
+    ),
+}
+
+
+def _check_value(name: str, spec: Field, value: Any) -> None:
+    def bad(reason: str) -> MessageError:
+        return MessageError("schema", reason, f"payload.{name}")
+
+    if spec.kind == "text":
+        if not isinstance(value, str):
+            raise bad("must be text")
+        if len(value) > spec.most:
+            raise bad(f"is {len(value):,} characters long: at most {spec.most:,}")
+        if spec.choices and value not in spec.choices:
+            raise bad(f"{value[:40]!r} is not one of {', '.join(spec.choices)}")
+    elif spec.kind in ("date", "datetime"):
+        if not isinstance(value, str):
+            raise bad(f"must be an ISO 8601 {spec.kind} as text")
+        try:
+            moment = (date if spec.kind == "date" else datetime).fromisoformat(value)
+        except ValueError:
+            raise bad(f"{value[:40]!r} is not an ISO 8601 {spec.kind}") from None
+        if isinstance(moment, datetime) and moment.tzinfo is None:
+            raise bad("must give its offset from UTC")
+    elif spec.kind == "bool":
+        if not isinstance(value, bool):
+            raise bad("must be true or false")
+    elif spec.kind == "int":
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise bad("must be a whole number")
+    elif spec.kind == "object":
+        if not isinstance(value, dict):
+            raise bad("must be an object")
+    elif spec.kind == "list":
+        if not isinstance(value, list):
+            raise bad("must be a list")
+        if len(value) > spec.most:
+            raise bad(f"holds {len(value):,} items: at most {spec.most:,}")
+    else:  # a kind's table is code: a wrong type there is a bug, not bad input
+        raise AssertionError(f"unknown field type {spec.kind!r}")
+
+
+def check_payload(kind: str, payload: Any) -> None:
+    """Raise `MessageError` ("schema") unless `payload` is what `kind` takes: every required
+    field, each of its type and within its limits, and no field the kind does not have."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise MessageError(
+            "schema", f"{kind[:60]!r} is not a kind of message this instance takes", "kind"
+        )
+    if not isinstance(payload, dict):
+        raise MessageError("schema", "must be an object", "payload")
+    for name in payload:
+        if name not in spec.fields:
+            raise MessageError("schema", f"{str(name)[:40]!r} is not a field of {kind}", "payload")
+    for name, one in spec.fields.items():
+        if name not in payload or payload[name] is None:
+            if one.required:
+                raise MessageError("schema", "is required", f"payload.{name}")
+            continue
+        _check_value(name, one, payload[name])
+
+
+# --- the envelope ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What a message says: its id (the same on every delivery attempt, so the receiver
+    takes it once), kind, sender and addressee (authorities' GSS codes), why it is sent
+    (nothing leaves without a reason), its payload, and when it was signed."""
+
+    message_id: str
+    kind: str
+    sender: str
+    addressee: str
+    reason: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    signed_at: datetime | None = None
+
+    def claims(self, signed_at: datetime) -> dict[str, Any]:
+        return {
+            "v": VERSION,
+            "jti": self.message_id,
+            "kind": self.kind,
+            "iss": self.sender,
+            "aud": self.addressee,
+            "iat": int(signed_at.timestamp()),
+            "reason": self.reason,
+            "payload": self.payload,
+        }
+
+
+def new_message_id() -> str:
+    return str(uuid.uuid4())
+
+
+def check_envelope(envelope: Envelope) -> None:
+    """Raise `MessageError` unless the envelope could be sent: ids and codes well formed,
+    a reason given, the payload what its kind takes."""
+    try:
+        uuid.UUID(envelope.message_id)
+    except (ValueError, TypeError, AttributeError):
+        raise MessageError("schema", "must be a UUID", "jti") from None
+    for name, code in (("iss", envelope.sender), ("aud", envelope.addressee)):
+        if not isinstance(code, str) or not GSS_CODE.match(code):
+            raise MessageError("schema", f"{str(code)[:20]!r} is not a GSS code", name)
+    if not isinstance(envelope.reason, str) or not envelope.reason.strip():
+        raise MessageError("schema", "a message needs a reason", "reason")
+    if len(envelope.reason) > 500:
+        raise MessageError("schema", "is over 500 characters", "reason")
+    check_payload(envelope.kind, envelope.payload)
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    """An instance's two keys: Ed25519 to sign, X25519 to be encrypted for."""
+
+    signing: OKPKey
+    encryption: OKPKey
+
+    @classmethod
+    def generate(cls) -> KeyPair:
+        return cls(OKPKey.generate_key("Ed25519"), OKPKey.generate_key("X25519"))
+
+    def private_jwks(self) -> dict[str, Any]:
+        return {"keys": [_jwk(self.signing, private=True), _jwk(self.encryption, private=True)]}
+
+    def public_jwks(self) -> dict[str, Any]:
+        return {"keys": [_jwk(self.signing), _jwk(self.encryption)]}
+
+    @classmethod
+    def from_jwks(cls, data: Mapping[str, Any]) -> KeyPair:
+        keys = read_jwks(data, private=True)
+        return cls(keys["sig"][0], keys["enc"][0])
+
+
+def _jwk(key: OKPKey, *, private: bool = False) -> dict[str, Any]:
+    use = "sig" if key.curve_name == "Ed25519" else "enc"
+    data: dict[str, Any] = dict(key.as_dict(private=private))
+    data.update(kid=key.thumbprint(), use=use, alg=SIGNING_ALG if use == "sig" else KEY_ALG)
+    return data
+
+
+def read_jwks_key(data: Mapping[str, Any]) -> OKPKey:
+    """One public key stored as a JWK (by `read_jwks` first)."""
+    return OKPKey.import_key({name: data[name] for name in ("kty", "crv", "x") if name in data})
+
+
+def thumbprint(key: OKPKey) -> str:
+    """The key's RFC 7638 thumbprint: its id, and what two administrators compare by
+    telephone before trusting a partner's key."""
+    return str(key.thumbprint())
+
+
+def read_jwks(data: Any, *, private: bool = False) -> dict[str, list[OKPKey]]:
+    """The keys of a JWKS (`{"keys": [...]}`) by use ("sig": Ed25519, "enc": X25519), each
+    checked: OKP keys of those two curves only, with (or, for a public set, without) their
+    private part. Raises `MessageError` ("keys") naming the key and the reason."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("keys"), list):
+        raise MessageError("keys", 'a key set is a JSON object with a "keys" list')
+    if len(data["keys"]) > 16:
+        raise MessageError("keys", "a key set of more than 16 keys is not taken")
+    found: dict[str, list[OKPKey]] = {"sig": [], "enc": []}
+    for number, one in enumerate(data["keys"], start=1):
+        where = f"keys[{number}]"
+        if not isinstance(one, Mapping) or one.get("kty") != "OKP":
+            raise MessageError("keys", "only OKP keys (Ed25519, X25519) are taken", where)
+        curve = one.get("crv")
+        if curve not in ("Ed25519", "X25519"):
+            raise MessageError("keys", f"curve {str(curve)[:20]!r}: only Ed25519 and X25519", where)
+        if private != ("d" in one):
+            raise MessageError(
+                "keys", "holds a private key" if "d" in one else "lacks its private part", where
+            )
+        try:
+            key = OKPKey.import_key(
+                {name: one[name] for name in ("kty", "crv", "x", "d") if name in one}
+            )
+        except (JoseError, ValueError, TypeError) as error:
+            raise MessageError("keys", f"cannot be read ({error})", where) from None
+        found["sig" if curve == "Ed25519" else "enc"].append(key)
+    if not found["sig"] or not found["enc"]:
+        raise MessageError("keys", "a key set needs an Ed25519 key and an X25519 key")
+    return found
+
+
+# --- sealing and opening ---------------------------------------------------------------------
+
+
+def seal(envelope: Envelope, *, signing_key: OKPKey, recipient_key: OKPKey, now: datetime) -> str:
+    """The envelope signed with the sender's key and encrypted for the recipient's: a
+    compact JWE, text. Checked first (`check_envelope`): nothing malformed leaves."""
+    check_envelope(envelope)
+    body = json.dumps(envelope.claims(now), separators=(",", ":"), ensure_ascii=False)
+    signed = jws.serialize_compact(
+        {"alg": SIGNING_ALG, "kid": thumbprint(signing_key), "typ": "homeward-message+jws"},
+        body.encode(),
+        signing_key,
+        algorithms=[SIGNING_ALG],
+    )
+    return str(
+        jwe.encrypt_compact(
+            {"alg": KEY_ALG, "enc": CONTENT_ALG, "kid": thumbprint(recipient_key), "cty": "JWS"},
+            signed.encode(),
+            recipient_key,
+            algorithms=[KEY_ALG, CONTENT_ALG],
+        )
+    )
+
+
+def _key_set(keys: list[OKPKey]) -> KeySet:
+    return KeySet([OKPKey.import_key(dict(_jwk(key, private=key.is_private))) for key in keys])
+
+
+def open_message(
+    token: str | bytes,
+    *,
+    own_code: str,
+    own_keys: list[OKPKey],
+    sender_keys: Callable[[str], list[OKPKey] | None],
+    now: datetime,
+) -> Envelope:
+    """Decrypt, verify and check a sealed message addressed to `own_code`, with the
+    receiver's X25519 keys `own_keys` (the current one and those still in their overlap)
+    and `sender_keys(code)`, a partner's Ed25519 keys in force (None for no such partner).
+    Raises `MessageError`: "too_large", "unreadable", "not_for_us", "unknown_sender",
+    "bad_signature", "wrong_addressee", "stale", "schema"."""
+    raw = token.encode() if isinstance(token, str) else token
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise MessageError("too_large", f"over the limit of {MAX_MESSAGE_BYTES:,} bytes")
+    if raw.count(b".") != 4:
+        raise MessageError("unreadable", "not a compact JWE (five parts separated by dots)")
+    try:
+        opened = jwe.decrypt_compact(raw, _key_set(own_keys), algorithms=[KEY_ALG, CONTENT_ALG])
+    except JoseError as error:
+        code = "not_for_us" if "key" in str(error).lower() else "unreadable"
+        raise MessageError(
+            code, f"cannot be decrypted with this instance's keys ({error.error})"
+        ) from None
+    signed = opened.plaintext or b""
+    try:
+        unverified = json.loads(jws.extract_compact(signed).payload)
+    except (JoseError, ValueError, UnicodeDecodeError) as error:
+        raise MessageError("unreadable", f"the signed part cannot be read ({error})") from None
+    sender = unverified.get("iss") if isinstance(unverified, dict) else None
+    if not isinstance(sender, str):
+        raise MessageError("schema", "the sender is missing", "iss")
+    keys = sender_keys(sender)
+    if not keys:
+        raise MessageError(
+            "unknown_sender", f"{sender[:20]!r} is not a partner of this instance", "iss"
+        )
+    try:
+        verified = jws.deserialize_compact(signed, _key_set(keys), algorithms=[SIGNING_ALG])
+    except JoseError as error:
+        raise MessageError(
+            "bad_signature", f"the signature does not verify ({error.error})"
+        ) from None
+    return _envelope(json.loads(verified.payload), own_code=own_code, now=now)
+
+
+def _envelope(claims: Any, *, own_code: str, now: datetime) -> Envelope:
+    if not isinstance(claims, dict):
+        raise MessageError("schema", "the claims must be an object")
+    if claims.get("v") != VERSION:
+        raise MessageError(
+            "schema", f"version {str(claims.get('v'))[:10]!r}: this instance reads {VERSION}", "v"
+        )
+    for name in ("jti", "kind", "iss", "aud", "reason"):
+        if not isinstance(claims.get(name), str):
+            raise MessageError("schema", "is required, as text", name)
+    issued = claims.get("iat")
+    if not isinstance(issued, int) or isinstance(issued, bool):
+        raise MessageError("schema", "is required, as seconds since 1970", "iat")
+    if claims["aud"] != own_code:
+        raise MessageError(
+            "wrong_addressee",
+            f"addressed to {claims['aud'][:20]!r}, not to this instance ({own_code})",
+            "aud",
+        )
+    signed_at = datetime.fromtimestamp(issued, UTC)
+    if signed_at < now - FRESHNESS:
+        raise MessageError(
+            "stale", f"signed at {signed_at:%Y-%m-%d %H:%M:%S}Z, more than {FRESHNESS} ago", "iat"
+        )
+    if signed_at > now + SKEW:
+        raise MessageError(
+            "stale",
+            f"signed at {signed_at:%Y-%m-%d %H:%M:%S}Z, ahead of this instance's clock",
+            "iat",
+        )
+    extra = set(claims) - {"v", "jti", "kind", "iss", "aud", "iat", "reason", "payload"}
+    if extra:
+        raise MessageError("schema", f"unknown claims: {', '.join(sorted(extra))[:80]}")
+    payload = claims.get("payload")
+    if not isinstance(payload, dict):
+        raise MessageError("schema", "must be an object", "payload")
+    envelope = Envelope(
+        message_id=claims["jti"],
+        kind=claims["kind"],
+        sender=claims["iss"],
+        addressee=claims["aud"],
+        reason=claims["reason"],
+        payload=payload,
+        signed_at=signed_at,
+    )
+    check_envelope(envelope)
+    return envelope
+
+
+# --- receipts --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The receiver's signed word that it took a message: "accepted" the first time,
+    "duplicate" when it had it already (the first receipt's time is kept)."""
+
+    message_id: str
+    sender: str
+    receiver: str
+    received_at: datetime
+    status: str
+
+
+def sign_receipt(receipt: Receipt, *, signing_key: OKPKey) -> str:
+    claims = {
+        "jti": receipt.message_id,
+        "iss": receipt.receiver,
+        "aud": receipt.sender,
+        "received_at": receipt.received_at.astimezone(UTC).isoformat(),
+        "status": receipt.status,
+    }
+    return str(
+        jws.serialize_compact(
+            {"alg": SIGNING_ALG, "kid": thumbprint(signing_key), "typ": "homeward-receipt+jws"},
+            json.dumps(claims, separators=(",", ":")).encode(),
+            signing_key,
+            algorithms=[SIGNING_ALG],
+        )
+    )
+
+
+def read_receipt(
+    token: str, *, receiver_keys: list[OKPKey], message_id: str, sender: str
+) -> Receipt:
+    """A receipt verified with the receiver's Ed25519 keys and checked to be for this
+    message from this sender; `MessageError` ("bad_receipt") otherwise."""
+    if len(token) > 10_000:
+        raise MessageError("bad_receipt", "over the limit of 10,000 characters")
+    try:
+        verified = jws.deserialize_compact(token, _key_set(receiver_keys), algorithms=[SIGNING_ALG])
+        claims = json.loads(verified.payload)
+        receipt = Receipt(
+            message_id=claims["jti"],
+            sender=claims["aud"],
+            receiver=claims["iss"],
+            received_at=datetime.fromisoformat(claims["received_at"]),
+            status=claims["status"],
+        )
+    except (JoseError, ValueError, KeyError, TypeError) as error:
+        raise MessageError("bad_receipt", f"the receipt does not verify ({error})") from None
+    if receipt.message_id != message_id or receipt.sender != sender:
+        raise MessageError("bad_receipt", "the receipt is for another message")
+    if receipt.status not in ("accepted", "duplicate"):
+        raise MessageError("bad_receipt", f"status {receipt.status[:20]!r}")
+    return receipt
