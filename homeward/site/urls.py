@@ -7,10 +7,10 @@ from django.urls import include, path
 from homeward.api import exchange
 
 urlpatterns = [
-    # The instance's public keys, where partners fetch them (docs/exchange.md).
-    path(".well-known/homeward/keys.json", exchange.keys, name="exchange-keys"),
     path("", include("homeward.web.urls")),
     path("api/", include("homeward.api.urls")),
+    # The instance's public keys, where partners fetch them (docs/exchange.md).
+    path(".well-known/homeward/keys.json", exchange.keys, name="exchange-keys"),
 ]
 if settings.OIDC_ENABLED:
     from homeward.accounts.oidc import public_urlpatterns
