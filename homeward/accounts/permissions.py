@@ -213,6 +213,19 @@ def can_import_case_system(user: User) -> bool:
     return _active(user) and user.role == Role.ADMINISTRATOR and in_authority_team(user)
 
 
+def can_view_exchange(user: User) -> bool:
+    """See the partner instances and how messages to and from them fare (docs/exchange.md):
+    the administrators, who set the exchange up, and the coordinators and managers, who are
+    alerted when a message is not delivered. The page names no child."""
+    return can_manage_exchange(user) or sees_whole_authority(user)
+
+
+def can_manage_exchange(user: User) -> bool:
+    """Add, re-key or remove a partner instance and send it a test message: the authority's
+    administrators."""
+    return _active(user) and user.role == Role.ADMINISTRATOR and in_authority_team(user)
+
+
 def can_decide_case_system_match(user: User) -> bool:
     """Confirm or reject that a person of the case system's extract is a child homeward
     already had: the coordinators and managers, who see the authority's children."""

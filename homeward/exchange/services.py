@@ -124,11 +124,13 @@ def _check_url(url: str) -> str:
     allowed = ("https", "http") if settings.HOMEWARD_EXCHANGE_ALLOW_HTTP else ("https",)
     if parts.scheme not in allowed or not parts.netloc:
         raise ValidationError(
-            f"{url[:100]!r} is not an https:// address: messages between instances go over "
-            "HTTPS only"
+            {
+                "url": f"{url[:100]!r} is not an https:// address: messages between "
+                "instances go over HTTPS only"
+            }
         )
     if parts.query or parts.fragment:
-        raise ValidationError("the partner's address takes no query or fragment")
+        raise ValidationError({"url": "the partner's address takes no query or fragment"})
     return url
 
 
@@ -136,9 +138,8 @@ def _keys_from(jwks: Any) -> dict[str, list[Any]]:
     try:
         return fmt.read_jwks(jwks)
     except fmt.MessageError as error:
-        raise ValidationError(
-            f"the partner's keys: {error.field + ': ' if error.field else ''}{error.reason}"
-        ) from None
+        where = f"{error.field}: " if error.field else ""
+        raise ValidationError({"keys": f"the partner's keys: {where}{error.reason}"}) from None
 
 
 def _add_keys(partner: Partner, keys: dict[str, list[Any]]) -> list[str]:
@@ -156,18 +157,30 @@ def _add_keys(partner: Partner, keys: dict[str, list[Any]]) -> list[str]:
     return added
 
 
-def partner_add(*, code: str, url: str, jwks: Any, name: str = "") -> Partner:
-    """Add (or bring back) a partner with its public keys. The keys' thumbprints are what
-    the two administrators compare, by telephone, before either trusts the other."""
+def partner_check(*, code: str, url: str, jwks: Any, name: str = "") -> dict[str, Any]:
+    """What `partner_add` would add, checked, without adding it: the code, address, name
+    and keys (by use), for a person to check before confirming."""
     code = code.strip().upper()
     if not fmt.GSS_CODE.match(code):
-        raise ValidationError(f"{code[:20]!r} is not a GSS code (a letter and eight digits)")
+        raise ValidationError(
+            {"code": f"{code[:20]!r} is not a GSS code (a letter and eight digits)"}
+        )
     if code == own_code():
-        raise ValidationError("an instance is not its own partner")
-    url = _check_url(url)
+        raise ValidationError({"code": "an instance is not its own partner"})
+    if Partner.objects.filter(code=code, active=True).exists():
+        raise ValidationError({"code": f"{code} is a partner already: take its new keys instead"})
+    checked_url = _check_url(url)
     keys = _keys_from(jwks)
     authority = Authority.objects.filter(gss_code=code).first()
     name = name.strip() or (authority.name if authority is not None else code)
+    return {"code": code, "url": checked_url, "name": name[:200], "keys": keys}
+
+
+def partner_add(*, code: str, url: str, jwks: Any, name: str = "") -> Partner:
+    """Add (or bring back) a partner with its public keys. The keys' thumbprints are what
+    the two administrators compare, by telephone, before either trusts the other."""
+    checked = partner_check(code=code, url=url, jwks=jwks, name=name)
+    code, url, name, keys = checked["code"], checked["url"], checked["name"], checked["keys"]
     with transaction.atomic():
         partner, made = Partner.objects.select_for_update().get_or_create(
             code=code, defaults={"name": name[:200], "url": url}

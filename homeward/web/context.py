@@ -8,6 +8,7 @@ from django.urls import reverse
 from homeward.accounts import permissions
 from homeward.accounts.signin import fully_signed_in
 from homeward.care import selectors as care_selectors
+from homeward.exchange import selectors as exchange_selectors
 from homeward.intake import selectors as intake_selectors
 from homeward.intelligence import selectors as intelligence_selectors
 
@@ -58,6 +59,14 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(("Audit log", reverse("web:audit")))
     if permissions.can_import_case_system(user):
         items.append(("Import from the case system", reverse("web:case-system-import")))
+    if permissions.can_manage_exchange(user):
+        items.append(("Other authorities", reverse("web:exchange-partners")))
+    elif permissions.can_view_exchange(user):
+        # Coordinators and managers: shown only while messages are not delivered, as the
+        # figure of the very list the page shows.
+        late = exchange_selectors.not_delivered().count()
+        if late:
+            items.append((f"Other authorities ({late})", reverse("web:exchange-partners")))
     path = request.path
     return {
         "navigation": [

@@ -17,6 +17,7 @@ from homeward.web.views import (
 )
 from homeward.web.views import care as care_views
 from homeward.web.views import chronology as chronology_views
+from homeward.web.views import exchange as exchange_views
 from homeward.web.views import foi as foi_views
 from homeward.web.views import intelligence as intelligence_views
 from homeward.web.views import panel as panel_views
@@ -192,6 +193,24 @@ urlpatterns = [
     # Administration (audit.py)
     path("audit/", audit.audit_log, name="audit"),
     # The case system's import and the matches it proposes (care.py)
+    path("other-authorities/", exchange_views.partners, name="exchange-partners"),
+    path("other-authorities/add", exchange_views.partner_add, name="exchange-partner-add"),
+    path("other-authorities/<str:code>/", exchange_views.partner, name="exchange-partner"),
+    path(
+        "other-authorities/<str:code>/test",
+        exchange_views.partner_test,
+        name="exchange-partner-test",
+    ),
+    path(
+        "other-authorities/<str:code>/keys",
+        exchange_views.partner_rotate,
+        name="exchange-partner-rotate",
+    ),
+    path(
+        "other-authorities/<str:code>/remove",
+        exchange_views.partner_remove,
+        name="exchange-partner-remove",
+    ),
     path("case-system/import", care_views.import_page, name="case-system-import"),
     path("case-system/matches", care_views.matches, name="case-system-matches"),
     path("case-system/matches/<int:proposal_id>", care_views.match, name="case-system-match"),

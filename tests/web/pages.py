@@ -188,6 +188,14 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "case-system-import": ("", _expect(AUDIT)),
     "case-system-matches": ("", _expect(AUTHORITY_WIDE)),
     "case-system-match": ("proposal", _expect(AUTHORITY_WIDE)),
+    # The exchange with other authorities (exchange.py): administrators change it;
+    # coordinators and managers, who are alerted when a message is not delivered, see it.
+    "exchange-partners": ("", _expect(AUDIT | AUTHORITY_WIDE)),
+    "exchange-partner-add": ("", _expect(AUDIT)),
+    "exchange-partner": ("partner", _expect(AUDIT | AUTHORITY_WIDE)),
+    "exchange-partner-rotate": ("partner", _expect(AUDIT)),
+    "exchange-partner-remove": ("partner", _expect(AUDIT)),
+    "exchange-partner-test": ("partner", {r: NOT_ALLOWED if r in AUDIT else DENIED for r in ROLES}),
 }
 #: The same pages on other records, where who may see them turns on whose the record is:
 #: (URL name, argument, expected status per role).
@@ -283,6 +291,7 @@ def build_objects(world: World) -> dict[str, object]:
         police_reference="SC-1",
     )
     return {
+        "partner": _partner(),
         "proposal": _proposal(child).pk,
         "child": child.pk,
         "batch": batch.reference,
@@ -299,6 +308,38 @@ def build_objects(world: World) -> dict[str, object]:
         "provider_interview": provider_interview.pk,
         "second_force_child": second_force_child.pk,
     }
+
+
+def _partner() -> str:
+    """A partner instance (the neighbouring authority's) with a message delivered to it, one
+    waiting for two hours (listed as not delivered) and one received from it, so its pages
+    list each."""
+    from homeward.exchange import services as exchange_services
+    from homeward.exchange.models import OutboxMessage
+    from homeward.formats import exchange as ex
+    from tests.exchange.partner import FakePartner
+
+    partner = FakePartner()
+    partner.add()
+    sent = [
+        exchange_services.message_send(
+            partner_code=partner.code,
+            kind="exchange.test",
+            payload={"note": note},
+            reason="a test of the link",
+        )
+        for note in ("first", "second")
+    ]
+    exchange_services.outbox_deliver(pk=sent[0].pk, post=partner.post)
+    OutboxMessage.objects.filter(pk=sent[1].pk).update(
+        created_at=timezone.now() - timedelta(hours=2), last_error="not reached: timed out"
+    )
+    envelope = ex.Envelope(
+        ex.new_message_id(), "exchange.test", partner.code, "E10000099", "a test back", {}
+    )
+    token = partner.seal(envelope, to=exchange_services.own_public_jwks(), at=timezone.now())
+    exchange_services.inbox_receive(token=token.encode())
+    return partner.code
 
 
 def _proposal(child: Child) -> object:
@@ -380,6 +421,12 @@ def lengthen(world: World, objects: dict[str, object]) -> None:
     from homeward.organisations.models import Organisation
     from homeward.panel.models import PanelMeeting
 
+    from homeward.exchange.models import OutboxMessage, Partner
+
+    Partner.objects.update(name=f"{LONG_WORD} Metropolitan Borough Council")
+    OutboxMessage.objects.exclude(last_error="").update(
+        last_error=f"not reached: {LONG_WORD}.{LONG_WORD}.example did not answer"
+    )
     note = f"Seen with older males near {LONG_WORD} Court; said to be staying at " * 3
     Child.objects.filter(pk=objects["child"]).update(
         first_name=f"Anastasia-Konstantina {LONG_WORD[:40]}",

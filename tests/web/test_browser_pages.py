@@ -28,6 +28,7 @@ NOT_PAGES = {
     "returns-download",
     "intelligence-file",
     "panel-pdf-download",
+    "exchange-partner-test",  # a POST only
 }
 
 

@@ -1,0 +1,90 @@
+"""Reads of the exchange (docs/exchange.md): the partners, their keys and how their
+messages fare. Nothing here names a child: messages are shown by id, kind and state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from homeward.exchange import services
+from homeward.exchange.models import InboxMessage, OutboxMessage, Partner, PartnerKey
+
+#: A message still waiting after this long is listed as not delivered (it has failed at
+#: least a few attempts by then: 1 + 2 + 4 + 8 + 16 minutes).
+LATE_AFTER = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    partner: Partner
+    waiting: int
+    refused: int
+    delivered: int
+    received: int
+
+
+def partners() -> list[PartnerRow]:
+    """Every partner, active first, with its messages counted by state."""
+    rows = Partner.objects.annotate(
+        waiting=Count("outbox", filter=Q(outbox__state=OutboxMessage.State.PENDING), distinct=True),
+        refused=Count("outbox", filter=Q(outbox__state=OutboxMessage.State.REFUSED), distinct=True),
+        delivered=Count(
+            "outbox", filter=Q(outbox__state=OutboxMessage.State.DELIVERED), distinct=True
+        ),
+        received=Count("inbox", distinct=True),
+    ).order_by("-active", "name")
+    return [
+        PartnerRow(row, row.waiting, row.refused, row.delivered, row.received)  # type: ignore[attr-defined]
+        for row in rows
+    ]
+
+
+def partner(code: str) -> Partner | None:
+    return Partner.objects.filter(code=code.strip().upper()).first()
+
+
+def keys_of(partner: Partner) -> QuerySet[PartnerKey]:
+    return partner.keys.order_by("retire_at", "-added_at")
+
+
+def not_delivered(*, now: datetime | None = None) -> QuerySet[OutboxMessage]:
+    """Messages a person should know about: refused, or waiting longer than `LATE_AFTER`
+    (the oldest first)."""
+    now = now or timezone.now()
+    return (
+        OutboxMessage.objects.filter(
+            Q(state=OutboxMessage.State.REFUSED)
+            | Q(state=OutboxMessage.State.PENDING, created_at__lte=now - LATE_AFTER)
+        )
+        .select_related("partner")
+        .order_by("created_at")
+    )
+
+
+def outbox_of(partner: Partner, limit: int = 50) -> QuerySet[OutboxMessage]:
+    return partner.outbox.order_by("-created_at")[:limit]
+
+
+def inbox_of(partner: Partner, limit: int = 50) -> QuerySet[InboxMessage]:
+    return partner.inbox.order_by("-received_at")[:limit]
+
+
+@dataclass(frozen=True)
+class OwnKey:
+    use: str
+    kid: str
+    retires: datetime | None
+
+
+def own_keys(*, now: datetime | None = None) -> list[OwnKey]:
+    """This instance's keys in force, as published: (use, thumbprint, when it retires)."""
+    now = now or timezone.now()
+    services.own_key_current()
+    listed = []
+    for key in services.InstanceKey.objects.exclude(retire_at__lte=now):
+        listed.append(OwnKey("sig", key.signing_kid, key.retire_at))
+        listed.append(OwnKey("enc", key.encryption_kid, key.retire_at))
+    return listed

@@ -1,0 +1,121 @@
+"""Forms of the exchange's administration: a partner added, its keys replaced, removed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+
+from homeward.formats import exchange as fmt
+from homeward.web.forms import GovukForm
+
+#: The longest key set taken in the box (a JWK set of a few keys is under 2 kB).
+MAX_KEYS_CHARS = 64 * 1024
+
+KEYS_HELP = (
+    "Paste the partner's public key set, as its administrator sends it, or as its instance "
+    "publishes it (the published keys link on its Other authorities page)"
+)
+
+
+def _keys_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=KEYS_HELP,
+        max_length=MAX_KEYS_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        error_messages={
+            "required": "Paste the partner's public key set",
+            "max_length": "The key set must be 65,536 characters or fewer",
+        },
+    )
+
+
+def _clean_keys(text: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise forms.ValidationError(
+            'The key set must be JSON, starting with {"keys": [ as the partner sends it'
+        ) from None
+    try:
+        fmt.read_jwks(data)
+    except fmt.MessageError as error:
+        where = f"{error.field}: " if error.field else ""
+        raise forms.ValidationError(f"The key set cannot be used: {where}{error.reason}") from None
+    return dict(data)
+
+
+class PartnerForm(GovukForm):
+    code = forms.CharField(
+        label="The partner authority's GSS code",
+        help_text="A letter and eight digits, for example E08000012",
+        max_length=9,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the partner authority's GSS code",
+            "max_length": "The GSS code must be a letter and eight digits, like E08000012",
+        },
+    )
+    url = forms.CharField(
+        label="The address of its homeward",
+        help_text="Starting https://, for example https://homeward.lowmarsh.example",
+        max_length=500,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "inputmode": "url"}),
+        error_messages={
+            "required": "Enter the address of the partner's homeward",
+            "max_length": "The address must be 500 characters or fewer",
+        },
+    )
+    keys = _keys_field("Its public key set")
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"]).strip().upper()
+        if not fmt.GSS_CODE.match(code):
+            raise forms.ValidationError(
+                "The GSS code must be a letter and eight digits, like E08000012"
+            )
+        return code
+
+    def clean_keys(self) -> dict[str, Any]:
+        return _clean_keys(self.cleaned_data["keys"])
+
+
+class ConfirmForm(GovukForm):
+    """The check step: the administrator has read the thumbprints to the partner."""
+
+    compared = forms.BooleanField(
+        label="I have read these thumbprints to the partner's administrator and they match",
+        error_messages={
+            "required": "Confirm you have compared the thumbprints with the partner's administrator"
+        },
+    )
+
+
+class RotateForm(GovukForm):
+    keys = _keys_field("Its new public key set")
+    overlap_days = forms.IntegerField(
+        label="Days its old keys stay in force",
+        help_text="Messages it signed with its old keys are still taken for this long",
+        initial=7,
+        min_value=0,
+        max_value=90,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter how many days the old keys stay in force",
+            "invalid": "The days must be a whole number, like 7",
+            "min_value": "The days must be 0 or more",
+            "max_value": "The days must be 90 or fewer",
+        },
+    )
+
+    def clean_keys(self) -> dict[str, Any]:
+        return _clean_keys(self.cleaned_data["keys"])
+
+
+class RemoveForm(GovukForm):
+    confirm = forms.BooleanField(
+        label="Stop exchanging messages with this partner",
+        error_messages={"required": "Confirm you want to stop exchanging with this partner"},
+    )

@@ -1,0 +1,216 @@
+"""Other authorities' instances (docs/exchange.md): the partners, their keys and how
+messages to and from them fare; an administrator adds, re-keys and removes partners and
+sends a test message. No child is named on these pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from homeward.accounts import permissions
+from homeward.exchange import selectors, services
+from homeward.exchange.models import Partner
+from homeward.formats import exchange as fmt
+from homeward.web import exchange_forms as f
+from homeward.web.forms import apply_service_errors
+
+
+def _may_view(request: HttpRequest) -> None:
+    if not permissions.can_view_exchange(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied("the exchange with other authorities")
+
+
+def _may_manage(request: HttpRequest) -> None:
+    if not permissions.can_manage_exchange(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied("changing the exchange with other authorities")
+
+
+def _partner(code: str) -> Partner:
+    partner = selectors.partner(code)
+    if partner is None:
+        raise Http404("No such partner")
+    return partner
+
+
+@login_required
+@require_GET
+def partners(request: HttpRequest) -> HttpResponse:
+    _may_view(request)
+    return render(
+        request,
+        "web/exchange/partners.html",
+        {
+            "rows": selectors.partners(),
+            "late": list(selectors.not_delivered()[:100]),
+            "own_keys": selectors.own_keys(),
+            "keys_url": request.build_absolute_uri(services.KEYS_PATH),
+            "code": services.own_code(),
+            "can_manage": permissions.can_manage_exchange(request.user),  # type: ignore[arg-type]
+        },
+    )
+
+
+@login_required
+@require_GET
+def partner(request: HttpRequest, code: str) -> HttpResponse:
+    _may_view(request)
+    one = _partner(code)
+    return render(
+        request,
+        "web/exchange/partner.html",
+        {
+            "partner": one,
+            "keys": selectors.keys_of(one),
+            "sent": selectors.outbox_of(one),
+            "received": selectors.inbox_of(one),
+            "can_manage": permissions.can_manage_exchange(request.user),  # type: ignore[arg-type]
+        },
+    )
+
+
+def _thumbprints(keys: dict[str, list[Any]]) -> list[tuple[str, str]]:
+    names = {"sig": "Signing key", "enc": "Encryption key"}
+    return [(names[use], fmt.thumbprint(key)) for use, listed in keys.items() for key in listed]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_add(request: HttpRequest) -> HttpResponse:
+    """Add a partner: its details, then a check page with its keys' thumbprints, which the
+    administrator reads to the partner's administrator before confirming."""
+    _may_manage(request)
+    step = request.POST.get("step", "")
+    form = f.PartnerForm(request.POST if step in ("check", "confirm", "change") else None)
+    if step == "change":  # back from the check page, the answers as they were typed
+        return render(request, "web/exchange/partner_add.html", {"form": form})
+    confirm = f.ConfirmForm(request.POST if step == "confirm" else None)
+    checked: dict[str, Any] | None = None
+    if form.is_bound and form.is_valid():
+        try:
+            checked = services.partner_check(
+                code=form.cleaned_data["code"],
+                url=form.cleaned_data["url"],
+                jwks=form.cleaned_data["keys"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+    if checked is not None and step == "confirm" and confirm.is_valid():
+        try:
+            with transaction.atomic():
+                added = services.partner_add(
+                    code=checked["code"], url=checked["url"], jwks=form.cleaned_data["keys"]
+                )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{added.name} is a partner: send it a test message")
+            return redirect("web:exchange-partner", code=added.code)
+    if checked is not None and form.is_valid():
+        return render(
+            request,
+            "web/exchange/partner_check.html",
+            {
+                "form": form,
+                "confirm": confirm,
+                "checked": checked,
+                "thumbprints": _thumbprints(checked["keys"]),
+                "carried": [(name, form.data.get(name, "")) for name in ("code", "url", "keys")],
+            },
+            status=400 if confirm.is_bound and confirm.errors else 200,
+        )
+    return render(
+        request,
+        "web/exchange/partner_add.html",
+        {"form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def partner_test(request: HttpRequest, code: str) -> HttpResponse:
+    """Send the partner a test message, and say at once whether it was delivered."""
+    _may_manage(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    one = _partner(code)
+    try:
+        with transaction.atomic():
+            message = services.message_send(
+                partner_code=one.code,
+                kind="exchange.test",
+                payload={"note": f"A test from {request.user.get_full_name()}"[:500]},  # type: ignore[union-attr]
+                reason="a test of the link between the two instances",
+                by=request.user,  # type: ignore[arg-type]
+            )
+    except ValidationError as error:
+        messages.warning(request, "; ".join(error.messages))
+        return redirect("web:exchange-partner", code=one.code)
+    message = services.outbox_deliver(pk=message.pk)
+    if message.state == "delivered":
+        messages.success(request, f"The test message reached {one.name}, which signed a receipt")
+    else:
+        messages.warning(
+            request,
+            f"The test message has not reached {one.name}: {message.last_error}. "
+            "It will be tried again.",
+        )
+    return redirect("web:exchange-partner", code=one.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_rotate(request: HttpRequest, code: str) -> HttpResponse:
+    _may_manage(request)
+    one = _partner(code)
+    form = f.RotateForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            added = services.partner_rotate_key(
+                code=one.code,
+                jwks=form.cleaned_data["keys"],
+                overlap=timedelta(days=form.cleaned_data["overlap_days"]),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{len(added)} new key{'s' if len(added) != 1 else ''} taken for {one.name}",
+            )
+            return redirect("web:exchange-partner", code=one.code)
+    return render(
+        request,
+        "web/exchange/partner_rotate.html",
+        {"partner": one, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_remove(request: HttpRequest, code: str) -> HttpResponse:
+    _may_manage(request)
+    one = _partner(code)
+    if not one.active:
+        return redirect("web:exchange-partner", code=one.code)
+    form = f.RemoveForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        services.partner_remove(code=one.code)
+        messages.success(request, f"{one.name} is no longer a partner")
+        return redirect(reverse("web:exchange-partners"))
+    waiting = one.outbox.filter(state="pending").count()
+    return render(
+        request,
+        "web/exchange/partner_remove.html",
+        {"partner": one, "form": form, "waiting": waiting},
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -1,0 +1,177 @@
+"""The "Other authorities" pages: an administrator adds a partner through a check of its
+keys' thumbprints, sends it a test message, takes its new keys and removes it; coordinators
+see what was not delivered; no one else sees any of it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from homeward.exchange import services
+from homeward.exchange.models import OutboxMessage, Partner
+from homeward.formats import exchange as ex
+from tests.exchange.partner import CODE, FakePartner
+from tests.factories import World
+
+ADD = "/other-authorities/add"
+
+
+@pytest.fixture
+def admin(client_for: Callable[[str], Client]) -> Client:
+    return client_for("admin")
+
+
+def _answers(partner: FakePartner, **changes: str) -> dict[str, str]:
+    answers = {
+        "code": CODE,
+        "url": "https://homeward.lowmarsh.example",
+        "keys": json.dumps(partner.jwks()),
+    }
+    answers.update(changes)
+    return answers
+
+
+def test_a_partner_is_added_only_after_its_thumbprints_are_checked(admin: Client) -> None:
+    partner = FakePartner()
+    check = admin.post(ADD, {"step": "check", **_answers(partner)})
+    assert check.status_code == 200
+    page = check.content.decode()
+    assert "<h1 class=\"govuk-heading-l\">Check the partner" in page
+    assert "Neighbouring County Council (E10000097)" in page
+    for key in partner.jwks()["keys"]:
+        assert key["kid"] in page  # the thumbprints to read out
+    assert Partner.objects.count() == 0  # nothing yet
+
+    refused = admin.post(ADD, {"step": "confirm", **_answers(partner)})
+    assert refused.status_code == 400
+    assert "Confirm you have compared the thumbprints" in refused.content.decode()
+    assert Partner.objects.count() == 0
+
+    done = admin.post(ADD, {"step": "confirm", "compared": "on", **_answers(partner)})
+    assert done.status_code == 302 and done["Location"] == f"/other-authorities/{CODE}/"
+    stored = Partner.objects.get()
+    assert (stored.code, stored.url, stored.active) == (
+        CODE,
+        "https://homeward.lowmarsh.example",
+        True,
+    )
+    assert set(stored.keys.values_list("kid", flat=True)) == {
+        key["kid"] for key in partner.jwks()["keys"]
+    }
+
+
+def test_change_your_answers_brings_back_what_was_typed(admin: Client) -> None:
+    partner = FakePartner()
+    back = admin.post(ADD, {"step": "change", **_answers(partner)})
+    assert back.status_code == 200
+    page = back.content.decode()
+    assert 'value="E10000097"' in page and "homeward.lowmarsh.example" in page
+    assert Partner.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"code": ""}, "code", "Enter the partner authority&#x27;s GSS code"),
+        ({"code": "12345"}, "code", "The GSS code must be a letter and eight digits"),
+        ({"code": "E10000099"}, "code", "an instance is not its own partner"),
+        ({"url": "http://homeward.lowmarsh.example"}, "url", "is not an https:// address"),
+        ({"keys": "{"}, "keys", "The key set must be JSON"),
+        ({"keys": '{"keys": []}'}, "keys", "needs an Ed25519 key and an X25519 key"),
+    ],
+)
+def test_each_answer_is_checked_with_its_own_message(
+    admin: Client, changes: dict[str, str], field: str, message: str
+) -> None:
+    response = admin.post(ADD, {"step": "check", **_answers(FakePartner(), **changes)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert f'id="id_{field}-error"' in page or f'href="#id_{field}"' in page
+    assert Partner.objects.count() == 0
+
+
+def test_the_partner_page_sends_a_test_message_and_says_how_it_went(
+    world: World, admin: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    partner = FakePartner()
+    partner.add()
+    monkeypatch.setattr(services, "_post", partner.post)
+
+    answer = admin.post(f"/other-authorities/{CODE}/test", follow=True)
+    page = answer.content.decode()
+    assert "The test message reached Neighbouring County Council" in page
+    assert partner.received and partner.received[0].kind == "exchange.test"
+    assert "Delivered" in page  # listed among the messages sent
+
+    partner.answer = OSError("connection refused")
+    page = admin.post(f"/other-authorities/{CODE}/test", follow=True).content.decode()
+    assert "has not reached Neighbouring County Council: not reached: connection refused" in page
+    assert "Important" in page and "Success" not in page
+    assert OutboxMessage.objects.filter(state="pending").count() == 1
+
+
+def test_new_keys_are_taken_with_an_overlap(world: World, admin: Client) -> None:
+    partner = FakePartner()
+    partner.add()
+    new = ex.KeyPair.generate()
+    url = f"/other-authorities/{CODE}/keys"
+    bad = admin.post(url, {"keys": json.dumps(new.public_jwks()), "overlap_days": "100"})
+    assert bad.status_code == 400 and "The days must be 90 or fewer" in bad.content.decode()
+    done = admin.post(url, {"keys": json.dumps(new.public_jwks()), "overlap_days": "3"})
+    assert done.status_code == 302
+    stored = Partner.objects.get()
+    retiring = stored.keys.filter(retire_at__isnull=False)
+    assert {key.kid for key in retiring} == {key["kid"] for key in partner.jwks()["keys"]}
+    assert all(
+        timedelta(days=2, hours=23) < key.retire_at - timezone.now() <= timedelta(days=3)
+        for key in retiring
+    )
+
+
+def test_removing_a_partner_asks_first_and_keeps_its_messages(world: World, admin: Client) -> None:
+    partner = FakePartner()
+    partner.add()
+    services.message_send(partner_code=CODE, kind="exchange.test", payload={}, reason="why")
+    url = f"/other-authorities/{CODE}/remove"
+    page = admin.get(url).content.decode()
+    assert "1 message to it is still waiting" in page
+    refused = admin.post(url, {})
+    assert refused.status_code == 400
+    assert Partner.objects.get().active
+    assert admin.post(url, {"confirm": "on"}).status_code == 302
+    assert not Partner.objects.get().active
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_coordinators_see_what_was_not_delivered_but_change_nothing(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    partner = FakePartner()
+    partner.add()
+    message = services.message_send(
+        partner_code=CODE, kind="exchange.test", payload={}, reason="why"
+    )
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        created_at=timezone.now() - timedelta(hours=1), last_error="not reached: timed out"
+    )
+    coordinator = client_for("coordinator")
+    home = coordinator.get("/").content.decode()
+    assert "Other authorities (1)" in home  # the menu says so while it lasts
+    page = coordinator.get("/other-authorities/").content.decode()
+    assert "not reached: timed out" in page
+    assert "Add a partner" not in page
+    assert coordinator.get(ADD).status_code == 403
+    assert coordinator.post(f"/other-authorities/{CODE}/test").status_code == 403
+    assert (
+        coordinator.post(f"/other-authorities/{CODE}/remove", {"confirm": "on"}).status_code == 403
+    )
+    assert Partner.objects.get().active
+
+    OutboxMessage.objects.update(state="delivered")
+    assert "Other authorities" not in coordinator.get("/").content.decode()
