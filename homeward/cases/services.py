@@ -398,6 +398,7 @@ def interview_refresh_due(*, interview: ReturnInterview) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def episode_record(
     *,
     by: User,
@@ -419,9 +420,12 @@ def episode_record(
     prevention_interview_done: bool | None = None,
     police_officer: str = "",
     whereabouts_known: bool | None = None,
+    tell_partner: bool = True,
 ) -> Episode:
     """Record a new missing or absent episode (with its return, if the child is back).
-    `whereabouts_known`: were they known while the child was away (None: not recorded)?"""
+    `whereabouts_known`: were they known while the child was away (None: not recorded)?
+    For a child placed across the boundary with a partner authority, a missing notice goes
+    to it in the same transaction (`tell_partner` False: the episode came from its notice)."""
     _require(permissions.can_record_episode(by), "only a coordinator or manager records one")
     _check_episode_times(started_at, returned_at, notified_at, reported_to_police_at)
     if police_reference and police_force is not None:
@@ -458,6 +462,10 @@ def episode_record(
     episode_refresh_due(episode=episode)
     episode.full_clean()
     episode.save()
+    if tell_partner:
+        from homeward.exchange import notices
+
+        notices.missing_notice_send(episode=episode, event="missing", by=by)
     return episode
 
 
@@ -488,6 +496,9 @@ def episode_record_return(
     if episode.interview is not None:
         interview_refresh_due(interview=episode.interview)
         episode.interview.save(update_fields=["due_at", "due_rule"])
+    from homeward.exchange import notices
+
+    notices.missing_notice_send(episode=episode, event="returned", by=by)
     return episode
 
 

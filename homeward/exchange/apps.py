@@ -6,3 +6,8 @@ class ExchangeConfig(AppConfig):
     label = "exchange"
     verbose_name = "Messages between authorities' instances"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from homeward.exchange import notices, services
+
+        services.HANDLERS["missing.notice"] = notices.missing_notice_receive

@@ -119,3 +119,43 @@ class InboxMessage(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-pk"]
+
+
+class PartnerNotice(models.Model):
+    """A notice about a child that a partner sent (a missing notice): kept until a person
+    says which child it is about and records what it says (docs/exchange.md, "Missing
+    notices"). Linked at once only by identifiers that cannot be confused (the same NHS
+    number and date of birth, the responsible authority's own person id, or an earlier
+    notice about the same child that a person linked); otherwise the matcher's
+    suggestions wait for a person, as with a police report."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting for a person"
+        RECORDED = "recorded", "Recorded"
+
+    message = models.OneToOneField(InboxMessage, on_delete=models.PROTECT, related_name="notice")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="notices")
+    event = models.CharField(max_length=20)
+    child_reference = models.CharField(max_length=20, help_text="The partner's reference.")
+    episode_reference = models.CharField(max_length=20, help_text="The partner's reference.")
+    started_at = models.DateTimeField()
+    returned_at = models.DateTimeField(null=True, blank=True)
+    child = models.ForeignKey(
+        "cases.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    linked_by = models.CharField(
+        max_length=200, blank=True, help_text="Why the child was linked at once, in words."
+    )
+    episode = models.ForeignKey(
+        "cases.Episode", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    suggestions = models.JSONField(default=list, help_text="The matcher's, when received.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]

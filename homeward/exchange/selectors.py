@@ -10,7 +10,13 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from homeward.exchange import services
-from homeward.exchange.models import InboxMessage, OutboxMessage, Partner, PartnerKey
+from homeward.exchange.models import (
+    InboxMessage,
+    OutboxMessage,
+    Partner,
+    PartnerKey,
+    PartnerNotice,
+)
 
 #: A message still waiting after this long is listed as not delivered (it has failed at
 #: least a few attempts by then: 1 + 2 + 4 + 8 + 16 minutes).
@@ -88,3 +94,28 @@ def own_keys(*, now: datetime | None = None) -> list[OwnKey]:
         listed.append(OwnKey("sig", key.signing_kid, key.retire_at))
         listed.append(OwnKey("enc", key.encryption_kid, key.retire_at))
     return listed
+
+
+def notices_waiting() -> QuerySet[PartnerNotice]:
+    """Partners' notices no person has recorded yet, the oldest first."""
+    return (
+        PartnerNotice.objects.filter(state=PartnerNotice.State.WAITING)
+        .select_related("partner", "child")
+        .order_by("received_at", "pk")
+    )
+
+
+def notices_recorded() -> QuerySet[PartnerNotice]:
+    return (
+        PartnerNotice.objects.filter(state=PartnerNotice.State.RECORDED)
+        .select_related("partner", "child", "episode", "decided_by")
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def notice(pk: int) -> PartnerNotice | None:
+    return (
+        PartnerNotice.objects.select_related("partner", "child", "episode", "message")
+        .filter(pk=pk)
+        .first()
+    )

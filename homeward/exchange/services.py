@@ -457,6 +457,27 @@ def outbox_alert_overdue(*, now: datetime | None = None) -> int:
     return sum(outbox_alert(message=message, now=now) for message in late)
 
 
+def coordinator_emails() -> list[str]:
+    """The email addresses of the home authority's coordinators and managers."""
+    teams = Organisation.objects.filter(
+        kind=Organisation.Kind.AUTHORITY_TEAM, authority__is_home=True
+    )
+    return sorted(
+        set(
+            User.objects.filter(
+                role__in=(Role.COORDINATOR, Role.MANAGER), organisation__in=teams, is_active=True
+            )
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+
+
+def notice_payload(notice: Any) -> dict[str, Any]:
+    """The payload of the message a partner's notice came in."""
+    return dict(json.loads(notice.message.payload))
+
+
 def outbox_alert(*, message: OutboxMessage, now: datetime) -> bool:
     """Email the home authority's coordinators (and managers) that a message is not
     delivered: its id, partner, kind and the last error, never what it says. Claimed by
@@ -466,18 +487,7 @@ def outbox_alert(*, message: OutboxMessage, now: datetime) -> bool:
     )
     if not claimed:
         return False
-    teams = Organisation.objects.filter(
-        kind=Organisation.Kind.AUTHORITY_TEAM, authority__is_home=True
-    )
-    recipients = sorted(
-        set(
-            User.objects.filter(
-                role__in=(Role.COORDINATOR, Role.MANAGER), organisation__in=teams, is_active=True
-            )
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    )
+    recipients = coordinator_emails()
     waited = now - message.created_at
     state = "was refused by" if message.state == OutboxMessage.State.REFUSED else "has not reached"
     body = (
@@ -513,7 +523,9 @@ def outbox_alert(*, message: OutboxMessage, now: datetime) -> bool:
 # --- receiving -----------------------------------------------------------------------------------
 
 
-#: What is done with a message of each kind once it is taken (in the same transaction).
+#: What is done with a message of each kind once it is taken (in the same transaction); a
+#: handler that raises `fmt.MessageError` refuses the message (nothing is kept). The
+#: notices' handlers are added by the app (`ExchangeConfig.ready`).
 HANDLERS: dict[str, Callable[[InboxMessage, fmt.Envelope], None]] = {
     "exchange.test": lambda message, envelope: None,
 }

@@ -72,13 +72,14 @@ class MessageError(ValueError):
 @dataclass(frozen=True)
 class Field:
     """One field of a payload: its JSON type ("text", "date", "datetime", "bool", "int",
-    "object", "list"), whether it must be given, the longest text or list, and for a
-    code the values it takes."""
+    "object", "list"), whether it must be given, the longest text or list, for a code the
+    values it takes, and for an object its own fields (checked the same way)."""
 
     kind: str
     required: bool = True
     most: int = 200
     choices: tuple[str, ...] = ()
+    fields: Mapping[str, Field] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,19 +91,79 @@ class Kind:
     fields: Mapping[str, Field]
 
 
+#: The child a notice is about, as the sender knows it: enough for the receiver to find
+#: its own record (or make one), nothing more.
+NOTICE_CHILD: Final[Mapping[str, Field]] = {
+    "reference": Field("text", most=20),  # the sender's own reference for the child
+    "given_names": Field("text", most=100),
+    "family_name": Field("text", most=100),
+    "date_of_birth": Field("date", required=False),
+    "sex": Field("text", required=False, choices=("female", "male", "unknown")),
+    "nhs_number": Field("text", required=False, most=10),
+    # The responsible authority's case system's person id, when the sender knows it.
+    "responsible_person_id": Field("text", required=False, most=48),
+    "postcode": Field("text", required=False, most=8),
+}
+
+#: A missing episode as the sender recorded it, with the police's context.
+NOTICE_EPISODE: Final[Mapping[str, Field]] = {
+    "reference": Field("text", most=20),  # the sender's own reference for the episode
+    "category": Field("text", choices=("missing", "absent")),
+    "missing_from": Field("text", choices=("home", "care")),
+    "started_at": Field("datetime"),
+    "reported_to_police_at": Field("datetime", required=False),
+    "returned_at": Field("datetime", required=False),
+    "risk_grade": Field(
+        "text", required=False, choices=("no_apparent_risk", "low", "medium", "high")
+    ),
+    "police_force": Field("text", required=False, most=200),
+    "police_reference": Field("text", required=False, most=50),
+    "police_officer": Field("text", required=False, most=400),
+    "last_seen_where": Field("text", required=False, most=200),
+    "found_where": Field("text", required=False, most=200),
+    "circumstances": Field("text", required=False, most=4000),
+    "risk_factors": Field("list", required=False, most=50),
+}
+
 #: Every kind of message this version sends and takes. More arrive with what travels
-#: (placement notices, missing notices, return interview arrangements: docs/exchange.md).
+#: (placement notices, return interview arrangements: docs/exchange.md).
 KINDS: Final[Mapping[str, Kind]] = {
     "exchange.test": Kind(
         "A test message an administrator sends to check the link to a partner",
         {"note": Field("text", required=False, most=500)},
     ),
+    "missing.notice": Kind(
+        "A child placed across the two authorities' boundary went missing, or is back",
+        {
+            "event": Field("text", choices=("missing", "returned")),
+            "responsible_authority": Field("text", most=9),
+            "host_authority": Field("text", most=9),
+            "child": Field("object", fields=NOTICE_CHILD),
+            "episode": Field("object", fields=NOTICE_EPISODE),
+        },
+    ),
 }
+
+
+def _check_fields(where: str, fields: Mapping[str, Field], values: Any) -> None:
+    """Every required field of `fields` in `values`, each of its type and within its
+    limits, and no other field; `where` names them in a refusal ("payload.child")."""
+    if not isinstance(values, dict):
+        raise MessageError("schema", "must be an object", where)
+    for name in values:
+        if name not in fields:
+            raise MessageError("schema", f"{str(name)[:40]!r} is not a field of it", where)
+    for name, one in fields.items():
+        if name not in values or values[name] is None:
+            if one.required:
+                raise MessageError("schema", "is required", f"{where}.{name}")
+            continue
+        _check_value(f"{where}.{name}", one, values[name])
 
 
 def _check_value(name: str, spec: Field, value: Any) -> None:
     def bad(reason: str) -> MessageError:
-        return MessageError("schema", reason, f"payload.{name}")
+        return MessageError("schema", reason, name)
 
     if spec.kind == "text":
         if not isinstance(value, str):
@@ -129,11 +190,15 @@ def _check_value(name: str, spec: Field, value: Any) -> None:
     elif spec.kind == "object":
         if not isinstance(value, dict):
             raise bad("must be an object")
+        if spec.fields is not None:
+            _check_fields(name, spec.fields, value)
     elif spec.kind == "list":
         if not isinstance(value, list):
             raise bad("must be a list")
         if len(value) > spec.most:
             raise bad(f"holds {len(value):,} items: at most {spec.most:,}")
+        if not all(isinstance(item, str) and len(item) <= 200 for item in value):
+            raise bad("must be a list of texts of at most 200 characters")
     else:  # a kind's table is code: a wrong type there is a bug, not bad input
         raise AssertionError(f"unknown field type {spec.kind!r}")
 
@@ -146,17 +211,7 @@ def check_payload(kind: str, payload: Any) -> None:
         raise MessageError(
             "schema", f"{kind[:60]!r} is not a kind of message this instance takes", "kind"
         )
-    if not isinstance(payload, dict):
-        raise MessageError("schema", "must be an object", "payload")
-    for name in payload:
-        if name not in spec.fields:
-            raise MessageError("schema", f"{str(name)[:40]!r} is not a field of {kind}", "payload")
-    for name, one in spec.fields.items():
-        if name not in payload or payload[name] is None:
-            if one.required:
-                raise MessageError("schema", "is required", f"payload.{name}")
-            continue
-        _check_value(name, one, payload[name])
+    _check_fields("payload", spec.fields, payload)
 
 
 # --- the envelope ------------------------------------------------------------------------------

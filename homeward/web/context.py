@@ -59,6 +59,16 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(("Audit log", reverse("web:audit")))
     if permissions.can_import_case_system(user):
         items.append(("Import from the case system", reverse("web:case-system-import")))
+    if permissions.can_record_episode(user):
+        # Shown only while some wait, as the figure of the very list the page shows.
+        waiting_notices = exchange_selectors.notices_waiting().count()
+        if waiting_notices:
+            items.append(
+                (
+                    f"Notices from other authorities ({waiting_notices})",
+                    reverse("web:exchange-notices"),
+                )
+            )
     if permissions.can_manage_exchange(user):
         items.append(("Other authorities", reverse("web:exchange-partners")))
     elif permissions.can_view_exchange(user):

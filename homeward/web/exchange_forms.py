@@ -119,3 +119,36 @@ class RemoveForm(GovukForm):
         label="Stop exchanging messages with this partner",
         error_messages={"required": "Confirm you want to stop exchanging with this partner"},
     )
+
+
+class NoticeForm(GovukForm):
+    """Which child a partner's notice is about: one the matcher suggests (or the one
+    identifiers linked), another by its reference, or a new record."""
+
+    child = forms.ChoiceField(
+        label="Which child is this?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select which child this notice is about"},
+    )
+    reference = forms.CharField(
+        label="If another child, their reference",
+        help_text="For example, C-000123",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+        error_messages={"max_length": "The reference must be 20 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = [
+            *choices,
+            ("other", "Another child: I will give their reference"),
+            ("new", "None of these: make a new record of the child"),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("child") == "other" and not data.get("reference", "").strip():
+            self.add_error("reference", "Enter the reference of the child this notice is about")
+        return data

@@ -195,6 +195,12 @@ urlpatterns = [
     # The case system's import and the matches it proposes (care.py)
     path("other-authorities/", exchange_views.partners, name="exchange-partners"),
     path("other-authorities/add", exchange_views.partner_add, name="exchange-partner-add"),
+    path("partner-notices/", exchange_views.notices, name="exchange-notices"),
+    path(
+        "partner-notices/<int:notice_id>",
+        exchange_views.notice,
+        name="exchange-notice",
+    ),
     path("other-authorities/<str:code>/", exchange_views.partner, name="exchange-partner"),
     path(
         "other-authorities/<str:code>/test",

@@ -196,6 +196,8 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "exchange-partner-rotate": ("partner", _expect(AUDIT)),
     "exchange-partner-remove": ("partner", _expect(AUDIT)),
     "exchange-partner-test": ("partner", {r: NOT_ALLOWED if r in AUDIT else DENIED for r in ROLES}),
+    "exchange-notices": ("", _expect(AUTHORITY_WIDE)),
+    "exchange-notice": ("notice", _expect(AUTHORITY_WIDE)),
 }
 #: The same pages on other records, where who may see them turns on whose the record is:
 #: (URL name, argument, expected status per role).
@@ -292,6 +294,7 @@ def build_objects(world: World) -> dict[str, object]:
     )
     return {
         "partner": _partner(),
+        "notice": _notice(child),
         "proposal": _proposal(child).pk,
         "child": child.pk,
         "batch": batch.reference,
@@ -310,6 +313,10 @@ def build_objects(world: World) -> dict[str, object]:
     }
 
 
+#: The partner's private keys, kept by `_partner` for `_notice` to sign with.
+_PARTNER_KEYS: list[dict[str, object]] = []
+
+
 def _partner() -> str:
     """A partner instance (the neighbouring authority's) with a message delivered to it, one
     waiting for two hours (listed as not delivered) and one received from it, so its pages
@@ -321,6 +328,7 @@ def _partner() -> str:
 
     partner = FakePartner()
     partner.add()
+    _PARTNER_KEYS[:] = [partner.keys.private_jwks()]
     sent = [
         exchange_services.message_send(
             partner_code=partner.code,
@@ -340,6 +348,46 @@ def _partner() -> str:
     token = partner.seal(envelope, to=exchange_services.own_public_jwks(), at=timezone.now())
     exchange_services.inbox_receive(token=token.encode())
     return partner.code
+
+
+def _notice(child: Child) -> int:
+    """A missing notice from the partner about a child like `child`, waiting for a person
+    (the matcher suggests `child`)."""
+    from homeward.exchange import services as exchange_services
+    from homeward.exchange.models import PartnerNotice
+    from homeward.formats import exchange as ex
+    from tests.exchange.partner import CODE, FakePartner
+
+    partner = FakePartner(keys=ex.KeyPair.from_jwks(_PARTNER_KEYS[0]))
+    started = timezone.now() - timedelta(hours=6)
+    payload = {
+        "event": "missing",
+        "responsible_authority": "E10000099",
+        "host_authority": CODE,
+        "child": {
+            "reference": "LM-C-000042",
+            "given_names": child.first_name,
+            "family_name": child.last_name,
+            "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
+        },
+        "episode": {
+            "reference": "LM-E-000314",
+            "category": "missing",
+            "missing_from": "care",
+            "started_at": started.isoformat(),
+            "risk_grade": "high",
+            "police_force": "Lowmarsh Police",
+            "police_reference": "LP-2026-000314",
+            "circumstances": "Left the children's home after a phone call; seen near the station.",
+        },
+    }
+    payload["child"] = {k: v for k, v in payload["child"].items() if v is not None}
+    envelope = ex.Envelope(
+        ex.new_message_id(), "missing.notice", CODE, "E10000099", "a child is missing", payload
+    )
+    token = partner.seal(envelope, to=exchange_services.own_public_jwks(), at=timezone.now())
+    exchange_services.inbox_receive(token=token.encode())
+    return PartnerNotice.objects.get().pk
 
 
 def _proposal(child: Child) -> object:
@@ -417,11 +465,10 @@ def lengthen(world: World, objects: dict[str, object]) -> None:
     they make too wide."""
     from homeward.accounts.models import User
     from homeward.cases.models import Episode, PlaceOfConcern, Referral, RiskFlag
+    from homeward.exchange.models import OutboxMessage, Partner
     from homeward.intake.models import PoliceReport
     from homeward.organisations.models import Organisation
     from homeward.panel.models import PanelMeeting
-
-    from homeward.exchange.models import OutboxMessage, Partner
 
     Partner.objects.update(name=f"{LONG_WORD} Metropolitan Borough Council")
     OutboxMessage.objects.exclude(last_error="").update(

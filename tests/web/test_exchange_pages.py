@@ -12,11 +12,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from homeward.audit.models import AccessEvent
+from homeward.cases.models import Child, Episode
 from homeward.exchange import services
-from homeward.exchange.models import OutboxMessage, Partner
+from homeward.exchange.models import OutboxMessage, Partner, PartnerNotice
 from homeward.formats import exchange as ex
+from homeward.organisations.models import Authority
 from tests.exchange.partner import CODE, FakePartner
-from tests.factories import World
+from tests.factories import World, make_child
 
 ADD = "/other-authorities/add"
 
@@ -41,7 +44,7 @@ def test_a_partner_is_added_only_after_its_thumbprints_are_checked(admin: Client
     check = admin.post(ADD, {"step": "check", **_answers(partner)})
     assert check.status_code == 200
     page = check.content.decode()
-    assert "<h1 class=\"govuk-heading-l\">Check the partner" in page
+    assert '<h1 class="govuk-heading-l">Check the partner' in page
     assert "Neighbouring County Council (E10000097)" in page
     for key in partner.jwks()["keys"]:
         assert key["kid"] in page  # the thumbprints to read out
@@ -175,3 +178,96 @@ def test_coordinators_see_what_was_not_delivered_but_change_nothing(
 
     OutboxMessage.objects.update(state="delivered")
     assert "Other authorities" not in coordinator.get("/").content.decode()
+
+
+# --- notices from other authorities ---------------------------------------------------------
+
+
+def _notice(partner: FakePartner, *, responsible: str, host: str, **child: str) -> PartnerNotice:
+    started = timezone.now() - timedelta(hours=3)
+    payload = {
+        "event": "missing",
+        "responsible_authority": responsible,
+        "host_authority": host,
+        "child": {"reference": "LM-C-9", "given_names": "Jordan", "family_name": "Example",
+                  "date_of_birth": "2011-05-14", **child},
+        "episode": {"reference": "LM-E-9", "category": "missing", "missing_from": "care",
+                    "started_at": started.isoformat(), "police_force": "Lowmarsh Police",
+                    "circumstances": "Seen near the station."},
+    }  # fmt: skip
+    envelope = ex.Envelope(ex.new_message_id(), "missing.notice", CODE, "E10000099", "why", payload)
+    services.inbox_receive(
+        token=partner.seal(envelope, to=services.own_public_jwks(), at=timezone.now()).encode()
+    )
+    return PartnerNotice.objects.order_by("-pk").first()  # type: ignore[return-value]
+
+
+def test_a_coordinator_records_a_notice_for_the_suggested_child(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    partner = FakePartner()
+    partner.add()
+    child = make_child(world, host_authority=Authority.objects.get(gss_code=CODE))
+    notice = _notice(partner, responsible="E10000099", host=CODE)
+    coordinator = client_for("coordinator")
+
+    assert "Notices from other authorities (1)" in coordinator.get("/").content.decode()
+    listing = coordinator.get("/partner-notices/").content.decode()
+    assert "Neighbouring County Council" in listing and "Missing since" in listing
+    page = coordinator.get(f"/partner-notices/{notice.pk}").content.decode()
+    assert "Seen near the station." in page and "Lowmarsh Police" in page
+    assert f"Jordan Example ({child.reference}): Likely the same child" in page
+    assert AccessEvent.objects.filter(action="view", what__startswith="notice ").exists()
+
+    done = coordinator.post(f"/partner-notices/{notice.pk}", {"child": str(child.pk)})
+    assert done.status_code == 302
+    notice.refresh_from_db()
+    assert notice.state == "recorded" and notice.episode is not None
+    assert notice.episode.child_id == child.pk
+    assert Episode.objects.filter(child=child).count() == 1
+    assert "Notices from other authorities" not in coordinator.get("/").content.decode()
+
+
+def test_another_child_needs_a_reference_that_exists(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    partner = FakePartner()
+    partner.add()
+    notice = _notice(partner, responsible="E10000099", host=CODE)
+    coordinator = client_for("coordinator")
+    url = f"/partner-notices/{notice.pk}"
+    blank = coordinator.post(url, {"child": "other", "reference": ""})
+    assert blank.status_code == 400
+    assert "Enter the reference of the child this notice is about" in blank.content.decode()
+    wrong = coordinator.post(url, {"child": "other", "reference": "C-999999"})
+    assert wrong.status_code == 400
+    assert "There is no child with the reference C-999999" in wrong.content.decode()
+    nothing = coordinator.post(url, {})
+    assert "Select which child this notice is about" in nothing.content.decode()
+    assert Episode.objects.count() == 0
+
+
+def test_a_child_placed_here_and_not_yet_known_gets_a_record(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    partner = FakePartner()
+    partner.add()
+    notice = _notice(partner, responsible=CODE, host="E10000099", given_names="Sky")
+    coordinator = client_for("coordinator")
+    done = coordinator.post(f"/partner-notices/{notice.pk}", {"child": "new"})
+    assert done.status_code == 302
+    child = Child.objects.get(first_name="Sky")
+    assert child.responsible_authority.gss_code == CODE and child.host_authority is None
+    assert Episode.objects.get().child_id == child.pk
+    # Recorded: the partner's episode is not sent back to it.
+    assert not OutboxMessage.objects.filter(kind="missing.notice").exists()
+
+
+def test_workers_do_not_see_notices(world: World, client_for: Callable[[str], Client]) -> None:
+    partner = FakePartner()
+    partner.add()
+    notice = _notice(partner, responsible="E10000099", host=CODE)
+    worker = client_for("worker")
+    assert worker.get("/partner-notices/").status_code == 403
+    assert worker.post(f"/partner-notices/{notice.pk}", {"child": "new"}).status_code == 403
+    assert Child.objects.count() == 0

@@ -4,7 +4,7 @@ sends a test message. No child is named on these pages."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -17,11 +17,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from homeward.accounts import permissions
+from homeward.audit.models import AccessEvent
+from homeward.audit.services import access_record, access_record_children
+from homeward.cases.models import Child
+from homeward.exchange import notices as partner_notices
 from homeward.exchange import selectors, services
-from homeward.exchange.models import Partner
+from homeward.exchange.models import Partner, PartnerNotice
 from homeward.formats import exchange as fmt
 from homeward.web import exchange_forms as f
 from homeward.web.forms import apply_service_errors
+from homeward.web.templatetags.casework import uk_day, uk_time
 
 
 def _may_view(request: HttpRequest) -> None:
@@ -214,3 +219,145 @@ def partner_remove(request: HttpRequest, code: str) -> HttpResponse:
         {"partner": one, "form": form, "waiting": waiting},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+# --- notices from other authorities --------------------------------------------------------------
+
+
+def _may_record_notices(request: HttpRequest) -> None:
+    if not permissions.can_record_episode(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied("notices from other authorities")
+
+
+@login_required
+@require_GET
+def notices(request: HttpRequest) -> HttpResponse:
+    """The notices partners sent about children placed across the boundary: those waiting
+    for a person first, then the latest recorded."""
+    _may_record_notices(request)
+    waiting = list(selectors.notices_waiting())
+    recorded = list(selectors.notices_recorded()[:50])
+    children = [n.child_id for n in waiting + recorded if n.child_id is not None]
+    if children:
+        access_record_children(
+            user=request.user,  # type: ignore[arg-type]
+            action=AccessEvent.Action.VIEW,
+            what="notices from other authorities",
+            child_ids=children,
+            request=request,
+        )
+    return render(request, "web/exchange/notices.html", {"waiting": waiting, "recorded": recorded})
+
+
+def _choices(notice: PartnerNotice) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    if notice.child is not None:
+        rows.append(
+            (
+                str(notice.child.pk),
+                f"{notice.child.full_name} ({notice.child.reference}): {notice.linked_by}",
+            )
+        )
+    for suggestion in notice.suggestions:
+        child = Child.objects.filter(pk=suggestion["child"]).first()
+        if child is None or any(value == str(child.pk) for value, _ in rows):
+            continue
+        band = (
+            "Likely the same child" if suggestion["band"] == "match" else "Possibly the same child"
+        )
+        reasons = "; ".join(text for _points, text in suggestion["reasons"])
+        rows.append((str(child.pk), f"{child.full_name} ({child.reference}): {band}: {reasons}"))
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
+    """One notice: what the partner said, and which child it is about."""
+    _may_record_notices(request)
+    one = selectors.notice(notice_id)
+    if one is None:
+        raise Http404("No such notice")
+    child_rows, episode_rows = _notice_rows(services.notice_payload(one))
+    choices = _choices(one)
+    initial = {"child": choices[0][0]} if one.child is not None else None
+    form = f.NoticeForm(
+        request.POST if request.method == "POST" else None, choices=choices, initial=initial
+    )
+    access_record(
+        user=request.user,  # type: ignore[arg-type]
+        action=AccessEvent.Action.VIEW,
+        what=f"notice {one.pk} from {one.partner.name}",
+        child_id=one.child_id,
+        request=request,
+    )
+    if form.is_bound and form.is_valid() and one.state == PartnerNotice.State.WAITING:
+        user = request.user
+        try:
+            with transaction.atomic():
+                choice = form.cleaned_data["child"]
+                if choice == "new":
+                    child = partner_notices.notice_new_child(by=user, notice=one)  # type: ignore[arg-type]
+                elif choice == "other":
+                    child = _child_by_reference(form.cleaned_data["reference"])
+                else:
+                    child = Child.objects.get(pk=int(choice))
+                partner_notices.notice_record(by=user, notice=one, child=child)  # type: ignore[arg-type]
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Recorded for {child.full_name} ({child.reference})")
+            return redirect("web:exchange-notices")
+    return render(
+        request,
+        "web/exchange/notice.html",
+        {"notice": one, "child_rows": child_rows, "episode_rows": episode_rows, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+SEXES = {"female": "Female", "male": "Male", "unknown": "Not known"}
+GRADES = {"no_apparent_risk": "No apparent risk", "low": "Low", "medium": "Medium", "high": "High"}
+
+
+def _notice_rows(payload: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """What the partner said of the child and of the episode, as (label, words) rows."""
+    about, episode = payload["child"], payload["episode"]
+
+    def moment(text: str | None) -> str:
+        return uk_time(datetime.fromisoformat(text)) if text else "Not given"
+
+    born = about.get("date_of_birth")
+    child_rows = [
+        ("Name", f"{about['given_names']} {about['family_name']}"),
+        ("Date of birth", uk_day(date.fromisoformat(born)) if born else "Not given"),
+        ("Sex", SEXES.get(about.get("sex", "unknown"), "Not known")),
+        ("NHS number", about.get("nhs_number", "Not given")),
+        ("Postcode", about.get("postcode", "Not given")),
+        ("Their reference", about["reference"]),
+        ("Responsible authority", payload["responsible_authority"]),
+        ("Host authority", payload["host_authority"]),
+    ]
+    episode_rows = [
+        ("Their reference", episode["reference"]),
+        ("What", "Missing" if episode["category"] == "missing" else "Absent"),
+        ("Missing from", "Care" if episode["missing_from"] == "care" else "Home"),
+        ("Went missing", moment(episode["started_at"])),
+        ("Reported to the police", moment(episode.get("reported_to_police_at"))),
+        ("Returned or found", moment(episode.get("returned_at"))),
+        ("Police risk grade", GRADES.get(episode.get("risk_grade", ""), "Not given")),
+        ("Police force", episode.get("police_force", "Not given")),
+        ("Police reference", episode.get("police_reference", "Not given")),
+        ("Officer", episode.get("police_officer", "Not given")),
+        ("Last seen", episode.get("last_seen_where", "Not given")),
+        ("Found", episode.get("found_where", "Not given")),
+        ("Circumstances", episode.get("circumstances", "Not given")),
+    ]
+    return child_rows, episode_rows
+
+
+def _child_by_reference(reference: str) -> Child:
+    child = Child.objects.filter(reference=reference.strip().upper()).first()
+    if child is None:
+        raise ValidationError({"reference": f"There is no child with the reference {reference}"})
+    return child

@@ -1,0 +1,345 @@
+"""Missing notices between the responsible and the host authority (docs/exchange.md,
+"Missing notices").
+
+Sending: when an episode is recorded, or its return recorded, for a child placed across
+the boundary with a partner (a child this authority hosts for the partner, or one it placed
+in the partner's area), a `missing.notice` goes to the partner in the same transaction.
+
+Receiving: the notice is kept (`PartnerNotice`) and the coordinators are emailed at once
+(references only). A person says which child it is about and records it: the episode (or
+its return) is then recorded here as any episode is, the partner's references kept with it.
+An episode that came from a partner's notice is never sent back to that partner.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from homeward.accounts import permissions
+from homeward.exchange import services
+from homeward.exchange.models import InboxMessage, OutboxMessage, Partner, PartnerNotice
+from homeward.formats import exchange as fmt
+from homeward.police import match
+
+if TYPE_CHECKING:
+    from homeward.accounts.models import User
+    from homeward.cases.models import Child, Episode
+
+logger = logging.getLogger(__name__)
+
+#: Why each side sends (the message's reason, kept in both access logs).
+TO_RESPONSIBLE = (
+    "A child you placed in our area is missing or back: you hold the return interview "
+    "(DfE statutory guidance on children who run away or go missing from home or care)"
+)
+TO_HOST = (
+    "A child we placed in your area is missing or back: for your work with missing children "
+    "and exploitation in your area"
+)
+
+
+# --- sending -------------------------------------------------------------------------------------
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _other_side(child: Child) -> tuple[Partner, str] | None:
+    """The partner across the boundary for this child, and why it is told: the responsible
+    authority of a child placed here, or the host of a child placed there."""
+    home_code = services.own_code()
+    responsible = child.responsible_authority
+    host = child.host_authority
+    if responsible.gss_code != home_code:
+        code, reason = responsible.gss_code, TO_RESPONSIBLE
+    elif host is not None and host.gss_code != home_code:
+        code, reason = host.gss_code, TO_HOST
+    else:
+        return None
+    partner = Partner.objects.filter(code=code, active=True).first()
+    return (partner, reason) if partner is not None else None
+
+
+def missing_notice_payload(*, episode: Episode, event: str) -> dict[str, Any]:
+    child = episode.child
+    home_code = services.own_code()
+    responsible = child.responsible_authority.gss_code
+    host = child.host_authority.gss_code if child.host_authority is not None else home_code
+    child_part: dict[str, Any] = {
+        "reference": child.reference,
+        "given_names": child.first_name[:100],
+        "family_name": child.last_name[:100],
+        "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
+        "sex": child.sex,
+        "nhs_number": child.nhs_number or None,
+        "postcode": child.postcode or None,
+    }
+    if responsible == home_code and child.person_id:
+        child_part["responsible_person_id"] = child.person_id
+    force = episode.police_force.name if episode.police_force is not None else ""
+    episode_part: dict[str, Any] = {
+        "reference": episode.reference,
+        "category": episode.category,
+        "missing_from": episode.missing_from,
+        "started_at": _iso(episode.started_at),
+        "reported_to_police_at": _iso(episode.reported_to_police_at),
+        "returned_at": _iso(episode.returned_at),
+        "risk_grade": episode.risk_grade or None,
+        "police_force": force[:200] or None,
+        "police_reference": episode.police_reference or None,
+        "police_officer": episode.police_officer[:400] or None,
+        "last_seen_where": episode.last_seen_where or None,
+        "found_where": episode.found_where or None,
+        "circumstances": (episode.circumstances or "")[:4000] or None,
+        "risk_factors": [str(code) for code in episode.risk_factors or []][:50],
+    }
+    return {
+        "event": event,
+        "responsible_authority": responsible,
+        "host_authority": host,
+        "child": {k: v for k, v in child_part.items() if v is not None},
+        "episode": {k: v for k, v in episode_part.items() if v is not None},
+    }
+
+
+def missing_notice_send(*, episode: Episode, event: str, by: User | None) -> OutboxMessage | None:
+    """Tell the authority across the boundary that the child went missing ("missing") or is
+    back ("returned"), in the caller's transaction. Nothing is sent for a child not placed
+    across a boundary, when that authority is not a partner (its coordinators are told
+    another way), for an imported episode, or about an episode that came from that
+    partner's own notice."""
+    if episode.imported or episode.entered_in_error_at is not None:
+        return None
+    side = _other_side(episode.child)
+    if side is None:
+        return None
+    partner, reason = side
+    if PartnerNotice.objects.filter(partner=partner, episode=episode).exists():
+        return None
+    return services.message_send(
+        partner_code=partner.code,
+        kind="missing.notice",
+        payload=missing_notice_payload(episode=episode, event=event),
+        reason=reason,
+        by=by,
+        child_id=episode.child_id,
+    )
+
+
+# --- receiving ------------------------------------------------------------------------------------
+
+
+def _parse_moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _linked_child(partner: Partner, envelope: fmt.Envelope) -> tuple[Child | None, str]:
+    """The child the notice is about, when identifiers leave no doubt, and why."""
+    from homeward.cases.models import Child
+
+    about = envelope.payload["child"]
+    earlier = (
+        PartnerNotice.objects.filter(
+            partner=partner, child_reference=about["reference"], child__isnull=False
+        )
+        .select_related("child")
+        .first()
+    )
+    if earlier is not None and earlier.child is not None:
+        return earlier.child, f"an earlier notice about {about['reference']} was linked to them"
+    home_code = services.own_code()
+    person_id = about.get("responsible_person_id")
+    if person_id and envelope.payload["responsible_authority"] == home_code:
+        child = Child.objects.filter(person_id=person_id).first()
+        if child is not None:
+            return child, "the same case system person id"
+    nhs, born = about.get("nhs_number"), about.get("date_of_birth")
+    if nhs and born:
+        child = Child.objects.filter(nhs_number=nhs, date_of_birth=born).first()
+        if child is not None:
+            return child, "the same NHS number and date of birth"
+    return None, ""
+
+
+def _suggestions(about: dict[str, Any]) -> list[dict[str, Any]]:
+    from datetime import date
+
+    from homeward.intake import services as intake_services
+
+    born = about.get("date_of_birth")
+    person = match.Person(
+        given_names=about["given_names"],
+        family_name=about["family_name"],
+        aliases=(),
+        date_of_birth=date.fromisoformat(born) if born else None,
+        sex=about.get("sex", "unknown"),
+        postcode=about.get("postcode", ""),
+    )
+    return intake_services.suggest_many([(0, person)]).get(0, [])
+
+
+def missing_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
+    """Keep a partner's missing notice for a person, linked at once where identifiers
+    leave no doubt, and tell the coordinators (after the transaction commits)."""
+    payload = envelope.payload
+    home_code = services.own_code()
+    if home_code not in (payload["responsible_authority"], payload["host_authority"]):
+        raise fmt.MessageError(
+            "schema", "this authority is neither the responsible nor the host authority", "payload"
+        )
+    if message.partner.code not in (payload["responsible_authority"], payload["host_authority"]):
+        raise fmt.MessageError(
+            "schema", "the sender is neither the responsible nor the host authority", "payload"
+        )
+    child, why = _linked_child(message.partner, envelope)
+    episode_part = payload["episode"]
+    notice = PartnerNotice.objects.create(
+        message=message,
+        partner=message.partner,
+        event=payload["event"],
+        child_reference=payload["child"]["reference"],
+        episode_reference=episode_part["reference"],
+        started_at=_parse_moment(episode_part["started_at"]),
+        returned_at=_parse_moment(episode_part.get("returned_at")),
+        child=child,
+        linked_by=why,
+        suggestions=[] if child is not None else _suggestions(payload["child"]),
+    )
+    transaction.on_commit(lambda: _tell_coordinators(notice.pk))
+
+
+def _tell_coordinators(pk: int) -> None:
+    notice = PartnerNotice.objects.select_related("partner").get(pk=pk)
+    recipients = services.coordinator_emails()
+    if not recipients:
+        return
+    what = "is missing" if notice.event == "missing" else "is back"
+    try:
+        send_mail(
+            f"homeward: {notice.partner.name} says a child {what}",
+            (
+                f"{notice.partner.name} ({notice.partner.code}) sent a missing notice: a child "
+                f"placed across your boundary {what}.\n\nTheir child reference: "
+                f"{notice.child_reference}\nTheir episode reference: {notice.episode_reference}\n"
+                f'Notice: {notice.pk}\n\nOpen "Notices from other authorities" in homeward to '
+                "see it and record it. (No name is sent by email.)"
+            ),
+            None,
+            recipients,
+        )
+    except OSError:
+        logger.exception("could not email the coordinators about notice %s", notice.pk)
+
+
+# --- a person records a notice --------------------------------------------------------------------
+
+
+def notice_record(*, by: User, notice: PartnerNotice, child: Child) -> PartnerNotice:
+    """The person says the notice is about `child`: the episode is recorded here as the
+    partner told it (or, for a return, the return on the episode an earlier notice
+    recorded). Later notices from the partner about the same child are linked to `child`."""
+    from homeward.cases import services as case_services
+
+    if not permissions.can_record_episode(by):
+        raise PermissionDenied("only a coordinator or manager records a notice")
+    with transaction.atomic():
+        notice = PartnerNotice.objects.select_for_update().get(pk=notice.pk)
+        if notice.state == PartnerNotice.State.RECORDED:
+            raise ValidationError({"child": "This notice has been recorded already"})
+        part = services.notice_payload(notice)["episode"]
+        earlier = (
+            PartnerNotice.objects.filter(
+                partner=notice.partner,
+                episode_reference=notice.episode_reference,
+                episode__isnull=False,
+            )
+            .exclude(pk=notice.pk)
+            .select_related("episode")
+            .first()
+        )
+        episode: Episode | None = earlier.episode if earlier is not None else None
+        if episode is not None and episode.child_id != child.pk:
+            raise ValidationError(
+                {"child": f"An earlier notice about this episode was recorded for {episode.child}"}
+            )
+        returned = _parse_moment(part.get("returned_at"))
+        if episode is None:
+            police = " ".join(
+                p for p in (part.get("police_force", ""), part.get("police_officer", "")) if p
+            )
+            episode = case_services.episode_record(
+                by=by,
+                child=child,
+                category=part["category"],
+                missing_from=part["missing_from"],
+                started_at=_parse_moment(part["started_at"]),  # type: ignore[arg-type]
+                reported_to_police_at=_parse_moment(part.get("reported_to_police_at")),
+                returned_at=returned,
+                notified_at=notice.received_at if returned is not None else None,
+                police_reference=part.get("police_reference", ""),
+                risk_grade=part.get("risk_grade", ""),
+                circumstances=part.get("circumstances", ""),
+                last_seen_where=part.get("last_seen_where", ""),
+                found_where=part.get("found_where", ""),
+                police_officer=police[:400],
+                tell_partner=False,
+            )
+        elif returned is not None and episode.returned_at is None:
+            episode = case_services.episode_record_return(
+                by=by,
+                episode=episode,
+                returned_at=returned,
+                notified_at=notice.received_at,
+                found_where=part.get("found_where", ""),
+            )
+        notice.child, notice.episode = child, episode
+        notice.state = PartnerNotice.State.RECORDED
+        notice.decided_by, notice.decided_at = by, timezone.now()
+        notice.save()
+    return notice
+
+
+def notice_new_child(*, by: User, notice: PartnerNotice) -> Child:
+    """A new record of the child a notice is about (a child the partner placed here that
+    this authority did not yet know), from what the partner said: its responsible and host
+    authorities as the notice gives them."""
+    from datetime import date
+
+    from homeward.cases import services as case_services
+    from homeward.organisations.models import Authority
+
+    if not permissions.can_record_episode(by):
+        raise PermissionDenied("only a coordinator or manager adds a child")
+    payload = services.notice_payload(notice)
+    about = payload["child"]
+    home_code = services.own_code()
+    codes = {"responsible": payload["responsible_authority"], "host": payload["host_authority"]}
+    found = {role: Authority.objects.filter(gss_code=code).first() for role, code in codes.items()}
+    for role, authority in found.items():
+        if authority is None:
+            raise ValidationError(
+                {
+                    "child": f"The {role} authority ({codes[role]}) is not set up here: ask an "
+                    "administrator to add it, then record the notice"
+                }
+            )
+    born = about.get("date_of_birth")
+    host = found["host"]
+    return case_services.child_create(
+        by=by,
+        first_name=about["given_names"],
+        last_name=about["family_name"],
+        date_of_birth=date.fromisoformat(born) if born else None,
+        sex=about.get("sex", "unknown"),
+        postcode=about.get("postcode", ""),
+        responsible_authority=found["responsible"],
+        host_authority=host if host is not None and host.gss_code != home_code else None,
+    )

@@ -1,0 +1,286 @@
+"""Missing notices between the responsible and the host authority: sent with the episode
+that causes them, taken by the partner, kept for a person, recorded once, never echoed."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from homeward.cases import services as case_services
+from homeward.cases.models import Child, Episode
+from homeward.exchange import notices, services
+from homeward.exchange.models import InboxMessage, OutboxMessage, PartnerNotice
+from homeward.formats import exchange as ex
+from homeward.organisations.models import Authority
+from tests.exchange.partner import CODE, FakePartner
+from tests.factories import World, make_child, make_episode, make_world
+
+pytestmark = pytest.mark.django_db
+
+HOME = "E10000099"
+
+
+@pytest.fixture
+def world() -> World:
+    world = make_world()
+    world.user("coordinator").email = "coordinator@fictional.example"
+    world.user("coordinator").save()
+    return world
+
+
+@pytest.fixture
+def partner(world: World) -> FakePartner:
+    partner = FakePartner()
+    partner.add()
+    return partner
+
+
+def neighbour() -> Authority:
+    return Authority.objects.get(gss_code=CODE)
+
+
+def placed_here(world: World, **fields: Any) -> Child:
+    """A child the neighbouring authority placed in this one's area."""
+    return make_child(
+        world, responsible_authority=neighbour(), host_authority=world.authority, **fields
+    )
+
+
+def placed_there(world: World, **fields: Any) -> Child:
+    """A child this authority placed in the neighbour's area."""
+    return make_child(world, host_authority=neighbour(), **fields)
+
+
+def sent() -> list[dict[str, Any]]:
+    return [
+        json.loads(m.payload)
+        for m in OutboxMessage.objects.filter(kind="missing.notice").order_by("pk")
+    ]
+
+
+# --- sending -------------------------------------------------------------------------------------
+
+
+def test_the_host_tells_the_responsible_authority_at_once(
+    world: World, partner: FakePartner
+) -> None:
+    child = placed_here(world)
+    episode = make_episode(
+        world, child, returned_after=None, police_force=world.police, police_reference="FC-9",
+        circumstances="Left the placement after a phone call.",
+    )  # fmt: skip
+
+    (payload,) = sent()
+    message = OutboxMessage.objects.get(kind="missing.notice")
+    assert message.reason == notices.TO_RESPONSIBLE
+    assert message.child_id == child.pk
+    assert payload["event"] == "missing"
+    assert (payload["responsible_authority"], payload["host_authority"]) == (CODE, HOME)
+    assert payload["child"]["reference"] == child.reference
+    assert payload["child"]["given_names"] == "Jordan"
+    assert payload["episode"]["reference"] == episode.reference
+    assert payload["episode"]["police_force"] == "Fictional Constabulary"
+    assert payload["episode"]["police_reference"] == "FC-9"
+    assert "returned_at" not in payload["episode"]
+    # The partner takes it: it is what the kind allows.
+    services.outbox_deliver(pk=message.pk, post=partner.post)
+    assert partner.received[0].payload == payload
+
+    case_services.episode_record_return(
+        by=world.user("coordinator"), episode=episode, returned_at=timezone.now()
+    )
+    returned = sent()[1]
+    assert returned["event"] == "returned" and returned["episode"]["returned_at"]
+
+
+def test_the_responsible_authority_tells_the_host_with_its_person_id(
+    world: World, partner: FakePartner
+) -> None:
+    child = placed_there(world)
+    Child.objects.filter(pk=child.pk).update(person_id="LCS-1234", nhs_number="9434765919")
+    make_episode(world, Child.objects.get(pk=child.pk))
+    (payload,) = sent()
+    assert OutboxMessage.objects.get().reason == notices.TO_HOST
+    assert (payload["responsible_authority"], payload["host_authority"]) == (HOME, CODE)
+    assert payload["child"]["responsible_person_id"] == "LCS-1234"
+    assert payload["child"]["nhs_number"] == "9434765919"
+
+
+def test_nothing_is_sent_when_no_boundary_is_crossed_or_no_partner_is_across(
+    world: World, partner: FakePartner
+) -> None:
+    make_episode(world, make_child(world))  # placed at home
+    third = Authority.objects.create(gss_code="E10000001", name="Far County", nation="england")
+    make_episode(world, make_child(world, host_authority=third, last_name="Faraway"))
+    assert sent() == []
+
+
+def test_no_notice_without_its_episode(world: World, partner: FakePartner) -> None:
+    child = placed_here(world)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_episode(world, child)
+        raise RuntimeError("the episode is not kept")
+    assert Episode.objects.count() == 0 and sent() == []
+
+
+# --- receiving -----------------------------------------------------------------------------------
+
+
+def notice_from(
+    partner: FakePartner, *, child: dict[str, Any], event: str = "missing",
+    episode_ref: str = "E-777", returned: bool = False, responsible: str = HOME, host: str = CODE,
+) -> str:  # fmt: skip
+    started = timezone.now() - timedelta(hours=5)
+    episode = {
+        "reference": episode_ref,
+        "category": "missing",
+        "missing_from": "care",
+        "started_at": started.isoformat(),
+        "risk_grade": "high",
+        "police_force": "Lowmarsh Police",
+        "police_reference": "LP-2026-1",
+        "circumstances": "Seen getting into a car near the station.",
+    }
+    if returned:
+        episode["returned_at"] = (started + timedelta(hours=4)).isoformat()
+    payload = {
+        "event": event,
+        "responsible_authority": responsible,
+        "host_authority": host,
+        "child": {"reference": "LM-C-1", **child},
+        "episode": episode,
+    }
+    envelope = ex.Envelope(
+        ex.new_message_id(), "missing.notice", CODE, HOME, notices.TO_RESPONSIBLE, payload
+    )
+    return partner.seal(envelope, to=services.own_public_jwks(), at=timezone.now())
+
+
+def test_a_notice_about_our_child_is_linked_by_its_person_id_and_the_coordinators_told(
+    world: World, partner: FakePartner, django_capture_on_commit_callbacks: Any
+) -> None:
+    child = placed_there(world)
+    Child.objects.filter(pk=child.pk).update(person_id="LCS-1234")
+    token = notice_from(
+        partner,
+        child={
+            "given_names": "Jordan",
+            "family_name": "Example",
+            "responsible_person_id": "LCS-1234",
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.inbox_receive(token=token.encode())[0] == "accepted"
+
+    notice = PartnerNotice.objects.get()
+    assert (notice.child_id, notice.linked_by) == (child.pk, "the same case system person id")
+    assert notice.state == PartnerNotice.State.WAITING  # a person records it
+    assert Episode.objects.count() == 0
+    (email,) = mail.outbox
+    assert email.to == ["coordinator@fictional.example"]
+    assert "LM-C-1" in email.body and "E-777" in email.body
+    assert "Jordan" not in email.body and "Jordan" not in email.subject
+
+
+def test_an_unknown_child_waits_with_the_matchers_suggestions(
+    world: World, partner: FakePartner
+) -> None:
+    child = placed_there(world)
+    token = notice_from(
+        partner,
+        child={"given_names": "Jordan", "family_name": "Example", "date_of_birth": "2011-05-14"},
+    )
+    services.inbox_receive(token=token.encode())
+    notice = PartnerNotice.objects.get()
+    assert notice.child is None and notice.linked_by == ""
+    assert [s["child"] for s in notice.suggestions] == [child.pk]
+    assert notice.suggestions[0]["band"] == "match"
+
+
+def test_a_notice_is_recorded_once_its_return_applied_and_nothing_echoed_back(
+    world: World, partner: FakePartner
+) -> None:
+    child = placed_there(world)
+    about = {"given_names": "Jordan", "family_name": "Example", "date_of_birth": "2011-05-14"}
+    services.inbox_receive(token=notice_from(partner, child=about).encode())
+    first = PartnerNotice.objects.get()
+    OutboxMessage.objects.all().delete()
+
+    recorded = notices.notice_record(by=world.user("coordinator"), notice=first, child=child)
+
+    episode = recorded.episode
+    assert episode is not None and episode.child_id == child.pk
+    assert (episode.category, episode.missing_from, episode.risk_grade) == (
+        "missing",
+        "care",
+        "high",
+    )
+    assert episode.police_reference == "LP-2026-1"
+    assert episode.circumstances == "Seen getting into a car near the station."
+    assert episode.returned_at is None
+    assert sent() == []  # the partner told us: not told back
+    with pytest.raises(Exception, match="recorded already"):
+        notices.notice_record(by=world.user("coordinator"), notice=first, child=child)
+
+    # The partner says the child is back: the same child, linked at once by the earlier one.
+    token = notice_from(partner, child=about, event="returned", returned=True)
+    services.inbox_receive(token=token.encode())
+    second = PartnerNotice.objects.exclude(pk=first.pk).get()
+    assert second.child_id == child.pk and "earlier notice" in second.linked_by
+    notices.notice_record(by=world.user("coordinator"), notice=second, child=child)
+    episode.refresh_from_db()
+    assert episode.returned_at is not None and episode.due_at is not None  # the clock runs
+    assert Episode.objects.count() == 1
+    assert sent() == []
+
+
+def test_only_a_coordinator_or_manager_records_a_notice(world: World, partner: FakePartner) -> None:
+    child = placed_there(world)
+    token = notice_from(partner, child={"given_names": "Jordan", "family_name": "Example"})
+    services.inbox_receive(token=token.encode())
+    with pytest.raises(PermissionDenied):
+        notices.notice_record(
+            by=world.user("worker"), notice=PartnerNotice.objects.get(), child=child
+        )
+    assert Episode.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("responsible", "host", "reason"),
+    [
+        ("E10000001", CODE, "neither the responsible nor the host"),
+        (HOME, "E10000001", "the sender is neither"),
+    ],
+)
+def test_a_notice_between_other_authorities_is_refused(
+    world: World, partner: FakePartner, responsible: str, host: str, reason: str
+) -> None:
+    token = notice_from(
+        partner, child={"given_names": "A", "family_name": "B"}, responsible=responsible, host=host
+    )
+    with pytest.raises(ex.MessageError, match=reason):
+        services.inbox_receive(token=token.encode())
+    assert InboxMessage.objects.count() == 0 and PartnerNotice.objects.count() == 0
+
+
+def test_a_notice_of_a_bad_shape_is_refused_with_the_field(
+    world: World, partner: FakePartner
+) -> None:
+    payload = {
+        "event": "missing",
+        "responsible_authority": HOME,
+        "host_authority": CODE,
+        "child": {"reference": "X", "given_names": "A", "family_name": "B"},
+        "episode": {"reference": "E-1", "category": "lost", "missing_from": "care",
+                    "started_at": timezone.now().isoformat()},
+    }  # fmt: skip
+    with pytest.raises(ex.MessageError) as caught:
+        ex.check_payload("missing.notice", payload)
+    assert caught.value.field == "payload.episode.category"
