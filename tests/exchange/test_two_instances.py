@@ -1,0 +1,172 @@
+"""Two real homeward instances talking over HTTP: this test's live server (Fictional County
+Council, E10000099) and a second instance started beside it with its own database
+(Neighbouring County Council, E10000097), set up with the documented commands. Each adds the
+other as a partner, messages go both ways with signed receipts, and a message to an
+instance that is down is delivered, once, when it is back."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from homeward.exchange import services
+from homeward.exchange.models import InboxMessage, OutboxMessage
+from tests.factories import make_world
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+B = "E10000097"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Instance:
+    """The second instance: `manage.py` on its own SQLite database, and its web server."""
+
+    def __init__(self, folder: Path) -> None:
+        self.env = {
+            **os.environ,
+            "HOMEWARD_ENV": "development",
+            "HOMEWARD_DATABASE_URL": "",
+            "HOMEWARD_SQLITE_PATH": str(folder / "neighbour.sqlite3"),
+            "HOMEWARD_EXCHANGE_ALLOW_HTTP": "1",
+        }
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server: subprocess.Popen[bytes] | None = None
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def start(self) -> None:
+        self.server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(
+                    f"{self.url}/.well-known/homeward/keys.json", timeout=2
+                ):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError("the second instance did not start")
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.terminate()
+            self.server.wait(timeout=30)
+            self.server = None
+
+    def count(self, model: str) -> int:
+        code = f"from homeward.exchange.models import {model}; print({model}.objects.count())"
+        # The last line: Django's shell may say first what it imported by itself.
+        return int(self.manage("shell", "-c", code).strip().splitlines()[-1])
+
+
+@pytest.fixture
+def neighbour(tmp_path: Path) -> Iterator[Instance]:
+    instance = Instance(tmp_path)
+    instance.manage("migrate", "--noinput", "--verbosity", "0")
+    instance.manage("authority", B, "Neighbouring County Council", "--home")
+    instance.manage("authority", "E10000099", "Fictional County Council")
+    instance.start()
+    yield instance
+    instance.stop()
+
+
+def _send(note: str) -> OutboxMessage:
+    with transaction.atomic():
+        return services.message_send(
+            partner_code=B, kind="exchange.test", payload={"note": note}, reason="a test"
+        )
+
+
+def test_two_instances_exchange_messages_both_ways_and_survive_one_being_down(
+    live_server: Any, neighbour: Instance, settings: Any, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    settings.HOMEWARD_EXCHANGE_ALLOW_HTTP = True
+    make_world()
+    # Deliveries are tried by this test, not by a worker on commit.
+    queued: list[int] = []
+    monkeypatch.setattr(services, "queue_delivery", lambda pk, when=None: queued.append(pk))
+
+    # Each takes the other's published keys (the administrators compare the thumbprints).
+    theirs = json.loads(neighbour.manage("exchange", "keys"))
+    services.partner_add(code=B, url=neighbour.url, jwks=theirs)
+    ours = tmp_path / "fictional-keys.json"
+    ours.write_text(json.dumps(services.own_public_jwks()))
+    added = neighbour.manage("partner", "add", "E10000099", live_server.url, str(ours))
+    assert "added Fictional County Council (E10000099)" in added
+
+    # This instance to the neighbour: delivered, with its receipt.
+    message = services.outbox_deliver(pk=_send("from Fictional").pk)
+    assert message.state == OutboxMessage.State.DELIVERED, message.last_error
+    assert neighbour.count("InboxMessage") == 1
+
+    # The neighbour to this instance, with its own command.
+    out = neighbour.manage("exchange", "send-test", "E10000099", "--note", "from Neighbouring")
+    assert "delivered" in out
+    received = InboxMessage.objects.get()
+    assert received.partner.code == B and json.loads(received.payload) == {
+        "note": "from Neighbouring"
+    }
+
+    # The neighbour is down: the message waits, with the reason, and is not lost.
+    neighbour.stop()
+    waiting = services.outbox_deliver(pk=_send("while you were down").pk)
+    assert waiting.state == OutboxMessage.State.PENDING
+    assert waiting.last_error.startswith("not reached")
+    # Back up: the next attempt delivers it, once.
+    neighbour.start()
+    counts = services.outbox_deliver_due(now=waiting.next_attempt_at)
+    assert counts["delivered"] == 1
+    assert OutboxMessage.objects.get(pk=waiting.pk).state == OutboxMessage.State.DELIVERED
+    assert neighbour.count("InboxMessage") == 2
+    assert set(queued) == {m.pk for m in OutboxMessage.objects.all()}
+
+
+def test_a_stranger_instance_is_refused(
+    live_server: Any, neighbour: Instance, tmp_path: Path, settings: Any
+) -> None:
+    settings.HOMEWARD_EXCHANGE_ALLOW_HTTP = True
+    make_world()
+    # The neighbour knows this instance, but this instance has not added the neighbour.
+    ours = tmp_path / "fictional-keys.json"
+    ours.write_text(json.dumps(services.own_public_jwks()))
+    neighbour.manage("partner", "add", "E10000099", live_server.url, str(ours))
+    out = neighbour.manage("exchange", "send-test", "E10000099")
+    assert "waiting to be delivered (HTTP 403, unknown_sender" in out
+    assert InboxMessage.objects.count() == 0
