@@ -11,3 +11,4 @@ class ExchangeConfig(AppConfig):
         from homeward.exchange import notices, services
 
         services.HANDLERS["missing.notice"] = notices.missing_notice_receive
+        services.HANDLERS["placement.notice"] = notices.placement_notice_receive

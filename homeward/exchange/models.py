@@ -122,12 +122,12 @@ class InboxMessage(models.Model):
 
 
 class PartnerNotice(models.Model):
-    """A notice about a child that a partner sent (a missing notice): kept until a person
-    says which child it is about and records what it says (docs/exchange.md, "Missing
-    notices"). Linked at once only by identifiers that cannot be confused (the same NHS
-    number and date of birth, the responsible authority's own person id, or an earlier
-    notice about the same child that a person linked); otherwise the matcher's
-    suggestions wait for a person, as with a police report."""
+    """A notice about a child that a partner sent (a missing or a placement notice): kept
+    until a person says which child it is about and records what it says (docs/exchange.md,
+    "Missing notices", "Placement notices"). Linked at once only by identifiers that cannot
+    be confused (the same NHS number and date of birth, the responsible authority's own
+    person id, or an earlier notice about the same child that a person linked); otherwise
+    the matcher's suggestions wait for a person, as with a police report."""
 
     class State(models.TextChoices):
         WAITING = "waiting", "Waiting for a person"
@@ -135,11 +135,19 @@ class PartnerNotice(models.Model):
 
     message = models.OneToOneField(InboxMessage, on_delete=models.PROTECT, related_name="notice")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(max_length=60, default="missing.notice")
     event = models.CharField(max_length=20)
     child_reference = models.CharField(max_length=20, help_text="The partner's reference.")
-    episode_reference = models.CharField(max_length=20, help_text="The partner's reference.")
-    started_at = models.DateTimeField()
+    episode_reference = models.CharField(
+        max_length=20, blank=True, help_text="The partner's reference (a missing notice)."
+    )
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the episode began (a missing notice)."
+    )
     returned_at = models.DateTimeField(null=True, blank=True)
+    placement_start = models.DateField(null=True, blank=True)
+    placement_end = models.DateField(null=True, blank=True)
+    emergency = models.BooleanField(null=True, blank=True)
     child = models.ForeignKey(
         "cases.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -159,3 +167,32 @@ class PartnerNotice(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-pk"]
+
+
+class PlacementNotice(models.Model):
+    """A placement notice this authority (the responsible one) sent to the host authority,
+    with the day the regulations want it by: the placement's start, or for an emergency
+    placement the fifth working day after it (Care Planning, Placement and Case Review
+    (England) Regulations 2010, reg 13(4))."""
+
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="placements")
+    event = models.CharField(max_length=10)
+    emergency = models.BooleanField(default=False)
+    placement_start = models.DateField()
+    placement_end = models.DateField(null=True, blank=True)
+    due_on = models.DateField(help_text="The last day the notice is on time.")
+    message = models.OneToOneField(OutboxMessage, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    @property
+    def on_time(self) -> bool:
+        from django.utils import timezone
+
+        return timezone.localdate(self.sent_at) <= self.due_on

@@ -14,7 +14,7 @@ An episode that came from a partner's notice is never sent back to that partner.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +24,13 @@ from django.utils import timezone
 
 from homeward.accounts import permissions
 from homeward.exchange import services
-from homeward.exchange.models import InboxMessage, OutboxMessage, Partner, PartnerNotice
+from homeward.exchange.models import (
+    InboxMessage,
+    OutboxMessage,
+    Partner,
+    PartnerNotice,
+    PlacementNotice,
+)
 from homeward.formats import exchange as fmt
 from homeward.police import match
 
@@ -170,8 +176,6 @@ def _linked_child(partner: Partner, envelope: fmt.Envelope) -> tuple[Child | Non
 
 
 def _suggestions(about: dict[str, Any]) -> list[dict[str, Any]]:
-    from datetime import date
-
     from homeward.intake import services as intake_services
 
     born = about.get("date_of_birth")
@@ -204,6 +208,7 @@ def missing_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> Non
     notice = PartnerNotice.objects.create(
         message=message,
         partner=message.partner,
+        kind="missing.notice",
         event=payload["event"],
         child_reference=payload["child"]["reference"],
         episode_reference=episode_part["reference"],
@@ -216,24 +221,47 @@ def missing_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> Non
     transaction.on_commit(lambda: _tell_coordinators(notice.pk))
 
 
+#: A notice's page's heading.
+HEADINGS = {
+    ("missing.notice", "missing"): "A child placed across the boundary is missing",
+    ("missing.notice", "returned"): "A child placed across the boundary is back",
+    ("placement.notice", "start"): "A child is placed in this authority's area",
+    ("placement.notice", "change"): "A placement in this authority's area has changed",
+    ("placement.notice", "end"): "A placement in this authority's area has ended",
+}
+
+#: What a notice says, in the coordinators' email (no name, no detail).
+SAYS = {
+    ("missing.notice", "missing"): "a child placed across your boundary is missing",
+    ("missing.notice", "returned"): "a child placed across your boundary is back",
+    ("placement.notice", "start"): "it has placed a child in your area",
+    ("placement.notice", "change"): "a placement it made in your area has changed",
+    ("placement.notice", "end"): "a placement it made in your area has ended",
+}
+
+
 def _tell_coordinators(pk: int) -> None:
     notice = PartnerNotice.objects.select_related("partner").get(pk=pk)
     recipients = services.coordinator_emails()
     if not recipients:
         return
-    what = "is missing" if notice.event == "missing" else "is back"
+    says = SAYS.get((notice.kind, notice.event), "a notice about a child")
+    lines = [
+        f"{notice.partner.name} ({notice.partner.code}) says {says}.",
+        "",
+        f"Their child reference: {notice.child_reference}",
+    ]
+    if notice.episode_reference:
+        lines.append(f"Their episode reference: {notice.episode_reference}")
+    lines += [
+        f"Notice: {notice.pk}",
+        "",
+        'Open "Notices from other authorities" in homeward to see it and record it. '
+        "(No name is sent by email.)",
+    ]
     try:
         send_mail(
-            f"homeward: {notice.partner.name} says a child {what}",
-            (
-                f"{notice.partner.name} ({notice.partner.code}) sent a missing notice: a child "
-                f"placed across your boundary {what}.\n\nTheir child reference: "
-                f"{notice.child_reference}\nTheir episode reference: {notice.episode_reference}\n"
-                f'Notice: {notice.pk}\n\nOpen "Notices from other authorities" in homeward to '
-                "see it and record it. (No name is sent by email.)"
-            ),
-            None,
-            recipients,
+            f"homeward: a notice from {notice.partner.name}", "\n".join(lines), None, recipients
         )
     except OSError:
         logger.exception("could not email the coordinators about notice %s", notice.pk)
@@ -254,6 +282,14 @@ def notice_record(*, by: User, notice: PartnerNotice, child: Child) -> PartnerNo
         notice = PartnerNotice.objects.select_for_update().get(pk=notice.pk)
         if notice.state == PartnerNotice.State.RECORDED:
             raise ValidationError({"child": "This notice has been recorded already"})
+        if notice.kind == "placement.notice":
+            # The child is placed here (or was): the notice is kept with the child, whose
+            # details a person changes from it where they differ (with the reason).
+            notice.child = child
+            notice.state = PartnerNotice.State.RECORDED
+            notice.decided_by, notice.decided_at = by, timezone.now()
+            notice.save()
+            return notice
         part = services.notice_payload(notice)["episode"]
         earlier = (
             PartnerNotice.objects.filter(
@@ -311,8 +347,6 @@ def notice_new_child(*, by: User, notice: PartnerNotice) -> Child:
     """A new record of the child a notice is about (a child the partner placed here that
     this authority did not yet know), from what the partner said: its responsible and host
     authorities as the notice gives them."""
-    from datetime import date
-
     from homeward.cases import services as case_services
     from homeward.organisations.models import Authority
 
@@ -343,3 +377,149 @@ def notice_new_child(*, by: User, notice: PartnerNotice) -> Child:
         responsible_authority=found["responsible"],
         host_authority=host if host is not None and host.gss_code != home_code else None,
     )
+
+
+# --- placement notices ---------------------------------------------------------------------------
+
+#: Why a placement notice is sent, by the responsible authority's nation.
+PLACEMENT_REASON = {
+    "england": "Notification of a placement in your area: Care Planning, Placement and Case "
+    "Review (England) Regulations 2010, regulation 13(4) (its end: regulation 14(2)(c)(iii))",
+    "wales": "Notification of a placement in your area, as the Welsh out-of-area placement "
+    "notification protocol asks",
+}
+DEFAULT_PLACEMENT_REASON = "Notification of a placement in your area"
+
+
+def placement_due(*, start: date, emergency: bool, nation: str) -> date:
+    """The last day a placement notice is on time: the day the placement starts (the
+    notice goes before it is made), or for an emergency placement the fifth working day
+    after it, by the responsible authority's nation's bank holidays."""
+    from homeward.standards.calendar import working_days_after
+    from homeward.standards.nations import Nation
+
+    return working_days_after(start, 5, Nation(nation)) if emergency else start
+
+
+def placement_notice_send(
+    *,
+    by: User,
+    child: Child,
+    event: str,
+    emergency: bool,
+    start: date,
+    end: date | None = None,
+    placement_type: str,
+    provider: str = "",
+    address: str = "",
+    postcode: str = "",
+    out_of_hours: str = "",
+) -> PlacementNotice:
+    """Tell the host authority of a placement this authority made in its area: its start,
+    a change, or its end. Only for a child this authority is responsible for, placed in a
+    partner's area; kept with the day it was due by (`placement_due`)."""
+    from homeward.cases.models import RiskFlag
+
+    if not permissions.can_record_episode(by):
+        raise PermissionDenied("only a coordinator or manager sends a placement notice")
+    home_code = services.own_code()
+    responsible, host = child.responsible_authority, child.host_authority
+    if responsible.gss_code != home_code:
+        raise ValidationError("Only the responsible authority sends a placement notice")
+    if host is None or host.gss_code == home_code:
+        raise ValidationError("The child is not placed in another authority's area")
+    partner = Partner.objects.filter(code=host.gss_code, active=True).first()
+    if partner is None:
+        raise ValidationError(f"{host.name} is not a partner: tell it another way")
+    if event == "end" and end is None:
+        raise ValidationError({"end": "Enter the date the placement ended"})
+    if end is not None and end < start:
+        raise ValidationError(
+            {"end": "The date the placement ended must be the same as or after its start"}
+        )
+    risks = sorted(
+        {
+            str(flag.get_kind_display())
+            for flag in RiskFlag.objects.filter(child=child, ended_on__isnull=True)
+        }
+    )
+    child_part = {
+        "reference": child.reference,
+        "given_names": child.first_name[:100],
+        "family_name": child.last_name[:100],
+        "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
+        "sex": child.sex,
+        "nhs_number": child.nhs_number or None,
+        "responsible_person_id": child.person_id or None,
+        "postcode": postcode.strip().upper()[:8] or None,
+    }
+    placement = {
+        "type": placement_type,
+        "provider": provider.strip()[:200] or None,
+        "address": address.strip()[:500] or None,
+        "postcode": postcode.strip().upper()[:8] or None,
+        "start": start.isoformat(),
+        "end": end.isoformat() if end else None,
+    }
+    contacts = {
+        "social_worker": child.social_worker[:200] or None,
+        "out_of_hours": out_of_hours.strip()[:200] or None,
+    }
+    payload = {
+        "event": event,
+        "emergency": emergency,
+        "responsible_authority": home_code,
+        "host_authority": host.gss_code,
+        "child": {k: v for k, v in child_part.items() if v is not None},
+        "placement": {k: v for k, v in placement.items() if v is not None},
+        "contacts": {k: v for k, v in contacts.items() if v is not None},
+        "risks": risks[:20],
+    }
+    with transaction.atomic():
+        message = services.message_send(
+            partner_code=partner.code,
+            kind="placement.notice",
+            payload=payload,
+            reason=PLACEMENT_REASON.get(responsible.nation, DEFAULT_PLACEMENT_REASON),
+            by=by,
+            child_id=child.pk,
+        )
+        return PlacementNotice.objects.create(
+            child=child,
+            partner=partner,
+            event=event,
+            emergency=emergency,
+            placement_start=start,
+            placement_end=end,
+            due_on=placement_due(start=start, emergency=emergency, nation=responsible.nation),
+            message=message,
+            sent_by=by,
+        )
+
+
+def placement_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
+    """Keep a responsible authority's placement notice for a person (as a missing notice
+    is kept), and tell the coordinators."""
+    payload = envelope.payload
+    if payload["host_authority"] != services.own_code():
+        raise fmt.MessageError("schema", "this authority is not the host authority", "payload")
+    if payload["responsible_authority"] != message.partner.code:
+        raise fmt.MessageError(
+            "schema", "only the responsible authority sends a placement notice", "payload"
+        )
+    child, why = _linked_child(message.partner, envelope)
+    placement = payload["placement"]
+    notice = PartnerNotice.objects.create(
+        message=message,
+        partner=message.partner,
+        kind="placement.notice",
+        event=payload["event"],
+        emergency=payload["emergency"],
+        child_reference=payload["child"]["reference"],
+        placement_start=date.fromisoformat(placement["start"]),
+        placement_end=date.fromisoformat(placement["end"]) if placement.get("end") else None,
+        child=child,
+        linked_by=why,
+        suggestions=[] if child is not None else _suggestions(payload["child"]),
+    )
+    transaction.on_commit(lambda: _tell_coordinators(notice.pk))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -16,6 +17,7 @@ from homeward.exchange.models import (
     Partner,
     PartnerKey,
     PartnerNotice,
+    PlacementNotice,
 )
 
 #: A message still waiting after this long is listed as not delivered (it has failed at
@@ -119,3 +121,64 @@ def notice(pk: int) -> PartnerNotice | None:
         .filter(pk=pk)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class PlacedElsewhere:
+    child: Any
+    partner: Partner | None
+    latest: PlacementNotice | None
+
+
+def placed_elsewhere() -> list[PlacedElsewhere]:
+    """This authority's children placed in another authority's area (the host set), with
+    the host's partner record (None: not on the exchange) and the latest placement notice
+    sent about each."""
+    from homeward.cases.models import Child
+
+    code = services.own_code()
+    children = list(
+        Child.objects.filter(responsible_authority__gss_code=code, host_authority__isnull=False)
+        .exclude(host_authority__gss_code=code)
+        .select_related("host_authority")
+        .order_by("last_name", "first_name")[:500]
+    )
+    partners = {p.code: p for p in Partner.objects.filter(active=True)}
+    latest: dict[int, PlacementNotice] = {}
+    for notice in (
+        PlacementNotice.objects.filter(child__in=children)
+        .select_related("message")
+        .order_by("sent_at", "pk")
+    ):
+        latest[notice.child_id] = notice
+    return [
+        PlacedElsewhere(child, partners.get(child.host_authority.gss_code), latest.get(child.pk))
+        for child in children
+    ]
+
+
+@dataclass(frozen=True)
+class PlacedHere:
+    child: Any
+    latest: PartnerNotice | None
+
+
+def placed_here() -> list[PlacedHere]:
+    """Children another authority placed in this one's area (their responsible authority
+    is another), with the latest notice recorded about each."""
+    from homeward.cases.models import Child
+
+    code = services.own_code()
+    children = list(
+        Child.objects.exclude(responsible_authority__gss_code=code)
+        .select_related("responsible_authority")
+        .order_by("last_name", "first_name")[:500]
+    )
+    latest: dict[int, PartnerNotice] = {}
+    for notice in (
+        PartnerNotice.objects.filter(child__in=children)
+        .select_related("partner")
+        .order_by("received_at", "pk")
+    ):
+        latest[notice.child_id] = notice  # type: ignore[index]
+    return [PlacedHere(child, latest.get(child.pk)) for child in children]

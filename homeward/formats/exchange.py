@@ -125,8 +125,35 @@ NOTICE_EPISODE: Final[Mapping[str, Field]] = {
     "risk_factors": Field("list", required=False, most=50),
 }
 
+#: The placement a placement notice is about.
+NOTICE_PLACEMENT: Final[Mapping[str, Field]] = {
+    "type": Field(
+        "text",
+        choices=(
+            "foster",
+            "childrens_home",
+            "semi_independent",
+            "residential_school",
+            "placed_with_parents",
+            "secure",
+            "other",
+        ),
+    ),
+    "provider": Field("text", required=False, most=200),
+    "address": Field("text", required=False, most=500),
+    "postcode": Field("text", required=False, most=8),
+    "start": Field("date"),
+    "end": Field("date", required=False),
+}
+
+#: Who to call about the child at the responsible authority.
+NOTICE_CONTACTS: Final[Mapping[str, Field]] = {
+    "social_worker": Field("text", required=False, most=200),
+    "out_of_hours": Field("text", required=False, most=200),
+}
+
 #: Every kind of message this version sends and takes. More arrive with what travels
-#: (placement notices, return interview arrangements: docs/exchange.md).
+#: (return interview arrangements, the Philomena profile: docs/exchange.md).
 KINDS: Final[Mapping[str, Kind]] = {
     "exchange.test": Kind(
         "A test message an administrator sends to check the link to a partner",
@@ -140,6 +167,21 @@ KINDS: Final[Mapping[str, Kind]] = {
             "host_authority": Field("text", most=9),
             "child": Field("object", fields=NOTICE_CHILD),
             "episode": Field("object", fields=NOTICE_EPISODE),
+        },
+    ),
+    "placement.notice": Kind(
+        "The responsible authority tells the host authority of a placement in its area: its "
+        "start (or, for an emergency placement, within five working days of it), a change, "
+        "its end",
+        {
+            "event": Field("text", choices=("start", "change", "end")),
+            "emergency": Field("bool"),
+            "responsible_authority": Field("text", most=9),
+            "host_authority": Field("text", most=9),
+            "child": Field("object", fields=NOTICE_CHILD),
+            "placement": Field("object", fields=NOTICE_PLACEMENT),
+            "contacts": Field("object", fields=NOTICE_CONTACTS),
+            "risks": Field("list", required=False, most=20),
         },
     ),
 }

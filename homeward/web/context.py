@@ -60,6 +60,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if permissions.can_import_case_system(user):
         items.append(("Import from the case system", reverse("web:case-system-import")))
     if permissions.can_record_episode(user):
+        items.append(("Across the boundary", reverse("web:exchange-placed-elsewhere")))
         # Shown only while some wait, as the figure of the very list the page shows.
         waiting_notices = exchange_selectors.notices_waiting().count()
         if waiting_notices:

@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 
+from homeward.cases import codes
 from homeward.formats import exchange as fmt
-from homeward.web.forms import GovukForm
+from homeward.web.forms import GovukForm, day_field
 
 #: The longest key set taken in the box (a JWK set of a few keys is under 2 kB).
 MAX_KEYS_CHARS = 64 * 1024
@@ -151,4 +152,80 @@ class NoticeForm(GovukForm):
         data = super().clean() or {}
         if data.get("child") == "other" and not data.get("reference", "").strip():
             self.add_error("reference", "Enter the reference of the child this notice is about")
+        return data
+
+
+class PlacementNoticeForm(GovukForm):
+    """A placement notice to the host authority: what happened, when, and where."""
+
+    event = forms.ChoiceField(
+        label="What are you telling them?",
+        choices=[
+            ("start", "A placement in their area is starting, or has started"),
+            ("change", "A placement in their area has changed"),
+            ("end", "A placement in their area has ended"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you are telling the host authority"},
+    )
+    emergency = forms.ChoiceField(
+        label="Was it an emergency placement?",
+        help_text="An emergency placement is notified within 5 working days of its start; "
+        "any other before it starts",
+        choices=[("no", "No"), ("yes", "Yes")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether it was an emergency placement"},
+    )
+    start = day_field(
+        "Placement start",
+        required=True,
+        messages={"required": "Enter the date the placement starts or started"},
+    )
+    end = day_field("Placement end (if it has ended)")
+    placement_type = forms.ChoiceField(
+        label="Placement type",
+        choices=codes.PlacementType.choices,
+        error_messages={
+            "required": "Select the placement type",
+            "invalid_choice": "Select the placement type from the list",
+        },
+    )
+    provider = forms.CharField(
+        label="Provider (optional)",
+        help_text="The children's home, fostering agency or provider",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "The provider must be 200 characters or fewer"},
+    )
+    address = forms.CharField(
+        label="Placement address (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "The address must be 500 characters or fewer"},
+    )
+    postcode = forms.CharField(
+        label="Placement postcode (optional)",
+        max_length=8,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        error_messages={"max_length": "The postcode must be 8 characters or fewer"},
+    )
+    out_of_hours = forms.CharField(
+        label="Out-of-hours contact (optional)",
+        help_text="Who the host authority calls about the child out of hours, and how",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "The out-of-hours contact must be 200 characters or fewer"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if data.get("event") == "end" and end is None and "end" not in self.errors:
+            self.add_error("end", "Enter the date the placement ended")
+        if start and end and end < start:
+            self.add_error(
+                "end", "The date the placement ended must be the same as or after its start"
+            )
         return data

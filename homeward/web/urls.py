@@ -196,6 +196,13 @@ urlpatterns = [
     path("other-authorities/", exchange_views.partners, name="exchange-partners"),
     path("other-authorities/add", exchange_views.partner_add, name="exchange-partner-add"),
     path("partner-notices/", exchange_views.notices, name="exchange-notices"),
+    path("placed-elsewhere/", exchange_views.placed_elsewhere, name="exchange-placed-elsewhere"),
+    path("placed-here/", exchange_views.placed_here, name="exchange-placed-here"),
+    path(
+        "children/<int:child_id>/placement-notice",
+        exchange_views.placement_notice,
+        name="exchange-placement-notice",
+    ),
     path(
         "partner-notices/<int:notice_id>",
         exchange_views.notice,

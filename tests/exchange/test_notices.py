@@ -4,12 +4,12 @@ that causes them, taken by the partner, kept for a person, recorded once, never 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -284,3 +284,139 @@ def test_a_notice_of_a_bad_shape_is_refused_with_the_field(
     with pytest.raises(ex.MessageError) as caught:
         ex.check_payload("missing.notice", payload)
     assert caught.value.field == "payload.episode.category"
+
+
+# --- placement notices ---------------------------------------------------------------------------
+
+
+def test_an_emergency_placement_is_due_five_working_days_after_it_started() -> None:
+    # Christmas: Friday 25 and Monday 28 December 2026 (the Boxing Day holiday) are not
+    # working days in England; 29, 30, 31 December, 4 and 5 January are.
+    start = date(2026, 12, 24)
+    assert notices.placement_due(start=start, emergency=True, nation="england") == date(2027, 1, 5)
+    # Scotland's 2 January holiday falls on a Saturday in 2027: its substitute is Monday 4.
+    assert notices.placement_due(start=start, emergency=True, nation="scotland") == date(2027, 1, 6)
+    # Planned: before it starts.
+    assert notices.placement_due(start=start, emergency=False, nation="england") == start
+
+
+def test_the_responsible_authority_sends_a_placement_notice_kept_with_its_due_day(
+    world: World, partner: FakePartner
+) -> None:
+    child = placed_there(
+        world,
+        placement_type="foster",
+        legal_status="looked_after",
+        looked_after_since=date(2026, 11, 20),
+        social_worker="Sam Worker",
+    )
+    case_services.child_flag_risk(
+        by=world.user("coordinator"), child=child, kind="cce", noted_on=date(2026, 11, 1),
+        source="Police",
+    )  # fmt: skip
+    sent_notice = notices.placement_notice_send(
+        by=world.user("coordinator"), child=child, event="start", emergency=True,
+        start=date(2026, 11, 20), placement_type="foster", provider="Lowmarsh Fostering",
+        postcode="zz9 9zz", out_of_hours="Emergency duty team 01234 000000",
+    )  # fmt: skip
+    assert sent_notice.due_on == date(2026, 11, 27)  # five working days after a Friday
+    assert not sent_notice.on_time  # sent on 7 December
+    message = sent_notice.message
+    assert message.reason.startswith("Notification of a placement in your area: Care Planning")
+    services.outbox_deliver(pk=message.pk, post=partner.post)
+    payload = partner.received[0].payload
+    assert payload["event"] == "start" and payload["emergency"] is True
+    assert payload["placement"] == {
+        "type": "foster", "provider": "Lowmarsh Fostering", "postcode": "ZZ9 9ZZ",
+        "start": "2026-11-20",
+    }  # fmt: skip
+    assert payload["contacts"] == {
+        "social_worker": "Sam Worker", "out_of_hours": "Emergency duty team 01234 000000"
+    }  # fmt: skip
+    assert payload["risks"] == ["Child criminal exploitation"]
+
+
+def test_a_placement_notice_only_for_our_child_placed_with_a_partner(
+    world: World, partner: FakePartner
+) -> None:
+    coordinator = world.user("coordinator")
+    arguments: dict[str, Any] = {
+        "by": coordinator,
+        "event": "start",
+        "emergency": False,
+        "start": date(2026, 12, 1),
+        "placement_type": "foster",
+    }
+    with pytest.raises(ValidationError, match="not placed in another authority"):
+        notices.placement_notice_send(child=make_child(world), **arguments)
+    with pytest.raises(ValidationError, match="Only the responsible authority"):
+        notices.placement_notice_send(child=placed_here(world, last_name="Here"), **arguments)
+    third = Authority.objects.create(gss_code="E10000001", name="Far County", nation="england")
+    with pytest.raises(ValidationError, match="Far County is not a partner"):
+        notices.placement_notice_send(
+            child=make_child(world, host_authority=third, last_name="Far"), **arguments
+        )
+    with pytest.raises(ValidationError, match="Enter the date the placement ended"):
+        notices.placement_notice_send(
+            child=placed_there(world, last_name="Ended"), **{**arguments, "event": "end"}
+        )
+    with pytest.raises(PermissionDenied):
+        notices.placement_notice_send(
+            child=placed_there(world, last_name="Worker"),
+            **{**arguments, "by": world.user("worker")},
+        )
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_the_host_keeps_a_placement_notice_for_a_person_to_record(
+    world: World, partner: FakePartner, django_capture_on_commit_callbacks: Any
+) -> None:
+    payload = {
+        "event": "start",
+        "emergency": False,
+        "responsible_authority": CODE,
+        "host_authority": HOME,
+        "child": {"reference": "LM-C-5", "given_names": "Robin", "family_name": "Hosted",
+                  "date_of_birth": "2012-02-02", "nhs_number": "9434765919"},
+        "placement": {"type": "childrens_home", "start": "2026-12-01"},
+        "contacts": {},
+    }  # fmt: skip
+    envelope = ex.Envelope(ex.new_message_id(), "placement.notice", CODE, HOME, "why", payload)
+    token = partner.seal(envelope, to=services.own_public_jwks(), at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.inbox_receive(token=token.encode())
+    notice = PartnerNotice.objects.get()
+    assert (notice.kind, notice.event, notice.placement_start) == (
+        "placement.notice", "start", date(2026, 12, 1),
+    )  # fmt: skip
+    assert "it has placed a child in your area" in mail.outbox[0].body
+    child = notices.notice_new_child(by=world.user("coordinator"), notice=notice)
+    recorded = notices.notice_record(by=world.user("coordinator"), notice=notice, child=child)
+    assert recorded.state == "recorded" and recorded.episode is None
+    assert child.responsible_authority.gss_code == CODE and child.date_of_birth == date(2012, 2, 2)
+    # The same child's next notice is linked to it at once.
+    envelope = ex.Envelope(
+        ex.new_message_id(), "placement.notice", CODE, HOME, "why",
+        {**payload, "event": "end", "placement": {**payload["placement"], "end": "2026-12-05"}},
+    )  # fmt: skip
+    services.inbox_receive(
+        token=partner.seal(envelope, to=services.own_public_jwks(), at=timezone.now()).encode()
+    )
+    later = PartnerNotice.objects.exclude(pk=notice.pk).get()
+    assert later.child_id == child.pk and later.placement_end == date(2026, 12, 5)
+
+
+def test_only_the_responsible_authority_sends_a_placement_notice_to_its_host(
+    world: World, partner: FakePartner
+) -> None:
+    payload = {
+        "event": "start", "emergency": False, "responsible_authority": HOME,
+        "host_authority": CODE, "child": {"reference": "X", "given_names": "A",
+        "family_name": "B"}, "placement": {"type": "foster", "start": "2026-12-01"},
+        "contacts": {},
+    }  # fmt: skip
+    envelope = ex.Envelope(ex.new_message_id(), "placement.notice", CODE, HOME, "why", payload)
+    token = partner.seal(envelope, to=services.own_public_jwks(), at=timezone.now())
+    with pytest.raises(ex.MessageError, match="not the host authority"):
+        services.inbox_receive(token=token.encode())
+    assert PartnerNotice.objects.count() == 0

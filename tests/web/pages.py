@@ -198,6 +198,9 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "exchange-partner-test": ("partner", {r: NOT_ALLOWED if r in AUDIT else DENIED for r in ROLES}),
     "exchange-notices": ("", _expect(AUTHORITY_WIDE)),
     "exchange-notice": ("notice", _expect(AUTHORITY_WIDE)),
+    "exchange-placed-elsewhere": ("", _expect(AUTHORITY_WIDE)),
+    "exchange-placed-here": ("", _expect(AUTHORITY_WIDE)),
+    "exchange-placement-notice": ("placed_child", _expect(AUTHORITY_WIDE)),
 }
 #: The same pages on other records, where who may see them turns on whose the record is:
 #: (URL name, argument, expected status per role).
@@ -295,6 +298,7 @@ def build_objects(world: World) -> dict[str, object]:
     return {
         "partner": _partner(),
         "notice": _notice(child),
+        "placed_child": _placed_child(world),
         "proposal": _proposal(child).pk,
         "child": child.pk,
         "batch": batch.reference,
@@ -348,6 +352,52 @@ def _partner() -> str:
     token = partner.seal(envelope, to=exchange_services.own_public_jwks(), at=timezone.now())
     exchange_services.inbox_receive(token=token.encode())
     return partner.code
+
+
+def _placed_child(world: World) -> int:
+    """A child this authority placed in the partner's area, with a placement notice sent
+    (late) and one a partner placed here, with its placement notice recorded."""
+    from datetime import date
+
+    from homeward.exchange import notices
+    from homeward.exchange import services as exchange_services
+    from homeward.exchange.models import PartnerNotice
+    from homeward.formats import exchange as ex
+    from homeward.organisations.models import Authority
+    from tests.exchange.partner import CODE, FakePartner
+
+    neighbour = Authority.objects.get(gss_code=CODE)
+    placed = make_child(
+        world, first_name="Casey", last_name="Placed", host_authority=neighbour,
+        placement_type="childrens_home", legal_status="looked_after",
+        looked_after_since=date(2026, 1, 5),
+    )  # fmt: skip
+    notices.placement_notice_send(
+        by=world.user("coordinator"), child=placed, event="start", emergency=True,
+        start=date(2026, 1, 5), placement_type="childrens_home", provider="Oak House",
+    )  # fmt: skip
+    hosted = make_child(
+        world, first_name="Robin", last_name="Hosted", responsible_authority=neighbour
+    )
+    partner = FakePartner(keys=ex.KeyPair.from_jwks(_PARTNER_KEYS[0]))
+    payload = {
+        "event": "start",
+        "emergency": False,
+        "responsible_authority": CODE,
+        "host_authority": "E10000099",
+        "child": {"reference": "LM-C-000077", "given_names": "Robin", "family_name": "Hosted"},
+        "placement": {"type": "foster", "start": "2026-11-02", "provider": "Lowmarsh Fostering"},
+        "contacts": {"social_worker": "Sam Worker", "out_of_hours": "Emergency duty team"},
+        "risks": ["Child criminal exploitation"],
+    }
+    envelope = ex.Envelope(
+        ex.new_message_id(), "placement.notice", CODE, "E10000099", "a placement", payload
+    )
+    token = partner.seal(envelope, to=exchange_services.own_public_jwks(), at=timezone.now())
+    exchange_services.inbox_receive(token=token.encode())
+    notice = PartnerNotice.objects.get(kind="placement.notice")
+    notices.notice_record(by=world.user("coordinator"), notice=notice, child=hosted)
+    return placed.pk
 
 
 def _notice(child: Child) -> int:

@@ -271,3 +271,74 @@ def test_workers_do_not_see_notices(world: World, client_for: Callable[[str], Cl
     assert worker.get("/partner-notices/").status_code == 403
     assert worker.post(f"/partner-notices/{notice.pk}", {"child": "new"}).status_code == 403
     assert Child.objects.count() == 0
+
+
+# --- children placed across the boundary ---------------------------------------------------
+
+
+def test_a_coordinator_sends_a_placement_notice_and_sees_whether_it_was_on_time(
+    world: World, client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    partner = FakePartner()
+    partner.add()
+    neighbour = Authority.objects.get(gss_code=CODE)
+    child = make_child(world, first_name="Casey", host_authority=neighbour)
+    coordinator = client_for("coordinator")
+
+    listing = coordinator.get("/placed-elsewhere/").content.decode()
+    assert "Casey Example" in listing and "None sent" in listing
+    url = f"/children/{child.pk}/placement-notice"
+    assert coordinator.get(url).status_code == 200
+
+    today = timezone.localdate()
+    form = {
+        "event": "start", "emergency": "no", "start_day": str(today.day),
+        "start_month": str(today.month), "start_year": str(today.year),
+        "placement_type": "foster", "provider": "Lowmarsh Fostering",
+    }  # fmt: skip
+    blank = coordinator.post(url, {**form, "event": "end"})
+    assert blank.status_code == 400
+    assert "Enter the date the placement ended" in blank.content.decode()
+    done = coordinator.post(url, form)
+    assert done.status_code == 302 and done["Location"] == "/placed-elsewhere/"
+    message = OutboxMessage.objects.get(kind="placement.notice")
+    assert message.child_id == child.pk
+    listing = coordinator.get("/placed-elsewhere/").content.decode()
+    assert "On time" in listing  # planned, sent on the day it starts
+
+
+def test_the_host_register_lists_children_placed_here_with_their_latest_notice(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    partner = FakePartner()
+    partner.add()
+    neighbour = Authority.objects.get(gss_code=CODE)
+    hosted = make_child(world, first_name="Robin", responsible_authority=neighbour)
+    notice = _notice(partner, responsible=CODE, host="E10000099", given_names="Robin")
+    coordinator = client_for("coordinator")
+    coordinator.post(f"/partner-notices/{notice.pk}", {"child": str(hosted.pk)})
+
+    page = coordinator.get("/placed-here/").content.decode()
+    assert "Robin Example" in page and "Neighbouring County Council" in page
+    assert "Missing since" in page
+    assert AccessEvent.objects.filter(
+        what="children placed here by other authorities", child_id=hosted.pk
+    ).exists()
+
+
+def test_no_placement_notice_page_for_a_child_not_placed_with_a_partner(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    child = make_child(world)  # at home
+    coordinator = client_for("coordinator")
+    today = timezone.localdate()
+    answer = coordinator.post(
+        f"/children/{child.pk}/placement-notice",
+        {"event": "start", "emergency": "no", "start_day": str(today.day),
+         "start_month": str(today.month), "start_year": str(today.year),
+         "placement_type": "foster"},
+    )  # fmt: skip
+    assert answer.status_code == 400
+    assert "The child is not placed in another authority" in answer.content.decode()
+    assert OutboxMessage.objects.count() == 0
+    assert client_for("worker").get(f"/children/{child.pk}/placement-notice").status_code == 403

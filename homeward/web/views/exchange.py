@@ -278,7 +278,12 @@ def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
     one = selectors.notice(notice_id)
     if one is None:
         raise Http404("No such notice")
-    child_rows, episode_rows = _notice_rows(services.notice_payload(one))
+    payload = services.notice_payload(one)
+    child_rows = _child_rows(payload)
+    if one.kind == "placement.notice":
+        second = ("The placement", _placement_rows(payload))
+    else:
+        second = ("The episode", _episode_rows(payload))
     choices = _choices(one)
     initial = {"child": choices[0][0]} if one.child is not None else None
     form = f.NoticeForm(
@@ -311,7 +316,14 @@ def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
     return render(
         request,
         "web/exchange/notice.html",
-        {"notice": one, "child_rows": child_rows, "episode_rows": episode_rows, "form": form},
+        {
+            "notice": one,
+            "child_rows": child_rows,
+            "second_title": second[0],
+            "second_rows": second[1],
+            "heading": partner_notices.HEADINGS.get((one.kind, one.event), "A notice"),
+            "form": form,
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -320,15 +332,15 @@ SEXES = {"female": "Female", "male": "Male", "unknown": "Not known"}
 GRADES = {"no_apparent_risk": "No apparent risk", "low": "Low", "medium": "Medium", "high": "High"}
 
 
-def _notice_rows(payload: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """What the partner said of the child and of the episode, as (label, words) rows."""
-    about, episode = payload["child"], payload["episode"]
+def _moment(text: str | None) -> str:
+    return uk_time(datetime.fromisoformat(text)) if text else "Not given"
 
-    def moment(text: str | None) -> str:
-        return uk_time(datetime.fromisoformat(text)) if text else "Not given"
 
+def _child_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the partner said of the child, as (label, words) rows."""
+    about = payload["child"]
     born = about.get("date_of_birth")
-    child_rows = [
+    return [
         ("Name", f"{about['given_names']} {about['family_name']}"),
         ("Date of birth", uk_day(date.fromisoformat(born)) if born else "Not given"),
         ("Sex", SEXES.get(about.get("sex", "unknown"), "Not known")),
@@ -338,13 +350,18 @@ def _notice_rows(payload: dict[str, Any]) -> tuple[list[tuple[str, str]], list[t
         ("Responsible authority", payload["responsible_authority"]),
         ("Host authority", payload["host_authority"]),
     ]
-    episode_rows = [
+
+
+def _episode_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the partner said of the episode."""
+    episode = payload["episode"]
+    return [
         ("Their reference", episode["reference"]),
         ("What", "Missing" if episode["category"] == "missing" else "Absent"),
         ("Missing from", "Care" if episode["missing_from"] == "care" else "Home"),
-        ("Went missing", moment(episode["started_at"])),
-        ("Reported to the police", moment(episode.get("reported_to_police_at"))),
-        ("Returned or found", moment(episode.get("returned_at"))),
+        ("Went missing", _moment(episode["started_at"])),
+        ("Reported to the police", _moment(episode.get("reported_to_police_at"))),
+        ("Returned or found", _moment(episode.get("returned_at"))),
         ("Police risk grade", GRADES.get(episode.get("risk_grade", ""), "Not given")),
         ("Police force", episode.get("police_force", "Not given")),
         ("Police reference", episode.get("police_reference", "Not given")),
@@ -353,7 +370,34 @@ def _notice_rows(payload: dict[str, Any]) -> tuple[list[tuple[str, str]], list[t
         ("Found", episode.get("found_where", "Not given")),
         ("Circumstances", episode.get("circumstances", "Not given")),
     ]
-    return child_rows, episode_rows
+
+
+PLACEMENT_TYPES = {
+    "foster": "Foster care",
+    "childrens_home": "Children's home",
+    "semi_independent": "Semi-independent or supported accommodation",
+    "residential_school": "Residential school",
+    "placed_with_parents": "Placed with parents",
+    "secure": "Secure unit",
+    "other": "Other placement",
+}
+
+
+def _placement_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    placement, contacts = payload["placement"], payload.get("contacts", {})
+    end = placement.get("end")
+    return [
+        ("Type", PLACEMENT_TYPES.get(placement["type"], placement["type"])),
+        ("Emergency placement", "Yes" if payload["emergency"] else "No"),
+        ("Starts or started", uk_day(date.fromisoformat(placement["start"]))),
+        ("Ended", uk_day(date.fromisoformat(end)) if end else "Not ended"),
+        ("Provider", placement.get("provider", "Not given")),
+        ("Address", placement.get("address", "Not given")),
+        ("Postcode", placement.get("postcode", "Not given")),
+        ("Social worker", contacts.get("social_worker", "Not given")),
+        ("Out-of-hours contact", contacts.get("out_of_hours", "Not given")),
+        ("Risks", ", ".join(payload.get("risks", [])) or "None given"),
+    ]
 
 
 def _child_by_reference(reference: str) -> Child:
@@ -361,3 +405,108 @@ def _child_by_reference(reference: str) -> Child:
     if child is None:
         raise ValidationError({"reference": f"There is no child with the reference {reference}"})
     return child
+
+
+# --- children placed across the boundary ---------------------------------------------------------
+
+
+@login_required
+@require_GET
+def placed_elsewhere(request: HttpRequest) -> HttpResponse:
+    """The responsible authority's list: its children placed in other authorities' areas,
+    each with its latest placement notice and whether it went on time."""
+    _may_record_notices(request)
+    rows = selectors.placed_elsewhere()
+    if rows:
+        access_record_children(
+            user=request.user,  # type: ignore[arg-type]
+            action=AccessEvent.Action.VIEW,
+            what="children placed in other areas",
+            child_ids=[row.child.pk for row in rows],
+            request=request,
+        )
+    return render(request, "web/exchange/placed_elsewhere.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def placed_here(request: HttpRequest) -> HttpResponse:
+    """The host authority's register: children other authorities placed in its area, each
+    with the latest notice their responsible authority sent about them."""
+    _may_record_notices(request)
+    rows = selectors.placed_here()
+    if rows:
+        access_record_children(
+            user=request.user,  # type: ignore[arg-type]
+            action=AccessEvent.Action.VIEW,
+            what="children placed here by other authorities",
+            child_ids=[row.child.pk for row in rows],
+            request=request,
+        )
+    waiting = selectors.notices_waiting().count()
+    return render(request, "web/exchange/placed_here.html", {"rows": rows, "waiting": waiting})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement_notice(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Send the host authority a placement notice about one child."""
+    _may_record_notices(request)
+    child = (
+        Child.objects.select_related("responsible_authority", "host_authority")
+        .filter(pk=child_id)
+        .first()
+    )
+    if child is None:
+        raise Http404("No such child")
+    form = f.PlacementNoticeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"placement_type": child.placement_type or None, "postcode": child.postcode},
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            partner_notices.placement_notice_send(
+                by=request.user,  # type: ignore[arg-type]
+                child=child,
+                event=data["event"],
+                emergency=data["emergency"] == "yes",
+                start=data["start"],
+                end=data["end"],
+                placement_type=data["placement_type"],
+                provider=data["provider"],
+                address=data["address"],
+                postcode=data["postcode"],
+                out_of_hours=data["out_of_hours"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            host = child.host_authority.name if child.host_authority else ""
+            messages.success(request, f"The placement notice is on its way to {host}")
+            return redirect("web:exchange-placed-elsewhere")
+    access_record(
+        user=request.user,  # type: ignore[arg-type]
+        action=AccessEvent.Action.VIEW,
+        what="placement notice form",
+        child_id=child.pk,
+        request=request,
+    )
+    return render(
+        request,
+        "web/cases/form.html",
+        {
+            "form": form,
+            "title": "Send a placement notice",
+            "caption": f"{child.full_name} ({child.reference})",
+            "intro": (
+                f"Tell {child.host_authority or 'the host authority'} of this placement in "
+                "its area: before it starts, or for an emergency placement within 5 working "
+                "days of its start. It is signed and sent to their homeward, with the child's "
+                "social worker and current risks."
+            ),
+            "back": reverse("web:exchange-placed-elsewhere"),
+            "button": "Send the placement notice",
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
