@@ -1155,13 +1155,22 @@ def flush() -> None:
     from homeward.audit.models import AccessEvent
 
     with transaction.atomic(), disable_auditlog():
+        # Messages with other authorities point at children, episodes and users (the
+        # instance's own keys go too: a new demo makes new ones).
+        if apps.is_installed("homeward.exchange"):
+            for model in reversed(list(apps.get_app_config("exchange").get_models())):
+                model.objects.all().delete()
         # Police notifications point at children, organisations and users: they go first.
         if apps.is_installed("homeward.intake"):
             for model in reversed(list(apps.get_app_config("intake").get_models())):
                 model.objects.all().delete()
-        # Intelligence submissions protect their interviews: they go before them.
-        if apps.is_installed("homeward.intelligence"):
-            apps.get_model("intelligence", "IntelligenceSubmission").objects.all().delete()
+        # Intelligence submissions protect their interviews, panel listings their children,
+        # and the returns' settings and the case system's import their users: every record
+        # of those apps goes before what it points at.
+        for label in ("intelligence", "panel", "returns", "care"):
+            if apps.is_installed(f"homeward.{label}"):
+                for model in reversed(list(apps.get_app_config(label).get_models())):
+                    model.objects.all().delete()
         for model in (
             ChildMerge,
             ChildMatchKey,

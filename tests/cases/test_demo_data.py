@@ -261,3 +261,17 @@ def test_the_demo_shows_every_status_and_every_queue_with_work():
     assert intelligence_selectors.awaiting_acknowledgement(user=police).exists()
     assert "awaiting the police's acknowledgement" in out.getvalue()
     assert "returned to the worker with comments" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_runs_again_on_its_own_demo():
+    """`make demo` a second time reseeds the demo it made the first time: everything the
+    command seeds (the panel's meeting, intelligence, the FOI settings, the exchange with a
+    neighbour) goes with --flush."""
+    arguments = ("seed_demo", "--children", "12", "--years", "1", "--seed", "3", "--flush")
+    call_command(*arguments, stdout=StringIO())
+    first = set(Child.objects.values_list("reference", flat=True))
+    out = StringIO()
+    call_command(*arguments, stdout=out)
+    assert "Deleted the existing records" in out.getvalue()
+    assert set(Child.objects.values_list("reference", flat=True)) == first

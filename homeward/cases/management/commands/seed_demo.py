@@ -90,6 +90,9 @@ class Command(BaseCommand):
         from homeward.intelligence.demo_data import seed_submissions
 
         intelligence = seed_submissions(by=User.objects.get(username="coordinator"))
+        from homeward.exchange.demo_data import seed_exchange
+
+        exchange = seed_exchange(by=User.objects.get(username="coordinator"))
         returned = demo_data.seed_returned_for_changes()
         seconds = time.monotonic() - began
         self.stdout.write(describe(summary, options["url"], seconds, code_command()))
@@ -111,6 +114,13 @@ class Command(BaseCommand):
             f"{intelligence.awaiting} awaiting the police's acknowledgement (Intelligence, "
             "when signed in as police)."
         )
+        if exchange.partner is not None:
+            self.stdout.write(
+                f"Other authorities: {exchange.partner.name} is a partner (a made-up one: what "
+                f"is sent to it waits, listed as not delivered); {exchange.sent} placement "
+                f"notices sent to it and {exchange.waiting} notices from it waiting (Across "
+                "the boundary, Notices from other authorities)."
+            )
         if returned is not None:
             self.stdout.write(
                 f"Sign-off: interview {returned.reference} returned to the worker with comments "

@@ -1,0 +1,129 @@
+"""The demo's exchange with a neighbouring authority (docs/exchange.md): the first
+neighbour is a partner (its keys made up here, its address one that does not exist, so what
+is sent to it waits, listed as not delivered), two placement notices sent to it, and a
+placement notice and a missing notice received from it, waiting for a coordinator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from homeward.accounts.models import User
+from homeward.cases.models import Child
+from homeward.exchange import notices, services
+from homeward.exchange.models import Partner, PartnerNotice
+from homeward.formats import exchange as fmt
+
+
+@dataclass(frozen=True)
+class ExchangeSummary:
+    partner: Partner | None
+    sent: int
+    waiting: int
+
+
+def seed_exchange(*, by: User) -> ExchangeSummary:
+    home = services.own_code()
+    placed = list(
+        Child.objects.filter(responsible_authority__gss_code=home, host_authority__isnull=False)
+        .exclude(host_authority__gss_code=home)
+        .select_related("host_authority")
+        .order_by("pk")[:50]
+    )
+    if not placed:
+        return ExchangeSummary(None, 0, 0)
+    neighbour = placed[0].host_authority
+    assert neighbour is not None
+    keys = fmt.KeyPair.generate()  # the neighbour's: made up, kept nowhere
+    slug = "".join(c for c in neighbour.name.lower() if c.isalpha())[:30]
+    partner = services.partner_add(
+        code=neighbour.gss_code, url=f"https://homeward.{slug}.example", jwks=keys.public_jwks()
+    )
+    ours = [child for child in placed if child.host_authority_id == neighbour.pk]
+    today = timezone.localdate()
+    sent = 0
+    with transaction.atomic():
+        for number, child in enumerate(ours[:2]):
+            notices.placement_notice_send(
+                by=by,
+                child=child,
+                event="start",
+                emergency=number == 0,
+                start=today - timedelta(days=3 + 7 * number),
+                placement_type=child.placement_type or "foster",
+                provider="Birchwood Children's Home (fictional)",
+                out_of_hours="Emergency duty team, 0300 000 0000 (fictional)",
+            )
+            sent += 1
+    published = services.own_public_jwks()
+    hosted = (
+        Child.objects.filter(responsible_authority=neighbour).order_by("pk").first()
+        or ours[-1]
+    )
+    about = {
+        "reference": "NB-C-000101",
+        "given_names": hosted.first_name,
+        "family_name": hosted.last_name,
+    }
+    if hosted.date_of_birth is not None:
+        about["date_of_birth"] = hosted.date_of_birth.isoformat()
+    started = timezone.now() - timedelta(hours=7)
+    messages = [
+        (
+            "placement.notice",
+            {
+                "event": "start",
+                "emergency": True,
+                "responsible_authority": neighbour.gss_code,
+                "host_authority": home,
+                "child": about,
+                "placement": {"type": "childrens_home", "start": today.isoformat()},
+                "contacts": {"out_of_hours": "Emergency duty team (fictional)"},
+                "risks": ["Child criminal exploitation"],
+            },
+        ),
+        (
+            "missing.notice",
+            {
+                "event": "missing",
+                "responsible_authority": home,
+                "host_authority": neighbour.gss_code,
+                "child": {
+                    "reference": "NB-C-000102",
+                    "given_names": ours[0].first_name,
+                    "family_name": ours[0].last_name,
+                    **(
+                        {"date_of_birth": ours[0].date_of_birth.isoformat()}
+                        if ours[0].date_of_birth
+                        else {}
+                    ),
+                },
+                "episode": {
+                    "reference": "NB-E-004711",
+                    "category": "missing",
+                    "missing_from": "care",
+                    "started_at": started.isoformat(),
+                    "risk_grade": "medium",
+                    "police_force": "Neighbouring Police (fictional)",
+                    "police_reference": "NP-2026-004711",
+                    "circumstances": "Did not come back to the placement after school.",
+                },
+            },
+        ),
+    ]
+    for kind, payload in messages:
+        envelope = fmt.Envelope(
+            fmt.new_message_id(), kind, neighbour.gss_code, home, "demo notice", payload
+        )
+        token = fmt.seal(
+            envelope,
+            signing_key=keys.signing,
+            recipient_key=fmt.read_jwks(published)["enc"][0],
+            now=timezone.now(),
+        )
+        services.inbox_receive(token=token.encode())
+    waiting = PartnerNotice.objects.filter(state=PartnerNotice.State.WAITING).count()
+    return ExchangeSummary(partner, sent, waiting)
