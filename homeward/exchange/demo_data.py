@@ -60,8 +60,7 @@ def seed_exchange(*, by: User) -> ExchangeSummary:
             sent += 1
     published = services.own_public_jwks()
     hosted = (
-        Child.objects.filter(responsible_authority=neighbour).order_by("pk").first()
-        or ours[-1]
+        Child.objects.filter(responsible_authority=neighbour).order_by("pk").first() or ours[-1]
     )
     about = {
         "reference": "NB-C-000101",
