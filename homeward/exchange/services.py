@@ -368,7 +368,7 @@ def _attempt(
     status, body = post(partner.url + INBOX_PATH, token.encode())
     try:
         answer = json.loads(body or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python reads
         answer = {}
     if not isinstance(answer, dict):
         answer = {}

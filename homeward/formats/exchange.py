@@ -34,7 +34,9 @@ from typing import Any, Final
 
 from joserfc import jwe, jws
 from joserfc.errors import JoseError
+from joserfc.jwe import JWERegistry
 from joserfc.jwk import KeySet, OKPKey
+from joserfc.jws import JWSRegistry
 
 #: The signature's algorithm (EdDSA over Ed25519) and the encryption's (key agreement over
 #: X25519 wrapping an AES-256 key; the content in AES-256-GCM). Only these are accepted.
@@ -43,9 +45,13 @@ KEY_ALG: Final = "ECDH-ES+A256KW"
 CONTENT_ALG: Final = "A256GCM"
 #: The media types of a sealed message and of a receipt.
 MESSAGE_TYPE: Final = "application/jose"
-#: The largest sealed message taken (checked before any parsing): a placement notice with
-#: a profile's photo (at most 2 MB, base64) fits with room.
-MAX_MESSAGE_BYTES: Final = 4 * 1024 * 1024
+#: The largest sealed message taken, checked before any parsing (the body of the request).
+MAX_MESSAGE_BYTES: Final = 1024 * 1024
+#: The largest encrypted content (the signed claims, encrypted) and the largest claims
+#: themselves: what fits in `MAX_MESSAGE_BYTES` once base64-encoded. joserfc's own defaults
+#: (64 kB and 128 kB) are replaced by these, so the limits are homeward's, in one place.
+MAX_CIPHERTEXT_BYTES: Final = 768 * 1024
+MAX_CLAIMS_BYTES: Final = 512 * 1024
 #: A message must have been signed within this long before it arrives (the sender signs
 #: each delivery attempt afresh, so a retry is never stale)...
 FRESHNESS: Final = timedelta(minutes=10)
@@ -386,6 +392,29 @@ def read_jwks(data: Any, *, private: bool = False) -> dict[str, list[OKPKey]]:
 # --- sealing and opening ---------------------------------------------------------------------
 
 
+def _jwe_registry() -> JWERegistry:
+    """Only `KEY_ALG` and `CONTENT_ALG` (never compression: a small compressed message could
+    unpack to gigabytes), within homeward's size limits."""
+    registry = JWERegistry(algorithms=[KEY_ALG, CONTENT_ALG])
+    registry.max_ciphertext_length = MAX_CIPHERTEXT_BYTES
+    return registry
+
+
+def _jws_registry() -> JWSRegistry:
+    registry = JWSRegistry(algorithms=[SIGNING_ALG])
+    registry.max_payload_length = MAX_CLAIMS_BYTES
+    return registry
+
+
+def _json(data: bytes | str) -> Any:
+    """JSON read with its nesting bounded: a value nested deeper than Python's recursion
+    allows is refused as unreadable rather than crashing the reader."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
 def seal(envelope: Envelope, *, signing_key: OKPKey, recipient_key: OKPKey, now: datetime) -> str:
     """The envelope signed with the sender's key and encrypted for the recipient's: a
     compact JWE, text. Checked first (`check_envelope`): nothing malformed leaves."""
@@ -395,14 +424,14 @@ def seal(envelope: Envelope, *, signing_key: OKPKey, recipient_key: OKPKey, now:
         {"alg": SIGNING_ALG, "kid": thumbprint(signing_key), "typ": "homeward-message+jws"},
         body.encode(),
         signing_key,
-        algorithms=[SIGNING_ALG],
+        registry=_jws_registry(),
     )
     return str(
         jwe.encrypt_compact(
             {"alg": KEY_ALG, "enc": CONTENT_ALG, "kid": thumbprint(recipient_key), "cty": "JWS"},
             signed.encode(),
             recipient_key,
-            algorithms=[KEY_ALG, CONTENT_ALG],
+            registry=_jwe_registry(),
         )
     )
 
@@ -430,7 +459,7 @@ def open_message(
     if raw.count(b".") != 4:
         raise MessageError("unreadable", "not a compact JWE (five parts separated by dots)")
     try:
-        opened = jwe.decrypt_compact(raw, _key_set(own_keys), algorithms=[KEY_ALG, CONTENT_ALG])
+        opened = jwe.decrypt_compact(raw, _key_set(own_keys), registry=_jwe_registry())
     except JoseError as error:
         code = "not_for_us" if "key" in str(error).lower() else "unreadable"
         raise MessageError(
@@ -438,7 +467,7 @@ def open_message(
         ) from None
     signed = opened.plaintext or b""
     try:
-        unverified = json.loads(jws.extract_compact(signed).payload)
+        unverified = _json(jws.extract_compact(signed, registry=_jws_registry()).payload)
     except (JoseError, ValueError, UnicodeDecodeError) as error:
         raise MessageError("unreadable", f"the signed part cannot be read ({error})") from None
     sender = unverified.get("iss") if isinstance(unverified, dict) else None
@@ -450,12 +479,12 @@ def open_message(
             "unknown_sender", f"{sender[:20]!r} is not a partner of this instance", "iss"
         )
     try:
-        verified = jws.deserialize_compact(signed, _key_set(keys), algorithms=[SIGNING_ALG])
+        verified = jws.deserialize_compact(signed, _key_set(keys), registry=_jws_registry())
     except JoseError as error:
         raise MessageError(
             "bad_signature", f"the signature does not verify ({error.error})"
         ) from None
-    return _envelope(json.loads(verified.payload), own_code=own_code, now=now)
+    return _envelope(_json(verified.payload), own_code=own_code, now=now)
 
 
 def _envelope(claims: Any, *, own_code: str, now: datetime) -> Envelope:
@@ -549,7 +578,7 @@ def read_receipt(
         raise MessageError("bad_receipt", "over the limit of 10,000 characters")
     try:
         verified = jws.deserialize_compact(token, _key_set(receiver_keys), algorithms=[SIGNING_ALG])
-        claims = json.loads(verified.payload)
+        claims = _json(verified.payload)
         receipt = Receipt(
             message_id=claims["jti"],
             sender=claims["aud"],

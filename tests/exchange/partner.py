@@ -23,7 +23,7 @@ class FakePartner:
     keys: ex.KeyPair = field(default_factory=ex.KeyPair.generate)
     received: list[ex.Envelope] = field(default_factory=list)
     #: Set to answer the next POSTs with this (status, body) instead, or an OSError to raise.
-    answer: tuple[int, dict[str, Any]] | OSError | None = None
+    answer: tuple[int, dict[str, Any] | bytes] | OSError | None = None
     urls: list[str] = field(default_factory=list)
     #: The partner's clock, when a test moves this instance's (None: the real time).
     clock: datetime | None = None
@@ -42,7 +42,7 @@ class FakePartner:
             raise self.answer
         if self.answer is not None:
             status, answer = self.answer
-            return status, json.dumps(answer).encode()
+            return status, answer if isinstance(answer, bytes) else json.dumps(answer).encode()
         published = ex.read_jwks(services.own_public_jwks())
         envelope = ex.open_message(
             body,

@@ -196,6 +196,16 @@ def test_a_receipt_not_signed_by_the_partner_is_not_a_delivery(
     assert "receipt was refused" in tried.last_error
 
 
+def test_an_answer_nested_too_deeply_is_a_failed_attempt_not_a_crash(
+    world: World, partner: FakePartner
+) -> None:
+    message = send()
+    partner.answer = (200, b"[" * 50_000 + b"]" * 50_000)
+    tried = services.outbox_deliver(pk=message.pk, post=partner.post)
+    assert tried.state == OutboxMessage.State.PENDING and tried.attempts == 1
+    assert tried.last_error == "HTTP 200"
+
+
 def test_messages_to_a_removed_partner_are_kept_not_sent(
     world: World, partner: FakePartner
 ) -> None:

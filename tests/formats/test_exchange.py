@@ -212,3 +212,32 @@ def test_a_key_set_is_checked(keys: dict[str, ex.KeyPair]) -> None:
     # A private set read back gives the same keys.
     again = ex.KeyPair.from_jwks(keys["a"].private_jwks())
     assert ex.thumbprint(again.signing) == ex.thumbprint(keys["a"].signing)
+
+
+def test_a_deeply_nested_message_is_refused_not_a_crash(keys: dict[str, ex.KeyPair]) -> None:
+    # Anyone can encrypt for the receiver (its key is public): the signed part is read
+    # (to find the sender) before the signature is checked, so it must not crash the reader.
+    from joserfc import jwe, jws
+
+    nested = ("[" * 20_000 + "]" * 20_000).encode()  # 40 kB: within the size limits
+    signed = jws.serialize_compact(
+        {"alg": ex.SIGNING_ALG}, nested, keys["x"].signing, algorithms=[ex.SIGNING_ALG]
+    )
+    token = jwe.encrypt_compact(
+        {"alg": ex.KEY_ALG, "enc": ex.CONTENT_ALG}, signed.encode(),
+        _public(keys["b"])["enc"][0], algorithms=[ex.KEY_ALG, ex.CONTENT_ALG],
+    )  # fmt: skip
+    error = refusal(keys, token)
+    assert error.code == "unreadable" and "nested too deeply" in error.reason
+
+
+def test_a_compressed_message_is_refused_unopened(keys: dict[str, ex.KeyPair]) -> None:
+    # A compressed JWE ("zip": "DEF") could unpack to gigabytes: it is never decompressed.
+    from joserfc import jwe
+
+    token = jwe.encrypt_compact(
+        {"alg": ex.KEY_ALG, "enc": ex.CONTENT_ALG, "zip": "DEF"}, b"a" * 1_000_000,
+        _public(keys["b"])["enc"][0], algorithms=[ex.KEY_ALG, ex.CONTENT_ALG, "DEF"],
+    )  # fmt: skip
+    assert len(token) < 20_000  # small on the wire
+    assert refusal(keys, token).code == "unreadable"
