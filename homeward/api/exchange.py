@@ -27,10 +27,12 @@ logger = logging.getLogger(__name__)
 STATUS = {
     "too_large": 413,
     "media_type": 415,
-    "unknown_sender": 403,
-    "bad_signature": 403,
+    "not_trusted": 403,
     "duplicate_id": 409,
 }
+#: A sender not among the partners and a signature that does not verify get one answer:
+#: two would tell a stranger which authorities are partners (the log keeps which it was).
+NOT_TRUSTED = ("not_trusted", "the message is not signed by a partner of this instance")
 
 
 def _refused(code: str, reason: str, field: str = "") -> JsonResponse:
@@ -57,6 +59,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         status, receipt = services.inbox_receive(token=body)
     except fmt.MessageError as error:
         logger.warning("a message was refused: %s", error)
+        if error.code in ("unknown_sender", "bad_signature"):
+            return _refused(*NOT_TRUSTED)
         return _refused(error.code, error.reason, error.field)
     except ValidationError as error:  # the instance is not set up (no home authority)
         return JsonResponse(

@@ -398,7 +398,6 @@ def interview_refresh_due(*, interview: ReturnInterview) -> None:
 
 
 @transaction.atomic
-@transaction.atomic
 def episode_record(
     *,
     by: User,

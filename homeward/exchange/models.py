@@ -181,7 +181,9 @@ class PlacementNotice(models.Model):
     emergency = models.BooleanField(default=False)
     placement_start = models.DateField()
     placement_end = models.DateField(null=True, blank=True)
-    due_on = models.DateField(help_text="The last day the notice is on time.")
+    due_on = models.DateField(
+        null=True, blank=True, help_text="The last day the notice is on time (None: no day)."
+    )
     message = models.OneToOneField(OutboxMessage, on_delete=models.PROTECT, related_name="+")
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -192,7 +194,8 @@ class PlacementNotice(models.Model):
         ordering = ["-sent_at", "-pk"]
 
     @property
-    def on_time(self) -> bool:
+    def on_time(self) -> bool | None:
+        """Sent by its day (None: no day applies)."""
         from django.utils import timezone
 
-        return timezone.localdate(self.sent_at) <= self.due_on
+        return None if self.due_on is None else timezone.localdate(self.sent_at) <= self.due_on

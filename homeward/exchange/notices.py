@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from homeward.accounts import permissions
@@ -162,14 +163,19 @@ def _linked_child(partner: Partner, envelope: fmt.Envelope) -> tuple[Child | Non
     if earlier is not None and earlier.child is not None:
         return earlier.child, f"an earlier notice about {about['reference']} was linked to them"
     home_code = services.own_code()
+    # Only a child placed across this partner's boundary: a partner's identifiers never
+    # reach the authority's other children.
+    across = Child.objects.filter(
+        Q(host_authority__gss_code=partner.code) | Q(responsible_authority__gss_code=partner.code)
+    )
     person_id = about.get("responsible_person_id")
     if person_id and envelope.payload["responsible_authority"] == home_code:
-        child = Child.objects.filter(person_id=person_id).first()
+        child = across.filter(person_id=person_id).first()
         if child is not None:
             return child, "the same case system person id"
     nhs, born = about.get("nhs_number"), about.get("date_of_birth")
     if nhs and born:
-        child = Child.objects.filter(nhs_number=nhs, date_of_birth=born).first()
+        child = across.filter(nhs_number=nhs, date_of_birth=born).first()
         if child is not None:
             return child, "the same NHS number and date of birth"
     return None, ""
@@ -391,14 +397,26 @@ PLACEMENT_REASON = {
 DEFAULT_PLACEMENT_REASON = "Notification of a placement in your area"
 
 
-def placement_due(*, start: date, emergency: bool, nation: str) -> date:
-    """The last day a placement notice is on time: the day the placement starts (the
-    notice goes before it is made), or for an emergency placement the fifth working day
-    after it, by the responsible authority's nation's bank holidays."""
+def placement_due(
+    *, event: str, start: date, end: date | None, emergency: bool, nation: str
+) -> date | None:
+    """The last day a placement notice is on time, by the responsible authority's nation's
+    bank holidays (None: the regulations set no day):
+
+    - its start: the day the placement starts (the notice goes before it is made), or for
+      an emergency placement the fifth working day after it (reg 13(4));
+    - its end: the day it ends (the host is told of the intention to end it, reg
+      14(2)(c)(iii)), or when it ended at once to protect the child the tenth working day
+      after (reg 14(4));
+    - a change: no day."""
     from homeward.standards.calendar import working_days_after
     from homeward.standards.nations import Nation
 
-    return working_days_after(start, 5, Nation(nation)) if emergency else start
+    if event == "start":
+        return working_days_after(start, 5, Nation(nation)) if emergency else start
+    if event == "end" and end is not None:
+        return working_days_after(end, 10, Nation(nation)) if emergency else end
+    return None
 
 
 def placement_notice_send(
@@ -491,7 +509,9 @@ def placement_notice_send(
             emergency=emergency,
             placement_start=start,
             placement_end=end,
-            due_on=placement_due(start=start, emergency=emergency, nation=responsible.nation),
+            due_on=placement_due(
+                event=event, start=start, end=end, emergency=emergency, nation=responsible.nation
+            ),
             message=message,
             sent_by=by,
         )

@@ -75,11 +75,25 @@ def _in_force(now: datetime) -> Any:
 
 def own_key_current() -> InstanceKey:
     """The newest key pair, made the first time it is needed."""
+    current = InstanceKey.objects.first()
+    if current is not None:
+        return current
     with transaction.atomic():
         current = InstanceKey.objects.select_for_update().first()
         if current is None:
             current = _own_key_new()
         return current
+
+
+def own_key_signing(*, now: datetime | None = None) -> InstanceKey:
+    """The pair that signs: the oldest in force. After a rotation the old pair goes on
+    signing until its overlap ends, so partners that have not yet taken the new keys still
+    verify what this instance sends (messages and receipts); the new pair decrypts from the
+    start, as it is published at once."""
+    now = now or timezone.now()
+    own_key_current()
+    oldest = _in_force(now).order_by("created_at", "pk").first()
+    return oldest if oldest is not None else own_key_current()
 
 
 def _own_key_new() -> InstanceKey:
@@ -143,14 +157,22 @@ def _keys_from(jwks: Any) -> dict[str, list[Any]]:
 
 
 def _add_keys(partner: Partner, keys: dict[str, list[Any]]) -> list[str]:
+    """Put these keys in force for the partner (again, for a key it had before); a key
+    another partner holds is refused: one partner could otherwise sign as the other."""
     added = []
+    kids = {fmt.thumbprint(key) for listed in keys.values() for key in listed}
+    clash = PartnerKey.objects.filter(kid__in=kids).exclude(partner=partner).first()
+    if clash is not None:
+        raise ValidationError(
+            {"keys": f"a key of this set is {clash.partner.name}'s: each partner has its own"}
+        )
     for use, listed in keys.items():
         for key in listed:
             kid = fmt.thumbprint(key)
-            _, made = PartnerKey.objects.get_or_create(
+            _, made = PartnerKey.objects.update_or_create(
                 partner=partner,
                 kid=kid,
-                defaults={"use": use, "jwk": dict(key.as_dict(private=False))},
+                defaults={"use": use, "jwk": dict(key.as_dict(private=False)), "retire_at": None},
             )
             if made:
                 added.append(kid)
@@ -348,6 +370,10 @@ def outbox_deliver(
             error, final, receipt = _attempt(message, encryption[0], now, post)
         except OSError as failure:  # not reached: down, refused, timed out
             error = f"not reached: {failure}"[:500]
+        except Exception as failure:
+            # Any other failure is a failed attempt like the rest: kept, and tried again.
+            logger.exception("delivering message %s failed", message.message_id)
+            error = f"failed: {type(failure).__name__}: {failure}"[:500]
     return _record_attempt(message, now, error=error, final=final, receipt=receipt)
 
 
@@ -363,8 +389,11 @@ def _attempt(
         reason=message.reason,
         payload=json.loads(message.payload),
     )
-    signing = _pair(own_key_current()).signing
-    token = fmt.seal(envelope, signing_key=signing, recipient_key=recipient_key, now=now)
+    signing = _pair(own_key_signing(now=now)).signing
+    try:
+        token = fmt.seal(envelope, signing_key=signing, recipient_key=recipient_key, now=now)
+    except fmt.MessageError as failure:  # it cannot be sealed as it is: it never will be
+        return f"not sent: {failure.field}: {failure.reason}"[:500], True, ""
     status, body = post(partner.url + INBOX_PATH, token.encode())
     try:
         answer = json.loads(body or b"{}")
@@ -538,7 +567,7 @@ def inbox_receive(*, token: bytes, now: datetime | None = None) -> tuple[str, st
     ("duplicate", receipt). Raises `fmt.MessageError` for a message refused."""
     now = now or timezone.now()
     code = own_code()
-    own = own_key_current()
+    own = own_key_signing(now=now)
     decrypting = [_pair(key).encryption for key in _in_force(now)]
 
     def sender_keys(sender: str) -> list[Any] | None:

@@ -59,6 +59,9 @@ FRESHNESS: Final = timedelta(minutes=10)
 SKEW: Final = timedelta(minutes=2)
 #: The version of the envelope this code writes and reads.
 VERSION: Final = 1
+#: The years a date or time in a message may fall in.
+EARLIEST_YEAR: Final = 1900
+LATEST_YEAR: Final = 2200
 
 #: An authority's GSS code: its identity in the exchange.
 GSS_CODE: Final = re.compile(r"^[EWSN][0-9]{8}$")
@@ -213,22 +216,33 @@ def _check_value(name: str, spec: Field, value: Any) -> None:
     def bad(reason: str) -> MessageError:
         return MessageError("schema", reason, name)
 
+    # A refusal never repeats the value: it may be a child's details, and refusals are
+    # kept and shown to the sender's administrators.
     if spec.kind == "text":
         if not isinstance(value, str):
             raise bad("must be text")
         if len(value) > spec.most:
             raise bad(f"is {len(value):,} characters long: at most {spec.most:,}")
+        if "\x00" in value:
+            raise bad("holds a NUL character")
         if spec.choices and value not in spec.choices:
-            raise bad(f"{value[:40]!r} is not one of {', '.join(spec.choices)}")
+            raise bad(f"is not one of {', '.join(spec.choices)}")
     elif spec.kind in ("date", "datetime"):
-        if not isinstance(value, str):
+        if not isinstance(value, str) or len(value) > 40:
             raise bad(f"must be an ISO 8601 {spec.kind} as text")
         try:
             moment = (date if spec.kind == "date" else datetime).fromisoformat(value)
         except ValueError:
-            raise bad(f"{value[:40]!r} is not an ISO 8601 {spec.kind}") from None
-        if isinstance(moment, datetime) and moment.tzinfo is None:
-            raise bad("must give its offset from UTC")
+            raise bad(f"is not an ISO 8601 {spec.kind}") from None
+        if isinstance(moment, datetime):
+            if moment.tzinfo is None:
+                raise bad("must give its offset from UTC")
+            try:
+                moment = moment.astimezone(UTC)
+            except OverflowError:
+                raise bad(f"is not a {spec.kind} homeward takes") from None
+        if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            raise bad(f"must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
     elif spec.kind == "bool":
         if not isinstance(value, bool):
             raise bad("must be true or false")
@@ -310,6 +324,8 @@ def check_envelope(envelope: Envelope) -> None:
         raise MessageError("schema", "a message needs a reason", "reason")
     if len(envelope.reason) > 500:
         raise MessageError("schema", "is over 500 characters", "reason")
+    if "\x00" in envelope.reason:
+        raise MessageError("schema", "holds a NUL character", "reason")
     check_payload(envelope.kind, envelope.payload)
 
 
@@ -465,10 +481,14 @@ def open_message(
         raise MessageError(
             code, f"cannot be decrypted with this instance's keys ({error.error})"
         ) from None
+    except (ValueError, KeyError, TypeError, IndexError):
+        # A malformed header (an ephemeral key of the wrong curve, length or value, bad
+        # base64, a short nonce or tag): the cryptography raises these, not JoseError.
+        raise MessageError("unreadable", "cannot be decrypted: it is malformed") from None
     signed = opened.plaintext or b""
     try:
         unverified = _json(jws.extract_compact(signed, registry=_jws_registry()).payload)
-    except (JoseError, ValueError, UnicodeDecodeError) as error:
+    except (JoseError, ValueError, KeyError, TypeError, IndexError) as error:
         raise MessageError("unreadable", f"the signed part cannot be read ({error})") from None
     sender = unverified.get("iss") if isinstance(unverified, dict) else None
     if not isinstance(sender, str):
@@ -480,11 +500,10 @@ def open_message(
         )
     try:
         verified = jws.deserialize_compact(signed, _key_set(keys), registry=_jws_registry())
-    except JoseError as error:
-        raise MessageError(
-            "bad_signature", f"the signature does not verify ({error.error})"
-        ) from None
-    return _envelope(_json(verified.payload), own_code=own_code, now=now)
+        claims = _json(verified.payload)
+    except (JoseError, ValueError, KeyError, TypeError, IndexError):
+        raise MessageError("bad_signature", "the signature does not verify") from None
+    return _envelope(claims, own_code=own_code, now=now)
 
 
 def _envelope(claims: Any, *, own_code: str, now: datetime) -> Envelope:
@@ -506,7 +525,10 @@ def _envelope(claims: Any, *, own_code: str, now: datetime) -> Envelope:
             f"addressed to {claims['aud'][:20]!r}, not to this instance ({own_code})",
             "aud",
         )
-    signed_at = datetime.fromtimestamp(issued, UTC)
+    try:
+        signed_at = datetime.fromtimestamp(issued, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise MessageError("stale", "is not a time this instance takes", "iat") from None
     if signed_at < now - FRESHNESS:
         raise MessageError(
             "stale", f"signed at {signed_at:%Y-%m-%d %H:%M:%S}Z, more than {FRESHNESS} ago", "iat"
@@ -586,8 +608,10 @@ def read_receipt(
             received_at=datetime.fromisoformat(claims["received_at"]),
             status=claims["status"],
         )
-    except (JoseError, ValueError, KeyError, TypeError) as error:
-        raise MessageError("bad_receipt", f"the receipt does not verify ({error})") from None
+    except (JoseError, ValueError, KeyError, TypeError, IndexError):
+        raise MessageError("bad_receipt", "the receipt does not verify") from None
+    if not all(isinstance(v, str) for v in (receipt.message_id, receipt.sender, receipt.status)):
+        raise MessageError("bad_receipt", "the receipt is malformed")
     if receipt.message_id != message_id or receipt.sender != sender:
         raise MessageError("bad_receipt", "the receipt is for another message")
     if receipt.status not in ("accepted", "duplicate"):

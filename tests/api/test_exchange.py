@@ -88,11 +88,18 @@ def test_a_stranger_is_refused(partner: FakePartner) -> None:
         to=services.own_public_jwks(), at=timezone.now(),
     ))  # fmt: skip
     assert response.status_code == 403  # type: ignore[attr-defined]
-    assert response.json()["problems"][0] == {  # type: ignore[attr-defined]
-        "code": "unknown_sender",
-        "field": "iss",
-        "reason": "'E10000001' is not a partner of this instance",
+    # The same answer as for a partner's code with a signature that does not verify: a
+    # stranger learns nothing of who the partners are.
+    problem = {
+        "code": "not_trusted",
+        "field": None,
+        "reason": "the message is not signed by a partner of this instance",
     }
+    assert response.json()["problems"][0] == problem  # type: ignore[attr-defined]
+    forged = FakePartner()  # the partner's code, another key
+    response = _post(_token(forged))
+    assert response.status_code == 403  # type: ignore[attr-defined]
+    assert response.json()["problems"][0] == problem  # type: ignore[attr-defined]
 
 
 def test_the_inbox_takes_only_post(partner: FakePartner) -> None:

@@ -27,6 +27,8 @@ class FakePartner:
     urls: list[str] = field(default_factory=list)
     #: The partner's clock, when a test moves this instance's (None: the real time).
     clock: datetime | None = None
+    #: This instance's keys as the partner holds them (None: as published now).
+    knows: dict[str, Any] | None = None
 
     def jwks(self) -> dict[str, Any]:
         return self.keys.public_jwks()
@@ -43,14 +45,20 @@ class FakePartner:
         if self.answer is not None:
             status, answer = self.answer
             return status, answer if isinstance(answer, bytes) else json.dumps(answer).encode()
-        published = ex.read_jwks(services.own_public_jwks())
-        envelope = ex.open_message(
-            body,
-            own_code=self.code,
-            own_keys=[self.keys.encryption],
-            sender_keys=lambda code: published["sig"],
-            now=self.clock or timezone.now(),
-        )
+        published = ex.read_jwks(self.knows or services.own_public_jwks())
+        try:
+            envelope = ex.open_message(
+                body,
+                own_code=self.code,
+                own_keys=[self.keys.encryption],
+                sender_keys=lambda code: published["sig"],
+                now=self.clock or timezone.now(),
+            )
+        except ex.MessageError as error:  # answered as the real inbox answers
+            trusted = error.code not in ("unknown_sender", "bad_signature")
+            code = error.code if trusted else "not_trusted"
+            problem = {"code": code, "field": error.field, "reason": error.reason}
+            return (400 if trusted else 403), json.dumps({"problems": [problem]}).encode()
         self.received.append(envelope)
         receipt = ex.sign_receipt(
             ex.Receipt(envelope.message_id, envelope.sender, self.code, timezone.now(), "accepted"),

@@ -293,11 +293,23 @@ def test_an_emergency_placement_is_due_five_working_days_after_it_started() -> N
     # Christmas: Friday 25 and Monday 28 December 2026 (the Boxing Day holiday) are not
     # working days in England; 29, 30, 31 December, 4 and 5 January are.
     start = date(2026, 12, 24)
-    assert notices.placement_due(start=start, emergency=True, nation="england") == date(2027, 1, 5)
+
+    def due(event: str, emergency: bool, nation: str = "england", end: date | None = None) -> Any:
+        return notices.placement_due(
+            event=event, start=start, end=end, emergency=emergency, nation=nation
+        )
+
+    assert due("start", True) == date(2027, 1, 5)
     # Scotland's 2 January holiday falls on a Saturday in 2027: its substitute is Monday 4.
-    assert notices.placement_due(start=start, emergency=True, nation="scotland") == date(2027, 1, 6)
+    assert due("start", True, "scotland") == date(2027, 1, 6)
     # Planned: before it starts.
-    assert notices.placement_due(start=start, emergency=False, nation="england") == start
+    assert due("start", False) == start
+    # Its end: by the day it ends; ended at once to protect the child, ten working days
+    # after (Monday 4 January 2027 onwards: 4-8 and 11-15 January).
+    assert due("end", False, end=date(2026, 12, 31)) == date(2026, 12, 31)
+    assert due("end", True, end=date(2027, 1, 1)) == date(2027, 1, 15)
+    # A change: no day.
+    assert due("change", True) is None
 
 
 def test_the_responsible_authority_sends_a_placement_notice_kept_with_its_due_day(
@@ -420,3 +432,18 @@ def test_only_the_responsible_authority_sends_a_placement_notice_to_its_host(
     with pytest.raises(ex.MessageError, match="not the host authority"):
         services.inbox_receive(token=token.encode())
     assert PartnerNotice.objects.count() == 0
+
+
+def test_a_partner_cannot_link_its_notice_to_a_child_not_placed_across(
+    world: World, partner: FakePartner
+) -> None:
+    at_home = make_child(world)  # not placed across the boundary with this partner
+    Child.objects.filter(pk=at_home.pk).update(nhs_number="9434765919", person_id="LCS-9")
+    token = notice_from(
+        partner,
+        child={"given_names": "X", "family_name": "Y", "date_of_birth": "2011-05-14",
+               "nhs_number": "9434765919", "responsible_person_id": "LCS-9"},
+    )  # fmt: skip
+    services.inbox_receive(token=token.encode())
+    notice = PartnerNotice.objects.get()
+    assert notice.child is None and notice.linked_by == ""

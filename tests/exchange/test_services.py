@@ -414,3 +414,61 @@ def test_the_worker_delivers_once_the_change_is_committed_and_queues_its_retry(
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
     assert OutboxMessage.objects.get().state == "delivered"
     assert len(partner.received) == 1
+
+
+# --- what a review found (each a test first) ----------------------------------------------------
+
+
+def test_a_partner_removed_and_added_again_exchanges_again(
+    world: World, partner: FakePartner
+) -> None:
+    services.partner_remove(code=CODE)
+    partner.add()  # the same keys
+    _, token = _from_partner(partner)
+    assert services.inbox_receive(token=token.encode())[0] == "accepted"
+    message = send()
+    assert services.outbox_deliver(pk=message.pk, post=partner.post).state == "delivered"
+
+
+def test_after_a_rotation_the_old_key_signs_until_the_overlap_ends(
+    world: World, partner: FakePartner
+) -> None:
+    partner.knows = services.own_public_jwks()  # the partner has not taken the new keys
+    now = timezone.now()
+    services.own_key_rotate(overlap=timedelta(days=7), now=now)
+    message = send()
+    assert services.outbox_deliver(pk=message.pk, now=now, post=partner.post).state == "delivered"
+    # The receipts this instance gives are signed with the old key too.
+    envelope, token = _from_partner(partner)
+    _, receipt = services.inbox_receive(token=token.encode(), now=now)
+    ex.read_receipt(
+        receipt,
+        receiver_keys=ex.read_jwks(partner.knows)["sig"],
+        message_id=envelope.message_id,
+        sender=CODE,
+    )
+    # Once the overlap is over, the new key signs: a partner still holding only the old
+    # keys refuses, and the message waits.
+    later = now + timedelta(days=7)
+    partner.clock = later
+    message = send("after")
+    tried = services.outbox_deliver(pk=message.pk, now=later, post=partner.post)
+    assert tried.state == "pending" and tried.last_error.startswith("HTTP 403, not_trusted")
+
+
+def test_a_key_of_one_partner_is_not_taken_for_another(world: World, partner: FakePartner) -> None:
+    with pytest.raises(ValidationError, match="Neighbouring County Council's"):
+        services.partner_add(code="E10000001", url="https://other.example", jwks=partner.jwks())
+    assert Partner.objects.count() == 1
+
+
+def test_an_answer_cut_short_is_a_failed_attempt(world: World, partner: FakePartner) -> None:
+    import http.client
+
+    def cut(url: str, body: bytes) -> tuple[int, bytes]:
+        raise http.client.IncompleteRead(b"{")
+
+    message = send()
+    tried = services.outbox_deliver(pk=message.pk, post=cut)
+    assert tried.state == "pending" and tried.attempts == 1
+    assert tried.last_error.startswith("failed: IncompleteRead")

@@ -168,5 +168,5 @@ def test_a_stranger_instance_is_refused(
     ours.write_text(json.dumps(services.own_public_jwks()))
     neighbour.manage("partner", "add", "E10000099", live_server.url, str(ours))
     out = neighbour.manage("exchange", "send-test", "E10000099")
-    assert "waiting to be delivered (HTTP 403, unknown_sender" in out
+    assert "waiting to be delivered (HTTP 403, not_trusted" in out
     assert InboxMessage.objects.count() == 0

@@ -241,3 +241,79 @@ def test_a_compressed_message_is_refused_unopened(keys: dict[str, ex.KeyPair]) -
     )  # fmt: skip
     assert len(token) < 20_000  # small on the wire
     assert refusal(keys, token).code == "unreadable"
+
+
+def _jwe_with(keys: dict[str, ex.KeyPair], header: dict[str, object]) -> str:
+    """A sealed message for "b" with its protected header changed: what anyone can send."""
+    token = sealed(keys)
+    head, *rest = token.split(".")
+    data = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    data.update(header)
+    changed = base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+    return ".".join([changed, *rest])
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"epk": {"kty": "OKP", "crv": "X25519", "x": "A" * 43}},  # all-zero point
+        {"epk": {"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA"}},  # another curve
+        {"epk": {"kty": "OKP", "crv": "X25519", "x": "AAAA"}},  # too short
+        {"epk": {"kty": "OKP", "crv": "X25519"}},  # no point
+        {"enc": "A128GCM"},  # an algorithm not allowed
+    ],
+)
+def test_a_malformed_header_is_refused_not_a_crash(
+    keys: dict[str, ex.KeyPair], header: dict[str, object]
+) -> None:
+    assert refusal(keys, _jwe_with(keys, header)).code in ("unreadable", "not_for_us")
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["a.b.c.d.e", "!!.!!.!!.!!.!!", "e30.e30.e30.e30.e30", "...."],
+)
+def test_garbage_in_five_parts_is_refused(keys: dict[str, ex.KeyPair], token: str) -> None:
+    assert refusal(keys, token).code in ("unreadable", "not_for_us")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "why"),
+    [
+        ("started_at", "9999-12-31T23:59:59-12:00", "homeward takes"),
+        ("started_at", "1066-10-14T09:00:00+00:00", "between 1900 and 2200"),
+        ("circumstances", "left\x00home", "NUL"),
+        ("category", "Jordan Example", "is not one of"),
+    ],
+)
+def test_odd_values_are_refused_without_repeating_them(field: str, value: str, why: str) -> None:
+    episode = {"reference": "E-1", "category": "missing", "missing_from": "care",
+               "started_at": NOW.isoformat(), field: value}  # fmt: skip
+    payload = {"event": "missing", "responsible_authority": A, "host_authority": B,
+               "child": {"reference": "C-1", "given_names": "A", "family_name": "B"},
+               "episode": episode}  # fmt: skip
+    with pytest.raises(ex.MessageError) as caught:
+        ex.check_payload("missing.notice", payload)
+    assert caught.value.field == f"payload.episode.{field}"
+    assert why in caught.value.reason
+    assert "Jordan" not in caught.value.reason and "9999" not in caught.value.reason
+
+
+def test_a_reason_with_a_nul_and_a_time_out_of_range_are_refused(
+    keys: dict[str, ex.KeyPair],
+) -> None:
+    with pytest.raises(ex.MessageError, match="NUL"):
+        sealed(keys, envelope(reason="why\x00"))
+    from joserfc import jwe, jws
+
+    claims = envelope().claims(NOW) | {"iat": 10**20}
+    signed = jws.serialize_compact(
+        {"alg": ex.SIGNING_ALG}, json.dumps(claims).encode(), keys["a"].signing,
+        algorithms=[ex.SIGNING_ALG],
+    )  # fmt: skip
+    token = jwe.encrypt_compact(
+        {"alg": ex.KEY_ALG, "enc": ex.CONTENT_ALG}, signed.encode(),
+        _public(keys["b"])["enc"][0], algorithms=[ex.KEY_ALG, ex.CONTENT_ALG],
+    )  # fmt: skip
+    error = refusal(keys, token)
+    assert (error.code, error.field) == ("stale", "iat")

@@ -218,6 +218,10 @@ def test_a_coordinator_records_a_notice_for_the_suggested_child(
     assert "Seen near the station." in page and "Lowmarsh Police" in page
     assert f"Jordan Example ({child.reference}): Likely the same child" in page
     assert AccessEvent.objects.filter(action="view", what__startswith="notice ").exists()
+    # The suggested child's name is on the page: its record was seen.
+    assert AccessEvent.objects.filter(
+        action="view", what__startswith="suggested for notice", child_id=child.pk
+    ).exists()
 
     done = coordinator.post(f"/partner-notices/{notice.pk}", {"child": str(child.pk)})
     assert done.status_code == 302

@@ -296,6 +296,17 @@ def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
         child_id=one.child_id,
         request=request,
     )
+    suggested = [
+        int(value) for value, _ in choices if value.isdigit() and int(value) != one.child_id
+    ]
+    if suggested:  # their names and references are on the page
+        access_record_children(
+            user=request.user,  # type: ignore[arg-type]
+            action=AccessEvent.Action.VIEW,
+            what=f"suggested for notice {one.pk} from {one.partner.name}",
+            child_ids=suggested,
+            request=request,
+        )
     if form.is_bound and form.is_valid() and one.state == PartnerNotice.State.WAITING:
         user = request.user
         try:
