@@ -12,3 +12,4 @@ class ExchangeConfig(AppConfig):
 
         services.HANDLERS["missing.notice"] = notices.missing_notice_receive
         services.HANDLERS["placement.notice"] = notices.placement_notice_receive
+        services.HANDLERS["home.notice"] = notices.home_notice_receive

@@ -199,3 +199,29 @@ class PlacementNotice(models.Model):
         from django.utils import timezone
 
         return None if self.due_on is None else timezone.localdate(self.sent_at) <= self.due_on
+
+
+class HomeMovement(models.Model):
+    """A child's admission to, or discharge from, a children's home in this authority's
+    area, recorded here (the host) and told to the child's responsible authority when it is
+    a partner (Children's Homes (England) Regulations 2015, reg 41)."""
+
+    class Event(models.TextChoices):
+        ADMISSION = "admission", "Admitted"
+        DISCHARGE = "discharge", "Discharged"
+
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="+")
+    event = models.CharField(max_length=10, choices=Event.choices)
+    on = models.DateField()
+    home_name = models.CharField(max_length=200)
+    urn = models.CharField("Ofsted URN", max_length=10, blank=True)
+    message = models.OneToOneField(
+        OutboxMessage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-pk"]

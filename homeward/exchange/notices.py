@@ -26,6 +26,7 @@ from django.utils import timezone
 from homeward.accounts import permissions
 from homeward.exchange import services
 from homeward.exchange.models import (
+    HomeMovement,
     InboxMessage,
     OutboxMessage,
     Partner,
@@ -234,6 +235,8 @@ HEADINGS = {
     ("placement.notice", "start"): "A child is placed in this authority's area",
     ("placement.notice", "change"): "A placement in this authority's area has changed",
     ("placement.notice", "end"): "A placement in this authority's area has ended",
+    ("home.notice", "admission"): "A child of this authority was admitted to a children's home",
+    ("home.notice", "discharge"): "A child of this authority left a children's home",
 }
 
 #: What a notice says, in the coordinators' email (no name, no detail).
@@ -243,6 +246,8 @@ SAYS = {
     ("placement.notice", "start"): "it has placed a child in your area",
     ("placement.notice", "change"): "a placement it made in your area has changed",
     ("placement.notice", "end"): "a placement it made in your area has ended",
+    ("home.notice", "admission"): "a child of yours was admitted to a children's home there",
+    ("home.notice", "discharge"): "a child of yours left a children's home there",
 }
 
 
@@ -288,7 +293,7 @@ def notice_record(*, by: User, notice: PartnerNotice, child: Child) -> PartnerNo
         notice = PartnerNotice.objects.select_for_update().get(pk=notice.pk)
         if notice.state == PartnerNotice.State.RECORDED:
             raise ValidationError({"child": "This notice has been recorded already"})
-        if notice.kind == "placement.notice":
+        if notice.kind in ("placement.notice", "home.notice"):
             # The child is placed here (or was): the notice is kept with the child, whose
             # details a person changes from it where they differ (with the reason).
             notice.child = child
@@ -538,6 +543,117 @@ def placement_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> N
         child_reference=payload["child"]["reference"],
         placement_start=date.fromisoformat(placement["start"]),
         placement_end=date.fromisoformat(placement["end"]) if placement.get("end") else None,
+        child=child,
+        linked_by=why,
+        suggestions=[] if child is not None else _suggestions(payload["child"]),
+    )
+    transaction.on_commit(lambda: _tell_coordinators(notice.pk))
+
+
+# --- children's home admissions and discharges ----------------------------------------------------
+
+#: Why a children's home notice is sent.
+HOME_REASON = (
+    "Notification of a child's admission to, or discharge from, a children's home in our "
+    "area: Children's Homes (England) Regulations 2015, regulation 41"
+)
+
+
+def home_movement_record(
+    *,
+    by: User,
+    child: Child,
+    event: str,
+    on: date,
+    home_name: str,
+    urn: str = "",
+    postcode: str = "",
+    accommodated_under: str = "",
+    care_or_supervision_order: bool | None = None,
+    iro_contact: str = "",
+    ehc_plan: bool | None = None,
+) -> HomeMovement:
+    """Record that a child another authority placed here was admitted to, or discharged
+    from, a children's home in this authority's area; when that authority is a partner, it
+    is told at once, in the same transaction (reg 41 asks the home to notify without
+    delay). A child this authority placed itself needs no notice (reg 41(2))."""
+    if not permissions.can_record_episode(by):
+        raise PermissionDenied("only a coordinator or manager records an admission or discharge")
+    home_code = services.own_code()
+    responsible = child.responsible_authority
+    if responsible.gss_code == home_code:
+        raise ValidationError(
+            "This authority placed the child: no admission or discharge notice is needed"
+        )
+    if not home_name.strip():
+        raise ValidationError({"home_name": "Enter the name of the children's home"})
+    if on > timezone.localdate():
+        raise ValidationError({"on": "The date must be today or in the past"})
+    partner = Partner.objects.filter(code=responsible.gss_code, active=True).first()
+    with transaction.atomic():
+        message = None
+        if partner is not None:
+            about = {
+                "reference": child.reference,
+                "given_names": child.first_name[:100],
+                "family_name": child.last_name[:100],
+                "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
+                "sex": child.sex,
+                "nhs_number": child.nhs_number or None,
+            }
+            legal = {
+                "accommodated_under": accommodated_under or None,
+                "care_or_supervision_order": care_or_supervision_order,
+                "iro_contact": iro_contact.strip()[:200] or None,
+                "ehc_plan": ehc_plan,
+            }
+            home = {"name": home_name.strip()[:200], "urn": urn.strip()[:10] or None,
+                    "postcode": postcode.strip().upper()[:8] or None}  # fmt: skip
+            message = services.message_send(
+                partner_code=partner.code,
+                kind="home.notice",
+                payload={
+                    "event": event,
+                    "on": on.isoformat(),
+                    "responsible_authority": responsible.gss_code,
+                    "host_authority": home_code,
+                    "child": {k: v for k, v in about.items() if v is not None},
+                    "home": {k: v for k, v in home.items() if v is not None},
+                    "legal": {k: v for k, v in legal.items() if v is not None},
+                },
+                reason=HOME_REASON,
+                by=by,
+                child_id=child.pk,
+            )
+        return HomeMovement.objects.create(
+            child=child,
+            event=event,
+            on=on,
+            home_name=home_name.strip()[:200],
+            urn=urn.strip()[:10],
+            message=message,
+            recorded_by=by,
+        )
+
+
+def home_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
+    """Keep a host's admission or discharge notice for a person to record (as a missing
+    notice is kept), and tell the coordinators."""
+    payload = envelope.payload
+    if payload["responsible_authority"] != services.own_code():
+        raise fmt.MessageError(
+            "schema", "this authority is not the child's responsible authority", "payload"
+        )
+    if payload["host_authority"] != message.partner.code:
+        raise fmt.MessageError("schema", "only the host authority sends this notice", "payload")
+    child, why = _linked_child(message.partner, envelope)
+    notice = PartnerNotice.objects.create(
+        message=message,
+        partner=message.partner,
+        kind="home.notice",
+        event=payload["event"],
+        child_reference=payload["child"]["reference"],
+        placement_start=date.fromisoformat(payload["on"]),
         child=child,
         linked_by=why,
         suggestions=[] if child is not None else _suggestions(payload["child"]),

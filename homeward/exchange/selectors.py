@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from homeward.exchange import services
 from homeward.exchange.models import (
+    HomeMovement,
     InboxMessage,
     OutboxMessage,
     Partner,
@@ -161,6 +162,7 @@ def placed_elsewhere() -> list[PlacedElsewhere]:
 class PlacedHere:
     child: Any
     latest: PartnerNotice | None
+    home: HomeMovement | None = None
 
 
 def placed_here() -> list[PlacedHere]:
@@ -181,4 +183,7 @@ def placed_here() -> list[PlacedHere]:
         .order_by("received_at", "pk")
     ):
         latest[notice.child_id] = notice  # type: ignore[index]
-    return [PlacedHere(child, latest.get(child.pk)) for child in children]
+    homes: dict[int, HomeMovement] = {}
+    for movement in HomeMovement.objects.filter(child__in=children).order_by("on", "pk"):
+        homes[movement.child_id] = movement
+    return [PlacedHere(child, latest.get(child.pk), homes.get(child.pk)) for child in children]

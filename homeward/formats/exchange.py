@@ -161,6 +161,24 @@ NOTICE_CONTACTS: Final[Mapping[str, Field]] = {
     "out_of_hours": Field("text", required=False, most=200),
 }
 
+#: The children's home of an admission or discharge notice.
+NOTICE_HOME: Final[Mapping[str, Field]] = {
+    "name": Field("text", most=200),
+    "urn": Field("text", required=False, most=10),  # Ofsted's unique reference number
+    "postcode": Field("text", required=False, most=8),
+}
+
+#: What regulation 41(3) of the Children's Homes (England) Regulations 2015 asks a notice
+#: to state beyond the child's name and date of birth.
+NOTICE_LEGAL: Final[Mapping[str, Field]] = {
+    "accommodated_under": Field("text", required=False, choices=("section_20", "section_21")),
+    "care_or_supervision_order": Field("bool", required=False),
+    "iro_contact": Field("text", required=False, most=200),
+    "placing_authority_contact": Field("text", required=False, most=200),
+    "ehc_plan": Field("bool", required=False),
+    "ehc_plan_authority": Field("text", required=False, most=200),
+}
+
 #: Every kind of message this version sends and takes. More arrive with what travels
 #: (return interview arrangements, the Philomena profile: docs/exchange.md).
 KINDS: Final[Mapping[str, Kind]] = {
@@ -191,6 +209,19 @@ KINDS: Final[Mapping[str, Kind]] = {
             "placement": Field("object", fields=NOTICE_PLACEMENT),
             "contacts": Field("object", fields=NOTICE_CONTACTS),
             "risks": Field("list", required=False, most=20),
+        },
+    ),
+    "home.notice": Kind(
+        "A child's admission to, or discharge from, a children's home in the host's area, "
+        "told to the child's responsible authority",
+        {
+            "event": Field("text", choices=("admission", "discharge")),
+            "on": Field("date"),
+            "responsible_authority": Field("text", most=9),
+            "host_authority": Field("text", most=9),
+            "child": Field("object", fields=NOTICE_CHILD),
+            "home": Field("object", fields=NOTICE_HOME),
+            "legal": Field("object", required=False, fields=NOTICE_LEGAL),
         },
     ),
 }

@@ -229,3 +229,82 @@ class PlacementNoticeForm(GovukForm):
                 "end", "The date the placement ended must be the same as or after its start"
             )
         return data
+
+
+YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("", "Not known")]
+
+
+class HomeMovementForm(GovukForm):
+    """A child's admission to, or discharge from, a children's home in this area, with what
+    regulation 41(3) asks the notice to state."""
+
+    event = forms.ChoiceField(
+        label="What happened?",
+        choices=[
+            ("admission", "The child was admitted to a children's home here"),
+            ("discharge", "The child was discharged from a children's home here"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the child was admitted or discharged"},
+    )
+    on = day_field(
+        "When", required=True, messages={"required": "Enter the date of the admission or discharge"}
+    )
+    home_name = forms.CharField(
+        label="The children's home",
+        max_length=200,
+        error_messages={
+            "required": "Enter the name of the children's home",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    urn = forms.CharField(
+        label="Its Ofsted URN (optional)",
+        help_text="Ofsted's unique reference number, for example SC123456",
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        error_messages={"max_length": "The URN must be 10 characters or fewer"},
+    )
+    postcode = forms.CharField(
+        label="Its postcode (optional)",
+        max_length=8,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        error_messages={"max_length": "The postcode must be 8 characters or fewer"},
+    )
+    accommodated_under = forms.ChoiceField(
+        label="Is the child accommodated under section 20 or 21 of the Children Act 1989?",
+        choices=[
+            ("section_20", "Section 20"),
+            ("section_21", "Section 21"),
+            ("", "Neither, or not known"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select section 20, section 21, or neither"},
+    )
+    care_order = forms.ChoiceField(
+        label="Is the child subject to a care or supervision order (section 31)?",
+        choices=YES_NO_UNKNOWN,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={
+            "invalid_choice": "Select whether the child is subject to a care or supervision order"
+        },
+    )
+    ehc_plan = forms.ChoiceField(
+        label="Does the child have an education, health and care plan?",
+        choices=YES_NO_UNKNOWN,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={
+            "invalid_choice": "Select whether the child has an education, health and care plan"
+        },
+    )
+    iro_contact = forms.CharField(
+        label="The independent reviewing officer's contact details (optional)",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "The contact details must be 200 characters or fewer"},
+    )

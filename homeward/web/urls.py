@@ -199,6 +199,11 @@ urlpatterns = [
     path("placed-elsewhere/", exchange_views.placed_elsewhere, name="exchange-placed-elsewhere"),
     path("placed-here/", exchange_views.placed_here, name="exchange-placed-here"),
     path(
+        "children/<int:child_id>/childrens-home",
+        exchange_views.home_movement,
+        name="exchange-home-movement",
+    ),
+    path(
         "children/<int:child_id>/placement-notice",
         exchange_views.placement_notice,
         name="exchange-placement-notice",

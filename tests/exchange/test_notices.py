@@ -447,3 +447,88 @@ def test_a_partner_cannot_link_its_notice_to_a_child_not_placed_across(
     services.inbox_receive(token=token.encode())
     notice = PartnerNotice.objects.get()
     assert notice.child is None and notice.linked_by == ""
+
+
+# --- children's home admissions and discharges -------------------------------------------------
+
+
+def test_an_admission_here_is_told_to_the_responsible_authority(
+    world: World, partner: FakePartner
+) -> None:
+    child = placed_here(world)
+    movement = notices.home_movement_record(
+        by=world.user("coordinator"), child=child, event="admission", on=date(2026, 12, 1),
+        home_name="Birchwood Children's Home", urn="SC000001", accommodated_under="section_20",
+        care_or_supervision_order=False, ehc_plan=True, iro_contact="IRO team 01234 000000",
+    )  # fmt: skip
+    assert movement.message is not None
+    assert movement.message.reason.endswith(
+        "Children's Homes (England) Regulations 2015, regulation 41"
+    )
+    services.outbox_deliver(pk=movement.message.pk, post=partner.post)
+    payload = partner.received[0].payload
+    assert (payload["event"], payload["on"]) == ("admission", "2026-12-01")
+    assert payload["home"] == {"name": "Birchwood Children's Home", "urn": "SC000001"}
+    assert payload["legal"] == {
+        "accommodated_under": "section_20", "care_or_supervision_order": False,
+        "iro_contact": "IRO team 01234 000000", "ehc_plan": True,
+    }  # fmt: skip
+    assert (payload["responsible_authority"], payload["host_authority"]) == (CODE, HOME)
+
+
+def test_an_admission_is_recorded_even_when_the_responsible_authority_is_not_a_partner(
+    world: World,
+) -> None:
+    third = Authority.objects.create(gss_code="E10000001", name="Far County", nation="england")
+    child = make_child(world, responsible_authority=third, host_authority=world.authority)
+    movement = notices.home_movement_record(
+        by=world.user("coordinator"), child=child, event="discharge", on=date(2026, 12, 1),
+        home_name="Oak House",
+    )  # fmt: skip
+    assert movement.message is None and OutboxMessage.objects.count() == 0
+
+
+def test_no_admission_notice_for_a_child_this_authority_placed(
+    world: World, partner: FakePartner
+) -> None:
+    with pytest.raises(ValidationError, match="This authority placed the child"):
+        notices.home_movement_record(
+            by=world.user("coordinator"), child=make_child(world), event="admission",
+            on=date(2026, 12, 1), home_name="Oak House",
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="today or in the past"):
+        notices.home_movement_record(
+            by=world.user("coordinator"), child=placed_here(world), event="admission",
+            on=timezone.localdate() + timedelta(days=1), home_name="Oak House",
+        )  # fmt: skip
+
+
+def test_the_responsible_authority_keeps_a_home_notice_for_a_person(
+    world: World, partner: FakePartner
+) -> None:
+    child = placed_there(world)
+    payload = {
+        "event": "discharge", "on": "2026-12-02", "responsible_authority": HOME,
+        "host_authority": CODE,
+        "child": {"reference": "LM-C-7", "given_names": "Jordan", "family_name": "Example",
+                  "date_of_birth": "2011-05-14"},
+        "home": {"name": "Lowmarsh House"},
+    }  # fmt: skip
+    envelope = ex.Envelope(ex.new_message_id(), "home.notice", CODE, HOME, "reg 41", payload)
+    services.inbox_receive(
+        token=partner.seal(envelope, to=services.own_public_jwks(), at=timezone.now()).encode()
+    )
+    notice = PartnerNotice.objects.get()
+    assert (notice.kind, notice.event, notice.placement_start) == (
+        "home.notice", "discharge", date(2026, 12, 2),
+    )  # fmt: skip
+    assert [s["child"] for s in notice.suggestions] == [child.pk]
+    recorded = notices.notice_record(by=world.user("coordinator"), notice=notice, child=child)
+    assert recorded.state == "recorded" and recorded.child_id == child.pk
+    # Not about a child of this authority (it is not the responsible one): refused.
+    swapped = {**payload, "responsible_authority": CODE, "host_authority": HOME}
+    wrong = ex.Envelope(ex.new_message_id(), "home.notice", CODE, HOME, "reg 41", swapped)
+    with pytest.raises(ex.MessageError, match="not the child's responsible authority"):
+        services.inbox_receive(
+            token=partner.seal(wrong, to=services.own_public_jwks(), at=timezone.now()).encode()
+        )

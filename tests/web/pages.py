@@ -201,6 +201,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "exchange-placed-elsewhere": ("", _expect(AUTHORITY_WIDE)),
     "exchange-placed-here": ("", _expect(AUTHORITY_WIDE)),
     "exchange-placement-notice": ("placed_child", _expect(AUTHORITY_WIDE)),
+    "exchange-home-movement": ("hosted_child", _expect(AUTHORITY_WIDE)),
 }
 #: The same pages on other records, where who may see them turns on whose the record is:
 #: (URL name, argument, expected status per role).
@@ -299,6 +300,7 @@ def build_objects(world: World) -> dict[str, object]:
         "partner": _partner(),
         "notice": _notice(child),
         "placed_child": _placed_child(world),
+        "hosted_child": _hosted_child(world),
         "proposal": _proposal(child).pk,
         "child": child.pk,
         "batch": batch.reference,
@@ -398,6 +400,21 @@ def _placed_child(world: World) -> int:
     notice = PartnerNotice.objects.get(kind="placement.notice")
     notices.notice_record(by=world.user("coordinator"), notice=notice, child=hosted)
     return placed.pk
+
+
+def _hosted_child(world: World) -> int:
+    """The child the partner placed here (made by `_placed_child`), admitted to a
+    children's home here, which its responsible authority was told of."""
+    from datetime import date
+
+    from homeward.exchange import notices
+
+    hosted = Child.objects.get(first_name="Robin", last_name="Hosted")
+    notices.home_movement_record(
+        by=world.user("coordinator"), child=hosted, event="admission", on=date(2026, 11, 2),
+        home_name="Birchwood Children's Home (fictional)", urn="SC000001",
+    )  # fmt: skip
+    return hosted.pk
 
 
 def _notice(child: Child) -> int:

@@ -346,3 +346,31 @@ def test_no_placement_notice_page_for_a_child_not_placed_with_a_partner(
     assert "The child is not placed in another authority" in answer.content.decode()
     assert OutboxMessage.objects.count() == 0
     assert client_for("worker").get(f"/children/{child.pk}/placement-notice").status_code == 403
+
+
+def test_a_coordinator_records_an_admission_from_the_register(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    partner = FakePartner()
+    partner.add()
+    hosted = make_child(
+        world, first_name="Robin", responsible_authority=Authority.objects.get(gss_code=CODE)
+    )
+    coordinator = client_for("coordinator")
+    page = coordinator.get("/placed-here/").content.decode()
+    assert f"/children/{hosted.pk}/childrens-home" in page
+    url = f"/children/{hosted.pk}/childrens-home"
+    blank = coordinator.post(url, {})
+    assert blank.status_code == 400
+    body = blank.content.decode()
+    assert "Select whether the child was admitted or discharged" in body
+    assert "Enter the name of the children&#x27;s home" in body
+    done = coordinator.post(
+        url,
+        {"event": "admission", "on_day": "1", "on_month": "12", "on_year": "2026",
+         "home_name": "Birchwood", "accommodated_under": "section_20", "care_order": "no",
+         "ehc_plan": ""},
+    )  # fmt: skip
+    assert done.status_code == 302
+    assert OutboxMessage.objects.filter(kind="home.notice", child=hosted).exists()
+    assert "Admitted to Birchwood" in coordinator.get("/placed-here/").content.decode()

@@ -282,6 +282,8 @@ def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
     child_rows = _child_rows(payload)
     if one.kind == "placement.notice":
         second = ("The placement", _placement_rows(payload))
+    elif one.kind == "home.notice":
+        second = ("The children's home", _home_rows(payload))
     else:
         second = ("The episode", _episode_rows(payload))
     choices = _choices(one)
@@ -521,3 +523,85 @@ def placement_notice(request: HttpRequest, child_id: int) -> HttpResponse:
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home_movement(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Record a child's admission to, or discharge from, a children's home here: kept, and
+    told to the child's responsible authority when it is a partner."""
+    _may_record_notices(request)
+    child = Child.objects.select_related("responsible_authority").filter(pk=child_id).first()
+    if child is None:
+        raise Http404("No such child")
+    form = f.HomeMovementForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            partner_notices.home_movement_record(
+                by=request.user,  # type: ignore[arg-type]
+                child=child,
+                event=data["event"],
+                on=data["on"],
+                home_name=data["home_name"],
+                urn=data["urn"],
+                postcode=data["postcode"],
+                accommodated_under=data["accommodated_under"],
+                care_or_supervision_order=_yes_no(data["care_order"]),
+                iro_contact=data["iro_contact"],
+                ehc_plan=_yes_no(data["ehc_plan"]),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Recorded for {child.full_name} ({child.reference})")
+            return redirect("web:exchange-placed-here")
+    access_record(
+        user=request.user,  # type: ignore[arg-type]
+        action=AccessEvent.Action.VIEW,
+        what="children's home admission or discharge form",
+        child_id=child.pk,
+        request=request,
+    )
+    return render(
+        request,
+        "web/cases/form.html",
+        {
+            "form": form,
+            "title": "Record an admission or discharge",
+            "caption": f"{child.full_name} ({child.reference})",
+            "intro": (
+                f"{child.responsible_authority} placed this child here. A children's home "
+                "tells the authority of its area of every admission and discharge without "
+                "delay; where the responsible authority is on the exchange, it is told at "
+                "once too."
+            ),
+            "back": reverse("web:exchange-placed-here"),
+            "button": "Record it",
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _home_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    home, legal = payload["home"], payload.get("legal", {})
+    under = {"section_20": "Section 20", "section_21": "Section 21"}
+
+    def yes_no(value: bool | None) -> str:
+        return "Not given" if value is None else ("Yes" if value else "No")
+
+    return [
+        ("What", "Admitted" if payload["event"] == "admission" else "Discharged"),
+        ("When", uk_day(date.fromisoformat(payload["on"]))),
+        ("Children's home", home["name"]),
+        ("Ofsted URN", home.get("urn", "Not given")),
+        ("Postcode", home.get("postcode", "Not given")),
+        ("Accommodated under", under.get(legal.get("accommodated_under", ""), "Not given")),
+        ("Care or supervision order", yes_no(legal.get("care_or_supervision_order"))),
+        ("Education, health and care plan", yes_no(legal.get("ehc_plan"))),
+        ("Independent reviewing officer", legal.get("iro_contact", "Not given")),
+    ]
