@@ -166,9 +166,15 @@ def _linked_child(partner: Partner, envelope: fmt.Envelope) -> tuple[Child | Non
     home_code = services.own_code()
     # Only a child placed across this partner's boundary: a partner's identifiers never
     # reach the authority's other children.
-    across = Child.objects.filter(
-        Q(host_authority__gss_code=partner.code) | Q(responsible_authority__gss_code=partner.code)
-    )
+    if envelope.kind == "home.notice":  # about a child of ours in the partner's area
+        across = Child.objects.filter(
+            host_authority__gss_code=partner.code, responsible_authority__gss_code=home_code
+        )
+    else:
+        across = Child.objects.filter(
+            Q(host_authority__gss_code=partner.code)
+            | Q(responsible_authority__gss_code=partner.code)
+        )
     person_id = about.get("responsible_person_id")
     if person_id and envelope.payload["responsible_authority"] == home_code:
         child = across.filter(person_id=person_id).first()
@@ -403,7 +409,13 @@ DEFAULT_PLACEMENT_REASON = "Notification of a placement in your area"
 
 
 def placement_due(
-    *, event: str, start: date, end: date | None, emergency: bool, nation: str
+    *,
+    event: str,
+    start: date,
+    end: date | None,
+    emergency: bool,
+    nation: str,
+    ended_at_once: bool = False,
 ) -> date | None:
     """The last day a placement notice is on time, by the responsible authority's nation's
     bank holidays (None: the regulations set no day):
@@ -411,16 +423,19 @@ def placement_due(
     - its start: the day the placement starts (the notice goes before it is made), or for
       an emergency placement the fifth working day after it (reg 13(4));
     - its end: the day it ends (the host is told of the intention to end it, reg
-      14(2)(c)(iii)), or when it ended at once to protect the child the tenth working day
-      after (reg 14(4));
-    - a change: no day."""
+      14(2)(c)(iii)), or when it was ended at once to protect the child or others
+      (`ended_at_once`, reg 14(3)) the tenth working day after (reg 14(4));
+    - a change: no day.
+
+    Whether the placement itself began as an emergency (`emergency`) matters only to the
+    notice of its start."""
     from homeward.standards.calendar import working_days_after
     from homeward.standards.nations import Nation
 
     if event == "start":
         return working_days_after(start, 5, Nation(nation)) if emergency else start
     if event == "end" and end is not None:
-        return working_days_after(end, 10, Nation(nation)) if emergency else end
+        return working_days_after(end, 10, Nation(nation)) if ended_at_once else end
     return None
 
 
@@ -437,6 +452,7 @@ def placement_notice_send(
     address: str = "",
     postcode: str = "",
     out_of_hours: str = "",
+    ended_at_once: bool = False,
 ) -> PlacementNotice:
     """Tell the host authority of a placement this authority made in its area: its start,
     a change, or its end. Only for a child this authority is responsible for, placed in a
@@ -454,6 +470,10 @@ def placement_notice_send(
     partner = Partner.objects.filter(code=host.gss_code, active=True).first()
     if partner is None:
         raise ValidationError(f"{host.name} is not a partner: tell it another way")
+    if event not in ("start", "change", "end"):
+        raise ValidationError({"event": "Select what you are telling the host authority"})
+    if start.year < fmt.EARLIEST_YEAR or (end is not None and end.year < fmt.EARLIEST_YEAR):
+        raise ValidationError({"start": f"The dates must be in {fmt.EARLIEST_YEAR} or later"})
     if event == "end" and end is None:
         raise ValidationError({"end": "Enter the date the placement ended"})
     if end is not None and end < start:
@@ -515,7 +535,12 @@ def placement_notice_send(
             placement_start=start,
             placement_end=end,
             due_on=placement_due(
-                event=event, start=start, end=end, emergency=emergency, nation=responsible.nation
+                event=event,
+                start=start,
+                end=end,
+                emergency=emergency,
+                nation=responsible.nation,
+                ended_at_once=ended_at_once,
             ),
             message=message,
             sent_by=by,
@@ -580,11 +605,19 @@ def home_movement_record(
     if not permissions.can_record_episode(by):
         raise PermissionDenied("only a coordinator or manager records an admission or discharge")
     home_code = services.own_code()
-    responsible = child.responsible_authority
+    responsible, host = child.responsible_authority, child.host_authority
     if responsible.gss_code == home_code:
         raise ValidationError(
             "This authority placed the child: no admission or discharge notice is needed"
         )
+    if host is not None and host.gss_code != home_code:
+        raise ValidationError(
+            f"The child is placed in {host.name}'s area: that authority records it"
+        )
+    if event not in ("admission", "discharge"):
+        raise ValidationError({"event": "Select whether the child was admitted or discharged"})
+    if on.year < fmt.EARLIEST_YEAR:
+        raise ValidationError({"on": f"The date must be in {fmt.EARLIEST_YEAR} or later"})
     if not home_name.strip():
         raise ValidationError({"home_name": "Enter the name of the children's home"})
     if on > timezone.localdate():

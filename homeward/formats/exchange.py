@@ -522,8 +522,10 @@ def open_message(
     except (JoseError, ValueError, KeyError, TypeError, IndexError) as error:
         raise MessageError("unreadable", f"the signed part cannot be read ({error})") from None
     sender = unverified.get("iss") if isinstance(unverified, dict) else None
-    if not isinstance(sender, str):
-        raise MessageError("schema", "the sender is missing", "iss")
+    if not isinstance(sender, str) or not GSS_CODE.match(sender):
+        # Checked before the code is looked up anywhere (a NUL in a query is an error on
+        # PostgreSQL): the same answer as for any sender that is not a partner.
+        raise MessageError("unknown_sender", "the sender is not a partner of this instance", "iss")
     keys = sender_keys(sender)
     if not keys:
         raise MessageError(

@@ -182,6 +182,15 @@ class PlacementNoticeForm(GovukForm):
         messages={"required": "Enter the date the placement starts or started"},
     )
     end = day_field("Placement end (if it has ended)")
+    ended_at_once = forms.ChoiceField(
+        label="If it has ended: was it ended at once to protect the child or others?",
+        help_text="Then the host is told within 10 working days of its end; otherwise "
+        "before it ends",
+        choices=[("no", "No"), ("yes", "Yes")],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select whether the placement was ended at once"},
+    )
     placement_type = forms.ChoiceField(
         label="Placement type",
         choices=codes.PlacementType.choices,

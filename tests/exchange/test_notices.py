@@ -294,10 +294,14 @@ def test_an_emergency_placement_is_due_five_working_days_after_it_started() -> N
     # working days in England; 29, 30, 31 December, 4 and 5 January are.
     start = date(2026, 12, 24)
 
-    def due(event: str, emergency: bool, nation: str = "england", end: date | None = None) -> Any:
+    def due(
+        event: str, emergency: bool, nation: str = "england", end: date | None = None,
+        at_once: bool = False,
+    ) -> Any:  # fmt: skip
         return notices.placement_due(
-            event=event, start=start, end=end, emergency=emergency, nation=nation
-        )
+            event=event, start=start, end=end, emergency=emergency, nation=nation,
+            ended_at_once=at_once,
+        )  # fmt: skip
 
     assert due("start", True) == date(2027, 1, 5)
     # Scotland's 2 January holiday falls on a Saturday in 2027: its substitute is Monday 4.
@@ -307,7 +311,9 @@ def test_an_emergency_placement_is_due_five_working_days_after_it_started() -> N
     # Its end: by the day it ends; ended at once to protect the child, ten working days
     # after (Monday 4 January 2027 onwards: 4-8 and 11-15 January).
     assert due("end", False, end=date(2026, 12, 31)) == date(2026, 12, 31)
-    assert due("end", True, end=date(2027, 1, 1)) == date(2027, 1, 15)
+    assert due("end", False, end=date(2027, 1, 1), at_once=True) == date(2027, 1, 15)
+    # An emergency placement that ends as planned: told before it ends, as any other.
+    assert due("end", True, end=date(2027, 1, 1)) == date(2027, 1, 1)
     # A change: no day.
     assert due("change", True) is None
 
@@ -532,3 +538,19 @@ def test_the_responsible_authority_keeps_a_home_notice_for_a_person(
         services.inbox_receive(
             token=partner.seal(wrong, to=services.own_public_jwks(), at=timezone.now()).encode()
         )
+
+
+def test_a_home_notice_only_for_a_child_hosted_here(world: World, partner: FakePartner) -> None:
+    third = Authority.objects.create(gss_code="E10000001", name="Far County", nation="england")
+    elsewhere = make_child(world, responsible_authority=neighbour(), host_authority=third)
+    with pytest.raises(ValidationError, match="placed in Far County's area"):
+        notices.home_movement_record(
+            by=world.user("coordinator"), child=elsewhere, event="admission",
+            on=date(2026, 12, 1), home_name="Oak House",
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="admitted or discharged"):
+        notices.home_movement_record(
+            by=world.user("coordinator"), child=placed_here(world), event="nonsense",
+            on=date(2026, 12, 1), home_name="Oak House",
+        )  # fmt: skip
+    assert OutboxMessage.objects.count() == 0

@@ -317,3 +317,23 @@ def test_a_reason_with_a_nul_and_a_time_out_of_range_are_refused(
     )  # fmt: skip
     error = refusal(keys, token)
     assert (error.code, error.field) == ("stale", "iat")
+
+
+@pytest.mark.parametrize("sender", ["\x00", "not a code", "E1000009", 7])
+def test_a_sender_that_is_not_a_code_is_refused_before_it_is_looked_up(
+    keys: dict[str, ex.KeyPair], sender: object
+) -> None:
+    from joserfc import jwe, jws
+
+    looked_up: list[object] = []
+    claims = envelope().claims(NOW) | {"iss": sender}
+    signed = jws.serialize_compact(
+        {"alg": ex.SIGNING_ALG}, json.dumps(claims).encode(), keys["a"].signing,
+        algorithms=[ex.SIGNING_ALG],
+    )  # fmt: skip
+    token = jwe.encrypt_compact(
+        {"alg": ex.KEY_ALG, "enc": ex.CONTENT_ALG}, signed.encode(),
+        _public(keys["b"])["enc"][0], algorithms=[ex.KEY_ALG, ex.CONTENT_ALG],
+    )  # fmt: skip
+    error = refusal(keys, token, sender_keys=lambda code: looked_up.append(code))
+    assert error.code == "unknown_sender" and looked_up == []

@@ -491,6 +491,7 @@ def placement_notice(request: HttpRequest, child_id: int) -> HttpResponse:
                 address=data["address"],
                 postcode=data["postcode"],
                 out_of_hours=data["out_of_hours"],
+                ended_at_once=data["ended_at_once"] == "yes",
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -542,7 +543,7 @@ def home_movement(request: HttpRequest, child_id: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
-            partner_notices.home_movement_record(
+            movement = partner_notices.home_movement_record(
                 by=request.user,  # type: ignore[arg-type]
                 child=child,
                 event=data["event"],
@@ -558,7 +559,15 @@ def home_movement(request: HttpRequest, child_id: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Recorded for {child.full_name} ({child.reference})")
+            told = (
+                f"{child.responsible_authority} is being told through the exchange"
+                if movement.message is not None
+                else f"{child.responsible_authority} is not on the exchange: tell it by "
+                "telephone or email"
+            )
+            messages.success(
+                request, f"Recorded for {child.full_name} ({child.reference}). {told}."
+            )
             return redirect("web:exchange-placed-here")
     access_record(
         user=request.user,  # type: ignore[arg-type]
