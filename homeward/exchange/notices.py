@@ -76,22 +76,37 @@ def _other_side(child: Child) -> tuple[Partner, str] | None:
     return (partner, reason) if partner is not None else None
 
 
+def _given(values: dict[str, Any]) -> dict[str, Any]:
+    """The values known: a payload leaves out what is not known rather than sending null."""
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _child_part(
+    child: Child, *, person_id: str | None = None, postcode: str | None = None
+) -> dict[str, Any]:
+    """The child as every notice describes them to the other authority: `person_id` only
+    when this authority is the responsible one (it is its case system's), `postcode` where
+    the notice gives one."""
+    return _given(
+        {
+            "reference": child.reference,
+            "given_names": child.first_name[:100],
+            "family_name": child.last_name[:100],
+            "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
+            "sex": child.sex,
+            "nhs_number": child.nhs_number or None,
+            "responsible_person_id": person_id or None,
+            "postcode": postcode or None,
+        }
+    )
+
+
 def missing_notice_payload(*, episode: Episode, event: str) -> dict[str, Any]:
     child = episode.child
     home_code = services.own_code()
     responsible = child.responsible_authority.gss_code
     host = child.host_authority.gss_code if child.host_authority is not None else home_code
-    child_part: dict[str, Any] = {
-        "reference": child.reference,
-        "given_names": child.first_name[:100],
-        "family_name": child.last_name[:100],
-        "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
-        "sex": child.sex,
-        "nhs_number": child.nhs_number or None,
-        "postcode": child.postcode or None,
-    }
-    if responsible == home_code and child.person_id:
-        child_part["responsible_person_id"] = child.person_id
+    person_id = child.person_id if responsible == home_code else None
     force = episode.police_force.name if episode.police_force is not None else ""
     episode_part: dict[str, Any] = {
         "reference": episode.reference,
@@ -113,8 +128,8 @@ def missing_notice_payload(*, episode: Episode, event: str) -> dict[str, Any]:
         "event": event,
         "responsible_authority": responsible,
         "host_authority": host,
-        "child": {k: v for k, v in child_part.items() if v is not None},
-        "episode": {k: v for k, v in episode_part.items() if v is not None},
+        "child": _child_part(child, person_id=person_id, postcode=child.postcode),
+        "episode": _given(episode_part),
     }
 
 
@@ -203,6 +218,26 @@ def _suggestions(about: dict[str, Any]) -> list[dict[str, Any]]:
     return intake_services.suggest_many([(0, person)]).get(0, [])
 
 
+def _keep_notice(message: InboxMessage, envelope: fmt.Envelope, **fields: Any) -> None:
+    """Keep a partner's notice for a person, of whichever kind, with `fields` of its own:
+    linked at once where identifiers leave no doubt (else with the matcher's suggestions),
+    and the coordinators told once the transaction commits."""
+    about = envelope.payload["child"]
+    child, why = _linked_child(message.partner, envelope)
+    notice = PartnerNotice.objects.create(
+        message=message,
+        partner=message.partner,
+        kind=envelope.kind,
+        event=envelope.payload["event"],
+        child_reference=about["reference"],
+        child=child,
+        linked_by=why,
+        suggestions=[] if child is not None else _suggestions(about),
+        **fields,
+    )
+    transaction.on_commit(lambda: _tell_coordinators(notice.pk))
+
+
 def missing_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
     """Keep a partner's missing notice for a person, linked at once where identifiers
     leave no doubt, and tell the coordinators (after the transaction commits)."""
@@ -216,22 +251,14 @@ def missing_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> Non
         raise fmt.MessageError(
             "schema", "the sender is neither the responsible nor the host authority", "payload"
         )
-    child, why = _linked_child(message.partner, envelope)
     episode_part = payload["episode"]
-    notice = PartnerNotice.objects.create(
-        message=message,
-        partner=message.partner,
-        kind="missing.notice",
-        event=payload["event"],
-        child_reference=payload["child"]["reference"],
+    _keep_notice(
+        message,
+        envelope,
         episode_reference=episode_part["reference"],
         started_at=_parse_moment(episode_part["started_at"]),
         returned_at=_parse_moment(episode_part.get("returned_at")),
-        child=child,
-        linked_by=why,
-        suggestions=[] if child is not None else _suggestions(payload["child"]),
     )
-    transaction.on_commit(lambda: _tell_coordinators(notice.pk))
 
 
 #: A notice's page's heading.
@@ -486,16 +513,6 @@ def placement_notice_send(
             for flag in RiskFlag.objects.filter(child=child, ended_on__isnull=True)
         }
     )
-    child_part = {
-        "reference": child.reference,
-        "given_names": child.first_name[:100],
-        "family_name": child.last_name[:100],
-        "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
-        "sex": child.sex,
-        "nhs_number": child.nhs_number or None,
-        "responsible_person_id": child.person_id or None,
-        "postcode": postcode.strip().upper()[:8] or None,
-    }
     placement = {
         "type": placement_type,
         "provider": provider.strip()[:200] or None,
@@ -513,9 +530,11 @@ def placement_notice_send(
         "emergency": emergency,
         "responsible_authority": home_code,
         "host_authority": host.gss_code,
-        "child": {k: v for k, v in child_part.items() if v is not None},
-        "placement": {k: v for k, v in placement.items() if v is not None},
-        "contacts": {k: v for k, v in contacts.items() if v is not None},
+        "child": _child_part(
+            child, person_id=child.person_id, postcode=postcode.strip().upper()[:8]
+        ),
+        "placement": _given(placement),
+        "contacts": _given(contacts),
         "risks": risks[:20],
     }
     with transaction.atomic():
@@ -557,22 +576,14 @@ def placement_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> N
         raise fmt.MessageError(
             "schema", "only the responsible authority sends a placement notice", "payload"
         )
-    child, why = _linked_child(message.partner, envelope)
     placement = payload["placement"]
-    notice = PartnerNotice.objects.create(
-        message=message,
-        partner=message.partner,
-        kind="placement.notice",
-        event=payload["event"],
+    _keep_notice(
+        message,
+        envelope,
         emergency=payload["emergency"],
-        child_reference=payload["child"]["reference"],
         placement_start=date.fromisoformat(placement["start"]),
         placement_end=date.fromisoformat(placement["end"]) if placement.get("end") else None,
-        child=child,
-        linked_by=why,
-        suggestions=[] if child is not None else _suggestions(payload["child"]),
     )
-    transaction.on_commit(lambda: _tell_coordinators(notice.pk))
 
 
 # --- children's home admissions and discharges ----------------------------------------------------
@@ -626,14 +637,6 @@ def home_movement_record(
     with transaction.atomic():
         message = None
         if partner is not None:
-            about = {
-                "reference": child.reference,
-                "given_names": child.first_name[:100],
-                "family_name": child.last_name[:100],
-                "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
-                "sex": child.sex,
-                "nhs_number": child.nhs_number or None,
-            }
             legal = {
                 "accommodated_under": accommodated_under or None,
                 "care_or_supervision_order": care_or_supervision_order,
@@ -650,9 +653,9 @@ def home_movement_record(
                     "on": on.isoformat(),
                     "responsible_authority": responsible.gss_code,
                     "host_authority": home_code,
-                    "child": {k: v for k, v in about.items() if v is not None},
-                    "home": {k: v for k, v in home.items() if v is not None},
-                    "legal": {k: v for k, v in legal.items() if v is not None},
+                    "child": _child_part(child),
+                    "home": _given(home),
+                    "legal": _given(legal),
                 },
                 reason=HOME_REASON,
                 by=by,
@@ -679,16 +682,4 @@ def home_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
         )
     if payload["host_authority"] != message.partner.code:
         raise fmt.MessageError("schema", "only the host authority sends this notice", "payload")
-    child, why = _linked_child(message.partner, envelope)
-    notice = PartnerNotice.objects.create(
-        message=message,
-        partner=message.partner,
-        kind="home.notice",
-        event=payload["event"],
-        child_reference=payload["child"]["reference"],
-        placement_start=date.fromisoformat(payload["on"]),
-        child=child,
-        linked_by=why,
-        suggestions=[] if child is not None else _suggestions(payload["child"]),
-    )
-    transaction.on_commit(lambda: _tell_coordinators(notice.pk))
+    _keep_notice(message, envelope, placement_start=date.fromisoformat(payload["on"]))

@@ -14,6 +14,7 @@ from homeward.exchange import services
 from homeward.exchange.models import (
     HomeMovement,
     InboxMessage,
+    InstanceKey,
     OutboxMessage,
     Partner,
     PartnerKey,
@@ -93,7 +94,7 @@ def own_keys(*, now: datetime | None = None) -> list[OwnKey]:
     now = now or timezone.now()
     services.own_key_current()
     listed = []
-    for key in services.InstanceKey.objects.exclude(retire_at__lte=now):
+    for key in InstanceKey.objects.exclude(retire_at__lte=now):
         listed.append(OwnKey("sig", key.signing_kid, key.retire_at))
         listed.append(OwnKey("enc", key.encryption_kid, key.retire_at))
     return listed
