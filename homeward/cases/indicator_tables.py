@@ -46,7 +46,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
-from django.db.models import Min, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from homeward.accounts import permissions
@@ -105,6 +105,8 @@ _ORG_KEY = "_organisation"  # internal: the allocated organisation's id (null: n
 # internal: imported history (the case system's) and its answers, in the engine's words
 _IMPORTED, _OFFERED, _ACCEPTED = "_imported", "_rhi_offered", "_rhi_accepted"
 _INTERNAL = (_ORG_KEY, _IMPORTED, _OFFERED, _ACCEPTED)
+#: The interviews table's column beyond the contract's: the host that held it for us.
+HELD_BY = "held_by_authority"
 
 #: The case system's return interview answers (the SSD's `miss_missing_rhi_offered` and
 #: `_accepted`) in the engine's words (`IMPORTED_ANSWERS`); blank is "not recorded".
@@ -142,7 +144,9 @@ def episodes_started(
     """Episodes that started from `start` to `end` (UK dates, both included; None: no
     limit), of interviews allocated to `organisations` when any are given: the indicators'
     and the performance pack's rule for which period an episode belongs to."""
-    episodes = Episode.objects.filter(IN_COUNT)  # nothing entered in error counts
+    # Nothing entered in error counts, nor what this authority held for another: the
+    # responsible authority counts it (docs/indicators.md, "Held across the boundary").
+    episodes = Episode.objects.filter(IN_COUNT).exclude(interview__held_for_authority__gt="")
     if organisations:
         episodes = episodes.filter(interview__allocated_organisation__in=organisations)
     if start is not None:
@@ -206,9 +210,11 @@ def _tables(
         ReturnInterview.objects.filter(pk__in=covering)
         .annotate(first_offer=Min("offers__offered_at", filter=in_count("offers__")))
         .order_by("pk")
-        .values_list("reference", "first_offer", "outcome", "declined_by", "held_at")
+        .values_list(
+            "reference", "first_offer", "outcome", "declined_by", "held_at", "held_by_authority"
+        )
     )
-    iv_columns = list(zip(*interview_rows, strict=True)) if interview_rows else [()] * 5
+    iv_columns = list(zip(*interview_rows, strict=True)) if interview_rows else [()] * 6
     outcomes = [
         "accepted" if held is not None else OUTCOME_CODES.get(outcome)
         for outcome, held in zip(iv_columns[2], iv_columns[4], strict=True)
@@ -221,6 +227,9 @@ def _tables(
             "outcome": pl.Series(outcomes, dtype=pl.String),
             "declined_by": pl.Series([v or None for v in iv_columns[3]], dtype=pl.String),
             "completed_at": _wall_clock(list(iv_columns[4])),
+            # Beyond the contract's columns (which come first, as it allows): the host
+            # authority that held the interview by arrangement (docs/exchange.md).
+            HELD_BY: pl.Series([v or None for v in iv_columns[5]], dtype=pl.String),
         }
     )
     return ep, iv
@@ -659,6 +668,36 @@ def _page_tables(choice: IndicatorChoice) -> _PageTables:
         empty = _empty_result()
         return _PageTables(empty, empty, empty, [str(p) for p in error.problems[:20]])
     return _PageTables(by_authority, table, years, [])
+
+
+@dataclass(frozen=True)
+class AcrossTheBoundary:
+    """Interviews held across the boundary by arrangement (docs/indicators.md, "Held across
+    the boundary"): those host authorities held for this one, which count here, and those
+    held here for other authorities, which do not; each as (authority name, count)."""
+
+    held_for_us: list[tuple[str, int]]
+    held_for_others: list[tuple[str, int]]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.held_for_us or self.held_for_others)
+
+
+def across_the_boundary() -> AcrossTheBoundary:
+    names = dict(Authority.objects.values_list("gss_code", "name"))
+
+    def count(field: str) -> list[tuple[str, int]]:
+        rows = (
+            ReturnInterview.objects.filter(IN_COUNT)
+            .exclude(**{field: ""})
+            .values_list(field)
+            .annotate(n=Count("pk"))
+            .order_by(field)
+        )
+        return [(names.get(code, code), n) for code, n in rows]
+
+    return AcrossTheBoundary(count("held_by_authority"), count("held_for_authority"))
 
 
 def indicators_page(

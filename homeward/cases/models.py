@@ -250,6 +250,22 @@ class ReturnInterview(EnteredInError):
     )
     late_reason_code = models.CharField(max_length=20, choices=codes.LateReason.choices, blank=True)
     late_reason = EncryptedTextField(blank=True, null=True, default="")
+    # Across the boundary (docs/exchange.md, "Return interview arrangements"): an interview
+    # the host authority holds for the responsible one is counted once, by the responsible
+    # authority. The host's record names the authority it holds it for (and is left out of
+    # the host's indicators); the responsible authority's names the host that held it.
+    held_for_authority = models.CharField(
+        "held for (GSS code)",
+        max_length=9,
+        blank=True,
+        help_text="Held here for the child's responsible authority, which counts it.",
+    )
+    held_by_authority = models.CharField(
+        "held by (GSS code)",
+        max_length=9,
+        blank=True,
+        help_text="Held for us by the host authority, by arrangement.",
+    )
     # The clock: the due point of the earliest episode still waiting, and the rule that set it.
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     due_rule = models.CharField(max_length=300, blank=True)

@@ -387,7 +387,10 @@ def episode_refresh_due(*, episode: Episode) -> None:
 
 def interview_refresh_due(*, interview: ReturnInterview) -> None:
     """The interview's due point from its episodes (those not entered in error), under the
-    authority's bunching."""
+    authority's bunching. An interview held here for another authority keeps the due point
+    that authority's clock gave it (docs/exchange.md)."""
+    if interview.held_for_authority and interview.due_at is not None:
+        return
     settings = home_authority().settings
     episodes = list(interview.episodes.filter(IN_COUNT))
     starts = [clock.clock_start(settings, e.returned_at, e.notified_at) for e in episodes]
@@ -925,6 +928,10 @@ def interview_sign_off(
     current.sign_off_note = note
     current.version += 1
     current.save()
+    if current.held_for_authority:  # held here for the responsible authority: tell it
+        from homeward.exchange import arrangements
+
+        arrangements.outcome_send(interview=current, by=by)
     return current
 
 

@@ -225,3 +225,93 @@ class HomeMovement(models.Model):
 
     class Meta:
         ordering = ["-on", "-pk"]
+
+
+class InterviewArrangement(models.Model):
+    """Who holds a child's return interview when the child is placed across the boundary
+    (docs/exchange.md, "Return interview arrangements"). The responsible authority stays
+    responsible for it and counts it; by agreement the host authority's service holds it.
+
+    Each side keeps its own record of one arrangement, under the responsible authority's id
+    for it (`arrangement`): the responsible authority's `ASKED` (it asked the partner), the
+    host's `ASKED_OF_US`. `interview` is this side's interview: the responsible authority's
+    own, or the one the host opened to hold it."""
+
+    class Role(models.TextChoices):
+        ASKED = "asked", "We asked them to hold it"
+        ASKED_OF_US = "asked_of_us", "They asked us to hold it"
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        DONE = "done", "Outcome sent"
+
+    arrangement = models.UUIDField()
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="arrangements")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
+    child = models.ForeignKey(
+        "cases.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    interview = models.ForeignKey(
+        "cases.ReturnInterview",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="arrangements",
+    )
+    notice = models.OneToOneField(
+        PartnerNotice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="arrangement",
+        help_text="The host's: the request, kept until a person says which child it is about.",
+    )
+    their_interview_reference = models.CharField(max_length=20, blank=True)
+    due_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it is due, on the responsible authority's clock."
+    )
+    due_rule = models.CharField(max_length=300, blank=True)
+    host_episodes = models.JSONField(
+        default=list, blank=True, help_text="The host's references for the episodes covered."
+    )
+    note = EncryptedTextField(blank=True, null=True, default="")
+    answer_reason = EncryptedTextField(blank=True, null=True, default="")
+    conducted_by = models.CharField(max_length=200, blank=True)
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    outcome_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the outcome was sent (host) or received."
+    )
+    outcome_applied = models.BooleanField(
+        default=False,
+        help_text="The responsible authority's: the outcome was written to its interview "
+        "(False: it was closed here already, and a person is told).",
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "arrangement", "role"], name="arrangement_once_per_side"
+            ),
+            # One live arrangement per interview on the responsible authority's side.
+            models.UniqueConstraint(
+                fields=["interview"],
+                condition=models.Q(role="asked", state__in=["requested", "accepted"]),
+                name="arrangement_one_live_per_interview",
+            ),
+        ]
+
+    @property
+    def open(self) -> bool:
+        return self.state in (self.State.REQUESTED, self.State.ACCEPTED)

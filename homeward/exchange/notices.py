@@ -28,6 +28,7 @@ from homeward.exchange import services
 from homeward.exchange.models import (
     HomeMovement,
     InboxMessage,
+    InterviewArrangement,
     OutboxMessage,
     Partner,
     PartnerNotice,
@@ -270,6 +271,7 @@ HEADINGS = {
     ("placement.notice", "end"): "A placement in this authority's area has ended",
     ("home.notice", "admission"): "A child of this authority was admitted to a children's home",
     ("home.notice", "discharge"): "A child of this authority left a children's home",
+    ("interview.request", "request"): "Another authority asks us to hold a return interview",
 }
 
 #: What a notice says, in the coordinators' email (no name, no detail).
@@ -281,6 +283,9 @@ SAYS = {
     ("placement.notice", "end"): "a placement it made in your area has ended",
     ("home.notice", "admission"): "a child of yours was admitted to a children's home there",
     ("home.notice", "discharge"): "a child of yours left a children's home there",
+    ("interview.request", "request"): (
+        "it asks us to hold the return interview of a child it placed in our area"
+    ),
 }
 
 
@@ -326,9 +331,11 @@ def notice_record(*, by: User, notice: PartnerNotice, child: Child) -> PartnerNo
         notice = PartnerNotice.objects.select_for_update().get(pk=notice.pk)
         if notice.state == PartnerNotice.State.RECORDED:
             raise ValidationError({"child": "This notice has been recorded already"})
-        if notice.kind in ("placement.notice", "home.notice"):
+        if notice.kind in ("placement.notice", "home.notice", "interview.request"):
             # The child is placed here (or was): the notice is kept with the child, whose
-            # details a person changes from it where they differ (with the reason).
+            # details a person changes from it where they differ (with the reason). A
+            # request to hold a return interview is then answered (`arrangements`).
+            InterviewArrangement.objects.filter(notice=notice).update(child=child)
             notice.child = child
             notice.state = PartnerNotice.State.RECORDED
             notice.decided_by, notice.decided_at = by, timezone.now()

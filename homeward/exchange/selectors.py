@@ -15,6 +15,7 @@ from homeward.exchange.models import (
     HomeMovement,
     InboxMessage,
     InstanceKey,
+    InterviewArrangement,
     OutboxMessage,
     Partner,
     PartnerKey,
@@ -188,3 +189,44 @@ def placed_here() -> list[PlacedHere]:
     for movement in HomeMovement.objects.filter(child__in=children).order_by("on", "pk"):
         homes[movement.child_id] = movement
     return [PlacedHere(child, latest.get(child.pk), homes.get(child.pk)) for child in children]
+
+
+# --- return interview arrangements ---------------------------------------------------------------
+
+
+def asked_of_us() -> list[InterviewArrangement]:
+    """Requests other authorities made of this one to hold a return interview: those
+    waiting for an answer first (the soonest due first), then the latest 100 others."""
+    rows = InterviewArrangement.objects.filter(
+        role=InterviewArrangement.Role.ASKED_OF_US
+    ).select_related("partner", "child", "interview", "notice")
+    waiting = list(
+        rows.filter(state=InterviewArrangement.State.REQUESTED).order_by(
+            "due_at", "requested_at", "pk"
+        )
+    )
+    others = list(
+        rows.exclude(state=InterviewArrangement.State.REQUESTED).order_by("-requested_at", "-pk")[
+            :100
+        ]
+    )
+    return waiting + others
+
+
+def arrangement(pk: int) -> InterviewArrangement | None:
+    return (
+        InterviewArrangement.objects.select_related(
+            "partner", "child", "interview", "notice", "notice__message", "answered_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def arrangements_of(interview: Any) -> list[InterviewArrangement]:
+    """Every arrangement made about the interview, the latest first."""
+    return list(
+        InterviewArrangement.objects.filter(interview=interview)
+        .select_related("partner", "requested_by")
+        .order_by("-requested_at", "-pk")
+    )

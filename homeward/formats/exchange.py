@@ -179,8 +179,53 @@ NOTICE_LEGAL: Final[Mapping[str, Field]] = {
     "ehc_plan_authority": Field("text", required=False, most=200),
 }
 
+#: The return interview a responsible authority asks a host authority to hold: its own
+#: reference, when it is due on the responsible authority's clock (and by which rule), and
+#: the host's own references for the episodes it covers, where the host told of them.
+INTERVIEW_ASKED: Final[Mapping[str, Field]] = {
+    "reference": Field("text", most=20),
+    "due_at": Field("datetime", required=False),
+    "due_rule": Field("text", required=False, most=300),
+    "host_episodes": Field("list", required=False, most=20),
+    "note": Field("text", required=False, most=2000),  # what the interviewer should know
+}
+
+#: What the child said, as the host signed it off: the responsible authority's own record
+#: of the interview (docs/exchange.md, "Return interview arrangements").
+INTERVIEW_WRITE_UP: Final[Mapping[str, Field]] = {
+    "push_factors": Field("text", required=False, most=20000),
+    "pull_factors": Field("text", required=False, most=20000),
+    "whereabouts": Field("text", required=False, most=20000),
+    "harms": Field("list", required=False, most=30),
+    "child_words": Field("text", required=False, most=20000),
+    "child_wishes": Field("text", required=False, most=20000),
+    "follow_up_offered": Field("bool", required=False),
+    "follow_up_taken_up": Field("bool", required=False),
+    "safety_plan_updated": Field("bool", required=False),
+    "places": Field("list", required=False, most=50),  # those marked shareable
+}
+
+#: The outcome of an interview held by arrangement, from its first offer to its sign-off.
+INTERVIEW_OUTCOME: Final[Mapping[str, Field]] = {
+    "reference": Field("text", most=20),  # the host's own reference for the interview
+    "outcome": Field("text", choices=("held", "declined", "no_contact")),
+    "offered_at": Field("datetime", required=False),
+    "offered_to": Field("text", required=False, choices=("child", "parent_carer")),
+    "offer_method": Field("text", required=False, most=20),
+    "held_at": Field("datetime", required=False),
+    "held_where": Field("text", required=False, most=200),
+    "declined_by": Field("text", required=False, choices=("child", "parent_carer")),
+    "decline_reason_code": Field("text", required=False, most=20),
+    "interviewer_independent": Field("bool", required=False),
+    "late_reason_code": Field("text", required=False, most=20),
+    "late_reason": Field("text", required=False, most=4000),
+    "conducted_by": Field("text", required=False, most=200),
+    "signed_off_at": Field("datetime"),
+    "write_up": Field("object", required=False, fields=INTERVIEW_WRITE_UP),
+}
+
 #: Every kind of message this version sends and takes. More arrive with what travels
-#: (return interview arrangements, the Philomena profile: docs/exchange.md).
+#: (the Philomena profile: docs/exchange.md).
 KINDS: Final[Mapping[str, Kind]] = {
     "exchange.test": Kind(
         "A test message an administrator sends to check the link to a partner",
@@ -222,6 +267,37 @@ KINDS: Final[Mapping[str, Kind]] = {
             "child": Field("object", fields=NOTICE_CHILD),
             "home": Field("object", fields=NOTICE_HOME),
             "legal": Field("object", required=False, fields=NOTICE_LEGAL),
+        },
+    ),
+    "interview.request": Kind(
+        "The responsible authority asks the host authority to hold a child's return "
+        'interview ("request"), or no longer asks ("withdraw")',
+        {
+            "event": Field("text", choices=("request", "withdraw")),
+            "arrangement": Field("text", most=36),  # the responsible authority's id for it
+            "responsible_authority": Field("text", most=9),
+            "host_authority": Field("text", most=9),
+            "child": Field("object", fields=NOTICE_CHILD),
+            "interview": Field("object", fields=INTERVIEW_ASKED),
+        },
+    ),
+    "interview.answer": Kind(
+        "The host authority's answer to a request to hold a return interview: accepted "
+        "(by whom it will be held) or declined (and why)",
+        {
+            "arrangement": Field("text", most=36),
+            "answer": Field("text", choices=("accepted", "declined")),
+            "reason": Field("text", required=False, most=1000),
+            "conducted_by": Field("text", required=False, most=200),
+            "reference": Field("text", required=False, most=20),  # the host's interview
+        },
+    ),
+    "interview.outcome": Kind(
+        "The outcome of a return interview the host authority held by arrangement, and its "
+        "write-up as signed off, for the responsible authority's record",
+        {
+            "arrangement": Field("text", most=36),
+            "interview": Field("object", fields=INTERVIEW_OUTCOME),
         },
     ),
 }

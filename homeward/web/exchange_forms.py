@@ -317,3 +317,58 @@ class HomeMovementForm(GovukForm):
         required=False,
         error_messages={"max_length": "The contact details must be 200 characters or fewer"},
     )
+
+
+class AskHostForm(GovukForm):
+    """The responsible authority asks the host authority to hold a return interview."""
+
+    note = forms.CharField(
+        label="What should the interviewer know? (optional)",
+        help_text="For example where and when the child would rather meet, or who they trust. "
+        "It goes to the host authority with the request.",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "The note must be 2,000 characters or fewer"},
+    )
+
+
+class AnswerForm(GovukForm):
+    """The host authority's answer to a request to hold a return interview."""
+
+    answer = forms.ChoiceField(
+        label="Will this authority hold the interview?",
+        choices=[
+            ("accept", "Yes, we will hold it"),
+            ("decline", "No, the responsible authority should hold it"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether this authority will hold the interview"},
+    )
+    organisation = forms.ChoiceField(
+        label="Who will hold it?",
+        help_text="If you will hold it: the team or commissioned provider it goes to",
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select the team or provider from the list"},
+    )
+    reason = forms.CharField(
+        label="Why not? (if you will not hold it)",
+        help_text="The responsible authority reads this",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "The reason must be 1,000 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = organisations  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("answer") == "accept" and not data.get("organisation"):
+            self.add_error("organisation", "Select who will hold the interview")
+        if data.get("answer") == "decline" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why this authority will not hold the interview")
+        return data

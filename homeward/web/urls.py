@@ -15,6 +15,7 @@ from homeward.web.views import (
     queues,
     returns,
 )
+from homeward.web.views import arrangements as arrangement_views
 from homeward.web.views import care as care_views
 from homeward.web.views import chronology as chronology_views
 from homeward.web.views import exchange as exchange_views
@@ -198,6 +199,17 @@ urlpatterns = [
     path("partner-notices/", exchange_views.notices, name="exchange-notices"),
     path("placed-elsewhere/", exchange_views.placed_elsewhere, name="exchange-placed-elsewhere"),
     path("placed-here/", exchange_views.placed_here, name="exchange-placed-here"),
+    path("interviews-asked-of-us/", arrangement_views.asked_of_us, name="exchange-asked-of-us"),
+    path(
+        "interviews-asked-of-us/<int:arrangement_id>/",
+        arrangement_views.asked_one,
+        name="exchange-asked-one",
+    ),
+    path(
+        "interviews/<int:interview_id>/ask-host-authority/",
+        arrangement_views.ask_host,
+        name="interview-ask-host",
+    ),
     path(
         "children/<int:child_id>/childrens-home",
         exchange_views.home_movement,

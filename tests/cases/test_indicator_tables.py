@@ -146,7 +146,9 @@ def test_contract_tables_have_the_contract_columns_and_wall_clock_times():
     records = build_records()
     episodes, interviews = contract_tables()
     assert episodes.columns == [c.name for c in EPISODE_COLUMNS]
-    assert interviews.columns == [c.name for c in INTERVIEW_COLUMNS]
+    # The contract's columns first, then the host that held it (docs/exchange.md).
+    assert interviews.columns == [c.name for c in INTERVIEW_COLUMNS] + ["held_by_authority"]
+    assert interviews["held_by_authority"].null_count() == interviews.height
     assert episodes.schema["started_at"] == pl.Datetime("us")  # naive: no time zone
     assert interviews.schema["completed_at"] == pl.Datetime("us")
     assert episodes.height == 7 and interviews.height == 5

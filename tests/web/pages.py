@@ -202,6 +202,9 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "exchange-placed-here": ("", _expect(AUTHORITY_WIDE)),
     "exchange-placement-notice": ("placed_child", _expect(AUTHORITY_WIDE)),
     "exchange-home-movement": ("hosted_child", _expect(AUTHORITY_WIDE)),
+    "exchange-asked-of-us": ("", _expect(AUTHORITY_WIDE)),
+    "exchange-asked-one": ("asked", _expect(AUTHORITY_WIDE)),
+    "interview-ask-host": ("placed_interview", _expect(AUTHORITY_WIDE)),
 }
 #: The same pages on other records, where who may see them turns on whose the record is:
 #: (URL name, argument, expected status per role).
@@ -301,6 +304,8 @@ def build_objects(world: World) -> dict[str, object]:
         "notice": _notice(child),
         "placed_child": _placed_child(world),
         "hosted_child": _hosted_child(world),
+        "asked": _asked(),
+        "placed_interview": _placed_interview(world),
         "proposal": _proposal(child).pk,
         "child": child.pk,
         "batch": batch.reference,
@@ -415,6 +420,42 @@ def _hosted_child(world: World) -> int:
         home_name="Birchwood Children's Home (fictional)", urn="SC000001",
     )  # fmt: skip
     return hosted.pk
+
+
+def _asked() -> int:
+    """The partner asks this authority to hold the return interview of the child it placed
+    here (made by `_placed_child`): linked at once by the earlier notice about them."""
+    from homeward.exchange import services as exchange_services
+    from homeward.exchange.models import InterviewArrangement
+    from homeward.formats import exchange as ex
+    from tests.exchange.partner import CODE, FakePartner
+
+    partner = FakePartner(keys=ex.KeyPair.from_jwks(_PARTNER_KEYS[0]))
+    payload = {
+        "event": "request",
+        "arrangement": "2f1d0c1e-8d4a-4c1b-9a55-7b0f6f3f9e21",
+        "responsible_authority": CODE,
+        "host_authority": "E10000099",
+        "child": {"reference": "LM-C-000077", "given_names": "Robin", "family_name": "Hosted"},
+        "interview": {
+            "reference": "LM-RI-000031",
+            "due_at": (timezone.now() + timedelta(hours=40)).isoformat(),
+            "due_rule": "72 hours from the return",
+            "note": "Robin would rather meet at school.",
+        },
+    }
+    envelope = ex.Envelope(
+        ex.new_message_id(), "interview.request", CODE, "E10000099", "please hold it", payload
+    )
+    token = partner.seal(envelope, to=exchange_services.own_public_jwks(), at=timezone.now())
+    exchange_services.inbox_receive(token=token.encode())
+    return InterviewArrangement.objects.get().pk
+
+
+def _placed_interview(world: World) -> int:
+    """An open interview of the child this authority placed in the partner's area."""
+    placed = Child.objects.get(first_name="Casey", last_name="Placed")
+    return make_interview(world, [make_episode(world, placed)]).pk
 
 
 def _notice(child: Child) -> int:

@@ -552,6 +552,23 @@ SUBMITTABLE = (
 )
 
 
+def _across(user: Any, record: ReturnInterview) -> dict[str, Any]:
+    """Who holds the interview across the boundary (docs/exchange.md): the latest request
+    made about it, the partner that held it, and whether the host may be asked."""
+    from homeward.exchange import arrangements
+    from homeward.exchange import selectors as exchange_selectors
+
+    history = exchange_selectors.arrangements_of(record)
+    arranging = permissions.can_allocate(user)
+    partner = arrangements.host_partner(record) if arranging else None
+    return {
+        "latest": history[0] if history else None,
+        "partner": partner,
+        "can_ask": partner is not None and arrangements.why_not_ask(record) == "",
+        "can_arrange": arranging,
+    }
+
+
 @login_required
 @require_GET
 def interview(request: HttpRequest, interview_id: int) -> HttpResponse:
@@ -587,6 +604,7 @@ def interview(request: HttpRequest, interview_id: int) -> HttpResponse:
             and record.entered_in_error_at is None,
             "can_reopen": permissions.can_reopen_interview(request.user, record)  # type: ignore[arg-type]
             and record.signed_off_at is not None,
+            "across": _across(request.user, record),  # type: ignore[arg-type]
             "yes_no": {
                 "independent": f.yes_no_label(record.interviewer_independent),
                 "chosen": f.yes_no_label(record.chosen_by_child),

@@ -22,7 +22,7 @@ from homeward.audit.services import access_record, access_record_children
 from homeward.cases.models import Child
 from homeward.exchange import notices as partner_notices
 from homeward.exchange import selectors, services
-from homeward.exchange.models import Partner, PartnerNotice
+from homeward.exchange.models import InterviewArrangement, Partner, PartnerNotice
 from homeward.formats import exchange as fmt
 from homeward.web import exchange_forms as f
 from homeward.web.forms import apply_service_errors
@@ -284,6 +284,8 @@ def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
         second = ("The placement", _placement_rows(payload))
     elif one.kind == "home.notice":
         second = ("The children's home", _home_rows(payload))
+    elif one.kind == "interview.request":
+        second = ("The return interview they ask us to hold", _asked_rows(payload))
     else:
         second = ("The episode", _episode_rows(payload))
     choices = _choices(one)
@@ -325,6 +327,9 @@ def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(request, f"Recorded for {child.full_name} ({child.reference})")
+            asked = InterviewArrangement.objects.filter(notice=one).first()
+            if asked is not None:  # then answered
+                return redirect("web:exchange-asked-one", asked.pk)
             return redirect("web:exchange-notices")
     return render(
         request,
@@ -382,6 +387,18 @@ def _episode_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
         ("Last seen", episode.get("last_seen_where", "Not given")),
         ("Found", episode.get("found_where", "Not given")),
         ("Circumstances", episode.get("circumstances", "Not given")),
+    ]
+
+
+def _asked_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """What a partner asks of us: the interview it wants us to hold."""
+    asked = payload["interview"]
+    return [
+        ("Their interview reference", asked["reference"]),
+        ("Due, on their clock", _moment(asked.get("due_at"))),
+        ("Their rule", asked.get("due_rule", "Not given")),
+        ("Our episodes it covers", ", ".join(asked.get("host_episodes", [])) or "None named"),
+        ("What the interviewer should know", asked.get("note", "Nothing added")),
     ]
 
 

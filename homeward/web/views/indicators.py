@@ -485,6 +485,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
             sensitivity=sensitivity_rows(page),
             periods=PERIOD_NOUNS[choice.by],
             imported=has_imported(page),
+            across=indicator_tables.across_the_boundary(),
         )
     return render(request, "web/indicators/page.html", context)
 

@@ -1,0 +1,647 @@
+"""Return interview arrangements between the responsible and the host authority
+(docs/exchange.md, "Return interview arrangements").
+
+The responsible (placing) authority stays responsible for a child's return interview; by
+agreement the host authority's service holds it. On the responsible authority's side a
+coordinator asks the host to hold an open interview (`request_send`, an `interview.request`)
+and may withdraw the request (`request_withdraw`). The host keeps the request as a notice
+until a person says which child it is about, then accepts it (opening an interview held for
+the responsible authority, on that authority's clock) or declines it with the reason
+(`request_answer`, an `interview.answer`). When the host's manager signs off the interview
+held, its outcome and write-up go back (`outcome_send`, an `interview.outcome`) and become the
+responsible authority's own record of its interview, submitted there for sign-off.
+
+Counted once: the host's interview is marked `held_for_authority` and left out of the host's
+indicators; the responsible authority's is marked `held_by_authority` and counted as its own
+(docs/indicators.md, "Interviews held across the boundary").
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from homeward.accounts import permissions
+from homeward.cases import codes
+from homeward.exchange import notices, services
+from homeward.exchange.models import InboxMessage, InterviewArrangement, Partner, PartnerNotice
+from homeward.formats import exchange as fmt
+
+if TYPE_CHECKING:
+    from homeward.accounts.models import User
+    from homeward.cases.models import ReturnInterview
+    from homeward.organisations.models import Organisation
+
+logger = logging.getLogger(__name__)
+
+A = InterviewArrangement
+
+#: Why each message is sent (kept with it in both access logs).
+ASK_REASON = (
+    "We ask you to hold the return interview of a child we placed in your area; we remain "
+    "responsible for it (DfE statutory guidance on children who run away or go missing from "
+    "home or care)"
+)
+WITHDRAW_REASON = "We no longer ask you to hold this return interview"
+ANSWER_REASON = "Our answer to your request to hold a return interview"
+OUTCOME_REASON = (
+    "The outcome and write-up of the return interview you asked us to hold, for your record "
+    "of it: you remain responsible for the child's return interview"
+)
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _tell(subject: str, lines: list[str]) -> None:
+    """Email the coordinators and managers once the transaction commits: references only,
+    never what the child said."""
+    recipients = services.coordinator_emails()
+    if not recipients:
+        return
+
+    def send() -> None:
+        try:
+            send_mail(f"homeward: {subject}", "\n".join(lines), None, recipients)
+        except OSError:
+            logger.exception("could not email the coordinators: %s", subject)
+
+    transaction.on_commit(send)
+
+
+# --- the responsible authority asks --------------------------------------------------------------
+
+
+def host_partner(interview: ReturnInterview) -> Partner | None:
+    """The partner that hosts this child (placed in its area by this authority), if any."""
+    child = interview.child
+    home = services.own_code()
+    host = child.host_authority
+    if child.responsible_authority.gss_code != home or host is None or host.gss_code == home:
+        return None
+    return Partner.objects.filter(code=host.gss_code, active=True).first()
+
+
+def live_arrangement(interview: ReturnInterview) -> InterviewArrangement | None:
+    """The request this authority made for the interview that is still open, if any."""
+    return (
+        A.objects.filter(interview=interview, role=A.Role.ASKED, state__in=_LIVE)
+        .select_related("partner")
+        .first()
+    )
+
+
+_LIVE = (A.State.REQUESTED, A.State.ACCEPTED)
+
+
+def why_not_ask(interview: ReturnInterview) -> str:
+    """Why the host cannot be asked to hold this interview ("" when it can)."""
+    if interview.entered_in_error_at is not None:
+        return "The interview was entered in error"
+    if interview.is_closed or interview.signed_off_at is not None:
+        return "The interview is closed"
+    if interview.held_for_authority:
+        return "This interview is held here for another authority"
+    if host_partner(interview) is None:
+        return (
+            "The child is not placed by this authority in the area of a partner authority "
+            "using homeward"
+        )
+    if live_arrangement(interview) is not None:
+        return "The host authority has been asked already"
+    return ""
+
+
+@transaction.atomic
+def request_send(*, by: User, interview: ReturnInterview, note: str = "") -> InterviewArrangement:
+    """Ask the host authority to hold the interview: the request goes in this transaction,
+    with the child as the host needs to find them, the interview's due point on this
+    authority's clock, and the host's references for the episodes it covers."""
+    from homeward.cases.models import ReturnInterview
+
+    if not permissions.can_allocate(by):
+        raise PermissionDenied("only a coordinator or manager asks another authority")
+    interview = ReturnInterview.objects.select_for_update().get(pk=interview.pk)
+    refusal = why_not_ask(interview)
+    if refusal:
+        raise ValidationError({"note": refusal})
+    if len(note) > 2000:
+        raise ValidationError({"note": "The note must be 2,000 characters or fewer"})
+    partner = host_partner(interview)
+    assert partner is not None  # why_not_ask said so
+    child = interview.child
+    host_episodes = sorted(
+        {
+            notice.episode_reference
+            for notice in PartnerNotice.objects.filter(
+                partner=partner, episode__interview=interview
+            )
+            if notice.episode_reference
+        }
+    )
+    arrangement = A.objects.create(
+        arrangement=uuid.uuid4(),
+        partner=partner,
+        role=A.Role.ASKED,
+        child=child,
+        interview=interview,
+        due_at=interview.due_at,
+        due_rule=interview.due_rule[:300],
+        host_episodes=host_episodes,
+        note=note.strip(),
+        requested_at=_now(),
+        requested_by=by,
+    )
+    payload = {
+        "event": "request",
+        "arrangement": str(arrangement.arrangement),
+        "responsible_authority": services.own_code(),
+        "host_authority": partner.code,
+        "child": notices._child_part(child, person_id=child.person_id, postcode=child.postcode),
+        "interview": notices._given(
+            {
+                "reference": interview.reference,
+                "due_at": _iso(interview.due_at),
+                "due_rule": interview.due_rule[:300] or None,
+                "host_episodes": host_episodes[:20] or None,
+                "note": note.strip() or None,
+            }
+        ),
+    }
+    services.message_send(
+        partner_code=partner.code,
+        kind="interview.request",
+        payload=payload,
+        reason=ASK_REASON,
+        by=by,
+        child_id=child.pk,
+    )
+    return arrangement
+
+
+@transaction.atomic
+def request_withdraw(*, by: User, arrangement: InterviewArrangement) -> InterviewArrangement:
+    """No longer ask: this authority will hold the interview itself (or has)."""
+    if not permissions.can_allocate(by):
+        raise PermissionDenied("only a coordinator or manager withdraws a request")
+    arrangement = A.objects.select_for_update().select_related("partner").get(pk=arrangement.pk)
+    if arrangement.role != A.Role.ASKED or not arrangement.open:
+        raise ValidationError("Only an open request this authority made can be withdrawn")
+    arrangement.state = A.State.WITHDRAWN
+    arrangement.answered_at, arrangement.answered_by = _now(), by
+    arrangement.save()
+    child = arrangement.child
+    assert child is not None
+    services.message_send(
+        partner_code=arrangement.partner.code,
+        kind="interview.request",
+        payload={
+            "event": "withdraw",
+            "arrangement": str(arrangement.arrangement),
+            "responsible_authority": services.own_code(),
+            "host_authority": arrangement.partner.code,
+            "child": notices._child_part(child, person_id=child.person_id),
+            "interview": {"reference": arrangement.interview.reference}  # type: ignore[union-attr]
+            if arrangement.interview is not None
+            else {"reference": "-"},
+        },
+        reason=WITHDRAW_REASON,
+        by=by,
+        child_id=child.pk,
+    )
+    return arrangement
+
+
+# --- the host receives the request and answers ----------------------------------------------------
+
+
+def _refuse(reason: str, field: str = "payload") -> fmt.MessageError:
+    return fmt.MessageError("schema", reason, field)
+
+
+def request_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
+    """A partner asks this authority (the host) to hold a return interview, or no longer
+    asks. A request is kept as a notice until a person says which child it is about."""
+    payload = envelope.payload
+    partner = message.partner
+    if payload["responsible_authority"] != partner.code:
+        raise _refuse("only the child's responsible authority asks for its return interview")
+    if payload["host_authority"] != services.own_code():
+        raise _refuse("this authority is not the host authority named")
+    try:
+        key = uuid.UUID(payload["arrangement"])
+    except ValueError:
+        raise _refuse("is not a UUID", "payload.arrangement") from None
+    existing = A.objects.filter(partner=partner, arrangement=key, role=A.Role.ASKED_OF_US).first()
+    if payload["event"] == "withdraw":
+        if existing is None:
+            raise _refuse("no such request was made", "payload.arrangement")
+        if existing.state in (A.State.REQUESTED, A.State.ACCEPTED):
+            existing.state = A.State.WITHDRAWN
+            existing.save(update_fields=["state"])
+            _tell(
+                f"{partner.name} withdrew a request to hold a return interview",
+                [
+                    f"{partner.name} ({partner.code}) no longer asks us to hold the return "
+                    f"interview {existing.their_interview_reference}.",
+                    f"Our interview: {existing.interview.reference}"
+                    if existing.interview is not None
+                    else "We had not opened an interview for it.",
+                    "",
+                    'See "Interviews asked of us" in homeward.',
+                ],
+            )
+        return
+    if existing is not None:
+        raise _refuse("this request was made already", "payload.arrangement")
+    asked = payload["interview"]
+    notices._keep_notice(message, envelope)
+    notice = PartnerNotice.objects.get(message=message)
+    A.objects.create(
+        arrangement=key,
+        partner=partner,
+        role=A.Role.ASKED_OF_US,
+        child=notice.child,
+        notice=notice,
+        their_interview_reference=asked["reference"],
+        due_at=notices._parse_moment(asked.get("due_at")),
+        due_rule=asked.get("due_rule", ""),
+        host_episodes=list(asked.get("host_episodes", [])),
+        note=asked.get("note", ""),
+        requested_at=_now(),
+    )
+
+
+def _answerable(by: User, arrangement: InterviewArrangement) -> InterviewArrangement:
+    if not permissions.can_allocate(by):
+        raise PermissionDenied("only a coordinator or manager answers a request")
+    arrangement = (
+        A.objects.select_for_update().select_related("partner", "notice").get(pk=arrangement.pk)
+    )
+    if arrangement.role != A.Role.ASKED_OF_US:
+        raise ValidationError({"answer": "This authority made this request: it cannot answer it"})
+    if arrangement.state != A.State.REQUESTED:
+        raise ValidationError(
+            {"answer": f"This request is {arrangement.get_state_display().lower()} already"}
+        )
+    return arrangement
+
+
+@transaction.atomic
+def request_answer(
+    *,
+    by: User,
+    arrangement: InterviewArrangement,
+    accept: bool,
+    organisation: Organisation | None = None,
+    reason: str = "",
+) -> InterviewArrangement:
+    """The host's answer. Accepting opens the interview held here for the responsible
+    authority (or takes the one already open for the episodes it covers), allocated to
+    `organisation`, due when the responsible authority's clock says; declining says why."""
+    arrangement = _answerable(by, arrangement)
+    reason = reason.strip()
+    if accept:
+        interview = _open_for(by=by, arrangement=arrangement, organisation=organisation)
+        arrangement.state = A.State.ACCEPTED
+        arrangement.interview = interview
+        arrangement.conducted_by = organisation.name if organisation is not None else ""
+        answer = {
+            "arrangement": str(arrangement.arrangement),
+            "answer": "accepted",
+            "conducted_by": arrangement.conducted_by[:200] or None,
+            "reference": interview.reference,
+            "reason": reason[:1000] or None,
+        }
+    else:
+        if not reason:
+            raise ValidationError({"reason": "Say why the request is declined"})
+        if len(reason) > 1000:
+            raise ValidationError({"reason": "The reason must be 1,000 characters or fewer"})
+        arrangement.state = A.State.DECLINED
+        answer = {
+            "arrangement": str(arrangement.arrangement),
+            "answer": "declined",
+            "reason": reason,
+        }
+    arrangement.answer_reason = reason
+    arrangement.answered_at, arrangement.answered_by = _now(), by
+    arrangement.save()
+    # The request's notice is done with once answered (it may have been linked at once).
+    PartnerNotice.objects.filter(
+        pk=arrangement.notice_id, state=PartnerNotice.State.WAITING
+    ).update(
+        state=PartnerNotice.State.RECORDED,
+        child=arrangement.child,
+        decided_by=by,
+        decided_at=arrangement.answered_at,
+    )
+    services.message_send(
+        partner_code=arrangement.partner.code,
+        kind="interview.answer",
+        payload=notices._given(answer),
+        reason=ANSWER_REASON,
+        by=by,
+        child_id=arrangement.child_id,
+    )
+    return arrangement
+
+
+def _open_for(
+    *, by: User, arrangement: InterviewArrangement, organisation: Organisation | None
+) -> ReturnInterview:
+    """The interview this authority holds for the partner: the one already open for the
+    episodes the request covers, else a new one covering those not yet covered."""
+    from homeward.cases import services as case_services
+    from homeward.cases.models import IN_COUNT, Episode, ReturnInterview
+
+    child = arrangement.child
+    if child is None:
+        raise ValidationError(
+            {"answer": "Say which child the request is about first (record the notice)"}
+        )
+    if organisation is None:
+        raise ValidationError({"organisation": "Choose who will hold the interview"})
+    if not case_services.allocatable_organisations().filter(pk=organisation.pk).exists():
+        raise ValidationError(
+            {"organisation": "Interviews go to this authority's team or a provider it commissions"}
+        )
+    episodes = list(
+        Episode.objects.select_for_update().filter(
+            IN_COUNT, child=child, reference__in=arrangement.host_episodes
+        )
+    )
+    rule = f"{arrangement.partner.name}'s clock"
+    if arrangement.due_rule:
+        rule = f"{rule}: {arrangement.due_rule}"[:300]
+    for episode in episodes:
+        current = episode.interview
+        if current is not None and not current.is_closed and current.signed_off_at is None:
+            current.held_for_authority = arrangement.partner.code
+            current.allocated_organisation = organisation
+            if arrangement.due_at is not None:
+                current.due_at, current.due_rule = arrangement.due_at, rule
+            current.version += 1
+            current.save()
+            return current
+    interview = ReturnInterview.objects.create(
+        reference=case_services.next_reference("RI"),
+        child=child,
+        allocated_organisation=organisation,
+        allocated_at=_now(),
+        allocated_by=by,
+        held_for_authority=arrangement.partner.code,
+        due_at=arrangement.due_at,
+        due_rule=rule if arrangement.due_at is not None else "",
+    )
+    uncovered = [e.pk for e in episodes if e.interview_id is None]
+    Episode.objects.filter(pk__in=uncovered).update(interview=interview)
+    return interview
+
+
+def answer_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
+    """The host's answer to this authority's request: kept, and the coordinators told."""
+    payload = envelope.payload
+    partner = message.partner
+    arrangement = _ours(partner, payload["arrangement"])
+    if arrangement.state not in (A.State.REQUESTED, A.State.WITHDRAWN):
+        raise _refuse("this request was answered already", "payload.arrangement")
+    accepted = payload["answer"] == "accepted"
+    if arrangement.state == A.State.REQUESTED:
+        arrangement.state = A.State.ACCEPTED if accepted else A.State.DECLINED
+    arrangement.answer_reason = payload.get("reason", "")
+    arrangement.conducted_by = payload.get("conducted_by", "")
+    arrangement.their_interview_reference = payload.get("reference", "")
+    arrangement.answered_at = _now()
+    arrangement.save()
+    interview = arrangement.interview
+    reference = interview.reference if interview is not None else "-"
+    if accepted:
+        lines = [
+            f"{partner.name} ({partner.code}) will hold the return interview {reference}"
+            + (f" ({arrangement.conducted_by})." if arrangement.conducted_by else "."),
+            "Its outcome and write-up will come back to homeward when they sign it off.",
+        ]
+    else:
+        lines = [
+            f"{partner.name} ({partner.code}) declined to hold the return interview "
+            f"{reference}: this authority holds it itself.",
+        ]
+    _tell(f"{partner.name} answered a request to hold a return interview", lines)
+
+
+def _ours(partner: Partner, key: str) -> InterviewArrangement:
+    try:
+        parsed = uuid.UUID(key)
+    except ValueError:
+        raise _refuse("is not a UUID", "payload.arrangement") from None
+    arrangement = (
+        A.objects.select_for_update()
+        .select_related("interview")
+        .filter(partner=partner, arrangement=parsed, role=A.Role.ASKED)
+        .first()
+    )
+    if arrangement is None:
+        raise _refuse("this authority made no such request of you", "payload.arrangement")
+    return arrangement
+
+
+# --- the host sends the outcome; the responsible authority takes it ------------------------------
+
+
+def outcome_payload(*, interview: ReturnInterview, arrangement: InterviewArrangement) -> dict:
+    """The interview held, as signed off: its outcome, first offer, and write-up (with the
+    places of concern marked shareable)."""
+    from homeward.cases.models import in_count
+
+    offer = interview.offers.filter(in_count()).order_by("offered_at").first()
+    held = interview.held_at is not None
+    outcome = "held" if held else interview.outcome
+    write_up = None
+    if held:
+        places = [
+            ", ".join(p for p in (place.description, place.postcode, place.when) if p)[:200]
+            for place in interview.places.filter(in_count(), shareable=True)
+        ][:50]
+        write_up = notices._given(
+            {
+                "push_factors": interview.push_factors or None,
+                "pull_factors": interview.pull_factors or None,
+                "whereabouts": interview.whereabouts or None,
+                "harms": list(interview.harms or [])[:30] or None,
+                "child_words": interview.child_words or None,
+                "child_wishes": interview.child_wishes or None,
+                "follow_up_offered": interview.follow_up_offered,
+                "follow_up_taken_up": interview.follow_up_taken_up,
+                "safety_plan_updated": interview.safety_plan_updated,
+                "places": places or None,
+            }
+        )
+    part = notices._given(
+        {
+            "reference": interview.reference,
+            "outcome": outcome,
+            "offered_at": _iso(offer.offered_at) if offer is not None else None,
+            "offered_to": offer.offered_to if offer is not None else None,
+            "offer_method": offer.method if offer is not None else None,
+            "held_at": _iso(interview.held_at),
+            "held_where": interview.held_where or None,
+            "declined_by": interview.declined_by or None,
+            "decline_reason_code": interview.decline_reason_code or None,
+            "interviewer_independent": interview.interviewer_independent,
+            "late_reason_code": interview.late_reason_code or None,
+            "late_reason": (interview.late_reason or "")[:4000] or None,
+            "conducted_by": arrangement.conducted_by[:200] or None,
+            "signed_off_at": _iso(interview.signed_off_at),
+            "write_up": write_up,
+        }
+    )
+    return {"arrangement": str(arrangement.arrangement), "interview": part}
+
+
+def outcome_send(*, interview: ReturnInterview, by: User | None) -> None:
+    """When the host's manager signs off an interview held for another authority, its
+    outcome goes to that authority (in the sign-off's transaction)."""
+    arrangement = (
+        A.objects.select_for_update()
+        .select_related("partner")
+        .filter(interview=interview, role=A.Role.ASKED_OF_US, state=A.State.ACCEPTED)
+        .first()
+    )
+    if arrangement is None:
+        return
+    services.message_send(
+        partner_code=arrangement.partner.code,
+        kind="interview.outcome",
+        payload=outcome_payload(interview=interview, arrangement=arrangement),
+        reason=OUTCOME_REASON,
+        by=by,
+        child_id=interview.child_id,
+    )
+    arrangement.state = A.State.DONE
+    arrangement.outcome_at = _now()
+    arrangement.save(update_fields=["state", "outcome_at"])
+
+
+def _code(value: str | None, allowed: list[str], field: str) -> str:
+    if value and value not in allowed:
+        raise _refuse("is not a code this instance knows", f"payload.interview.{field}")
+    return value or ""
+
+
+def outcome_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
+    """The outcome of the interview the host held: written to this authority's interview
+    (its own record, counted here with the host shown) and submitted for sign-off here. An
+    interview already closed here keeps what it has, and the coordinators are told."""
+    from homeward.cases.models import Offer, ReturnInterview
+
+    payload = envelope.payload
+    partner = message.partner
+    arrangement = _ours(partner, payload["arrangement"])
+    if arrangement.outcome_at is not None:
+        raise _refuse("the outcome was sent already", "payload.arrangement")
+    part = payload["interview"]
+    write_up = part.get("write_up", {})
+    outcome = part["outcome"]
+    held_at = notices._parse_moment(part.get("held_at"))
+    offered_at = notices._parse_moment(part.get("offered_at"))
+    harms = list(write_up.get("harms", []))
+    if set(harms) - set(codes.Harm.values):
+        raise _refuse("holds a code this instance does not know", "payload.interview.write_up")
+    fields: dict[str, Any] = {
+        "decline_reason_code": _code(
+            part.get("decline_reason_code"), codes.DeclineReason.values, "decline_reason_code"
+        ),
+        "late_reason_code": _code(
+            part.get("late_reason_code"), codes.LateReason.values, "late_reason_code"
+        ),
+    }
+    method = _code(part.get("offer_method"), codes.ContactMethod.values, "offer_method")
+    if (outcome == "held") != (held_at is not None):
+        raise _refuse("an interview held gives when, and only then", "payload.interview.held_at")
+    if offered_at is not None and not method:
+        raise _refuse("an offer gives how it was made", "payload.interview.offer_method")
+    now = _now()
+    arrangement.state = A.State.DONE if arrangement.state == A.State.ACCEPTED else arrangement.state
+    arrangement.outcome_at = now
+    arrangement.their_interview_reference = part["reference"]
+    interview = arrangement.interview
+    current = (
+        ReturnInterview.objects.select_for_update().get(pk=interview.pk)
+        if interview is not None
+        else None
+    )
+    if (
+        current is None
+        or current.is_closed
+        or current.signed_off_at is not None
+        or current.entered_in_error_at is not None
+    ):
+        arrangement.outcome_applied = False
+        arrangement.save()
+        _tell(
+            f"the outcome of an interview {partner.name} held has arrived",
+            [
+                f"{partner.name} ({partner.code}) sent the outcome of the return interview "
+                f"they held ({part['reference']}), but our interview "
+                f"{current.reference if current else '-'} is closed already.",
+                "Nothing was changed on it. The outcome is kept with the request: see the "
+                "interview in homeward.",
+            ],
+        )
+        return
+    if offered_at is not None:
+        Offer.objects.create(
+            interview=current,
+            offered_at=offered_at,
+            offered_to=part.get("offered_to", codes.OfferedTo.CHILD),
+            method=method,
+        )
+    current.outcome = {
+        "held": codes.Outcome.ACCEPTED,
+        "declined": codes.Outcome.DECLINED,
+        "no_contact": codes.Outcome.NO_CONTACT,
+    }[outcome]
+    current.held_at = held_at
+    current.held_where = part.get("held_where", "")
+    current.declined_by = part.get("declined_by", "")
+    current.interviewer_independent = part.get("interviewer_independent")
+    current.late_reason = part.get("late_reason", "")
+    for name in ("push_factors", "pull_factors", "whereabouts", "child_words", "child_wishes"):
+        setattr(current, name, write_up.get(name, ""))
+    for name in ("follow_up_offered", "follow_up_taken_up", "safety_plan_updated"):
+        setattr(current, name, write_up.get(name))
+    current.harms = sorted(set(harms))
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.held_by_authority = partner.code
+    current.outcome_recorded_at = now
+    current.written_up_at = now if held_at is not None else None
+    current.submitted_for_sign_off_at = now
+    current.returned_for_changes_at = None
+    current.version += 1
+    current.save()
+    for place in write_up.get("places", []):
+        current.places.create(description=place[:200], shareable=True)
+    arrangement.outcome_applied = True
+    arrangement.save()
+    _tell(
+        f"{partner.name} held return interview {current.reference}",
+        [
+            f"{partner.name} ({partner.code}) held the return interview {current.reference} "
+            "for us and signed it off. Its outcome and write-up are on our interview, "
+            "waiting for a manager's sign-off here.",
+        ],
+    )

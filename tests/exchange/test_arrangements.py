@@ -1,0 +1,529 @@
+"""Return interview arrangements: the responsible authority asks the host to hold the
+interview, the host accepts or declines, and the outcome it signs off becomes the
+responsible authority's record, counted once, by the responsible authority."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from homeward.cases import codes, indicator_tables
+from homeward.cases import services as case_services
+from homeward.cases.models import Child, Offer, ReturnInterview
+from homeward.cases.status import InterviewStatus, interview_status
+from homeward.exchange import arrangements, notices, services
+from homeward.exchange.models import InterviewArrangement, OutboxMessage, PartnerNotice
+from homeward.formats import exchange as ex
+from homeward.organisations.models import Authority
+from tests.exchange.partner import CODE, FakePartner
+from tests.factories import World, make_child, make_episode, make_interview, make_world
+
+pytestmark = pytest.mark.django_db
+
+HOME = "E10000099"
+A = InterviewArrangement
+
+
+@pytest.fixture
+def world() -> World:
+    world = make_world()
+    world.user("coordinator").email = "coordinator@fictional.example"
+    world.user("coordinator").save()
+    return world
+
+
+@pytest.fixture
+def partner(world: World) -> FakePartner:
+    partner = FakePartner()
+    partner.add()
+    return partner
+
+
+def neighbour() -> Authority:
+    return Authority.objects.get(gss_code=CODE)
+
+
+def sent(kind: str) -> list[dict[str, Any]]:
+    return [json.loads(m.payload) for m in OutboxMessage.objects.filter(kind=kind).order_by("pk")]
+
+
+def from_partner(partner: FakePartner, kind: str, payload: dict[str, Any]) -> tuple[str, str]:
+    envelope = ex.Envelope(ex.new_message_id(), kind, CODE, HOME, "a reason", payload)
+    token = partner.seal(envelope, to=services.own_public_jwks(), at=timezone.now())
+    return services.inbox_receive(token=token.encode())
+
+
+# --- the responsible authority ---------------------------------------------------------------
+
+
+def open_interview_placed_there(world: World) -> ReturnInterview:
+    """An open interview of a child this authority placed in the partner's area."""
+    child = make_child(world, host_authority=neighbour())
+    Child.objects.filter(pk=child.pk).update(person_id="LCS-77", nhs_number="9434765919")
+    child.refresh_from_db()
+    return make_interview(world, [make_episode(world, child)])
+
+
+def close_here(world: World, interview: ReturnInterview) -> None:
+    """The child declined the interview this authority offered."""
+    worker = world.user("worker")
+    case_services.interview_record_offer(
+        by=worker,
+        interview=interview,
+        offered_at=timezone.now() - timedelta(hours=1),
+        offered_to="child",
+        method="phone",
+    )
+    case_services.interview_record_decline(
+        by=worker,
+        interview=interview,
+        declined_by="child",
+        reason="Not today",
+        reason_code="not_wanted",
+    )
+    interview.refresh_from_db()
+
+
+def asked(world: World, partner: FakePartner) -> InterviewArrangement:
+    interview = open_interview_placed_there(world)
+    return arrangements.request_send(
+        by=world.user("coordinator"), interview=interview, note="Prefers to meet at school."
+    )
+
+
+def test_the_responsible_authority_asks_the_host_with_its_clock(
+    world: World, partner: FakePartner
+) -> None:
+    arrangement = asked(world, partner)
+    interview = arrangement.interview
+    assert interview is not None and interview.due_at is not None
+
+    (payload,) = sent("interview.request")
+    assert payload["event"] == "request"
+    assert payload["arrangement"] == str(arrangement.arrangement)
+    assert (payload["responsible_authority"], payload["host_authority"]) == (HOME, CODE)
+    assert payload["child"]["responsible_person_id"] == "LCS-77"
+    assert payload["child"]["nhs_number"] == "9434765919"
+    assert payload["interview"]["reference"] == interview.reference
+    due = payload["interview"]["due_at"]
+    assert due is not None and ex.datetime.fromisoformat(due) == interview.due_at
+    assert payload["interview"]["note"] == "Prefers to meet at school."
+    assert arrangement.state == A.State.REQUESTED
+    # Asked once: a second request while this one is open is refused.
+    with pytest.raises(ValidationError, match="asked already"):
+        arrangements.request_send(by=world.user("coordinator"), interview=interview)
+
+
+def test_only_an_open_interview_of_a_child_placed_with_a_partner_is_asked_about(
+    world: World, partner: FakePartner
+) -> None:
+    at_home = make_interview(world, [make_episode(world, make_child(world))])
+    with pytest.raises(ValidationError, match="not placed by this authority"):
+        arrangements.request_send(by=world.user("coordinator"), interview=at_home)
+    interview = open_interview_placed_there(world)
+    with pytest.raises(PermissionDenied):
+        arrangements.request_send(by=world.user("worker"), interview=interview)
+    close_here(world, interview)
+    with pytest.raises(ValidationError, match="closed"):
+        arrangements.request_send(by=world.user("coordinator"), interview=interview)
+    assert sent("interview.request") == []
+
+
+def test_the_hosts_answer_is_kept_and_the_coordinators_told(
+    world: World, partner: FakePartner, django_capture_on_commit_callbacks: Any
+) -> None:
+    arrangement = asked(world, partner)
+    with django_capture_on_commit_callbacks(execute=True):
+        status, _receipt = from_partner(
+            partner,
+            "interview.answer",
+            {
+                "arrangement": str(arrangement.arrangement),
+                "answer": "accepted",
+                "conducted_by": "Lowmarsh Return Interview Service",
+                "reference": "LM-RI-5",
+            },
+        )
+    assert status == "accepted"
+    arrangement.refresh_from_db()
+    assert arrangement.state == A.State.ACCEPTED
+    assert arrangement.their_interview_reference == "LM-RI-5"
+    (email,) = mail.outbox
+    assert "will hold the return interview" in email.body
+    assert arrangement.interview is not None and arrangement.interview.reference in email.body
+
+    # Answered once: the same answer in another message is refused, nothing changed.
+    with pytest.raises(ex.MessageError, match="answered already"):
+        from_partner(
+            partner,
+            "interview.answer",
+            {"arrangement": str(arrangement.arrangement), "answer": "declined", "reason": "x"},
+        )
+    arrangement.refresh_from_db()
+    assert arrangement.state == A.State.ACCEPTED
+
+
+def test_an_answer_to_a_request_never_made_is_refused(world: World, partner: FakePartner) -> None:
+    with pytest.raises(ex.MessageError, match="no such request"):
+        from_partner(
+            partner,
+            "interview.answer",
+            {"arrangement": "0b6ef1a6-5f7a-4a43-9d41-2a8f4d1a0c11", "answer": "accepted"},
+        )
+
+
+def outcome(arrangement: InterviewArrangement, **changes: Any) -> dict[str, Any]:
+    held = timezone.now() - timedelta(hours=2)
+    part: dict[str, Any] = {
+        "reference": "LM-RI-5",
+        "outcome": "held",
+        "offered_at": (held - timedelta(hours=20)).isoformat(),
+        "offered_to": "child",
+        "offer_method": "phone",
+        "held_at": held.isoformat(),
+        "held_where": "At school",
+        "interviewer_independent": True,
+        "conducted_by": "Lowmarsh Return Interview Service",
+        "signed_off_at": timezone.now().isoformat(),
+        "write_up": {
+            "push_factors": "Arguments at the placement.",
+            "whereabouts": "With an older friend in town.",
+            "harms": ["criminal_exploitation"],
+            "child_words": "I just needed space.",
+            "follow_up_offered": True,
+            "places": ["Flat above the takeaway, ZZ9 9ZZ, most nights"],
+        },
+    }
+    part.update(changes)
+    return {"arrangement": str(arrangement.arrangement), "interview": part}
+
+
+def test_the_outcome_becomes_our_record_counted_once_here_with_the_host_shown(
+    world: World, partner: FakePartner
+) -> None:
+    arrangement = asked(world, partner)
+    from_partner(
+        partner,
+        "interview.answer",
+        {"arrangement": str(arrangement.arrangement), "answer": "accepted"},
+    )
+    payload = outcome(arrangement)
+    assert from_partner(partner, "interview.outcome", payload)[0] == "accepted"
+
+    interview = ReturnInterview.objects.get(pk=arrangement.interview_id)
+    held = ex.datetime.fromisoformat(payload["interview"]["held_at"])
+    assert interview.held_at == held and interview.outcome == codes.Outcome.ACCEPTED
+    assert interview.held_by_authority == CODE and interview.held_for_authority == ""
+    assert interview.child_words == "I just needed space."
+    assert interview.harms == ["criminal_exploitation"]
+    assert [p.description for p in interview.places.all()] == [
+        "Flat above the takeaway, ZZ9 9ZZ, most nights"
+    ]
+    (offer,) = Offer.objects.filter(interview=interview)
+    assert offer.method == "phone"
+    # A manager here reads it and signs it off, as any interview.
+    assert interview_status(interview) == InterviewStatus.AWAITING_SIGN_OFF
+    arrangement.refresh_from_db()
+    assert (arrangement.state, arrangement.outcome_applied) == (A.State.DONE, True)
+
+    # Counted here, once, as held; the host that held it is in the interviews table.
+    episodes, interviews = indicator_tables.contract_tables()
+    assert interviews["rhi_id"].to_list() == [interview.reference]
+    assert interviews["completed_at"].null_count() == 0
+    assert interviews["held_by_authority"].to_list() == [CODE]
+    assert episodes["rhi_id"].to_list() == [interview.reference]
+
+    across = indicator_tables.across_the_boundary()
+    assert across.held_for_us == [("Neighbouring County Council", 1)]
+    assert across.held_for_others == []
+
+    with pytest.raises(ex.MessageError, match="sent already"):
+        from_partner(partner, "interview.outcome", payload)
+
+
+def test_an_outcome_with_codes_this_instance_does_not_know_is_refused_whole(
+    world: World, partner: FakePartner
+) -> None:
+    arrangement = asked(world, partner)
+    payload = outcome(arrangement)
+    payload["interview"]["write_up"]["harms"] = ["not_a_harm"]
+    with pytest.raises(ex.MessageError, match="does not know"):
+        from_partner(partner, "interview.outcome", payload)
+    bad_held = outcome(arrangement, outcome="declined", declined_by="child")
+    with pytest.raises(ex.MessageError, match="held gives when"):
+        from_partner(partner, "interview.outcome", bad_held)
+    interview = ReturnInterview.objects.get(pk=arrangement.interview_id)
+    assert interview.held_at is None and interview.places.count() == 0
+    assert Offer.objects.count() == 0
+    arrangement.refresh_from_db()
+    assert arrangement.outcome_at is None
+
+
+def test_an_outcome_for_an_interview_closed_here_changes_nothing_and_says_so(
+    world: World, partner: FakePartner, django_capture_on_commit_callbacks: Any
+) -> None:
+    arrangement = asked(world, partner)
+    interview = arrangement.interview
+    assert interview is not None
+    close_here(world, interview)
+    with django_capture_on_commit_callbacks(execute=True):
+        from_partner(partner, "interview.outcome", outcome(arrangement))
+    interview.refresh_from_db()
+    assert interview.outcome == codes.Outcome.DECLINED and interview.held_at is None
+    arrangement.refresh_from_db()
+    assert arrangement.outcome_applied is False and arrangement.outcome_at is not None
+    (email,) = mail.outbox
+    assert "closed already" in email.body and "just needed space" not in email.body
+
+
+def test_a_request_is_withdrawn_and_the_host_told(world: World, partner: FakePartner) -> None:
+    arrangement = asked(world, partner)
+    arrangements.request_withdraw(by=world.user("coordinator"), arrangement=arrangement)
+    arrangement.refresh_from_db()
+    assert arrangement.state == A.State.WITHDRAWN
+    assert [p["event"] for p in sent("interview.request")] == ["request", "withdraw"]
+    # The interview may be asked about again.
+    assert arrangement.interview is not None
+    assert arrangements.why_not_ask(arrangement.interview) == ""
+
+
+# --- the host ---------------------------------------------------------------------------------
+
+
+def placed_here(world: World) -> Child:
+    child = make_child(world, responsible_authority=neighbour(), host_authority=world.authority)
+    Child.objects.filter(pk=child.pk).update(nhs_number="9434765919")
+    child.refresh_from_db()
+    return child
+
+
+def request_from(partner: FakePartner, *, key: str, **interview: Any) -> tuple[str, str]:
+    due = timezone.now() + timedelta(hours=30)
+    return from_partner(
+        partner,
+        "interview.request",
+        {
+            "event": "request",
+            "arrangement": key,
+            "responsible_authority": CODE,
+            "host_authority": HOME,
+            "child": {
+                "reference": "LM-C-1",
+                "given_names": "Jordan",
+                "family_name": "Example",
+                "date_of_birth": "2011-05-14",
+                "nhs_number": "9434765919",
+            },
+            "interview": {
+                "reference": "LM-RI-9",
+                "due_at": due.isoformat(),
+                "due_rule": "72 hours from the return",
+                **interview,
+            },
+        },
+    )
+
+
+KEY = "5d0f7f0e-3c55-4d55-bf0a-1f3c6f7b2a10"
+
+
+def test_the_host_keeps_a_request_for_a_person_linked_by_identifiers(
+    world: World, partner: FakePartner, django_capture_on_commit_callbacks: Any
+) -> None:
+    child = placed_here(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert request_from(partner, key=KEY)[0] == "accepted"
+    arrangement = A.objects.get()
+    assert (arrangement.role, arrangement.state) == (A.Role.ASKED_OF_US, A.State.REQUESTED)
+    assert arrangement.child_id == child.pk  # the same NHS number and date of birth
+    assert arrangement.notice is not None and arrangement.notice.kind == "interview.request"
+    assert arrangement.their_interview_reference == "LM-RI-9"
+    (email,) = mail.outbox
+    assert "hold the return interview" in email.body and "Jordan" not in email.body
+    with pytest.raises(ex.MessageError, match="made already"):
+        request_from(partner, key=KEY)
+
+
+def test_a_request_about_a_child_not_placed_by_the_sender_is_refused(
+    world: World, partner: FakePartner
+) -> None:
+    with pytest.raises(ex.MessageError, match="not the host authority"):
+        from_partner(
+            partner,
+            "interview.request",
+            {
+                "event": "request",
+                "arrangement": KEY,
+                "responsible_authority": CODE,
+                "host_authority": "E10000011",
+                "child": {"reference": "X", "given_names": "A", "family_name": "B"},
+                "interview": {"reference": "LM-RI-9"},
+            },
+        )
+    assert A.objects.count() == 0 and PartnerNotice.objects.count() == 0
+
+
+def test_accepting_opens_an_interview_held_for_them_on_their_clock_and_not_counted_here(
+    world: World, partner: FakePartner
+) -> None:
+    child = placed_here(world)
+    request_from(partner, key=KEY)
+    arrangement = A.objects.get()
+    with pytest.raises(PermissionDenied):
+        arrangements.request_answer(
+            by=world.user("worker"), arrangement=arrangement, accept=True, organisation=world.team
+        )
+    with pytest.raises(ValidationError, match="Choose who"):
+        arrangements.request_answer(
+            by=world.user("coordinator"), arrangement=arrangement, accept=True
+        )
+
+    answered = arrangements.request_answer(
+        by=world.user("coordinator"), arrangement=arrangement, accept=True, organisation=world.team
+    )
+    interview = answered.interview
+    assert interview is not None and interview.child_id == child.pk
+    assert interview.held_for_authority == CODE
+    assert interview.due_at == arrangement.due_at and "clock" in interview.due_rule
+    (answer,) = sent("interview.answer")
+    assert answer == {
+        "arrangement": KEY,
+        "answer": "accepted",
+        "conducted_by": world.team.name,
+        "reference": interview.reference,
+    }
+    with pytest.raises(ValidationError, match="accepted already"):
+        arrangements.request_answer(
+            by=world.user("coordinator"), arrangement=arrangement, accept=False, reason="No"
+        )
+
+    # Held and signed off here: the outcome goes back, and the host counts none of it.
+    worker = world.user("worker")
+    ReturnInterview.objects.filter(pk=interview.pk).update(allocated_worker=worker)
+    interview.refresh_from_db()
+    case_services.interview_record_offer(
+        by=worker,
+        interview=interview,
+        offered_at=timezone.now() - timedelta(hours=3),
+        offered_to="child",
+        method="phone",
+    )
+    case_services.interview_write_up(
+        by=worker,
+        interview=interview,
+        write_up=case_services.WriteUp(
+            held_at=timezone.now() - timedelta(hours=1),
+            held_where="At the placement",
+            child_words="I was at a friend's.",
+            harms=("criminal_exploitation",),
+        ),
+        expected_version=ReturnInterview.objects.get(pk=interview.pk).version,
+    )
+    case_services.interview_submit_for_sign_off(by=worker, interview=interview)
+    case_services.interview_sign_off(by=world.user("manager"), interview=interview)
+
+    (result,) = sent("interview.outcome")
+    assert result["arrangement"] == KEY
+    assert result["interview"]["outcome"] == "held"
+    assert result["interview"]["reference"] == interview.reference
+    assert result["interview"]["offer_method"] == "phone"
+    assert result["interview"]["write_up"]["child_words"] == "I was at a friend's."
+    arrangement.refresh_from_db()
+    assert arrangement.state == A.State.DONE
+    episodes, interviews = indicator_tables.contract_tables()
+    assert interviews.height == 0 and episodes.height == 0
+    across = indicator_tables.across_the_boundary()
+    assert across.held_for_others == [("Neighbouring County Council", 1)]
+    assert across.held_for_us == []
+
+
+def test_accepting_takes_the_interview_already_open_for_the_hosts_own_episode(
+    world: World, partner: FakePartner
+) -> None:
+    child = placed_here(world)
+    episode = make_episode(world, child)
+    ours = make_interview(world, [episode])
+    request_from(partner, key=KEY, host_episodes=[episode.reference])
+    answered = arrangements.request_answer(
+        by=world.user("coordinator"),
+        arrangement=A.objects.get(),
+        accept=True,
+        organisation=world.team,
+    )
+    assert answered.interview_id == ours.pk
+    assert ReturnInterview.objects.count() == 1
+    ours.refresh_from_db()
+    assert ours.held_for_authority == CODE
+    # Its episode and interview are the responsible authority's to count.
+    episodes, _ = indicator_tables.contract_tables()
+    assert episodes.height == 0
+
+
+def test_declining_needs_a_reason_that_goes_back(world: World, partner: FakePartner) -> None:
+    placed_here(world)
+    request_from(partner, key=KEY)
+    arrangement = A.objects.get()
+    with pytest.raises(ValidationError, match="Say why"):
+        arrangements.request_answer(
+            by=world.user("coordinator"), arrangement=arrangement, accept=False, reason="  "
+        )
+    arrangements.request_answer(
+        by=world.user("coordinator"),
+        arrangement=arrangement,
+        accept=False,
+        reason="No worker free this week",
+    )
+    assert sent("interview.answer") == [
+        {"arrangement": KEY, "answer": "declined", "reason": "No worker free this week"}
+    ]
+    assert ReturnInterview.objects.count() == 0
+
+
+def test_a_request_for_a_child_not_yet_known_waits_for_a_person(
+    world: World, partner: FakePartner
+) -> None:
+    request_from(partner, key=KEY)
+    arrangement = A.objects.get()
+    assert arrangement.child is None
+    with pytest.raises(ValidationError, match="which child"):
+        arrangements.request_answer(
+            by=world.user("coordinator"),
+            arrangement=arrangement,
+            accept=True,
+            organisation=world.team,
+        )
+    child = notices.notice_new_child(by=world.user("coordinator"), notice=arrangement.notice)
+    notices.notice_record(by=world.user("coordinator"), notice=arrangement.notice, child=child)
+    arrangement.refresh_from_db()
+    assert arrangement.child_id == child.pk
+    assert child.responsible_authority.gss_code == CODE
+
+
+def test_a_withdrawn_request_is_marked_and_the_coordinators_told(
+    world: World, partner: FakePartner, django_capture_on_commit_callbacks: Any
+) -> None:
+    placed_here(world)
+    request_from(partner, key=KEY)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        from_partner(
+            partner,
+            "interview.request",
+            {
+                "event": "withdraw",
+                "arrangement": KEY,
+                "responsible_authority": CODE,
+                "host_authority": HOME,
+                "child": {"reference": "LM-C-1", "given_names": "J", "family_name": "E"},
+                "interview": {"reference": "LM-RI-9"},
+            },
+        )
+    assert A.objects.get().state == A.State.WITHDRAWN
+    (email,) = mail.outbox
+    assert "no longer asks" in email.body
