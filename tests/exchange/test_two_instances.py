@@ -170,3 +170,111 @@ def test_a_stranger_instance_is_refused(
     out = neighbour.manage("exchange", "send-test", "E10000099")
     assert "waiting to be delivered (HTTP 403, not_trusted" in out
     assert InboxMessage.objects.count() == 0
+
+
+#: The neighbour's people and the child we placed there, made in its own database.
+NEIGHBOUR_SET_UP = """
+from datetime import date
+from homeward.accounts.models import Role, User
+from homeward.cases import services as cs
+from homeward.cases.models import Child
+from homeward.organisations.models import Authority, Organisation
+home = Authority.objects.get(gss_code="E10000097")
+team = Organisation.objects.create(name="Neighbouring Team", kind="authority_team", authority=home)
+for name, role in (("coordinator", Role.COORDINATOR), ("worker", Role.WORKER),
+                   ("manager", Role.MANAGER)):
+    User.objects.create_user(username=name, password="x-Long-enough-1", role=role,
+                             organisation=team, first_name=name.title(), last_name="Next")
+child = cs.child_create(
+    by=User.objects.get(username="coordinator"), first_name="Jordan", last_name="Example",
+    date_of_birth=date(2011, 5, 14),
+    responsible_authority=Authority.objects.get(gss_code="E10000099"))
+Child.objects.filter(pk=child.pk).update(nhs_number="9434765919")
+"""
+
+#: The neighbour accepts the request (linked at once by NHS number and date of birth).
+NEIGHBOUR_ACCEPTS = """
+from homeward.accounts.models import User
+from homeward.exchange import arrangements
+from homeward.exchange.models import InterviewArrangement
+from homeward.organisations.models import Organisation
+asked = InterviewArrangement.objects.get()
+assert asked.child is not None, "not linked"
+done = arrangements.request_answer(
+    by=User.objects.get(username="coordinator"), arrangement=asked, accept=True,
+    organisation=Organisation.objects.get(name="Neighbouring Team"))
+print(done.interview.reference)
+"""
+
+#: The neighbour holds it, writes it up and signs it off.
+NEIGHBOUR_HOLDS = """
+from datetime import timedelta
+from django.utils import timezone
+from homeward.accounts.models import User
+from homeward.cases import services as cs
+from homeward.cases.models import ReturnInterview
+worker = User.objects.get(username="worker")
+ReturnInterview.objects.update(allocated_worker=worker)
+interview = ReturnInterview.objects.get()
+cs.interview_record_offer(by=worker, interview=interview, method="in_person",
+                          offered_at=timezone.now() - timedelta(hours=2), offered_to="child")
+interview.refresh_from_db()
+cs.interview_write_up(by=worker, interview=interview, expected_version=interview.version,
+    write_up=cs.WriteUp(held_at=timezone.now() - timedelta(hours=1), held_where="At school",
+                        child_words="I stayed at a friend's flat.", harms=("drugs_alcohol",)))
+cs.interview_submit_for_sign_off(by=worker, interview=interview)
+cs.interview_sign_off(by=User.objects.get(username="manager"), interview=interview)
+"""
+
+
+def test_the_host_holds_our_interview_and_its_outcome_becomes_our_record(
+    live_server: Any, neighbour: Instance, settings: Any, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from homeward.cases import indicator_tables
+    from homeward.cases.models import Child, ReturnInterview
+    from homeward.exchange import arrangements
+    from homeward.organisations.models import Authority
+    from tests.factories import make_child, make_episode, make_interview
+
+    settings.HOMEWARD_EXCHANGE_ALLOW_HTTP = True
+    world = make_world()
+    monkeypatch.setattr(services, "queue_delivery", lambda pk, when=None: None)
+    services.partner_add(
+        code=B, url=neighbour.url, jwks=json.loads(neighbour.manage("exchange", "keys"))
+    )
+    ours = tmp_path / "fictional-keys.json"
+    ours.write_text(json.dumps(services.own_public_jwks()))
+    neighbour.manage("partner", "add", "E10000099", live_server.url, str(ours))
+    neighbour.manage("shell", "-c", NEIGHBOUR_SET_UP)
+
+    child = make_child(world, host_authority=Authority.objects.get(gss_code=B))
+    Child.objects.filter(pk=child.pk).update(nhs_number="9434765919")
+    interview = make_interview(world, [make_episode(world, child)])
+    with transaction.atomic():
+        arrangement = arrangements.request_send(
+            by=world.user("coordinator"), interview=interview, note="Meet at school."
+        )
+    services.outbox_deliver_due()  # the episode's missing notice, and the request
+    asked = OutboxMessage.objects.get(kind="interview.request")
+    assert asked.state == OutboxMessage.State.DELIVERED, asked.last_error
+
+    theirs = neighbour.manage("shell", "-c", NEIGHBOUR_ACCEPTS).strip().splitlines()[-1]
+    assert "delivered 1" in neighbour.manage("exchange", "deliver")
+    arrangement.refresh_from_db()
+    assert arrangement.state == "accepted" and arrangement.their_interview_reference == theirs
+
+    neighbour.manage("shell", "-c", NEIGHBOUR_HOLDS)
+    assert "delivered 1" in neighbour.manage("exchange", "deliver")
+    interview = ReturnInterview.objects.get(pk=interview.pk)
+    assert interview.held_by_authority == B and interview.held_at is not None
+    assert interview.child_words == "I stayed at a friend's flat."
+    assert interview.submitted_for_sign_off_at is not None and interview.signed_off_at is None
+    _, interviews = indicator_tables.contract_tables()
+    assert interviews["held_by_authority"].to_list() == [B]
+    # The neighbour counts none of it.
+    script = (
+        "from homeward.cases import indicator_tables as t; e, i = t.contract_tables(); "
+        "print(e.height, i.height)"
+    )
+    assert neighbour.manage("shell", "-c", script).strip().splitlines()[-1] == "0 0"
