@@ -127,10 +127,52 @@ def notice(pk: int) -> PartnerNotice | None:
 
 
 @dataclass(frozen=True)
+class Awaited:
+    """Something awaited about a child placed across the boundary: what, by when (None: no
+    time set), and whether that time has passed."""
+
+    what: str
+    due_at: datetime | None
+    overdue: bool
+
+
+def _awaited(children: list[Any], *, now: datetime) -> dict[int, list[Awaited]]:
+    """What is awaited of each child's open return interview arrangements: the answer to a
+    request, the outcome of an interview held by the host, or (asked of us) our answer and
+    the interview we hold, each by the responsible authority's due point."""
+    A = InterviewArrangement
+    found: dict[int, list[Awaited]] = {}
+    rows = (
+        A.objects.filter(child__in=children, state__in=(A.State.REQUESTED, A.State.ACCEPTED))
+        .select_related("partner", "interview")
+        .order_by("requested_at", "pk")
+    )
+    for row in rows:
+        interview = row.interview
+        if row.role == A.Role.ASKED:
+            reference = interview.reference if interview is not None else ""
+            what = (
+                f"{row.partner.name}'s answer: asked to hold interview {reference}"
+                if row.state == A.State.REQUESTED
+                else f"The outcome of interview {reference}, held by {row.partner.name}"
+            )
+        elif row.state == A.State.REQUESTED:
+            what = f"Our answer to {row.partner.name}: will we hold their interview?"
+        elif interview is not None and interview.signed_off_at is None:
+            what = f"Interview {interview.reference}, held here for {row.partner.name}"
+        else:
+            continue
+        overdue = row.due_at is not None and row.due_at < now
+        found.setdefault(row.child_id, []).append(Awaited(what, row.due_at, overdue))  # type: ignore[arg-type]
+    return found
+
+
+@dataclass(frozen=True)
 class PlacedElsewhere:
     child: Any
     partner: Partner | None
     latest: PlacementNotice | None
+    awaited: list[Awaited]
 
 
 def placed_elsewhere() -> list[PlacedElsewhere]:
@@ -154,8 +196,14 @@ def placed_elsewhere() -> list[PlacedElsewhere]:
         .order_by("sent_at", "pk")
     ):
         latest[notice.child_id] = notice
+    awaited = _awaited(children, now=timezone.now())
     return [
-        PlacedElsewhere(child, partners.get(child.host_authority.gss_code), latest.get(child.pk))
+        PlacedElsewhere(
+            child,
+            partners.get(child.host_authority.gss_code),
+            latest.get(child.pk),
+            awaited.get(child.pk, []),
+        )
         for child in children
     ]
 
@@ -165,6 +213,7 @@ class PlacedHere:
     child: Any
     latest: PartnerNotice | None
     home: HomeMovement | None = None
+    awaited: tuple[Awaited, ...] = ()
 
 
 def placed_here() -> list[PlacedHere]:
@@ -188,7 +237,13 @@ def placed_here() -> list[PlacedHere]:
     homes: dict[int, HomeMovement] = {}
     for movement in HomeMovement.objects.filter(child__in=children).order_by("on", "pk"):
         homes[movement.child_id] = movement
-    return [PlacedHere(child, latest.get(child.pk), homes.get(child.pk)) for child in children]
+    awaited = _awaited(children, now=timezone.now())
+    return [
+        PlacedHere(
+            child, latest.get(child.pk), homes.get(child.pk), tuple(awaited.get(child.pk, []))
+        )
+        for child in children
+    ]
 
 
 # --- return interview arrangements ---------------------------------------------------------------

@@ -63,6 +63,12 @@ def test_a_coordinator_asks_the_host_from_the_interview_and_withdraws(
     assert json.loads(message.payload)["interview"]["note"] == "Meet at school."
     page = coordinator.get(f"/interviews/{interview.pk}/").content.decode()
     assert "Neighbouring County Council was asked to hold it" in page
+    register = coordinator.get("/placed-elsewhere/").content.decode()
+    assert (
+        f"Neighbouring County Council&#x27;s answer: asked to hold interview {interview.reference}"
+        in register
+    )
+    assert "Overdue" not in register  # due 72 hours after the return, still ahead
     assert "waiting for an answer" in page
     assert "Ask Neighbouring County Council" not in page  # asked once
 
@@ -96,7 +102,7 @@ def test_workers_do_not_ask_and_a_child_at_home_has_no_host_to_ask(
 # --- the host answers ------------------------------------------------------------------------
 
 
-def request(partner: FakePartner) -> A:
+def request(partner: FakePartner, *, due_in: timedelta = timedelta(hours=30)) -> A:
     payload = {
         "event": "request",
         "arrangement": KEY,
@@ -110,7 +116,7 @@ def request(partner: FakePartner) -> A:
         },
         "interview": {
             "reference": "LM-RI-4",
-            "due_at": (timezone.now() + timedelta(hours=30)).isoformat(),
+            "due_at": (timezone.now() + due_in).isoformat(),
             "note": "Robin would rather meet at school.",
         },
     }
@@ -189,3 +195,21 @@ def test_the_indicators_page_shows_interviews_held_for_other_authorities_as_not_
     assert 'id="across-the-boundary"' in page
     assert "not counted here" in page and "Neighbouring County Council (1)" in page
     assert counted.held_by_authority == ""
+
+
+def test_the_host_register_shows_an_overdue_answer(
+    world: World, partner: FakePartner, client_for: Callable[[str], Client]
+) -> None:
+    arrangement = request(partner, due_in=-timedelta(hours=2))
+    coordinator = client_for("coordinator")
+    coordinator.post(f"/partner-notices/{PartnerNotice.objects.get().pk}", {"child": "new"})
+    register = coordinator.get("/placed-here/").content.decode()
+    assert "Our answer to Neighbouring County Council: will we hold their interview?" in register
+    assert "Overdue" in register
+    coordinator.post(
+        f"/interviews-asked-of-us/{arrangement.pk}/",
+        {"answer": "accept", "organisation": str(world.team.pk)},
+    )
+    interview = ReturnInterview.objects.get()
+    register = coordinator.get("/placed-here/").content.decode()
+    assert f"Interview {interview.reference}, held here for Neighbouring County Council" in register
