@@ -36,7 +36,7 @@ from homeward.formats import exchange as fmt
 
 if TYPE_CHECKING:
     from homeward.accounts.models import User
-    from homeward.cases.models import ReturnInterview
+    from homeward.cases.models import Child, ReturnInterview
     from homeward.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -121,6 +121,11 @@ def why_not_ask(interview: ReturnInterview) -> str:
         )
     if live_arrangement(interview) is not None:
         return "The host authority has been asked already"
+    if interview.due_at is None:
+        return (
+            "The child is still away: ask once they are back and the interview's clock runs, "
+            "so the host holds it to this authority's due point"
+        )
     return ""
 
 
@@ -200,7 +205,7 @@ def request_withdraw(*, by: User, arrangement: InterviewArrangement) -> Intervie
     if arrangement.role != A.Role.ASKED or not arrangement.open:
         raise ValidationError("Only an open request this authority made can be withdrawn")
     arrangement.state = A.State.WITHDRAWN
-    arrangement.answered_at, arrangement.answered_by = _now(), by
+    arrangement.withdrawn_at = _now()
     arrangement.save()
     child = arrangement.child
     assert child is not None
@@ -250,7 +255,9 @@ def request_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
             raise _refuse("no such request was made", "payload.arrangement")
         if existing.state in (A.State.REQUESTED, A.State.ACCEPTED):
             existing.state = A.State.WITHDRAWN
-            existing.save(update_fields=["state"])
+            existing.withdrawn_at = _now()
+            existing.save(update_fields=["state", "withdrawn_at"])
+            _release(existing)
             _tell(
                 f"{partner.name} withdrew a request to hold a return interview",
                 [
@@ -284,6 +291,43 @@ def request_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
     )
 
 
+def _release(arrangement: InterviewArrangement) -> None:
+    """A request withdrawn after we accepted it: the interview we opened or took is ours
+    again (counted here, on this authority's own clock) unless already signed off."""
+    from homeward.cases import services as case_services
+    from homeward.cases.models import ReturnInterview
+
+    if arrangement.interview_id is None:
+        return
+    interview = ReturnInterview.objects.select_for_update().get(pk=arrangement.interview_id)
+    if interview.signed_off_at is not None:
+        return
+    interview.held_for_authority = ""
+    case_services.interview_refresh_due(interview=interview)
+    interview.version += 1
+    interview.save()
+
+
+def placed_here_by(child: Child, partner: Partner) -> bool:
+    """Whether `child` is one `partner` placed in this authority's area: the only children a
+    partner's request is about (never ours, never one hosted by a third authority)."""
+    home = services.own_code()
+    host = child.host_authority
+    return child.responsible_authority.gss_code == partner.code and (
+        host is None or host.gss_code == home
+    )
+
+
+def check_placed_here_by(child: Child, partner: Partner) -> None:
+    if not placed_here_by(child, partner):
+        raise ValidationError(
+            {
+                "child": f"{child.full_name} ({child.reference}) is not a child "
+                f"{partner.name} placed in this authority's area"
+            }
+        )
+
+
 def _answerable(by: User, arrangement: InterviewArrangement) -> InterviewArrangement:
     if not permissions.can_allocate(by):
         raise PermissionDenied("only a coordinator or manager answers a request")
@@ -307,14 +351,18 @@ def request_answer(
     accept: bool,
     organisation: Organisation | None = None,
     reason: str = "",
+    take_open: bool = False,
 ) -> InterviewArrangement:
     """The host's answer. Accepting opens the interview held here for the responsible
-    authority (or takes the one already open for the episodes it covers), allocated to
-    `organisation`, due when the responsible authority's clock says; declining says why."""
+    authority, allocated to `organisation`, due when the responsible authority's clock
+    says; where an interview is already open here for the episodes it covers, it is taken
+    instead, only when the person says so (`take_open`). Declining says why."""
     arrangement = _answerable(by, arrangement)
     reason = reason.strip()
     if accept:
-        interview = _open_for(by=by, arrangement=arrangement, organisation=organisation)
+        interview = _open_for(
+            by=by, arrangement=arrangement, organisation=organisation, take_open=take_open
+        )
         arrangement.state = A.State.ACCEPTED
         arrangement.interview = interview
         arrangement.conducted_by = organisation.name if organisation is not None else ""
@@ -359,11 +407,38 @@ def request_answer(
     return arrangement
 
 
+def open_here(arrangement: InterviewArrangement) -> ReturnInterview | None:
+    """The interview already open here (not closed, not signed off) for the episodes the
+    request names, of the child it is about, if any."""
+    from homeward.cases.models import IN_COUNT, Episode
+
+    if arrangement.child is None or not arrangement.host_episodes:
+        return None
+    episodes = Episode.objects.filter(
+        IN_COUNT, child=arrangement.child, reference__in=arrangement.host_episodes
+    ).select_related("interview")
+    for episode in episodes:
+        current = episode.interview
+        if (
+            current is not None
+            and not current.is_closed
+            and current.signed_off_at is None
+            and current.entered_in_error_at is None
+        ):
+            return current
+    return None
+
+
 def _open_for(
-    *, by: User, arrangement: InterviewArrangement, organisation: Organisation | None
+    *,
+    by: User,
+    arrangement: InterviewArrangement,
+    organisation: Organisation | None,
+    take_open: bool,
 ) -> ReturnInterview:
     """The interview this authority holds for the partner: the one already open for the
-    episodes the request covers, else a new one covering those not yet covered."""
+    episodes the request covers (when `take_open`), else a new one covering those not yet
+    covered."""
     from homeward.cases import services as case_services
     from homeward.cases.models import IN_COUNT, Episode, ReturnInterview
 
@@ -372,30 +447,39 @@ def _open_for(
         raise ValidationError(
             {"answer": "Say which child the request is about first (record the notice)"}
         )
+    check_placed_here_by(child, arrangement.partner)
     if organisation is None:
         raise ValidationError({"organisation": "Choose who will hold the interview"})
     if not case_services.allocatable_organisations().filter(pk=organisation.pk).exists():
         raise ValidationError(
             {"organisation": "Interviews go to this authority's team or a provider it commissions"}
         )
-    episodes = list(
-        Episode.objects.select_for_update().filter(
-            IN_COUNT, child=child, reference__in=arrangement.host_episodes
-        )
-    )
     rule = f"{arrangement.partner.name}'s clock"
     if arrangement.due_rule:
         rule = f"{rule}: {arrangement.due_rule}"[:300]
-    for episode in episodes:
-        current = episode.interview
-        if current is not None and not current.is_closed and current.signed_off_at is None:
-            current.held_for_authority = arrangement.partner.code
-            current.allocated_organisation = organisation
-            if arrangement.due_at is not None:
-                current.due_at, current.due_rule = arrangement.due_at, rule
-            current.version += 1
-            current.save()
-            return current
+    existing = open_here(arrangement)
+    if existing is not None:
+        if not take_open:
+            raise ValidationError(
+                {
+                    "take_open": f"Interview {existing.reference} is already open here for "
+                    "this episode: say whether it is the one to hold for them"
+                }
+            )
+        current = ReturnInterview.objects.select_for_update().get(pk=existing.pk)
+        current.held_for_authority = arrangement.partner.code
+        if current.allocated_organisation_id != organisation.pk:
+            current.allocated_organisation, current.allocated_worker = organisation, None
+        if arrangement.due_at is not None:
+            current.due_at, current.due_rule = arrangement.due_at, rule
+        current.version += 1
+        current.save()
+        return current
+    episodes = list(
+        Episode.objects.select_for_update().filter(
+            IN_COUNT, child=child, reference__in=arrangement.host_episodes, interview__isnull=True
+        )
+    )
     interview = ReturnInterview.objects.create(
         reference=case_services.next_reference("RI"),
         child=child,
@@ -406,29 +490,40 @@ def _open_for(
         due_at=arrangement.due_at,
         due_rule=rule if arrangement.due_at is not None else "",
     )
-    uncovered = [e.pk for e in episodes if e.interview_id is None]
-    Episode.objects.filter(pk__in=uncovered).update(interview=interview)
+    Episode.objects.filter(pk__in=[e.pk for e in episodes]).update(interview=interview)
     return interview
 
 
 def answer_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
-    """The host's answer to this authority's request: kept, and the coordinators told."""
+    """The host's answer to this authority's request, taken once: kept, and the
+    coordinators told. An answer that comes after a withdrawal (or after the outcome it
+    preceded) is kept and changes nothing else."""
     payload = envelope.payload
     partner = message.partner
     arrangement = _ours(partner, payload["arrangement"])
-    if arrangement.state not in (A.State.REQUESTED, A.State.WITHDRAWN):
+    if arrangement.answered_at is not None:
         raise _refuse("this request was answered already", "payload.arrangement")
     accepted = payload["answer"] == "accepted"
     if arrangement.state == A.State.REQUESTED:
         arrangement.state = A.State.ACCEPTED if accepted else A.State.DECLINED
     arrangement.answer_reason = payload.get("reason", "")
     arrangement.conducted_by = payload.get("conducted_by", "")
-    arrangement.their_interview_reference = payload.get("reference", "")
+    arrangement.their_interview_reference = arrangement.their_interview_reference or payload.get(
+        "reference", ""
+    )
     arrangement.answered_at = _now()
     arrangement.save()
     interview = arrangement.interview
     reference = interview.reference if interview is not None else "-"
-    if accepted:
+    if arrangement.state == A.State.WITHDRAWN:
+        lines = [
+            f"{partner.name} ({partner.code}) answered ({payload['answer']}) our request to "
+            f"hold the return interview {reference} after we withdrew it. Nothing changes: "
+            "tell them another way if they need to know.",
+        ]
+    elif arrangement.state == A.State.DONE:
+        return  # the outcome came first: nothing more to tell
+    elif accepted:
         lines = [
             f"{partner.name} ({partner.code}) will hold the return interview {reference}"
             + (f" ({arrangement.conducted_by})." if arrangement.conducted_by else "."),
@@ -461,6 +556,15 @@ def _ours(partner: Partner, key: str) -> InterviewArrangement:
 # --- the host sends the outcome; the responsible authority takes it ------------------------------
 
 
+#: The longest text of a write-up the exchange carries (`fmt.INTERVIEW_WRITE_UP`); a longer
+#: one is cut, and the host keeps the whole.
+TEXT_MOST = 20000
+
+
+def _cut(text: str | None, most: int) -> str | None:
+    return (text or "")[:most] or None
+
+
 def outcome_payload(*, interview: ReturnInterview, arrangement: InterviewArrangement) -> dict:
     """The interview held, as signed off: its outcome, first offer, and write-up (with the
     places of concern marked shareable)."""
@@ -477,12 +581,12 @@ def outcome_payload(*, interview: ReturnInterview, arrangement: InterviewArrange
         ][:50]
         write_up = notices._given(
             {
-                "push_factors": interview.push_factors or None,
-                "pull_factors": interview.pull_factors or None,
-                "whereabouts": interview.whereabouts or None,
+                "push_factors": _cut(interview.push_factors, TEXT_MOST),
+                "pull_factors": _cut(interview.pull_factors, TEXT_MOST),
+                "whereabouts": _cut(interview.whereabouts, TEXT_MOST),
                 "harms": list(interview.harms or [])[:30] or None,
-                "child_words": interview.child_words or None,
-                "child_wishes": interview.child_wishes or None,
+                "child_words": _cut(interview.child_words, TEXT_MOST),
+                "child_wishes": _cut(interview.child_wishes, TEXT_MOST),
                 "follow_up_offered": interview.follow_up_offered,
                 "follow_up_taken_up": interview.follow_up_taken_up,
                 "safety_plan_updated": interview.safety_plan_updated,
@@ -497,12 +601,12 @@ def outcome_payload(*, interview: ReturnInterview, arrangement: InterviewArrange
             "offered_to": offer.offered_to if offer is not None else None,
             "offer_method": offer.method if offer is not None else None,
             "held_at": _iso(interview.held_at),
-            "held_where": interview.held_where or None,
+            "held_where": _cut(interview.held_where, 200),
             "declined_by": interview.declined_by or None,
             "decline_reason_code": interview.decline_reason_code or None,
             "interviewer_independent": interview.interviewer_independent,
             "late_reason_code": interview.late_reason_code or None,
-            "late_reason": (interview.late_reason or "")[:4000] or None,
+            "late_reason": _cut(interview.late_reason, 4000),
             "conducted_by": arrangement.conducted_by[:200] or None,
             "signed_off_at": _iso(interview.signed_off_at),
             "write_up": write_up,
@@ -513,7 +617,9 @@ def outcome_payload(*, interview: ReturnInterview, arrangement: InterviewArrange
 
 def outcome_send(*, interview: ReturnInterview, by: User | None) -> None:
     """When the host's manager signs off an interview held for another authority, its
-    outcome goes to that authority (in the sign-off's transaction)."""
+    outcome goes to that authority (in the sign-off's transaction). The sign-off never
+    waits on it: when the outcome cannot go (the partner is no longer on the exchange), the
+    coordinators are told to send it another way."""
     arrangement = (
         A.objects.select_for_update()
         .select_related("partner")
@@ -522,14 +628,31 @@ def outcome_send(*, interview: ReturnInterview, by: User | None) -> None:
     )
     if arrangement is None:
         return
-    services.message_send(
-        partner_code=arrangement.partner.code,
-        kind="interview.outcome",
-        payload=outcome_payload(interview=interview, arrangement=arrangement),
-        reason=OUTCOME_REASON,
-        by=by,
-        child_id=interview.child_id,
-    )
+    partner = arrangement.partner
+    try:
+        if not partner.active:
+            raise ValidationError(f"{partner} is no longer a partner")
+        with transaction.atomic():
+            services.message_send(
+                partner_code=partner.code,
+                kind="interview.outcome",
+                payload=outcome_payload(interview=interview, arrangement=arrangement),
+                reason=OUTCOME_REASON,
+                by=by,
+                child_id=interview.child_id,
+            )
+    except ValidationError as error:
+        logger.error("the outcome of %s could not be sent: %s", interview.reference, error)
+        _tell(
+            f"the outcome of interview {interview.reference} could not be sent",
+            [
+                f"Interview {interview.reference}, held here for {partner.name} "
+                f"({partner.code}), is signed off, but its outcome could not be sent through "
+                f"the exchange: {'; '.join(error.messages)[:300]}.",
+                "Send the outcome and write-up to them another way.",
+            ],
+        )
+        return
     arrangement.state = A.State.DONE
     arrangement.outcome_at = _now()
     arrangement.save(update_fields=["state", "outcome_at"])
@@ -574,7 +697,9 @@ def outcome_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
     if offered_at is not None and not method:
         raise _refuse("an offer gives how it was made", "payload.interview.offer_method")
     now = _now()
-    arrangement.state = A.State.DONE if arrangement.state == A.State.ACCEPTED else arrangement.state
+    standing = arrangement.state in (A.State.REQUESTED, A.State.ACCEPTED)
+    if standing:  # an outcome before its answer stands for the acceptance
+        arrangement.state = A.State.DONE
     arrangement.outcome_at = now
     arrangement.their_interview_reference = part["reference"]
     interview = arrangement.interview
@@ -584,19 +709,25 @@ def outcome_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
         else None
     )
     if (
-        current is None
+        not standing
+        or current is None
         or current.is_closed
         or current.signed_off_at is not None
         or current.entered_in_error_at is not None
     ):
         arrangement.outcome_applied = False
         arrangement.save()
+        why = (
+            f"our request was {arrangement.get_state_display().lower()}"
+            if not standing
+            else "our interview is closed already"
+        )
         _tell(
             f"the outcome of an interview {partner.name} held has arrived",
             [
                 f"{partner.name} ({partner.code}) sent the outcome of the return interview "
-                f"they held ({part['reference']}), but our interview "
-                f"{current.reference if current else '-'} is closed already.",
+                f"they held ({part['reference']}) for our interview "
+                f"{current.reference if current else '-'}, but {why}.",
                 "Nothing was changed on it. The outcome is kept with the request: see the "
                 "interview in homeward.",
             ],

@@ -289,6 +289,9 @@ class InterviewArrangement(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the responsible authority withdrew the request."
+    )
     outcome_at = models.DateTimeField(
         null=True, blank=True, help_text="When the outcome was sent (host) or received."
     )

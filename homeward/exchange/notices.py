@@ -170,15 +170,6 @@ def _linked_child(partner: Partner, envelope: fmt.Envelope) -> tuple[Child | Non
     from homeward.cases.models import Child
 
     about = envelope.payload["child"]
-    earlier = (
-        PartnerNotice.objects.filter(
-            partner=partner, child_reference=about["reference"], child__isnull=False
-        )
-        .select_related("child")
-        .first()
-    )
-    if earlier is not None and earlier.child is not None:
-        return earlier.child, f"an earlier notice about {about['reference']} was linked to them"
     home_code = services.own_code()
     # Only a child placed across this partner's boundary: a partner's identifiers never
     # reach the authority's other children.
@@ -186,11 +177,24 @@ def _linked_child(partner: Partner, envelope: fmt.Envelope) -> tuple[Child | Non
         across = Child.objects.filter(
             host_authority__gss_code=partner.code, responsible_authority__gss_code=home_code
         )
+    elif envelope.kind == "interview.request":  # about a child the partner placed here
+        across = Child.objects.filter(responsible_authority__gss_code=partner.code).filter(
+            Q(host_authority__isnull=True) | Q(host_authority__gss_code=home_code)
+        )
     else:
         across = Child.objects.filter(
             Q(host_authority__gss_code=partner.code)
             | Q(responsible_authority__gss_code=partner.code)
         )
+    earlier = (
+        PartnerNotice.objects.filter(
+            partner=partner, child_reference=about["reference"], child__in=across
+        )
+        .select_related("child")
+        .first()
+    )
+    if earlier is not None and earlier.child is not None:
+        return earlier.child, f"an earlier notice about {about['reference']} was linked to them"
     person_id = about.get("responsible_person_id")
     if person_id and envelope.payload["responsible_authority"] == home_code:
         child = across.filter(person_id=person_id).first()
@@ -334,7 +338,12 @@ def notice_record(*, by: User, notice: PartnerNotice, child: Child) -> PartnerNo
         if notice.kind in ("placement.notice", "home.notice", "interview.request"):
             # The child is placed here (or was): the notice is kept with the child, whose
             # details a person changes from it where they differ (with the reason). A
-            # request to hold a return interview is then answered (`arrangements`).
+            # request to hold a return interview is then answered (`arrangements`), and is
+            # only ever about a child the partner placed here.
+            if notice.kind == "interview.request":
+                from homeward.exchange import arrangements
+
+                arrangements.check_placed_here_by(child, notice.partner)
             InterviewArrangement.objects.filter(notice=notice).update(child=child)
             notice.child = child
             notice.state = PartnerNotice.State.RECORDED

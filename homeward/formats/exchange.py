@@ -28,7 +28,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
@@ -664,7 +664,18 @@ def _envelope(claims: Any, *, own_code: str, now: datetime) -> Envelope:
         signed_at=signed_at,
     )
     check_envelope(envelope)
-    return envelope
+    # A field sent as null is one not given (as `check_payload` takes it): the receiver's
+    # handlers then read one shape, never a null where a value or nothing is expected.
+    return replace(envelope, payload=without_nulls(payload))
+
+
+def without_nulls(value: Any) -> Any:
+    """`value` with every object's null fields left out, at every depth."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
 
 
 # --- receipts --------------------------------------------------------------------------------

@@ -361,9 +361,30 @@ class AnswerForm(GovukForm):
         error_messages={"max_length": "The reason must be 1,000 characters or fewer"},
     )
 
-    def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
+    take_open = forms.BooleanField(
+        label="Hold the interview already open here for them",
+        required=False,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: list[tuple[str, str]],
+        open_here: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = organisations  # type: ignore[attr-defined]
+        if open_here:
+            self.fields["take_open"].label = f"Hold interview {open_here} for them"
+            self.fields["take_open"].help_text = (
+                f"Interview {open_here} is already open here for the episode they name. If "
+                "you will hold it, it is held for them from now on: due on their clock, not "
+                "counted here, and its worker is kept only if they work for the team or "
+                "provider chosen"
+            )
+        else:
+            del self.fields["take_open"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -371,4 +392,12 @@ class AnswerForm(GovukForm):
             self.add_error("organisation", "Select who will hold the interview")
         if data.get("answer") == "decline" and not (data.get("reason") or "").strip():
             self.add_error("reason", "Say why this authority will not hold the interview")
+        if (
+            "take_open" in self.fields
+            and data.get("answer") == "accept"
+            and not data.get("take_open")
+        ):
+            self.add_error(
+                "take_open", "Select this to hold the interview already open here for them"
+            )
         return data

@@ -455,6 +455,7 @@ def test_accepting_takes_the_interview_already_open_for_the_hosts_own_episode(
         arrangement=A.objects.get(),
         accept=True,
         organisation=world.team,
+        take_open=True,
     )
     assert answered.interview_id == ours.pk
     assert ReturnInterview.objects.count() == 1
@@ -527,3 +528,245 @@ def test_a_withdrawn_request_is_marked_and_the_coordinators_told(
     assert A.objects.get().state == A.State.WITHDRAWN
     (email,) = mail.outbox
     assert "no longer asks" in email.body
+
+
+# --- a review's findings: a partner's messages touch only what the arrangement is about ------
+
+
+@pytest.mark.parametrize("how", ["withdrawn", "declined"])
+def test_an_outcome_for_a_request_withdrawn_or_declined_changes_nothing(
+    world: World, partner: FakePartner, how: str
+) -> None:
+    arrangement = asked(world, partner)
+    if how == "withdrawn":
+        arrangements.request_withdraw(by=world.user("coordinator"), arrangement=arrangement)
+    else:
+        from_partner(
+            partner,
+            "interview.answer",
+            {"arrangement": str(arrangement.arrangement), "answer": "declined", "reason": "no"},
+        )
+    from_partner(partner, "interview.outcome", outcome(arrangement))
+    interview = ReturnInterview.objects.get(pk=arrangement.interview_id)
+    assert not interview.child_words and interview.held_by_authority == ""
+    assert interview.held_at is None and Offer.objects.count() == 0
+    arrangement.refresh_from_db()
+    assert arrangement.outcome_applied is False and arrangement.state == how
+
+
+def test_an_outcome_before_its_answer_stands_for_the_acceptance(
+    world: World, partner: FakePartner
+) -> None:
+    """The host's answer and its outcome travel separately: the outcome may come first."""
+    arrangement = asked(world, partner)
+    from_partner(partner, "interview.outcome", outcome(arrangement))
+    arrangement.refresh_from_db()
+    assert (arrangement.state, arrangement.outcome_applied) == (A.State.DONE, True)
+    # The answer, arriving late, is kept and changes nothing more.
+    from_partner(
+        partner,
+        "interview.answer",
+        {"arrangement": str(arrangement.arrangement), "answer": "accepted", "reference": "R1"},
+    )
+    arrangement.refresh_from_db()
+    assert arrangement.state == A.State.DONE
+
+
+def test_an_answer_is_taken_once_even_after_a_withdrawal(
+    world: World, partner: FakePartner
+) -> None:
+    arrangement = asked(world, partner)
+    arrangements.request_withdraw(by=world.user("coordinator"), arrangement=arrangement)
+    answer = {"arrangement": str(arrangement.arrangement), "answer": "accepted", "reference": "R1"}
+    from_partner(partner, "interview.answer", answer)
+    with pytest.raises(ex.MessageError, match="answered already"):
+        from_partner(partner, "interview.answer", {**answer, "reference": "R2"})
+    arrangement.refresh_from_db()
+    assert arrangement.state == A.State.WITHDRAWN
+    assert arrangement.their_interview_reference == "R1"
+
+
+def test_a_request_never_reaches_our_own_child_or_our_interview(
+    world: World, partner: FakePartner
+) -> None:
+    """Our child placed in the partner's area, whose episode reference the partner knows
+    from our missing notice: a request naming them links to no one, and accepting it
+    cannot take our interview."""
+    ours = open_interview_placed_there(world)
+    episode = ours.episodes.get()
+    request_from(partner, key=KEY, host_episodes=[episode.reference])
+    arrangement = A.objects.get()
+    assert arrangement.child is None  # same NHS number and birthday: still not linked
+    # Even if a person chose our child, it is not the partner's to ask about.
+    notice = arrangement.notice
+    assert notice is not None
+    with pytest.raises(ValidationError, match="not a child"):
+        notices.notice_record(by=world.user("coordinator"), notice=notice, child=ours.child)
+    A.objects.filter(pk=arrangement.pk).update(child=ours.child)
+    arrangement.refresh_from_db()
+    with pytest.raises(ValidationError, match="not a child"):
+        arrangements.request_answer(
+            by=world.user("coordinator"),
+            arrangement=arrangement,
+            accept=True,
+            organisation=world.team,
+        )
+    ours.refresh_from_db()
+    assert ours.held_for_authority == ""
+
+
+def test_accepting_an_interview_already_open_here_needs_saying_so(
+    world: World, partner: FakePartner
+) -> None:
+    child = placed_here(world)
+    episode = make_episode(world, child)
+    ours = make_interview(world, [episode])  # the team's worker has it
+    request_from(partner, key=KEY, host_episodes=[episode.reference])
+    arrangement = A.objects.get()
+    assert arrangements.open_here(arrangement) == ours
+    with pytest.raises(ValidationError, match=f"{ours.reference} is already open here"):
+        arrangements.request_answer(
+            by=world.user("coordinator"),
+            arrangement=arrangement,
+            accept=True,
+            organisation=world.provider,
+        )
+    arrangements.request_answer(
+        by=world.user("coordinator"),
+        arrangement=arrangement,
+        accept=True,
+        organisation=world.provider,
+        take_open=True,
+    )
+    ours.refresh_from_db()
+    # Given to the provider: the team's worker is no longer on it.
+    assert ours.allocated_organisation == world.provider and ours.allocated_worker is None
+    assert ours.held_for_authority == CODE
+
+
+def test_a_withdrawal_after_acceptance_gives_the_interview_back_to_our_own_clock(
+    world: World, partner: FakePartner
+) -> None:
+    child = placed_here(world)
+    episode = make_episode(world, child)
+    ours = make_interview(world, [episode])
+    own_due = ours.due_at
+    request_from(partner, key=KEY, host_episodes=[episode.reference])
+    arrangements.request_answer(
+        by=world.user("coordinator"),
+        arrangement=A.objects.get(),
+        accept=True,
+        organisation=world.team,
+        take_open=True,
+    )
+    from_partner(
+        partner,
+        "interview.request",
+        {
+            "event": "withdraw",
+            "arrangement": KEY,
+            "responsible_authority": CODE,
+            "host_authority": HOME,
+            "child": {"reference": "LM-C-1", "given_names": "J", "family_name": "E"},
+            "interview": {"reference": "LM-RI-9"},
+        },
+    )
+    ours.refresh_from_db()
+    assert ours.held_for_authority == "" and ours.due_at == own_due
+    episodes, _ = indicator_tables.contract_tables()
+    assert episodes.height == 1  # ours to count again
+
+
+def test_the_host_signs_off_even_when_the_outcome_cannot_go(
+    world: World, partner: FakePartner, django_capture_on_commit_callbacks: Any
+) -> None:
+    placed_here(world)
+    request_from(partner, key=KEY)
+    answered = arrangements.request_answer(
+        by=world.user("coordinator"),
+        arrangement=A.objects.get(),
+        accept=True,
+        organisation=world.team,
+    )
+    interview = answered.interview
+    assert interview is not None
+    worker = world.user("worker")
+    ReturnInterview.objects.filter(pk=interview.pk).update(allocated_worker=worker)
+    interview.refresh_from_db()
+    case_services.interview_write_up(
+        by=worker,
+        interview=interview,
+        write_up=case_services.WriteUp(
+            held_at=timezone.now() - timedelta(hours=1), child_words="w" * 30000
+        ),
+        expected_version=interview.version,
+    )
+    case_services.interview_submit_for_sign_off(by=worker, interview=interview)
+    services.partner_remove(code=CODE)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case_services.interview_sign_off(by=world.user("manager"), interview=interview)
+    interview.refresh_from_db()
+    assert interview.signed_off_at is not None
+    assert sent("interview.outcome") == []
+    (email,) = mail.outbox
+    assert "could not be sent" in email.body and "www" not in email.body
+
+
+def test_the_outcome_is_cut_to_what_the_exchange_carries(
+    world: World, partner: FakePartner
+) -> None:
+    placed_here(world)
+    request_from(partner, key=KEY)
+    interview = arrangements.request_answer(
+        by=world.user("coordinator"),
+        arrangement=A.objects.get(),
+        accept=True,
+        organisation=world.team,
+    ).interview
+    assert interview is not None
+    ReturnInterview.objects.filter(pk=interview.pk).update(
+        held_at=timezone.now(),
+        signed_off_at=timezone.now(),
+        outcome="accepted",
+        child_words="w" * 30000,
+        held_where="h" * 300,
+    )
+    interview.refresh_from_db()
+    payload = arrangements.outcome_payload(interview=interview, arrangement=A.objects.get())
+    ex.check_payload("interview.outcome", payload)  # within every limit
+    assert len(payload["interview"]["write_up"]["child_words"]) == 20000
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"held_where": None},
+        {"offered_to": None, "offer_method": "phone"},
+        {"write_up": None},
+    ],
+)
+def test_an_outcome_with_nulls_is_taken_as_not_given(
+    world: World, partner: FakePartner, change: dict[str, Any]
+) -> None:
+    arrangement = asked(world, partner)
+    from_partner(
+        partner,
+        "interview.answer",
+        {"arrangement": str(arrangement.arrangement), "answer": "accepted"},
+    )
+    payload = outcome(arrangement)
+    payload["interview"].update(change)
+    assert from_partner(partner, "interview.outcome", payload)[0] == "accepted"
+    interview = ReturnInterview.objects.get(pk=arrangement.interview_id)
+    assert interview.held_at is not None
+
+
+def test_a_request_while_the_child_is_still_away_waits_for_the_clock(
+    world: World, partner: FakePartner
+) -> None:
+    child = make_child(world, host_authority=neighbour())
+    away = make_interview(world, [make_episode(world, child, returned_after=None)])
+    assert away.due_at is None
+    with pytest.raises(ValidationError, match="still away"):
+        arrangements.request_send(by=world.user("coordinator"), interview=away)

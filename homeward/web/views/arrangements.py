@@ -53,7 +53,11 @@ def ask_host(request: HttpRequest, interview_id: int) -> HttpResponse:
     if request.method == "POST":
         user = request.user
         try:
-            if request.POST.get("action") == "withdraw" and live is not None:
+            if request.POST.get("action") == "withdraw":
+                if live is None:  # answered or withdrawn since the page was read
+                    raise ValidationError(
+                        {"note": "There is no open request to withdraw: it has been answered"}
+                    )
                 arrangements.request_withdraw(by=user, arrangement=live)  # type: ignore[arg-type]
                 messages.success(request, f"The request to {live.partner.name} is withdrawn")
                 return redirect("web:interview", interview.pk)
@@ -163,9 +167,11 @@ def asked_one(request: HttpRequest, arrangement_id: int) -> HttpResponse:
         request=request,
     )
     answerable = one.state == A.State.REQUESTED and one.child is not None
+    existing = arrangements.open_here(one) if answerable else None
     form = f.AnswerForm(
         request.POST if request.method == "POST" and answerable else None,
         organisations=_organisations(),
+        open_here=existing.reference if existing is not None else "",
     )
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -179,6 +185,7 @@ def asked_one(request: HttpRequest, arrangement_id: int) -> HttpResponse:
                 if accept
                 else None,
                 reason=data["reason"] if not accept else "",
+                take_open=bool(data.get("take_open")),
             )
         except ValidationError as error:
             apply_service_errors(form, error)
