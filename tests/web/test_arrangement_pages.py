@@ -213,3 +213,18 @@ def test_the_host_register_shows_an_overdue_answer(
     interview = ReturnInterview.objects.get()
     register = coordinator.get("/placed-here/").content.decode()
     assert f"Interview {interview.reference}, held here for Neighbouring County Council" in register
+
+
+def test_a_withdrawal_with_nothing_to_withdraw_sends_nothing(
+    world: World, partner: FakePartner, client_for: Callable[[str], Client]
+) -> None:
+    """The host declined while the page was open: "Withdraw" must not send a new request."""
+    child = make_child(world, host_authority=neighbour())
+    interview = make_interview(world, [make_episode(world, child)])
+    refused = client_for("coordinator").post(
+        f"/interviews/{interview.pk}/ask-host-authority/", {"action": "withdraw"}
+    )
+    assert refused.status_code == 400
+    assert "There is no open request to withdraw" in refused.content.decode()
+    assert not OutboxMessage.objects.filter(kind="interview.request").exists()
+    assert not A.objects.exists()
