@@ -1167,7 +1167,7 @@ def flush() -> None:
         # Intelligence submissions protect their interviews, panel listings their children,
         # and the returns' settings and the case system's import their users: every record
         # of those apps goes before what it points at.
-        for label in ("intelligence", "panel", "returns", "care"):
+        for label in ("intelligence", "panel", "returns", "care", "profiles"):
             if apps.is_installed(f"homeward.{label}"):
                 for model in reversed(list(apps.get_app_config(label).get_models())):
                     model.objects.all().delete()

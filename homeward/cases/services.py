@@ -258,7 +258,14 @@ def children_merge(*, by: User, keep: Child, duplicate: Child, reason: str) -> C
         f"{duplicate.get_legal_status_display()}"
     )
     moved: dict[str, int] = {}
-    for relation in Child._meta.related_objects:
+    _merge_profiles(by=by, keep=keep, duplicate=duplicate)
+    # Every record pointing at the child, those without a reverse name ("+") included.
+    relations = [
+        f
+        for f in Child._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)
+    ]
+    for relation in relations:
         model = relation.related_model
         if model is ChildMatchKey or relation.many_to_many:
             continue
@@ -296,6 +303,35 @@ def children_merge(*, by: User, keep: Child, duplicate: Child, reason: str) -> C
         reason=reason.strip(),
     )
     return merge
+
+
+def _merge_profiles(*, by: User, keep: Child, duplicate: Child) -> None:
+    """Both records have a Philomena profile: the duplicate's versions follow the kept
+    record's, renumbered, and a new version restates the kept record's, so the profile in
+    force is the kept record's and no version is lost (docs/profile.md)."""
+    from homeward.profiles.models import ProfileVersion
+
+    kept = list(ProfileVersion.objects.filter(child=keep).order_by("version"))
+    theirs = list(ProfileVersion.objects.filter(child=duplicate).order_by("version"))
+    if not kept or not theirs:
+        return  # at most one profile: it moves with everything else
+    number = kept[-1].version
+    for version in theirs:
+        number += 1
+        version.child, version.version = keep, number
+        version.reason = f"From the merged record {duplicate.reference}: {version.reason}"[:500]
+        version.save(update_fields=["child", "version", "reason"])
+    latest = kept[-1]
+    ProfileVersion.objects.create(
+        child=keep,
+        version=number + 1,
+        photo=latest.photo,
+        review_on=latest.review_on,
+        reason=f"Merged with record {duplicate.reference}: this is {keep.reference}'s profile "
+        f"again; the merged record's versions are kept above it",
+        recorded_by=by,
+        **latest.answers(),
+    )
 
 
 @transaction.atomic

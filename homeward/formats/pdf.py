@@ -26,13 +26,23 @@ def weasyprint() -> Any:
     return module
 
 
-def self_contained_pdf(html: str) -> bytes:
-    """`html`, which needs no file or URL, as PDF bytes."""
+#: Where a document's own images are found (`self_contained_pdf`'s `images`): a reserved
+#: name (RFC 2606) that never reaches the network, served from memory.
+IMAGE_BASE = "https://images.invalid/"
+
+
+def self_contained_pdf(html: str, *, images: dict[str, bytes] | None = None) -> bytes:
+    """`html`, which needs no file or URL, as PDF bytes. `images`: JPEGs the document
+    shows, by name, as `IMAGE_BASE + name` (served from memory; every other URL refused)."""
     module = weasyprint()
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    served = {IMAGE_BASE + name: data for name, data in (images or {}).items()}
 
     class NothingFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
+            if url in served:
+                return URLFetcherResponse(url, served[url], headers={"Content-Type": "image/jpeg"})
             raise RefusedFetch(f"refused to fetch {url!r}: the document is self-contained")
 
     document = module.HTML(string=html, base_url="about:blank", url_fetcher=NothingFetcher())

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "homeward.places",
     "homeward.care",
     "homeward.exchange",
+    "homeward.profiles",
     "homeward.web",
 ]
 

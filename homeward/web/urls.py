@@ -23,6 +23,7 @@ from homeward.web.views import foi as foi_views
 from homeward.web.views import intelligence as intelligence_views
 from homeward.web.views import panel as panel_views
 from homeward.web.views import places as places_views
+from homeward.web.views import profiles as profile_views
 
 app_name = "web"
 
@@ -200,6 +201,22 @@ urlpatterns = [
     path("placed-elsewhere/", exchange_views.placed_elsewhere, name="exchange-placed-elsewhere"),
     path("placed-here/", exchange_views.placed_here, name="exchange-placed-here"),
     path("interviews-asked-of-us/", arrangement_views.asked_of_us, name="exchange-asked-of-us"),
+    path("children/<int:child_id>/missing-profile/", profile_views.profile, name="profile"),
+    path(
+        "children/<int:child_id>/missing-profile/change",
+        profile_views.profile_change,
+        name="profile-change",
+    ),
+    path(
+        "children/<int:child_id>/missing-profile/photos/<int:photo_id>",
+        profile_views.profile_photo,
+        name="profile-photo",
+    ),
+    path(
+        "children/<int:child_id>/missing-profile/grab-pack",
+        profile_views.grab_pack,
+        name="profile-grab-pack",
+    ),
     path(
         "interviews-asked-of-us/<int:arrangement_id>/",
         arrangement_views.asked_one,

@@ -223,6 +223,13 @@ def test_seed_demo_with_flush_starts_afresh_and_prints_the_users(summary):
         assert f"  {username} " in text
     assert "otpauth://totp/" in text
     assert "http://127.0.0.1:8000/sign-in/" in text
+    # A few children in care have a Philomena profile (and a second flush clears them).
+    from homeward.profiles.models import ProfileVersion
+
+    in_care = Child.objects.filter(legal_status="looked_after").count()
+    profiled = set(ProfileVersion.objects.values_list("child__legal_status", flat=True))
+    assert ProfileVersion.objects.count() == min(in_care, 2) and profiled <= {"looked_after"}
+    assert f"Philomena profiles: {min(in_care, 2)} children in care" in text
     code = StringIO()
     call_command("demo_code", "coordinator", stdout=code)
     assert code.getvalue().startswith("coordinator: ")

@@ -554,3 +554,22 @@ def test_a_home_notice_only_for_a_child_hosted_here(world: World, partner: FakeP
             on=date(2026, 12, 1), home_name="Oak House",
         )  # fmt: skip
     assert OutboxMessage.objects.count() == 0
+
+
+def test_a_duplicate_with_exchange_records_merges_and_they_move(
+    world: World, partner: FakePartner
+) -> None:
+    """Records pointing at a child without a reverse name (placement notices, the outbox)
+    used to stop a merge: the duplicate could not be deleted."""
+    keep = placed_there(world)
+    duplicate = placed_there(world, first_name="Jordon")
+    placement = notices.placement_notice_send(
+        by=world.user("coordinator"), child=duplicate, event="start", emergency=False,
+        start=date(2026, 12, 20), placement_type="foster",
+    )  # fmt: skip
+    case_services.children_merge(
+        by=world.user("coordinator"), keep=keep, duplicate=duplicate, reason="Same child"
+    )
+    placement.refresh_from_db()
+    assert placement.child_id == keep.pk
+    assert OutboxMessage.objects.get(kind="placement.notice").child_id == keep.pk

@@ -203,6 +203,12 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "exchange-placement-notice": ("placed_child", _expect(AUTHORITY_WIDE)),
     "exchange-home-movement": ("hosted_child", _expect(AUTHORITY_WIDE)),
     "exchange-asked-of-us": ("", _expect(AUTHORITY_WIDE)),
+    # The Philomena Protocol profile (profiles.py): whoever sees the child reads it and
+    # takes its grab pack; coordinators and managers keep it.
+    "profile": ("child", _expect(CHILD_RECORD)),
+    "profile-change": ("child", _expect(AUTHORITY_WIDE)),
+    "profile-photo": ("profile_photo", _expect(CHILD_RECORD)),
+    "profile-grab-pack": ("child", _expect(CHILD_RECORD)),
     "exchange-asked-one": ("asked", _expect(AUTHORITY_WIDE)),
     "interview-ask-host": ("placed_interview", _expect(AUTHORITY_WIDE)),
 }
@@ -300,6 +306,7 @@ def build_objects(world: World) -> dict[str, object]:
         police_reference="SC-1",
     )
     return {
+        "profile_photo": _profile(world, child),
         "partner": _partner(),
         "notice": _notice(child),
         "placed_child": _placed_child(world),
@@ -420,6 +427,31 @@ def _hosted_child(world: World) -> int:
         home_name="Birchwood Children's Home (fictional)", urn="SC000001",
     )  # fmt: skip
     return hosted.pk
+
+
+def _profile(world: World, child: Child) -> tuple[int, int]:
+    """The child's Philomena Protocol profile, with a photo: (child, photo) for its URL."""
+    import io
+
+    from PIL import Image
+
+    from homeward.profiles import services as profile_services
+
+    photo = io.BytesIO()
+    Image.new("RGB", (300, 400), (90, 110, 140)).save(photo, "JPEG")
+    version = profile_services.profile_save(
+        by=world.user("coordinator"),
+        child=child,
+        answers={
+            "description": "Slim, about 5 ft 2, short dark hair, a scar over the left eyebrow.",
+            "clothing": "A black puffer jacket and white trainers.",
+            "places": "The bus station; a friend's flat on Mill Road (fictional).",
+        },
+        review_on=timezone.localdate() + timedelta(days=90),
+        photo=photo.getvalue(),
+    )
+    assert version.photo_id is not None
+    return child.pk, version.photo_id
 
 
 def _asked() -> int:
@@ -559,7 +591,8 @@ def _panel_objects(world: World, child: Child, interview: ReturnInterview) -> di
 def url_for(name: str, argument: str, objects: dict[str, object]) -> str:
     if not argument:
         return reverse(f"web:{name}")
-    return reverse(f"web:{name}", args=[objects[argument]])
+    value = objects[argument]
+    return reverse(f"web:{name}", args=list(value) if isinstance(value, tuple) else [value])
 
 
 #: A word with nowhere to break it (an invented surname, a reference, a user name): what

@@ -29,6 +29,7 @@ NOT_PAGES = {
     "intelligence-file",
     "panel-pdf-download",
     "exchange-partner-test",  # a POST only
+    "profile-photo",  # an image
 }
 
 

@@ -30,6 +30,7 @@ from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.cases import codes, selectors, services, status
 from homeward.cases.models import IN_COUNT, Child, Episode, Referral, ReturnInterview, RiskFlag
+from homeward.formats import philomena
 from homeward.intake import selectors as intake_selectors
 from homeward.intelligence import selectors as intelligence_selectors
 from homeward.web import case_forms as f
@@ -380,6 +381,7 @@ def child(request: HttpRequest, child_id: int) -> HttpResponse:
             "interviews": selectors.child_interviews(user=user, child=record),
             "can_view_disclosures": permissions.can_view_disclosures(user, record),
             "can_record_episode": permissions.can_record_episode(user),
+            "profile_title": philomena.title(record.responsible_authority.nation),
             "can_allocate": can_allocate
             and any(
                 e.returned_at

@@ -93,6 +93,9 @@ class Command(BaseCommand):
         from homeward.exchange.demo_data import seed_exchange
 
         exchange = seed_exchange(by=User.objects.get(username="coordinator"))
+        from homeward.profiles.demo_data import seed_profiles
+
+        profiles = seed_profiles(by=User.objects.get(username="coordinator"))
         returned = demo_data.seed_returned_for_changes()
         seconds = time.monotonic() - began
         self.stdout.write(describe(summary, options["url"], seconds, code_command()))
@@ -121,6 +124,10 @@ class Command(BaseCommand):
                 f"notices sent to it and {exchange.waiting} notices from it waiting (Across "
                 "the boundary, Notices from other authorities)."
             )
+        self.stdout.write(
+            f"Philomena profiles: {profiles} children in care have one (their record, "
+            "Philomena Protocol profile), with its grab pack."
+        )
         if returned is not None:
             self.stdout.write(
                 f"Sign-off: interview {returned.reference} returned to the worker with comments "

@@ -1,0 +1,103 @@
+"""The Philomena Protocol profile's questions, review date and photo checks."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from PIL import Image
+
+from homeward.formats import philomena
+
+
+def jpeg(size: tuple[int, int] = (80, 60), **save: object) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 200)).save(out, "JPEG", **save)
+    return out.getvalue()
+
+
+def test_every_question_is_limited_and_one_must_be_answered() -> None:
+    assert philomena.check_answers({"clothing": "A red coat"}) == {}
+    assert philomena.check_answers({}) == {
+        "description": "Answer at least one question: say what the child looks like"
+    }
+    assert philomena.check_answers({"description": "  "}) != {}
+    long = philomena.check_answers({"risks": "x" * 2001})
+    assert long == {"risks": "Risks to the child must be 2,000 characters or fewer"}
+    assert "risks" in philomena.check_answers({"risks": "a\x00b"})
+
+
+def test_the_review_is_within_a_year_and_not_past() -> None:
+    today = date(2026, 12, 7)
+    assert philomena.check_review(today, today=today) == ""
+    assert philomena.check_review(today + timedelta(days=366), today=today) == ""
+    assert "within a year" in philomena.check_review(today + timedelta(days=367), today=today)
+    assert "today or in the future" in philomena.check_review(
+        today - timedelta(days=1), today=today
+    )
+    assert philomena.check_review(None, today=today).startswith("Enter")
+
+
+def test_a_photo_loses_its_metadata_and_is_made_small_and_upright() -> None:
+    exif = Image.Exif()
+    exif[0x010F] = "A phone maker"  # Make
+    exif[0x0112] = 6  # Orientation: rotated 90 degrees
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0)}  # GPS: where it was taken
+    data = jpeg((2400, 1800), exif=exif.tobytes())
+    assert b"A phone maker" in data
+    cleaned, width, height = philomena.clean_photo(data)
+    assert b"A phone maker" not in cleaned and b"Exif" not in cleaned
+    with Image.open(io.BytesIO(cleaned)) as image:
+        assert image.format == "JPEG"
+        assert image.size == (width, height) == (900, 1200)  # turned upright, then shrunk
+        assert not image.getexif()
+
+
+def test_a_png_is_taken_as_a_jpeg() -> None:
+    out = io.BytesIO()
+    Image.new("RGBA", (50, 50), (0, 0, 0, 0)).save(out, "PNG")
+    cleaned, width, height = philomena.clean_photo(out.getvalue())
+    assert cleaned.startswith(b"\xff\xd8\xff") and (width, height) == (50, 50)
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"GIF89a" + b"\x00" * 100, "must be a JPEG or PNG"),
+        (b"\xff\xd8\xff" + b"not really a picture", "could not be read"),
+        (b"\xff\xd8\xff" + b"\x00" * (philomena.PHOTO_MOST_BYTES + 1), "smaller than 8 MB"),
+    ],
+)
+def test_anything_else_is_refused_in_words(data: bytes, words: str) -> None:
+    with pytest.raises(philomena.PhotoError, match=words):
+        philomena.clean_photo(data)
+
+
+def test_a_photo_that_would_unpack_to_gigabytes_is_refused_before_it_is_read() -> None:
+    out = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(out, "PNG")  # a few kB, 100 million pixels
+    data = out.getvalue()
+    assert len(data) < 100_000
+    with pytest.raises(philomena.PhotoError, match="too many pixels"):
+        philomena.clean_photo(data)
+
+
+def test_wales_keeps_it_as_the_child_information_form() -> None:
+    assert philomena.title("wales") == "Child Information Form"
+    assert philomena.title("england") == "Philomena Protocol profile"
+
+
+def test_the_structured_copy_carries_what_was_answered() -> None:
+    copy = philomena.structured_copy(
+        child={"reference": "C-1"},
+        answers={"description": "Tall", "clothing": " ", "risks": "Exploitation"},
+        version=3,
+        recorded_at="2026-12-07T10:00:00+00:00",
+        review_on=date(2027, 3, 1),
+        nation="england",
+    )
+    assert copy["format"] == "homeward.missing-profile/1"
+    assert copy["answers"] == {"description": "Tall", "risks": "Exploitation"}
+    assert copy["version"] == 3 and copy["review_on"] == "2027-03-01"
+    assert "photo_jpeg_base64" not in copy
