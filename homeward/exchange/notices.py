@@ -553,6 +553,9 @@ def placement_notice_send(
         "contacts": _given(contacts),
         "risks": risks[:20],
     }
+    profile = profile_part(child) if event != "end" else None
+    if profile is not None:  # the host needs it the moment the child goes missing there
+        payload["profile"] = profile
     with transaction.atomic():
         message = services.message_send(
             partner_code=partner.code,
@@ -580,6 +583,31 @@ def placement_notice_send(
             message=message,
             sent_by=by,
         )
+
+
+def profile_part(child: Child) -> dict[str, Any] | None:
+    """The child's current Philomena Protocol profile as it travels (docs/profile.md), with
+    the photo made small; None when the child has none."""
+    from homeward.formats import philomena
+    from homeward.profiles import services as profile_services
+
+    current = profile_services.current(child)
+    if current is None:
+        return None
+    photo = (
+        philomena.travel_photo(profile_services.photo_bytes(current.photo))
+        if current.photo is not None
+        else None
+    )
+    return philomena.structured_copy(
+        child=None,
+        answers=current.answers(),
+        version=current.version,
+        recorded_at=current.recorded_at.isoformat(),
+        review_on=current.review_on,
+        nation=child.responsible_authority.nation,
+        photo_jpeg_base64=photo,
+    )
 
 
 def placement_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:

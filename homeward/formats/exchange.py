@@ -38,6 +38,8 @@ from joserfc.jwe import JWERegistry
 from joserfc.jwk import KeySet, OKPKey
 from joserfc.jws import JWSRegistry
 
+from homeward.formats import philomena
+
 #: The signature's algorithm (EdDSA over Ed25519) and the encryption's (key agreement over
 #: X25519 wrapping an AES-256 key; the content in AES-256-GCM). Only these are accepted.
 SIGNING_ALG: Final = "Ed25519"
@@ -224,6 +226,21 @@ INTERVIEW_OUTCOME: Final[Mapping[str, Field]] = {
     "write_up": Field("object", required=False, fields=INTERVIEW_WRITE_UP),
 }
 
+#: The child's Philomena Protocol profile as it travels with a placement notice
+#: (`philomena.structured_copy`, without the child: the notice has the child).
+NOTICE_PROFILE: Final[Mapping[str, Field]] = {
+    "format": Field("text", most=40),
+    "title": Field("text", most=60),
+    "version": Field("int"),
+    "recorded_at": Field("datetime"),
+    "review_on": Field("date"),
+    "answers": Field(
+        "object",
+        fields={q.name: Field("text", required=False, most=q.most) for q in philomena.QUESTIONS},
+    ),
+    "photo_jpeg_base64": Field("text", required=False, most=philomena.TRAVEL_PHOTO_MOST),
+}
+
 #: Every kind of message this version sends and takes. More arrive with what travels
 #: (the Philomena profile: docs/exchange.md).
 KINDS: Final[Mapping[str, Kind]] = {
@@ -254,6 +271,7 @@ KINDS: Final[Mapping[str, Kind]] = {
             "placement": Field("object", fields=NOTICE_PLACEMENT),
             "contacts": Field("object", fields=NOTICE_CONTACTS),
             "risks": Field("list", required=False, most=20),
+            "profile": Field("object", required=False, fields=NOTICE_PROFILE),
         },
     ),
     "home.notice": Kind(

@@ -139,6 +139,16 @@ class PhotoError(ValueError):
     """A photo refused, with the reason in words."""
 
 
+def _pixels_only(image: Any) -> Any:
+    """A new RGB image of `image`'s pixels and nothing else: Pillow carries a JPEG's
+    comment, ICC profile, XMP and EXIF in `info` into what it saves from it, so the pixels
+    are copied to an image that has none."""
+    from PIL import Image
+
+    rgb = image.convert("RGB")
+    return Image.frombytes("RGB", rgb.size, rgb.tobytes())
+
+
 def clean_photo(data: bytes) -> tuple[bytes, int, int]:
     """A JPEG or PNG photo as a JPEG at most `PHOTO_SIDE` pixels on its longer side, without
     its metadata (a phone's photo may say where it was taken): (JPEG bytes, width, height).
@@ -163,10 +173,10 @@ def clean_photo(data: bytes) -> tuple[bytes, int, int]:
             from PIL import ImageOps
 
             upright = ImageOps.exif_transpose(image) or image
-            rgb = upright.convert("RGB")
+            rgb = _pixels_only(upright)
             rgb.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
             out = io.BytesIO()
-            rgb.save(out, format="JPEG", quality=85)  # no exif= given: none is written
+            rgb.save(out, format="JPEG", quality=85)
             return out.getvalue(), rgb.width, rgb.height
     except PhotoError:
         raise
@@ -174,9 +184,34 @@ def clean_photo(data: bytes) -> tuple[bytes, int, int]:
         raise PhotoError("The photo could not be read: save it as a JPEG and try again") from None
 
 
+#: The photo as it travels (with a placement notice, to the police): smaller than the one
+#: kept, and at most this many characters of base64.
+TRAVEL_SIDE: Final = 600
+TRAVEL_PHOTO_MOST: Final = 200_000
+
+
+def travel_photo(jpeg: bytes) -> str | None:
+    """The kept photo made small enough to travel, as base64 (None if it cannot be)."""
+    import base64
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(jpeg)) as image:
+        image.load()
+        small = _pixels_only(image)
+    small.thumbnail((TRAVEL_SIDE, TRAVEL_SIDE))
+    for quality in (80, 60, 40):
+        out = io.BytesIO()
+        small.save(out, format="JPEG", quality=quality)
+        text = base64.b64encode(out.getvalue()).decode("ascii")
+        if len(text) <= TRAVEL_PHOTO_MOST:
+            return text
+    return None
+
+
 def structured_copy(
     *,
-    child: dict[str, Any],
+    child: dict[str, Any] | None,
     answers: dict[str, str],
     version: int,
     recorded_at: str,
@@ -193,9 +228,10 @@ def structured_copy(
         "version": version,
         "recorded_at": recorded_at,
         "review_on": review_on.isoformat(),
-        "child": child,
         "answers": {name: answers[name] for name in NAMES if answers.get(name, "").strip()},
     }
+    if child is not None:  # a placement notice carries the child beside it
+        copy["child"] = child
     if photo_jpeg_base64:
         copy["photo_jpeg_base64"] = photo_jpeg_base64
     return copy

@@ -198,6 +198,11 @@ urlpatterns = [
     path("other-authorities/", exchange_views.partners, name="exchange-partners"),
     path("other-authorities/add", exchange_views.partner_add, name="exchange-partner-add"),
     path("partner-notices/", exchange_views.notices, name="exchange-notices"),
+    path(
+        "partner-notices/<int:notice_id>/photo",
+        exchange_views.notice_photo,
+        name="exchange-notice-photo",
+    ),
     path("placed-elsewhere/", exchange_views.placed_elsewhere, name="exchange-placed-elsewhere"),
     path("placed-here/", exchange_views.placed_here, name="exchange-placed-here"),
     path("interviews-asked-of-us/", arrangement_views.asked_of_us, name="exchange-asked-of-us"),

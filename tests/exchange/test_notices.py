@@ -573,3 +573,47 @@ def test_a_duplicate_with_exchange_records_merges_and_they_move(
     placement.refresh_from_db()
     assert placement.child_id == keep.pk
     assert OutboxMessage.objects.get(kind="placement.notice").child_id == keep.pk
+
+
+def _profile(world: World, child: Child) -> None:
+    import io
+
+    from PIL import Image
+
+    from homeward.profiles import services as profile_services
+
+    out = io.BytesIO()
+    Image.new("RGB", (1000, 1200), (40, 40, 40)).save(out, "JPEG")
+    profile_services.profile_save(
+        by=world.user("coordinator"), child=child,
+        answers={"description": "Tall", "medical": "Inhaler"},
+        review_on=date.today() + timedelta(days=30), photo=out.getvalue(),
+    )  # fmt: skip
+
+
+def test_a_placement_notice_carries_the_profile_with_a_small_photo_but_not_its_end(
+    world: World, partner: FakePartner
+) -> None:
+    import base64
+    import io
+
+    from PIL import Image
+
+    child = placed_there(world)
+    _profile(world, child)
+    start = notices.placement_notice_send(
+        by=world.user("coordinator"), child=child, event="start", emergency=False,
+        start=date(2026, 12, 20), placement_type="foster",
+    )  # fmt: skip
+    profile = json.loads(start.message.payload)["profile"]
+    assert profile["format"] == "homeward.missing-profile/1" and profile["version"] == 1
+    assert profile["answers"] == {"description": "Tall", "medical": "Inhaler"}
+    with Image.open(io.BytesIO(base64.b64decode(profile["photo_jpeg_base64"]))) as photo:
+        assert max(photo.size) == 600
+    services.outbox_deliver(pk=start.message.pk, post=partner.post)
+    assert partner.received[0].payload["profile"]["answers"]["medical"] == "Inhaler"
+    end = notices.placement_notice_send(
+        by=world.user("coordinator"), child=child, event="end", emergency=False,
+        start=date(2026, 12, 20), end=date(2026, 12, 30), placement_type="foster",
+    )  # fmt: skip
+    assert "profile" not in json.loads(end.message.payload)

@@ -101,3 +101,15 @@ def test_the_structured_copy_carries_what_was_answered() -> None:
     assert copy["answers"] == {"description": "Tall", "risks": "Exploitation"}
     assert copy["version"] == 3 and copy["review_on"] == "2027-03-01"
     assert "photo_jpeg_base64" not in copy
+
+
+def test_no_comment_profile_or_xmp_survives() -> None:
+    """Pillow keeps a JPEG's comment (and ICC profile) in what it saves unless told not to."""
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">GPS here</x:xmpmeta>'
+    data = jpeg(comment=b"taken at 12 Mill Road", icc_profile=b"ICC-PROFILE-BYTES", xmp=xmp)
+    assert b"12 Mill Road" in data and b"GPS here" in data
+    cleaned, _width, _height = philomena.clean_photo(data)
+    for secret in (b"12 Mill Road", b"ICC-PROFILE-BYTES", b"GPS here", b"xmpmeta"):
+        assert secret not in cleaned
+    travelled = philomena.travel_photo(cleaned)
+    assert travelled is not None

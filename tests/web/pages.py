@@ -198,6 +198,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "exchange-partner-test": ("partner", {r: NOT_ALLOWED if r in AUDIT else DENIED for r in ROLES}),
     "exchange-notices": ("", _expect(AUTHORITY_WIDE)),
     "exchange-notice": ("notice", _expect(AUTHORITY_WIDE)),
+    "exchange-notice-photo": ("placement_notice", _expect(AUTHORITY_WIDE)),
     "exchange-placed-elsewhere": ("", _expect(AUTHORITY_WIDE)),
     "exchange-placed-here": ("", _expect(AUTHORITY_WIDE)),
     "exchange-placement-notice": ("placed_child", _expect(AUTHORITY_WIDE)),
@@ -311,6 +312,7 @@ def build_objects(world: World) -> dict[str, object]:
         "notice": _notice(child),
         "placed_child": _placed_child(world),
         "hosted_child": _hosted_child(world),
+        "placement_notice": _placement_notice(),
         "asked": _asked(),
         "placed_interview": _placed_interview(world),
         "proposal": _proposal(child).pk,
@@ -403,6 +405,15 @@ def _placed_child(world: World) -> int:
         "placement": {"type": "foster", "start": "2026-11-02", "provider": "Lowmarsh Fostering"},
         "contacts": {"social_worker": "Sam Worker", "out_of_hours": "Emergency duty team"},
         "risks": ["Child criminal exploitation"],
+        "profile": {
+            "format": "homeward.missing-profile/1",
+            "title": "Philomena Protocol profile",
+            "version": 2,
+            "recorded_at": timezone.now().isoformat(),
+            "review_on": "2027-02-01",
+            "answers": {"description": "Tall, long dark hair.", "places": "The bus station."},
+            "photo_jpeg_base64": _small_jpeg_base64(),
+        },
     }
     envelope = ex.Envelope(
         ex.new_message_id(), "placement.notice", CODE, "E10000099", "a placement", payload
@@ -412,6 +423,24 @@ def _placed_child(world: World) -> int:
     notice = PartnerNotice.objects.get(kind="placement.notice")
     notices.notice_record(by=world.user("coordinator"), notice=notice, child=hosted)
     return placed.pk
+
+
+def _small_jpeg_base64() -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (60, 80), (30, 60, 90)).save(out, "JPEG")
+    return base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def _placement_notice() -> int:
+    """The placement notice (with a profile and its photo) `_placed_child` received."""
+    from homeward.exchange.models import PartnerNotice
+
+    return PartnerNotice.objects.get(kind="placement.notice").pk
 
 
 def _hosted_child(world: World) -> int:

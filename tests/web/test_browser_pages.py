@@ -30,6 +30,7 @@ NOT_PAGES = {
     "panel-pdf-download",
     "exchange-partner-test",  # a POST only
     "profile-photo",  # an image
+    "exchange-notice-photo",  # an image
 }
 
 

@@ -374,3 +374,57 @@ def test_a_coordinator_records_an_admission_from_the_register(
     assert done.status_code == 302
     assert OutboxMessage.objects.filter(kind="home.notice", child=hosted).exists()
     assert "Admitted to Birchwood" in coordinator.get("/placed-here/").content.decode()
+
+
+def _placement_with_profile(partner: FakePartner, photo: str) -> PartnerNotice:
+    payload = {
+        "event": "start",
+        "emergency": False,
+        "responsible_authority": CODE,
+        "host_authority": "E10000099",
+        "child": {"reference": "LM-C-5", "given_names": "Robin", "family_name": "Hosted"},
+        "placement": {"type": "foster", "start": "2026-12-20"},
+        "contacts": {},
+        "profile": {
+            "format": "homeward.missing-profile/1",
+            "title": "Philomena Protocol profile",
+            "version": 4,
+            "recorded_at": timezone.now().isoformat(),
+            "review_on": "2027-02-01",
+            "answers": {"medical": "Needs an inhaler <b>daily</b>"},
+            "photo_jpeg_base64": photo,
+        },
+    }
+    envelope = ex.Envelope(ex.new_message_id(), "placement.notice", CODE, "E10000099", "w", payload)
+    services.inbox_receive(
+        token=partner.seal(envelope, to=services.own_public_jwks(), at=timezone.now()).encode()
+    )
+    return PartnerNotice.objects.order_by("-pk").first()  # type: ignore[return-value]
+
+
+def test_the_host_reads_the_profile_a_placement_notice_carried_with_its_photo(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    import base64
+    import io
+
+    from PIL import Image
+
+    partner = FakePartner()
+    partner.add()
+    out = io.BytesIO()
+    Image.new("RGB", (60, 80), (5, 5, 5)).save(out, "JPEG", comment=b"secret comment")
+    notice = _placement_with_profile(partner, base64.b64encode(out.getvalue()).decode())
+    coordinator = client_for("coordinator")
+    page = coordinator.get(f"/partner-notices/{notice.pk}").content.decode()
+    assert "The Philomena Protocol profile they sent" in page
+    assert "Needs an inhaler &lt;b&gt;daily&lt;/b&gt;" in page  # escaped, as any text
+    assert f"/partner-notices/{notice.pk}/photo" in page
+    photo = coordinator.get(f"/partner-notices/{notice.pk}/photo")
+    assert photo["Content-Type"] == "image/jpeg" and photo["Cache-Control"] == "no-store"
+    assert b"secret comment" not in photo.content  # checked and re-encoded, as any photo
+    assert client_for("worker").get(f"/partner-notices/{notice.pk}/photo").status_code == 403
+
+    # A photo that is not one is never served.
+    bad = _placement_with_profile(partner, base64.b64encode(b"<svg onload=alert(1)>").decode())
+    assert coordinator.get(f"/partner-notices/{bad.pk}/photo").status_code == 404

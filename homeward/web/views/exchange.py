@@ -4,6 +4,7 @@ sends a test message. No child is named on these pages."""
 
 from __future__ import annotations
 
+import base64
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from homeward.exchange import notices as partner_notices
 from homeward.exchange import selectors, services
 from homeward.exchange.models import InterviewArrangement, Partner, PartnerNotice
 from homeward.formats import exchange as fmt
+from homeward.formats import philomena
 from homeward.web import exchange_forms as f
 from homeward.web.forms import apply_service_errors
 from homeward.web.templatetags.casework import uk_day, uk_time
@@ -331,11 +333,14 @@ def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
             if asked is not None:  # then answered
                 return redirect("web:exchange-asked-one", asked.pk)
             return redirect("web:exchange-notices")
+    profile = payload.get("profile") if one.kind == "placement.notice" else None
     return render(
         request,
         "web/exchange/notice.html",
         {
             "notice": one,
+            "profile": profile,
+            "profile_rows": _profile_rows(profile) if profile else [],
             "child_rows": child_rows,
             "second_title": second[0],
             "second_rows": second[1],
@@ -388,6 +393,41 @@ def _episode_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
         ("Found", episode.get("found_where", "Not given")),
         ("Circumstances", episode.get("circumstances", "Not given")),
     ]
+
+
+def _profile_rows(profile: dict[str, Any]) -> list[tuple[str, str]]:
+    """The profile a placement notice carried, as (question, answer) rows."""
+    answers = profile.get("answers", {})
+    return [(q.label, answers.get(q.name, "Not given")) for q in philomena.QUESTIONS] + [
+        ("Next review", uk_day(date.fromisoformat(profile["review_on"]))),
+        ("Their version", f"{profile['version']}, of {_moment(profile['recorded_at'])}"),
+    ]
+
+
+@login_required
+@require_GET
+def notice_photo(request: HttpRequest, notice_id: int) -> HttpResponse:
+    """The photo of the profile a placement notice carried: checked again as any photo taken
+    in (the partner's word is not trusted for it), to those who record notices (logged)."""
+    _may_record_notices(request)
+    one = selectors.notice(notice_id)
+    if one is None:
+        raise Http404("No such notice")
+    text = (services.notice_payload(one).get("profile") or {}).get("photo_jpeg_base64", "")
+    try:
+        jpeg, _width, _height = philomena.clean_photo(base64.b64decode(text, validate=True))
+    except (ValueError, philomena.PhotoError):
+        raise Http404("No photo came with this notice") from None
+    access_record(
+        user=request.user,  # type: ignore[arg-type]
+        action=AccessEvent.Action.VIEW,
+        what=f"profile photo of notice {one.pk} from {one.partner.name}",
+        child_id=one.child_id,
+        request=request,
+    )
+    response = HttpResponse(jpeg, content_type="image/jpeg")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _asked_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
