@@ -264,6 +264,11 @@ def _record_share(
     )
 
 
+def endpoint() -> str:
+    """The police's endpoint (refused in words when none is configured, or not https)."""
+    return _endpoint()
+
+
 def _endpoint() -> str:
     url = str(getattr(settings, "HOMEWARD_INTELLIGENCE_ENDPOINT", "") or "")
     if not url:
@@ -279,18 +284,32 @@ def endpoint_configured() -> bool:
 
 def _post(url: str, submission: IntelligenceSubmission) -> tuple[bool, str, str]:
     """POST the document: (taken, the police's reference if they gave one, error)."""
+    return post_json(
+        url,
+        submission.payload.encode("utf-8"),
+        idempotency_key=submission.payload_sha256,
+        content_type=fmt.JSON_CONTENT_TYPE,
+    )
+
+
+def post_json(
+    url: str, body: bytes, *, idempotency_key: str, content_type: str = "application/json"
+) -> tuple[bool, str, str]:
+    """POST `body` to the police's endpoint with its bearer token: (taken, the police's
+    reference if they gave one, what went wrong in words). Also used for the Philomena
+    profile's copy (docs/profile.md)."""
     headers = {
-        "Content-Type": fmt.JSON_CONTENT_TYPE,
+        "Content-Type": content_type,
         "Accept": "application/json",
         # The police side may use it to recognise a repeat of the same content.
-        "Idempotency-Key": submission.payload_sha256,
+        "Idempotency-Key": idempotency_key,
     }
     token = str(getattr(settings, "HOMEWARD_INTELLIGENCE_TOKEN", "") or "")
     if token:
         headers["Authorization"] = f"Bearer {token}"
     timeout = float(getattr(settings, "HOMEWARD_INTELLIGENCE_TIMEOUT", 10))
     request = urllib.request.Request(  # noqa: S310 (the scheme is checked in _endpoint)
-        url, data=submission.payload.encode("utf-8"), headers=headers, method="POST"
+        url, data=body, headers=headers, method="POST"
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310

@@ -62,3 +62,27 @@ class ProfileVersion(models.Model):
         from homeward.formats import philomena
 
         return {name: getattr(self, name) or "" for name in philomena.NAMES}
+
+
+class ProfileShare(models.Model):
+    """A copy of the profile sent to a police force (docs/profile.md, "To the police"):
+    which version, to which force, why, and what came of it."""
+
+    version = models.ForeignKey(ProfileVersion, on_delete=models.PROTECT, related_name="shares")
+    force = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    police_reference = models.CharField(
+        max_length=50, blank=True, help_text="The missing person report it is for, if known."
+    )
+    reason = models.CharField(max_length=1000)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+    taken = models.BooleanField(default=False)
+    their_reference = models.CharField(max_length=100, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]

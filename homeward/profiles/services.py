@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -14,11 +15,14 @@ from django.utils import timezone
 
 from homeward.accounts import permissions
 from homeward.formats import philomena
-from homeward.profiles.models import ProfilePhoto, ProfileVersion
+from homeward.profiles.models import ProfilePhoto, ProfileShare, ProfileVersion
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from homeward.accounts.models import User
     from homeward.cases.models import Child
+    from homeward.organisations.models import Organisation
 
 
 def current(child: Child) -> ProfileVersion | None:
@@ -109,3 +113,101 @@ def profile_save(
 
 def photo_bytes(photo: ProfilePhoto) -> bytes:
     return base64.b64decode(photo.jpeg)
+
+
+#: Why the copy goes (kept with it in the access log, before the person's own reason).
+POLICE_REASON = "The child's Philomena Protocol profile, for the police search"
+
+
+def police_copy(
+    *, version: ProfileVersion, force_code: str, police_reference: str
+) -> dict[str, object]:
+    """The structured copy as the police receive it: the profile (the core's
+    `structured_copy`), the child, and the force and report it is for."""
+    child = version.child
+    photo = (
+        philomena.travel_photo(photo_bytes(version.photo)) if version.photo is not None else None
+    )
+    copy = philomena.structured_copy(
+        child={
+            "reference": child.reference,
+            "given_names": child.first_name,
+            "family_name": child.last_name,
+            "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
+            "sex": child.sex,
+            "responsible_authority": child.responsible_authority.gss_code,
+            "responsible_authority_name": child.responsible_authority.name,
+            "social_worker": child.social_worker or None,
+        },
+        answers=version.answers(),
+        version=version.version,
+        recorded_at=version.recorded_at.isoformat(),
+        review_on=version.review_on,
+        nation=child.responsible_authority.nation,
+        photo_jpeg_base64=photo,
+    )
+    copy["force"] = force_code
+    if police_reference:
+        copy["police_reference"] = police_reference
+    return copy
+
+
+def profile_send_to_police(
+    *,
+    by: User,
+    child: Child,
+    force: Organisation,
+    reason: str,
+    police_reference: str = "",
+    request: HttpRequest | None = None,
+) -> ProfileShare:
+    """Send the current profile to a police force's endpoint (the one intelligence goes
+    to), logged as a share with the reason; what came of it is kept (`ProfileShare`)."""
+    from homeward.audit.models import AccessEvent
+    from homeward.audit.services import access_record
+    from homeward.intelligence import services as intelligence
+    from homeward.organisations.models import Organisation
+
+    if not (permissions.can_record_episode(by) and permissions.can_view_child(by, child)):
+        raise PermissionDenied("only a coordinator or manager sends the profile")
+    errors: dict[str, str] = {}
+    if force.kind != Organisation.Kind.POLICE_FORCE:
+        errors["force"] = "Choose a police force"
+    reason, police_reference = reason.strip(), police_reference.strip()
+    if not reason:
+        errors["reason"] = "Enter why the profile is sent"
+    if len(police_reference) > 50:
+        errors["police_reference"] = "The police reference must be 50 characters or fewer"
+    latest = current(child)
+    if latest is None:
+        errors["force"] = "The child has no profile to send"
+    if errors:
+        raise ValidationError(errors)
+    assert latest is not None
+    url = intelligence.endpoint()  # refused in words when none is configured
+    body = json.dumps(
+        police_copy(version=latest, force_code=force.code, police_reference=police_reference),
+        ensure_ascii=False,
+    ).encode("utf-8")
+    taken, theirs, error = intelligence.post_json(
+        url, body, idempotency_key=hashlib.sha256(body).hexdigest()
+    )
+    access_record(
+        user=by,
+        action=AccessEvent.Action.SHARE,
+        what=f"profile of child {child.reference}, version {latest.version}, to {force.name}",
+        child_id=child.pk,
+        detail="taken" if taken else f"not taken: {error}"[:500],
+        reason=f"{POLICE_REASON}: {reason}",
+        request=request,
+    )
+    return ProfileShare.objects.create(
+        version=latest,
+        force=force,
+        police_reference=police_reference,
+        reason=reason[:1000],
+        sent_by=by,
+        taken=taken,
+        their_reference=theirs,
+        error=error[:500],
+    )

@@ -85,3 +85,32 @@ class GrabPackForm(GovukForm):
         "reported missing to the police, or a review with the carers). The reason is kept "
         "in the audit log.",
     )
+
+
+class PoliceCopyForm(GovukForm):
+    force = forms.ChoiceField(
+        label="Which police force?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the police force to send it to",
+            "invalid_choice": "Select the police force from the list",
+        },
+    )
+    police_reference = forms.CharField(
+        label="Their missing person reference (optional)",
+        help_text="If the police have given one",
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+        error_messages={"max_length": "The police reference must be 50 characters or fewer"},
+    )
+    reason = reason_field(
+        "Why you are sending it",
+        required_message="Enter why you are sending the profile",
+        help_text="For example: reported missing by the carer tonight. The reason is kept in "
+        "the audit log.",
+    )
+
+    def __init__(self, *args: Any, forces: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["force"].choices = forces  # type: ignore[attr-defined]

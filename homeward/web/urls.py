@@ -218,6 +218,11 @@ urlpatterns = [
         name="profile-photo",
     ),
     path(
+        "children/<int:child_id>/missing-profile/send-to-police",
+        profile_views.send_to_police,
+        name="profile-send",
+    ),
+    path(
         "children/<int:child_id>/missing-profile/grab-pack",
         profile_views.grab_pack,
         name="profile-grab-pack",

@@ -210,6 +210,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "profile-change": ("child", _expect(AUTHORITY_WIDE)),
     "profile-photo": ("profile_photo", _expect(CHILD_RECORD)),
     "profile-grab-pack": ("child", _expect(CHILD_RECORD)),
+    "profile-send": ("child", _expect(AUTHORITY_WIDE)),
     "exchange-asked-one": ("asked", _expect(AUTHORITY_WIDE)),
     "interview-ask-host": ("placed_interview", _expect(AUTHORITY_WIDE)),
 }

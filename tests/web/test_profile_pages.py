@@ -153,3 +153,59 @@ def test_a_photo_too_large_is_refused_before_it_is_read(
     )
     assert refused.status_code == 400
     assert "The photo must be smaller than 8 MB" in refused.content.decode()
+
+
+def test_the_profile_goes_to_the_police_endpoint_with_a_reason_and_what_came_of_it(
+    world: World, client_for: Callable[[str], Client], settings: object
+) -> None:
+    import json
+
+    from homeward.cases import services as case_services
+    from homeward.profiles.models import ProfileShare
+    from tests.intelligence.server import police_endpoint
+
+    child = make_child(world)
+    case_services.episode_record(
+        by=world.user("coordinator"), child=child, category="missing", missing_from="care",
+        started_at=timezone.now() - timedelta(hours=2), police_force=world.police,
+        police_reference="FC-77",
+    )  # fmt: skip
+    coordinator = client_for("coordinator")
+    coordinator.post(
+        f"/children/{child.pk}/missing-profile/change",
+        {**answers(), "photo": SimpleUploadedFile("a.jpg", jpeg(), "image/jpeg")},
+    )
+    url = f"/children/{child.pk}/missing-profile/send-to-police"
+    form = coordinator.get(url).content.decode()
+    assert 'value="FC-77"' in form  # the open episode's report, offered
+    settings.HOMEWARD_INTELLIGENCE_ENDPOINT = ""  # type: ignore[attr-defined]
+    unset = coordinator.post(url, {"force": str(world.police.pk), "reason": "Missing tonight"})
+    assert "No police intelligence endpoint is configured" in unset.content.decode()
+    assert not ProfileShare.objects.exists()
+
+    with police_endpoint(answer={"reference": "MP-2026-9"}) as endpoint:
+        settings.HOMEWARD_INTELLIGENCE_ENDPOINT = endpoint.url  # type: ignore[attr-defined]
+        assert coordinator.post(url, {"force": str(world.police.pk)}).status_code == 400
+        sent = coordinator.post(
+            url,
+            {"force": str(world.police.pk), "police_reference": "FC-77", "reason": "Missing"},
+        )
+    assert sent.status_code == 302
+    (received,) = endpoint.received
+    copy = json.loads(received.body)
+    assert copy["format"] == "homeward.missing-profile/1" and copy["force"] == "fictional"
+    assert copy["police_reference"] == "FC-77" and copy["child"]["reference"] == child.reference
+    assert copy["answers"]["clothing"] == "Green hoodie." and copy["photo_jpeg_base64"]
+    share = ProfileShare.objects.get()
+    assert share.taken and share.their_reference == "MP-2026-9"
+    event = AccessEvent.objects.get(action="share", child_id=child.pk)
+    assert event.reason.endswith("Missing")
+    page = coordinator.get(f"/children/{child.pk}/missing-profile/").content.decode()
+    assert "their reference MP-2026-9" in page
+
+    with police_endpoint(status=500, answer={"error": "down"}) as endpoint:
+        settings.HOMEWARD_INTELLIGENCE_ENDPOINT = endpoint.url  # type: ignore[attr-defined]
+        coordinator.post(url, {"force": str(world.police.pk), "reason": "Again"})
+    failed = ProfileShare.objects.order_by("-pk").first()
+    assert failed is not None and not failed.taken and "500" in failed.error
+    assert client_for("worker").post(url, {"force": "1", "reason": "x"}).status_code == 403

@@ -22,8 +22,9 @@ from homeward.cases import selectors as case_selectors
 from homeward.cases.models import Child
 from homeward.formats import philomena
 from homeward.formats.pdf import IMAGE_BASE, self_contained_pdf
+from homeward.organisations.models import Organisation
 from homeward.profiles import services
-from homeward.profiles.models import ProfilePhoto, ProfileVersion
+from homeward.profiles.models import ProfilePhoto, ProfileShare, ProfileVersion
 from homeward.web import profile_forms as f
 from homeward.web.forms import apply_service_errors
 
@@ -81,6 +82,11 @@ def profile(request: HttpRequest, child_id: int) -> HttpResponse:
             "versions": versions,
             "rows": _rows(shown) if shown else [],
             "review_overdue": shown is not None and shown.review_on < today,
+            "shares": list(
+                ProfileShare.objects.filter(version__child=child).select_related(
+                    "force", "sent_by", "version"
+                )[:20]
+            ),
             "can_change": permissions.can_record_episode(request.user),  # type: ignore[arg-type]
         },
     )
@@ -210,6 +216,76 @@ def grab_pack(request: HttpRequest, child_id: int) -> HttpResponse:
             f"{latest.version}), with the photo.",
             "back": reverse("web:profile", args=[child.pk]),
             "button": "Download the PDF",
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def send_to_police(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Send the current profile to a police force's endpoint, with a reason."""
+    if not permissions.can_record_episode(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied("only a coordinator or manager sends the profile")
+    child = _child(request, child_id)
+    latest = services.current(child)
+    if latest is None:
+        raise Http404("No profile yet")
+    forces = list(Organisation.objects.filter(kind=Organisation.Kind.POLICE_FORCE).order_by("name"))
+    open_episode = child.episodes.filter(returned_at__isnull=True).order_by("-started_at").first()
+    initial = {}
+    if open_episode is not None:
+        if open_episode.police_force_id is not None:
+            initial["force"] = str(open_episode.police_force_id)
+        initial["police_reference"] = open_episode.police_reference
+    form = f.PoliceCopyForm(
+        request.POST if request.method == "POST" else None,
+        forces=[(str(o.pk), o.name) for o in forces],
+        initial=initial,
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            share = services.profile_send_to_police(
+                by=request.user,  # type: ignore[arg-type]
+                child=child,
+                force=next(o for o in forces if str(o.pk) == data["force"]),
+                reason=data["reason"],
+                police_reference=data["police_reference"],
+                request=request,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if share.taken:
+                messages.success(
+                    request,
+                    f"{share.force.name} has the profile"
+                    + (
+                        f" (their reference {share.their_reference})"
+                        if share.their_reference
+                        else ""
+                    ),
+                )
+            else:
+                messages.warning(
+                    request,
+                    f"{share.force.name} did not take the profile: {share.error}. Hand them "
+                    "the grab pack instead.",
+                )
+            return redirect("web:profile", child.pk)
+    return render(
+        request,
+        "web/cases/form.html",
+        {
+            "form": form,
+            "title": "Send the profile to the police",
+            "caption": f"{child.full_name} ({child.reference})",
+            "intro": f"The {_title(child)} as it is now (version {latest.version}), with the "
+            "photo, goes to the police force's endpoint as structured data. If it cannot be "
+            "sent, hand them the grab pack.",
+            "back": reverse("web:profile", args=[child.pk]),
+            "button": "Send it",
         },
         status=400 if form.is_bound and form.errors else 200,
     )
