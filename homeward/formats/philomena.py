@@ -26,9 +26,11 @@ from typing import Any, Final
 FORMAT: Final = "homeward.missing-profile/1"
 
 #: The longest photo taken, before it is read, and the most pixels it may hold (a small
-#: file can still unpack to gigabytes).
+#: file can still unpack to gigabytes): a JPEG is decoded at a fraction of its size, a PNG
+#: whole (about 64 MB at its most).
 PHOTO_MOST_BYTES: Final = 8 * 1024 * 1024
-PHOTO_MOST_PIXELS: Final = 40_000_000
+PHOTO_MOST_PIXELS: Final = 50_000_000
+PNG_MOST_PIXELS: Final = 16_000_000
 #: The photo is kept and sent at most this many pixels on its longer side.
 PHOTO_SIDE: Final = 1200
 
@@ -101,6 +103,9 @@ QUESTIONS: Final[tuple[Question, ...]] = (
 
 NAMES: Final[tuple[str, ...]] = tuple(q.name for q in QUESTIONS)
 
+#: The most lines an answer takes (the grab pack is meant to be one page).
+LINES_MOST: Final = 30
+
 
 def title(nation: str) -> str:
     """The profile's name where the child's responsible authority is: Wales' Child
@@ -119,6 +124,8 @@ def check_answers(answers: dict[str, str]) -> dict[str, str]:
             )
         elif "\x00" in text:
             problems[question.name] = f"{question.label} holds a character that is not text"
+        elif text.count("\n") >= LINES_MOST:
+            problems[question.name] = f"{question.label} must be {LINES_MOST} lines or fewer"
     if not problems and not any(answers.get(name, "").strip() for name in NAMES):
         problems[NAMES[0]] = "Answer at least one question: say what the child looks like"
     return problems
@@ -149,38 +156,61 @@ def _pixels_only(image: Any) -> Any:
     return Image.frombytes("RGB", rgb.size, rgb.tobytes())
 
 
+#: How a photo's EXIF orientation is undone (as `PIL.ImageOps.exif_transpose` does), applied
+#: to the pixels once they are copied away from the file's metadata.
+_ORIENTATIONS: Final = {
+    2: "FLIP_LEFT_RIGHT",
+    3: "ROTATE_180",
+    4: "FLIP_TOP_BOTTOM",
+    5: "TRANSPOSE",
+    6: "ROTATE_270",
+    7: "TRANSVERSE",
+    8: "ROTATE_90",
+}
+
+
 def clean_photo(data: bytes) -> tuple[bytes, int, int]:
     """A JPEG or PNG photo as a JPEG at most `PHOTO_SIDE` pixels on its longer side, without
     its metadata (a phone's photo may say where it was taken): (JPEG bytes, width, height).
-    Raises `PhotoError` for anything else, too large, or unreadable."""
+    Raises `PhotoError` for anything else, too large, or unreadable.
+
+    The size is checked before anything is read, the pixels before anything is decoded; a
+    JPEG is decoded at the smallest fraction of its size that still covers `PHOTO_SIDE`
+    (a 50-megapixel photo is not decoded whole), a PNG whole, so it may hold fewer pixels."""
     if len(data) > PHOTO_MOST_BYTES:
         raise PhotoError("The photo must be smaller than 8 MB")
     if not (data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n")):
         raise PhotoError("The photo must be a JPEG or PNG")
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     try:
         with warnings.catch_warnings():  # the pixels are counted here, as a refusal
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             opened = Image.open(io.BytesIO(data))
         with opened as image:
-            width, height = image.size
-            if width * height > PHOTO_MOST_PIXELS:
-                raise PhotoError("The photo has too many pixels: save it smaller and try again")
-            if image.format not in ("JPEG", "PNG"):
+            kind = image.format
+            if kind not in ("JPEG", "MPO", "PNG"):  # MPO: a phone's JPEG with extra frames
                 raise PhotoError("The photo must be a JPEG or PNG")
+            width, height = image.size
+            if width * height > (PNG_MOST_PIXELS if kind == "PNG" else PHOTO_MOST_PIXELS):
+                raise PhotoError("The photo has too many pixels: save it smaller and try again")
+            try:
+                orientation = int(image.getexif().get(0x0112, 1))
+            except Exception:  # a broken EXIF block: the photo as it is stored
+                orientation = 1
+            if kind != "PNG":
+                image.draft("RGB", (PHOTO_SIDE, PHOTO_SIDE))
             image.load()
-            from PIL import ImageOps
-
-            upright = ImageOps.exif_transpose(image) or image
-            rgb = _pixels_only(upright)
-            rgb.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
-            out = io.BytesIO()
-            rgb.save(out, format="JPEG", quality=85)
-            return out.getvalue(), rgb.width, rgb.height
+            rgb = _pixels_only(image)
+        rgb.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
+        if orientation in _ORIENTATIONS:
+            rgb = rgb.transpose(getattr(Image.Transpose, _ORIENTATIONS[orientation]))
+        out = io.BytesIO()
+        rgb.save(out, format="JPEG", quality=85)
+        return out.getvalue(), rgb.width, rgb.height
     except PhotoError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except Exception:  # whatever a crafted file makes the decoder raise is a refusal
         raise PhotoError("The photo could not be read: save it as a JPEG and try again") from None
 
 

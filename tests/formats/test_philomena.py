@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -74,13 +75,55 @@ def test_anything_else_is_refused_in_words(data: bytes, words: str) -> None:
         philomena.clean_photo(data)
 
 
-def test_a_photo_that_would_unpack_to_gigabytes_is_refused_before_it_is_read() -> None:
+@pytest.mark.parametrize("size", [(10_000, 10_000), (4_001, 4_001)])
+def test_a_photo_that_would_unpack_to_gigabytes_is_refused_before_it_is_read(
+    size: tuple[int, int],
+) -> None:
+    """A PNG is decoded whole: at most 16 million pixels (a JPEG is decoded small)."""
     out = io.BytesIO()
-    Image.new("1", (10_000, 10_000)).save(out, "PNG")  # a few kB, 100 million pixels
+    Image.new("1", size).save(out, "PNG")  # a few kB, many millions of pixels
     data = out.getvalue()
     assert len(data) < 100_000
     with pytest.raises(philomena.PhotoError, match="too many pixels"):
         philomena.clean_photo(data)
+
+
+HERE = Path(__file__).parent
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "philomena_broken.png",  # a PNG the decoder stops on with SyntaxError
+        "philomena_bad_exif.jpg",  # a JPEG whose EXIF block made exif_transpose raise TypeError
+    ],
+)
+def test_files_found_by_fuzzing_are_refused_not_a_server_error(name: str) -> None:
+    """Both were 500s on the profile's change page (a review's fuzzing found them)."""
+    data = (HERE / name).read_bytes()
+    try:
+        cleaned, _w, _h = philomena.clean_photo(data)
+    except philomena.PhotoError as refused:
+        assert "could not be read" in str(refused)
+    else:  # read as well as it can be: then a clean JPEG
+        assert cleaned.startswith(b"\xff\xd8\xff") and b"Exif" not in cleaned
+
+
+def test_a_phones_multi_picture_jpeg_is_taken_by_its_first_picture() -> None:
+    first, second = Image.new("RGB", (80, 60), (200, 0, 0)), Image.new("RGB", (80, 60))
+    out = io.BytesIO()
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    data = out.getvalue()
+    with Image.open(io.BytesIO(data)) as check:
+        assert check.format == "MPO"
+    cleaned, width, height = philomena.clean_photo(data)
+    with Image.open(io.BytesIO(cleaned)) as image:
+        assert (width, height) == (80, 60) and image.getpixel((40, 30))[0] > 150
+
+
+def test_a_big_jpeg_is_decoded_small_and_made_the_kept_size() -> None:
+    _cleaned, width, height = philomena.clean_photo(jpeg((4000, 3000)))
+    assert (width, height) == (1200, 900)
 
 
 def test_wales_keeps_it_as_the_child_information_form() -> None:

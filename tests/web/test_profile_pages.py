@@ -209,3 +209,31 @@ def test_the_profile_goes_to_the_police_endpoint_with_a_reason_and_what_came_of_
     failed = ProfileShare.objects.order_by("-pk").first()
     assert failed is not None and not failed.taken and "500" in failed.error
     assert client_for("worker").post(url, {"force": "1", "reason": "x"}).status_code == 403
+
+
+def test_a_police_officer_who_reads_it_cannot_change_it_and_the_attempt_is_logged(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    from homeward.cases import services as case_services
+
+    child = make_child(world)
+    case_services.episode_record(
+        by=world.user("coordinator"), child=child, category="missing", missing_from="care",
+        started_at=timezone.now() - timedelta(hours=2), police_force=world.police,
+        police_reference="FC-78",
+    )  # fmt: skip
+    coordinator = client_for("coordinator")
+    coordinator.post(f"/children/{child.pk}/missing-profile/change", answers())
+    # The change form shows every answer: reading it is logged as reading the profile.
+    coordinator.get(f"/children/{child.pk}/missing-profile/change")
+    assert AccessEvent.objects.filter(
+        what__endswith="version 1, to change", child_id=child.pk
+    ).exists()
+    police = client_for("police")
+    assert police.get(f"/children/{child.pk}/missing-profile/").status_code == 200
+    refused = police.post(f"/children/{child.pk}/missing-profile/change", answers(version="1"))
+    assert refused.status_code == 403
+    assert AccessEvent.objects.filter(
+        action="denied", what__startswith="change of the profile", child_id=child.pk
+    ).exists()
+    assert ProfileVersion.objects.count() == 1

@@ -28,6 +28,9 @@ from homeward.profiles.models import ProfilePhoto, ProfileShare, ProfileVersion
 from homeward.web import profile_forms as f
 from homeward.web.forms import apply_service_errors
 
+#: A profile with more characters than this prints smaller in the grab pack.
+DENSE_AFTER = 4000
+
 
 def _child(request: HttpRequest, child_id: int) -> Child:
     """The child, when the user may see their record (the read logged, a refusal too)."""
@@ -96,10 +99,25 @@ def profile(request: HttpRequest, child_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile_change(request: HttpRequest, child_id: int) -> HttpResponse:
     """Change the profile: every question at once, the photo, the review date and why."""
+    child = _child(request, child_id)  # a refusal to see the child is logged there
     if not permissions.can_record_episode(request.user):  # type: ignore[arg-type]
+        access_record(
+            user=request.user,  # type: ignore[arg-type]
+            action=AccessEvent.Action.DENIED,
+            what=f"change of the profile of child {child.reference}",
+            child_id=child.pk,
+            request=request,
+        )
         raise PermissionDenied("only a coordinator or manager keeps the profile")
-    child = _child(request, child_id)
     latest = services.current(child)
+    if latest is not None and request.method == "GET":  # the form shows every answer
+        access_record(
+            user=request.user,  # type: ignore[arg-type]
+            action=AccessEvent.Action.VIEW,
+            what=f"profile of child {child.reference}, version {latest.version}, to change",
+            child_id=child.pk,
+            request=request,
+        )
     initial: dict[str, Any] = {"version": latest.version if latest else 0}
     if latest is not None:
         initial.update(latest.answers(), review_on=latest.review_on)
@@ -193,6 +211,8 @@ def grab_pack(request: HttpRequest, child_id: int) -> HttpResponse:
                 "version": latest,
                 "rows": _rows(latest),
                 "photo_url": IMAGE_BASE + "photo.jpg" if latest.photo else "",
+                # A long profile in smaller print, to keep to one page where it can.
+                "dense": sum(len(a) for a in latest.answers().values()) > DENSE_AFTER,
                 "episodes": list(child.episodes.order_by("-started_at")[:1]),
                 "printed_at": timezone.now(),
             },
