@@ -1157,6 +1157,10 @@ def flush() -> None:
     with transaction.atomic(), disable_auditlog():
         # Messages with other authorities point at children, episodes and users (the
         # instance's own keys go too: a new demo makes new ones).
+        # The national collection's records point at the exchange's messages: they go first.
+        if apps.is_installed("homeward.returns"):
+            for model in reversed(list(apps.get_app_config("returns").get_models())):
+                model.objects.all().delete()
         if apps.is_installed("homeward.exchange"):
             for model in reversed(list(apps.get_app_config("exchange").get_models())):
                 model.objects.all().delete()

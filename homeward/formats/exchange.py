@@ -38,6 +38,7 @@ from joserfc.jwe import JWERegistry
 from joserfc.jwk import KeySet, OKPKey
 from joserfc.jws import JWSRegistry
 
+from homeward.benchmark.returns import COLUMNS as RETURN_COLUMNS
 from homeward.formats import philomena
 
 #: The signature's algorithm (EdDSA over Ed25519) and the encryption's (key agreement over
@@ -285,6 +286,18 @@ KINDS: Final[Mapping[str, Kind]] = {
             "child": Field("object", fields=NOTICE_CHILD),
             "home": Field("object", fields=NOTICE_HOME),
             "legal": Field("object", required=False, fields=NOTICE_LEGAL),
+        },
+    ),
+    "return.annual": Kind(
+        "An authority's annual return (shared/spec/authority-returns.md, one row) sent to "
+        "a national body's instance for the national benchmark; a later one for the same "
+        "period replaces it",
+        {
+            "period": Field("text", most=7),
+            "row": Field(
+                "object",
+                fields={name: Field("text", required=False, most=200) for name in RETURN_COLUMNS},
+            ),
         },
     ),
     "interview.request": Kind(

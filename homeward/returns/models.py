@@ -76,3 +76,46 @@ class FoiDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"Interview delivery {self.period}"
+
+
+class NationalSubmission(models.Model):
+    """This authority's annual return as sent to the national collection (docs/national-
+    collection.md): the row as sent, and the message that carries it."""
+
+    period = models.CharField(max_length=7, validators=[period_validator])
+    row = models.JSONField()
+    message = models.OneToOneField(
+        "exchange.OutboxMessage", on_delete=models.PROTECT, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+
+class ReceivedReturn(models.Model):
+    """An authority's annual return as the national body's instance received it. A later
+    one for the same authority and period replaces it: the earlier is kept, marked
+    `replaced_at`, so the history of resubmissions is there to read."""
+
+    partner = models.ForeignKey("exchange.Partner", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=7, validators=[period_validator])
+    row = models.JSONField()
+    message = models.OneToOneField(
+        "exchange.InboxMessage", on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["period", "partner", "-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "period"],
+                condition=models.Q(replaced_at__isnull=True),
+                name="received_return_one_current",
+            )
+        ]

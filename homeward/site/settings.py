@@ -236,6 +236,9 @@ TASKS = {
 HOMEWARD_INTELLIGENCE_ENDPOINT = os.environ.get("HOMEWARD_INTELLIGENCE_ENDPOINT", "")
 HOMEWARD_INTELLIGENCE_TOKEN = os.environ.get("HOMEWARD_INTELLIGENCE_TOKEN", "")
 HOMEWARD_INTELLIGENCE_TIMEOUT = float(os.environ.get("HOMEWARD_INTELLIGENCE_TIMEOUT", "10"))
+# The national body's instance this one sends its annual return to (its GSS code, a partner
+# on the exchange; docs/national-collection.md). Unset: no national collection.
+HOMEWARD_NATIONAL_COLLECTION = os.environ.get("HOMEWARD_NATIONAL_COLLECTION", "")
 # Messages between authorities' instances (docs/exchange.md): how long to wait for a
 # partner's answer, and whether a partner's address may be plain http:// (only for two
 # instances on one machine, as the demo and the tests run them; never in production).

@@ -21,6 +21,7 @@ from homeward.web.views import chronology as chronology_views
 from homeward.web.views import exchange as exchange_views
 from homeward.web.views import foi as foi_views
 from homeward.web.views import intelligence as intelligence_views
+from homeward.web.views import national as national_views
 from homeward.web.views import panel as panel_views
 from homeward.web.views import places as places_views
 from homeward.web.views import profiles as profile_views
@@ -192,6 +193,18 @@ urlpatterns = [
     path("panel/triggers/", panel_views.triggers, name="panel-triggers"),
     # Returns (foi.py)
     path("returns/foi-settings/", foi_views.foi_settings, name="foi-settings"),
+    path("returns/national-collection/", national_views.send, name="national-send"),
+    path("national-collection/", national_views.received, name="national-received"),
+    path(
+        "national-collection/<str:period>/returns.csv",
+        national_views.received_csv,
+        name="national-received-csv",
+    ),
+    path(
+        "national-collection/<str:period>/benchmark.zip",
+        national_views.benchmark,
+        name="national-benchmark",
+    ),
     # Administration (audit.py)
     path("audit/", audit.audit_log, name="audit"),
     # The case system's import and the matches it proposes (care.py)

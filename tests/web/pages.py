@@ -211,6 +211,12 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "profile-photo": ("profile_photo", _expect(CHILD_RECORD)),
     "profile-grab-pack": ("child", _expect(CHILD_RECORD)),
     "profile-send": ("child", _expect(AUTHORITY_WIDE)),
+    # The national collection (national.py): coordinators and managers send the return;
+    # on the national body's instance, those who read indicators read what it received.
+    "national-send": ("", _expect(AUTHORITY_WIDE)),
+    "national-received": ("", _expect(INDICATORS)),
+    "national-received-csv": ("national_period", _expect(INDICATORS)),
+    "national-benchmark": ("national_period", _expect(INDICATORS)),
     "exchange-asked-one": ("asked", _expect(AUTHORITY_WIDE)),
     "interview-ask-host": ("placed_interview", _expect(AUTHORITY_WIDE)),
 }
@@ -310,6 +316,7 @@ def build_objects(world: World) -> dict[str, object]:
     return {
         "profile_photo": _profile(world, child),
         "partner": _partner(),
+        "national_period": _national_return(),
         "notice": _notice(child),
         "placed_child": _placed_child(world),
         "hosted_child": _hosted_child(world),
@@ -482,6 +489,29 @@ def _profile(world: World, child: Child) -> tuple[int, int]:
     )
     assert version.photo_id is not None
     return child.pk, version.photo_id
+
+
+def _national_return() -> str:
+    """The partner's annual return for 2025-26, as a national body's instance receives it."""
+    from homeward.exchange import services as exchange_services
+    from homeward.formats import exchange as ex
+    from tests.exchange.partner import CODE, FakePartner
+
+    partner = FakePartner(keys=ex.KeyPair.from_jwks(_PARTNER_KEYS[0]))
+    row = {
+        "authority_code": CODE, "authority_name": "Neighbouring County Council",
+        "nation": "England", "period": "2025-26", "provider": "independent",
+        "incidents": "120", "individuals": "60", "offered": "110", "accepted": "70",
+        "declined": "30", "completed": "70", "completed_within_72h": "50",
+        "clock_start": "return", "clock_unit": "hours", "follow_up_support": "yes",
+    }  # fmt: skip
+    envelope = ex.Envelope(
+        ex.new_message_id(), "return.annual", CODE, "E10000099", "the return",
+        {"period": "2025-26", "row": row},
+    )  # fmt: skip
+    token = partner.seal(envelope, to=exchange_services.own_public_jwks(), at=timezone.now())
+    exchange_services.inbox_receive(token=token.encode())
+    return "2025-26"
 
 
 def _asked() -> int:

@@ -31,6 +31,8 @@ NOT_PAGES = {
     "exchange-partner-test",  # a POST only
     "profile-photo",  # an image
     "exchange-notice-photo",  # an image
+    "national-received-csv",
+    "national-benchmark",
 }
 
 

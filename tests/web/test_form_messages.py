@@ -41,6 +41,7 @@ SPECIAL: dict[str, Callable[..., forms.BaseForm]] = {
     "IndicatorForm": lambda cls, *a: cls(*a, own=Convention("return", "hours", "each")),
     "AllocateManyForm": lambda cls, *a: cls(*a, waiting=Episode.objects.none()),
     "NoticeForm": lambda cls, *a: cls(*a, choices=[("1", "Jordan Example (C-000001)")]),
+    "SendReturnForm": lambda cls, *a: cls(*a, periods=["2025-26"]),
     "PoliceCopyForm": lambda cls, *a: cls(*a, forces=[("1", "A force")]),
     "AnswerForm": lambda cls, *a: cls(*a, organisations=[("1", "A team")], open_here="RI-1"),
     "CaseFilterForm": lambda cls, *a: cls(*a, user=User(), episodes=True),

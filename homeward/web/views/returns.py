@@ -87,6 +87,7 @@ def _render(request: HttpRequest, form: ExportForm, *, status: int = 200) -> Htt
         "form": form,
         "kinds": form.kinds.values(),
         "can_edit_foi": permissions.can_edit_foi_settings(request.user),  # type: ignore[arg-type]
+        "can_send_national": permissions.can_allocate(request.user),  # type: ignore[arg-type]
         "can_merge_903": "ssda903" in form.kinds,
     }
     return render(request, TEMPLATE, context, status=status)

@@ -1,0 +1,165 @@
+"""The national collection (docs/national-collection.md): an authority sends its annual
+return (`shared/spec/authority-returns.md`, one row per financial year) through the exchange
+to a national body's homeward, which keeps every submission, replaces an authority's return
+for a period with its latest, and builds the national benchmark (`homeward benchmark`) from
+the returns it holds."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from homeward.accounts import permissions
+from homeward.benchmark.returns import COLUMNS, ReturnsError, parse_period, returns_frame
+from homeward.exchange import services as exchange
+from homeward.exchange.models import InboxMessage, Partner
+from homeward.formats import exchange as fmt
+from homeward.returns.authority_return import authority_return_frame
+from homeward.returns.models import NationalSubmission, ReceivedReturn
+
+if TYPE_CHECKING:
+    from homeward.accounts.models import User
+
+#: Why it is sent (kept with the message in both access logs).
+REASON = (
+    "Our annual return on missing children and return interviews (counts only, no child's "
+    "record), for the national benchmark"
+)
+
+
+def national_code() -> str:
+    """The national body's GSS code this instance sends its returns to ("" when none)."""
+    return str(getattr(settings, "HOMEWARD_NATIONAL_COLLECTION", "") or "").strip().upper()
+
+
+def national_partner() -> Partner | None:
+    code = national_code()
+    return Partner.objects.filter(code=code, active=True).first() if code else None
+
+
+def _year_bounds(period: str) -> tuple[date, date]:
+    first = int(period[:4])
+    return date(first, 4, 1), date(first + 1, 3, 31)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def return_row(period: str) -> dict[str, str | None]:
+    """This authority's return for `period`, as the row it sends (every value as text, as
+    in the returns file)."""
+    try:
+        period = parse_period(period)
+    except ValueError as error:
+        raise ValidationError({"period": str(error)}) from None
+    start, end = _year_bounds(period)
+    frame, _notes = authority_return_frame(start=start, end=end)
+    rows = frame.filter(pl.col("period") == period).to_dicts()
+    if not rows:
+        raise ValidationError(
+            {"period": f"There is nothing to return for {period}: no episodes and no provider"}
+        )
+    return {name: _text(rows[0].get(name)) for name in COLUMNS}
+
+
+@transaction.atomic
+def national_send(*, by: User, period: str) -> NationalSubmission:
+    """Send the authority's return for `period` to the national body (a resubmission
+    replaces the one sent before there; both are kept here)."""
+    if not permissions.can_allocate(by):
+        raise PermissionDenied("only a coordinator or manager sends the annual return")
+    partner = national_partner()
+    if partner is None:
+        raise ValidationError(
+            {"period": "No national collection is set up: see docs/national-collection.md"}
+        )
+    row = return_row(period)
+    payload = {"period": row["period"], "row": {k: v for k, v in row.items() if v is not None}}
+    message = exchange.message_send(
+        partner_code=partner.code, kind="return.annual", payload=payload, reason=REASON, by=by
+    )
+    return NationalSubmission.objects.create(
+        period=str(row["period"]), row=row, message=message, sent_by=by
+    )
+
+
+# --- the national body's instance ---------------------------------------------------------------
+
+
+def annual_return_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
+    """An authority's return: checked as any returns file is (the benchmark's own rules),
+    its own, kept; the one it had sent for the period before is marked replaced."""
+    payload = envelope.payload
+    partner = message.partner
+    row = {name: payload["row"].get(name) for name in COLUMNS}
+    if row["authority_code"] != partner.code:
+        raise fmt.MessageError(
+            "schema", "an authority sends only its own return", "payload.row.authority_code"
+        )
+    if row["period"] != payload["period"]:
+        raise fmt.MessageError("schema", "is not the payload's period", "payload.row.period")
+    try:
+        returns_frame(pl.DataFrame([row], schema=dict.fromkeys(COLUMNS, pl.String)))
+    except ReturnsError as error:
+        first = error.problems[0]
+        raise fmt.MessageError(
+            "schema", str(first.reason)[:200], f"payload.row.{first.column}"
+        ) from None
+    ReceivedReturn.objects.filter(
+        partner=partner, period=payload["period"], replaced_at__isnull=True
+    ).update(replaced_at=timezone.now())
+    ReceivedReturn.objects.create(
+        partner=partner, period=payload["period"], row=row, message=message
+    )
+
+
+def received(period: str | None = None) -> list[ReceivedReturn]:
+    """Every return received (the current and the replaced), for one period or all."""
+    rows = ReceivedReturn.objects.select_related("partner")
+    if period:
+        rows = rows.filter(period=period)
+    return list(rows.order_by("period", "partner__code", "-received_at", "-pk"))
+
+
+def current_returns_frame(period: str | None = None) -> pl.DataFrame:
+    """The current return of every authority (all periods, or one), in the returns
+    file's columns, as the benchmark reads them."""
+    rows = ReceivedReturn.objects.filter(replaced_at__isnull=True)
+    if period:
+        rows = rows.filter(period=period)
+    records = [r.row for r in rows.order_by("partner__code", "period")]
+    return pl.DataFrame(records, schema=dict.fromkeys(COLUMNS, pl.String))
+
+
+def national_benchmark(period: str) -> bytes:
+    """The benchmarking report (`homeward benchmark`'s outputs, without its PDF) of the
+    current returns for `period`, as a ZIP. Raises ValidationError when it cannot be made."""
+    from homeward.benchmark.outputs import write_outputs
+    from homeward.benchmark.tables import PeriodNotFoundError, build_report
+
+    frame = current_returns_frame()  # earlier periods answer "provider" for this one too
+    try:
+        checked = returns_frame(frame, source="returns received")
+        report = build_report(checked, period, source="the national collection")
+    except ReturnsError as error:
+        raise ValidationError("; ".join(str(p) for p in error.problems[:5])) from None
+    except PeriodNotFoundError as error:
+        raise ValidationError(str(error)) from None
+    with tempfile.TemporaryDirectory() as folder:
+        written = write_outputs(report, Path(folder), pdf=False)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in written.paths:
+                archive.write(path, arcname=Path(path).name)
+    return buffer.getvalue()
