@@ -23,6 +23,7 @@ class AccessEvent(models.Model):
         MERGE = "merge", "Merged records"
         PASSWORD = "password", "Password changed or reset"
         RECEIVE = "receive", "Received from a partner authority"
+        DELETE = "delete", "Deleted for good"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -594,11 +594,8 @@ def profile_part(child: Child) -> dict[str, Any] | None:
     current = profile_services.current(child)
     if current is None:
         return None
-    photo = (
-        philomena.travel_photo(profile_services.photo_bytes(current.photo))
-        if current.photo is not None
-        else None
-    )
+    jpeg = profile_services.usable_photo(current)
+    photo = philomena.travel_photo(jpeg) if jpeg is not None else None
     return philomena.structured_copy(
         child=None,
         answers=current.answers(),

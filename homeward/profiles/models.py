@@ -14,7 +14,9 @@ class ProfilePhoto(models.Model):
     other encrypted value). Versions of the profile share a photo until a new one is given."""
 
     child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="+")
-    jpeg = EncryptedTextField(help_text="The JPEG, base64.")
+    jpeg = EncryptedTextField(
+        null=True, blank=True, help_text="The JPEG, base64 (none once deleted)."
+    )
     sha256 = models.CharField(max_length=64)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
@@ -22,6 +24,13 @@ class ProfilePhoto(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # A photo that should never have been kept (the wrong child, taken without consent) is
+    # deleted for good by a manager: its pixels go, the record of it and why stays.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    deleted_reason = models.CharField(max_length=500, blank=True)
 
 
 class ProfileVersion(models.Model):

@@ -72,6 +72,8 @@ def profile_save(
     elif len(reason) > 500:
         errors["reason"] = "The reason must be 500 characters or fewer"
     kept_photo = None if remove_photo or latest is None else latest.photo
+    if kept_photo is not None and kept_photo.deleted_at is not None:
+        kept_photo = None
     new_photo = None
     if photo is not None:
         try:
@@ -112,7 +114,51 @@ def profile_save(
 
 
 def photo_bytes(photo: ProfilePhoto) -> bytes:
-    return base64.b64decode(photo.jpeg)
+    return base64.b64decode(photo.jpeg or "")
+
+
+def usable_photo(version: ProfileVersion) -> bytes | None:
+    """The version's photo, unless it has none or it was deleted."""
+    photo = version.photo
+    if photo is None or photo.deleted_at is not None:
+        return None
+    return photo_bytes(photo)
+
+
+@transaction.atomic
+def photo_delete(*, by: User, photo: ProfilePhoto, reason: str) -> ProfilePhoto:
+    """Delete a photo for good, from every version that shows it: its pixels go; who
+    deleted it, when and why stay (a manager's decision, in the access log too)."""
+    from homeward.accounts.models import Role
+    from homeward.audit.models import AccessEvent
+    from homeward.audit.services import access_record
+
+    child = photo.child
+    if not (
+        by.role == Role.MANAGER
+        and permissions.sees_whole_authority(by)
+        and permissions.can_view_child(by, child)
+    ):
+        raise PermissionDenied("only a manager deletes a photo")
+    photo = ProfilePhoto.objects.select_for_update().get(pk=photo.pk)
+    if photo.deleted_at is not None:
+        raise ValidationError({"reason": "This photo is deleted already"})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the photo is deleted"})
+    if len(reason) > 500:
+        raise ValidationError({"reason": "The reason must be 500 characters or fewer"})
+    photo.jpeg, photo.sha256 = "", ""
+    photo.deleted_at, photo.deleted_by, photo.deleted_reason = timezone.now(), by, reason
+    photo.save()
+    access_record(
+        user=by,
+        action=AccessEvent.Action.DELETE,
+        what=f"profile photo {photo.pk} of child {child.reference}",
+        child_id=child.pk,
+        detail=f"deleted: {reason}",
+    )
+    return photo
 
 
 #: Why the copy goes (kept with it in the access log, before the person's own reason).
@@ -125,9 +171,7 @@ def police_copy(
     """The structured copy as the police receive it: the profile (the core's
     `structured_copy`), the child, and the force and report it is for."""
     child = version.child
-    photo = (
-        philomena.travel_photo(photo_bytes(version.photo)) if version.photo is not None else None
-    )
+    photo = philomena.travel_photo(jpeg) if (jpeg := usable_photo(version)) is not None else None
     copy = philomena.structured_copy(
         child={
             "reference": child.reference,

@@ -114,3 +114,15 @@ class PoliceCopyForm(GovukForm):
     def __init__(self, *args: Any, forces: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["force"].choices = forces  # type: ignore[attr-defined]
+
+
+class DeletePhotoForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is it deleted?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say why the photo is deleted",
+            "max_length": "The reason must be 500 characters or fewer",
+        },
+    )

@@ -231,6 +231,11 @@ urlpatterns = [
         name="profile-photo",
     ),
     path(
+        "children/<int:child_id>/missing-profile/photos/<int:photo_id>/delete",
+        profile_views.photo_delete,
+        name="profile-photo-delete",
+    ),
+    path(
         "children/<int:child_id>/missing-profile/send-to-police",
         profile_views.send_to_police,
         name="profile-send",

@@ -209,6 +209,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "profile": ("child", _expect(CHILD_RECORD)),
     "profile-change": ("child", _expect(AUTHORITY_WIDE)),
     "profile-photo": ("profile_photo", _expect(CHILD_RECORD)),
+    "profile-photo-delete": ("profile_photo", _expect(SIGN_OFF)),
     "profile-grab-pack": ("child", _expect(CHILD_RECORD)),
     "profile-send": ("child", _expect(AUTHORITY_WIDE)),
     # The national collection (national.py): coordinators and managers send the return;

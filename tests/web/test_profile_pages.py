@@ -237,3 +237,39 @@ def test_a_police_officer_who_reads_it_cannot_change_it_and_the_attempt_is_logge
         action="denied", what__startswith="change of the profile", child_id=child.pk
     ).exists()
     assert ProfileVersion.objects.count() == 1
+
+
+def test_a_manager_deletes_a_photo_for_good_with_why_and_it_goes_from_every_version(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    from homeward.profiles.models import ProfilePhoto
+
+    child = make_child(world)
+    coordinator = client_for("coordinator")
+    coordinator.post(
+        f"/children/{child.pk}/missing-profile/change",
+        {**answers(), "photo": SimpleUploadedFile("a.jpg", jpeg(), "image/jpeg")},
+    )
+    coordinator.post(
+        f"/children/{child.pk}/missing-profile/change",
+        answers(clothing="Red coat", version="1", reason="New coat"),
+    )
+    photo = ProfilePhoto.objects.get()
+    url = f"/children/{child.pk}/missing-profile/photos/{photo.pk}/delete"
+    assert coordinator.post(url, {"reason": "Wrong child"}).status_code == 403
+    manager = client_for("manager")
+    assert (
+        "Delete this photo for good"
+        in manager.get(f"/children/{child.pk}/missing-profile/").content.decode()
+    )
+    assert manager.post(url, {"reason": " "}).status_code == 400
+    assert manager.post(url, {"reason": "A photo of another child"}).status_code == 302
+    photo.refresh_from_db()
+    assert photo.deleted_at is not None and not photo.jpeg
+    assert manager.get(f"/children/{child.pk}/missing-profile/photos/{photo.pk}").status_code == 404
+    for version in ("1", "2"):
+        page = manager.get(f"/children/{child.pk}/missing-profile/?version={version}")
+        assert "A photo of another child" in page.content.decode()
+    assert AccessEvent.objects.filter(action="delete", child_id=child.pk).exists()
+    pdf = manager.post(f"/children/{child.pk}/missing-profile/grab-pack", {"reason": "check"})
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages[0].images) == 0

@@ -91,6 +91,8 @@ def profile(request: HttpRequest, child_id: int) -> HttpResponse:
                 )[:20]
             ),
             "can_change": permissions.can_record_episode(request.user),  # type: ignore[arg-type]
+            "can_delete_photo": request.user.role == "manager"  # type: ignore[union-attr]
+            and permissions.sees_whole_authority(request.user),  # type: ignore[arg-type]
         },
     )
 
@@ -168,7 +170,7 @@ def profile_photo(request: HttpRequest, child_id: int, photo_id: int) -> HttpRes
     """A photo of the profile, to whoever may see the child (the read logged)."""
     child = _child(request, child_id)
     photo = ProfilePhoto.objects.filter(pk=photo_id, child=child).first()
-    if photo is None:
+    if photo is None or photo.deleted_at is not None:
         raise Http404("No such photo")
     access_record(
         user=request.user,  # type: ignore[arg-type]
@@ -202,7 +204,8 @@ def grab_pack(request: HttpRequest, child_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             request=request,
         )
-        images = {"photo.jpg": services.photo_bytes(latest.photo)} if latest.photo else {}
+        jpeg = services.usable_photo(latest)
+        images = {"photo.jpg": jpeg} if jpeg is not None else {}
         html = render_to_string(
             "web/profiles/grab_pack.html",
             {
@@ -210,7 +213,7 @@ def grab_pack(request: HttpRequest, child_id: int) -> HttpResponse:
                 "title": _title(child),
                 "version": latest,
                 "rows": _rows(latest),
-                "photo_url": IMAGE_BASE + "photo.jpg" if latest.photo else "",
+                "photo_url": IMAGE_BASE + "photo.jpg" if jpeg is not None else "",
                 # A long profile in smaller print, to keep to one page where it can.
                 "dense": sum(len(a) for a in latest.answers().values()) > DENSE_AFTER,
                 "episodes": list(child.episodes.order_by("-started_at")[:1]),
@@ -306,6 +309,49 @@ def send_to_police(request: HttpRequest, child_id: int) -> HttpResponse:
             "sent, hand them the grab pack.",
             "back": reverse("web:profile", args=[child.pk]),
             "button": "Send it",
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def photo_delete(request: HttpRequest, child_id: int, photo_id: int) -> HttpResponse:
+    """A manager deletes a photo for good (from every version that shows it), with why."""
+    child = _child(request, child_id)
+    photo = ProfilePhoto.objects.filter(pk=photo_id, child=child, deleted_at__isnull=True).first()
+    if photo is None:
+        raise Http404("No such photo")
+    form = f.DeletePhotoForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.photo_delete(
+                by=request.user,  # type: ignore[arg-type]
+                photo=photo,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The photo is deleted from every version of the profile")
+            return redirect("web:profile", child.pk)
+    elif not (
+        request.user.role == "manager"  # type: ignore[union-attr]
+        and permissions.sees_whole_authority(request.user)  # type: ignore[arg-type]
+    ):
+        raise PermissionDenied("only a manager deletes a photo")
+    return render(
+        request,
+        "web/cases/form.html",
+        {
+            "form": form,
+            "title": "Delete the photo for good",
+            "caption": f"{child.full_name} ({child.reference})",
+            "intro": "For a photo that should never have been kept: of another child, or taken "
+            "without the consent it needed. It goes from every version of the profile and "
+            "cannot be brought back; who deleted it, when and why are kept.",
+            "back": reverse("web:profile", args=[child.pk]),
+            "button": "Delete the photo",
         },
         status=400 if form.is_bound and form.errors else 200,
     )
