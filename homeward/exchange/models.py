@@ -318,3 +318,23 @@ class InterviewArrangement(models.Model):
     @property
     def open(self) -> bool:
         return self.state in (self.State.REQUESTED, self.State.ACCEPTED)
+
+
+class NoticeCorrection(models.Model):
+    """A partner's notice that was recorded against the wrong child, put back to wait for a
+    person (docs/exchange.md, "Correcting a notice"): who it had been recorded for, the
+    episode it had made, who put it back, when and why."""
+
+    notice = models.ForeignKey(PartnerNotice, on_delete=models.PROTECT, related_name="corrections")
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="+")
+    episode = models.ForeignKey(
+        "cases.Episode", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=500)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-corrected_at", "-pk"]

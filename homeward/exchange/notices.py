@@ -29,6 +29,7 @@ from homeward.exchange.models import (
     HomeMovement,
     InboxMessage,
     InterviewArrangement,
+    NoticeCorrection,
     OutboxMessage,
     Partner,
     PartnerNotice,
@@ -186,10 +187,14 @@ def _linked_child(partner: Partner, envelope: fmt.Envelope) -> tuple[Child | Non
             Q(host_authority__gss_code=partner.code)
             | Q(responsible_authority__gss_code=partner.code)
         )
+    wrong = NoticeCorrection.objects.filter(
+        notice__partner=partner, notice__child_reference=about["reference"]
+    ).values("child")  # a child a notice of theirs was wrongly recorded for is never taken
     earlier = (
         PartnerNotice.objects.filter(
             partner=partner, child_reference=about["reference"], child__in=across
         )
+        .exclude(child__in=wrong)
         .select_related("child")
         .first()
     )
@@ -356,6 +361,7 @@ def notice_record(*, by: User, notice: PartnerNotice, child: Child) -> PartnerNo
                 partner=notice.partner,
                 episode_reference=notice.episode_reference,
                 episode__isnull=False,
+                episode__entered_in_error_at__isnull=True,
             )
             .exclude(pk=notice.pk)
             .select_related("episode")
@@ -401,6 +407,47 @@ def notice_record(*, by: User, notice: PartnerNotice, child: Child) -> PartnerNo
         notice.decided_by, notice.decided_at = by, timezone.now()
         notice.save()
     return notice
+
+
+def notice_reopen(*, by: User, notice: PartnerNotice, reason: str) -> NoticeCorrection:
+    """A notice recorded against the wrong child waits for a person again: the record of
+    it is kept (`NoticeCorrection`). The episode it made must be entered in error first (as
+    any episode is corrected); a request to hold an interview that was answered cannot be
+    put back (withdraw or answer again with the partner instead)."""
+    if not permissions.can_record_episode(by):
+        raise PermissionDenied("only a coordinator or manager corrects a notice")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the notice was recorded against the wrong child"})
+    if len(reason) > 500:
+        raise ValidationError({"reason": "The reason must be 500 characters or fewer"})
+    with transaction.atomic():
+        notice = PartnerNotice.objects.select_for_update().get(pk=notice.pk)
+        if notice.state != PartnerNotice.State.RECORDED or notice.child is None:
+            raise ValidationError({"reason": "This notice is not recorded: record it instead"})
+        episode = notice.episode
+        if episode is not None and episode.entered_in_error_at is None:
+            raise ValidationError(
+                {
+                    "reason": f"First mark episode {episode.reference} as entered in error "
+                    "(from its page), then put the notice back"
+                }
+            )
+        asked = InterviewArrangement.objects.filter(notice=notice).first()
+        if asked is not None and asked.state != InterviewArrangement.State.REQUESTED:
+            raise ValidationError(
+                {"reason": "The request was answered: it cannot be put back to wait"}
+            )
+        correction = NoticeCorrection.objects.create(
+            notice=notice, child=notice.child, episode=episode, reason=reason, corrected_by=by
+        )
+        if asked is not None:
+            InterviewArrangement.objects.filter(pk=asked.pk).update(child=None)
+        notice.child, notice.episode, notice.linked_by = None, None, ""
+        notice.state = PartnerNotice.State.WAITING
+        notice.decided_by, notice.decided_at = None, None
+        notice.save()
+    return correction
 
 
 def notice_new_child(*, by: User, notice: PartnerNotice) -> Child:

@@ -401,3 +401,15 @@ class AnswerForm(GovukForm):
                 "take_open", "Select this to hold the interview already open here for them"
             )
         return data
+
+
+class NoticeReopenForm(GovukForm):
+    reason = forms.CharField(
+        label="Why was it recorded against the wrong child?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say why the notice was recorded against the wrong child",
+            "max_length": "The reason must be 500 characters or fewer",
+        },
+    )

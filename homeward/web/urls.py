@@ -212,6 +212,11 @@ urlpatterns = [
     path("other-authorities/add", exchange_views.partner_add, name="exchange-partner-add"),
     path("partner-notices/", exchange_views.notices, name="exchange-notices"),
     path(
+        "partner-notices/<int:notice_id>/wrong-child",
+        exchange_views.notice_reopen,
+        name="exchange-notice-reopen",
+    ),
+    path(
         "partner-notices/<int:notice_id>/photo",
         exchange_views.notice_photo,
         name="exchange-notice-photo",

@@ -617,3 +617,40 @@ def test_a_placement_notice_carries_the_profile_with_a_small_photo_but_not_its_e
         start=date(2026, 12, 20), end=date(2026, 12, 30), placement_type="foster",
     )  # fmt: skip
     assert "profile" not in json.loads(end.message.payload)
+
+
+def test_a_notice_recorded_against_the_wrong_child_is_put_back_with_its_history(
+    world: World, partner: FakePartner
+) -> None:
+    from homeward.cases import corrections
+    from homeward.exchange.models import NoticeCorrection
+
+    right = placed_there(world)
+    wrong = placed_there(world, first_name="Jordon", last_name="Sample")
+    about = {"given_names": "Jordan", "family_name": "Example", "date_of_birth": "2011-05-14"}
+    services.inbox_receive(token=notice_from(partner, child=about).encode())
+    notice = PartnerNotice.objects.get()
+    by = world.user("coordinator")
+    notices.notice_record(by=by, notice=notice, child=wrong)
+    notice.refresh_from_db()
+    episode = notice.episode
+    assert episode is not None and episode.child_id == wrong.pk
+    with pytest.raises(ValidationError, match=f"First mark episode {episode.reference}"):
+        notices.notice_reopen(by=by, notice=notice, reason="Wrong Jordan")
+    with pytest.raises(PermissionDenied):
+        notices.notice_reopen(by=world.user("worker"), notice=notice, reason="x")
+    corrections.episode_mark_in_error(by=by, episode=episode, reason="Recorded for the wrong child")
+    notices.notice_reopen(by=by, notice=notice, reason="Wrong Jordan")
+    notice.refresh_from_db()
+    assert notice.state == PartnerNotice.State.WAITING and notice.child is None
+    (kept,) = NoticeCorrection.objects.all()
+    assert (kept.child_id, kept.episode_id, kept.reason) == (wrong.pk, episode.pk, "Wrong Jordan")
+
+    recorded = notices.notice_record(by=by, notice=notice, child=right)
+    assert recorded.episode is not None and recorded.episode.child_id == right.pk
+    # A later notice about the same child of theirs is never linked to the wrong one again.
+    services.inbox_receive(
+        token=notice_from(partner, child=about, event="returned", returned=True).encode()
+    )
+    later = PartnerNotice.objects.exclude(pk=notice.pk).get()
+    assert later.child_id == right.pk

@@ -199,6 +199,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "exchange-notices": ("", _expect(AUTHORITY_WIDE)),
     "exchange-notice": ("notice", _expect(AUTHORITY_WIDE)),
     "exchange-notice-photo": ("placement_notice", _expect(AUTHORITY_WIDE)),
+    "exchange-notice-reopen": ("placement_notice", _expect(AUTHORITY_WIDE)),
     "exchange-placed-elsewhere": ("", _expect(AUTHORITY_WIDE)),
     "exchange-placed-here": ("", _expect(AUTHORITY_WIDE)),
     "exchange-placement-notice": ("placed_child", _expect(AUTHORITY_WIDE)),

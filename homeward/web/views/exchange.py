@@ -351,6 +351,58 @@ def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_reopen(request: HttpRequest, notice_id: int) -> HttpResponse:
+    """A notice recorded against the wrong child, put back to wait for a person."""
+    _may_record_notices(request)
+    one = selectors.notice(notice_id)
+    if one is None or one.child is None:
+        raise Http404("No such recorded notice")
+    access_record(
+        user=request.user,  # type: ignore[arg-type]
+        action=AccessEvent.Action.VIEW,
+        what=f"notice {one.pk} from {one.partner.name}, to correct",
+        child_id=one.child_id,
+        request=request,
+    )
+    form = f.NoticeReopenForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            partner_notices.notice_reopen(
+                by=request.user,  # type: ignore[arg-type]
+                notice=one,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The notice waits again: say which child it is about")
+            return redirect("web:exchange-notice", one.pk)
+    episode = one.episode
+    return render(
+        request,
+        "web/cases/form.html",
+        {
+            "form": form,
+            "title": "Recorded against the wrong child",
+            "caption": f"A notice from {one.partner.name}",
+            "intro": f"It was recorded for {one.child.full_name} ({one.child.reference})."
+            + (
+                f" It made episode {episode.reference}: mark that episode as entered in error "
+                "first (from its page), then put the notice back."
+                if episode is not None and episode.entered_in_error_at is None
+                else ""
+            )
+            + " Put back, it waits for a person to say which child it is about; the record "
+            "of this correction is kept.",
+            "back": reverse("web:exchange-notice", args=[one.pk]),
+            "button": "Put the notice back",
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
 SEXES = {"female": "Female", "male": "Male", "unknown": "Not known"}
 GRADES = {"no_apparent_risk": "No apparent risk", "low": "Low", "medium": "Medium", "high": "High"}
 
