@@ -222,6 +222,15 @@ class HomeMovement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Recorded by mistake: kept, marked, and (when it was told) told again as a mistake.
+    entered_in_error_at = models.DateTimeField(null=True, blank=True)
+    entered_in_error_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    entered_in_error_reason = models.CharField(max_length=500, blank=True)
+    correction = models.OneToOneField(
+        OutboxMessage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-on", "-pk"]

@@ -13,6 +13,7 @@ An episode that came from a partner's notice is never sent back to that partner.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -238,7 +239,7 @@ def _keep_notice(message: InboxMessage, envelope: fmt.Envelope, **fields: Any) -
         message=message,
         partner=message.partner,
         kind=envelope.kind,
-        event=envelope.payload["event"],
+        event=fields.pop("event", envelope.payload["event"]),
         child_reference=about["reference"],
         child=child,
         linked_by=why,
@@ -280,6 +281,8 @@ HEADINGS = {
     ("placement.notice", "end"): "A placement in this authority's area has ended",
     ("home.notice", "admission"): "A child of this authority was admitted to a children's home",
     ("home.notice", "discharge"): "A child of this authority left a children's home",
+    ("home.notice", "admission_in_error"): "An admission to a children's home told by mistake",
+    ("home.notice", "discharge_in_error"): "A discharge from a children's home told by mistake",
     ("interview.request", "request"): "Another authority asks us to hold a return interview",
 }
 
@@ -292,6 +295,8 @@ SAYS = {
     ("placement.notice", "end"): "a placement it made in your area has ended",
     ("home.notice", "admission"): "a child of yours was admitted to a children's home there",
     ("home.notice", "discharge"): "a child of yours left a children's home there",
+    ("home.notice", "admission_in_error"): "an admission it told you of was recorded by mistake",
+    ("home.notice", "discharge_in_error"): "a discharge it told you of was recorded by mistake",
     ("interview.request", "request"): (
         "it asks us to hold the return interview of a child it placed in our area"
     ),
@@ -760,6 +765,38 @@ def home_movement_record(
         )
 
 
+def home_movement_mark_in_error(*, by: User, movement: HomeMovement, reason: str) -> HomeMovement:
+    """An admission or discharge recorded by mistake: kept and marked, with who, when and
+    why; when the responsible authority was told, it is told it was a mistake (the same
+    notice, marked `entered_in_error`)."""
+    if not permissions.can_record_episode(by):
+        raise PermissionDenied("only a coordinator or manager corrects an admission or discharge")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why it was recorded by mistake"})
+    if len(reason) > 500:
+        raise ValidationError({"reason": "The reason must be 500 characters or fewer"})
+    with transaction.atomic():
+        movement = HomeMovement.objects.select_for_update().get(pk=movement.pk)
+        if movement.entered_in_error_at is not None:
+            raise ValidationError({"reason": "It is marked as recorded by mistake already"})
+        told = movement.message
+        if told is not None and told.partner.active:
+            payload = {**json.loads(told.payload), "entered_in_error": True}
+            movement.correction = services.message_send(
+                partner_code=told.partner.code,
+                kind="home.notice",
+                payload=payload,
+                reason=HOME_REASON,
+                by=by,
+                child_id=movement.child_id,
+            )
+        movement.entered_in_error_at = timezone.now()
+        movement.entered_in_error_by, movement.entered_in_error_reason = by, reason
+        movement.save()
+    return movement
+
+
 def home_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
     """Keep a host's admission or discharge notice for a person to record (as a missing
     notice is kept), and tell the coordinators."""
@@ -770,4 +807,5 @@ def home_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
         )
     if payload["host_authority"] != message.partner.code:
         raise fmt.MessageError("schema", "only the host authority sends this notice", "payload")
-    _keep_notice(message, envelope, placement_start=date.fromisoformat(payload["on"]))
+    event = payload["event"] + ("_in_error" if payload.get("entered_in_error") else "")
+    _keep_notice(message, envelope, event=event, placement_start=date.fromisoformat(payload["on"]))

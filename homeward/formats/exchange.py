@@ -286,6 +286,8 @@ KINDS: Final[Mapping[str, Kind]] = {
             "child": Field("object", fields=NOTICE_CHILD),
             "home": Field("object", fields=NOTICE_HOME),
             "legal": Field("object", required=False, fields=NOTICE_LEGAL),
+            # True: the admission or discharge told before was recorded by mistake.
+            "entered_in_error": Field("bool", required=False),
         },
     ),
     "return.annual": Kind(

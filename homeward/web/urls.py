@@ -212,6 +212,11 @@ urlpatterns = [
     path("other-authorities/add", exchange_views.partner_add, name="exchange-partner-add"),
     path("partner-notices/", exchange_views.notices, name="exchange-notices"),
     path(
+        "childrens-home-movements/<int:movement_id>/recorded-by-mistake",
+        exchange_views.home_movement_error,
+        name="exchange-home-movement-error",
+    ),
+    path(
         "partner-notices/<int:notice_id>/wrong-child",
         exchange_views.notice_reopen,
         name="exchange-notice-reopen",

@@ -654,3 +654,42 @@ def test_a_notice_recorded_against_the_wrong_child_is_put_back_with_its_history(
     )
     later = PartnerNotice.objects.exclude(pk=notice.pk).get()
     assert later.child_id == right.pk
+
+
+def test_an_admission_recorded_by_mistake_is_marked_and_told_as_a_mistake(
+    world: World, partner: FakePartner
+) -> None:
+    child = placed_here(world)
+    by = world.user("coordinator")
+    movement = notices.home_movement_record(
+        by=by, child=child, event="admission", on=date(2026, 12, 1), home_name="Oak House",
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="Say why"):
+        notices.home_movement_mark_in_error(by=by, movement=movement, reason=" ")
+    marked = notices.home_movement_mark_in_error(by=by, movement=movement, reason="Wrong child")
+    assert marked.entered_in_error_at is not None and marked.correction is not None
+    first, second = (
+        json.loads(m.payload)
+        for m in OutboxMessage.objects.filter(kind="home.notice").order_by("pk")
+    )
+    assert second == {**first, "entered_in_error": True}
+    with pytest.raises(ValidationError, match="already"):
+        notices.home_movement_mark_in_error(by=by, movement=movement, reason="again")
+
+
+def test_the_responsible_authority_keeps_a_mistake_as_its_own_notice(
+    world: World, partner: FakePartner
+) -> None:
+    placed_there(world)
+    payload = {
+        "event": "admission", "on": "2026-12-01", "responsible_authority": HOME,
+        "host_authority": CODE, "entered_in_error": True,
+        "child": {"reference": "LM-C-3", "given_names": "Jordan", "family_name": "Example"},
+        "home": {"name": "Oak House"},
+    }  # fmt: skip
+    envelope = ex.Envelope(ex.new_message_id(), "home.notice", CODE, HOME, "why", payload)
+    token = partner.seal(envelope, to=services.own_public_jwks(), at=timezone.now())
+    services.inbox_receive(token=token.encode())
+    notice = PartnerNotice.objects.get()
+    assert notice.event == "admission_in_error"
+    assert notices.HEADINGS[("home.notice", notice.event)].endswith("told by mistake")

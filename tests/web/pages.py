@@ -200,6 +200,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "exchange-notice": ("notice", _expect(AUTHORITY_WIDE)),
     "exchange-notice-photo": ("placement_notice", _expect(AUTHORITY_WIDE)),
     "exchange-notice-reopen": ("placement_notice", _expect(AUTHORITY_WIDE)),
+    "exchange-home-movement-error": ("home_movement", _expect(AUTHORITY_WIDE)),
     "exchange-placed-elsewhere": ("", _expect(AUTHORITY_WIDE)),
     "exchange-placed-here": ("", _expect(AUTHORITY_WIDE)),
     "exchange-placement-notice": ("placed_child", _expect(AUTHORITY_WIDE)),
@@ -323,6 +324,7 @@ def build_objects(world: World) -> dict[str, object]:
         "placed_child": _placed_child(world),
         "hosted_child": _hosted_child(world),
         "placement_notice": _placement_notice(),
+        "home_movement": _home_movement(),
         "asked": _asked(),
         "placed_interview": _placed_interview(world),
         "proposal": _proposal(child).pk,
@@ -451,6 +453,12 @@ def _placement_notice() -> int:
     from homeward.exchange.models import PartnerNotice
 
     return PartnerNotice.objects.get(kind="placement.notice").pk
+
+
+def _home_movement() -> int:
+    from homeward.exchange.models import HomeMovement
+
+    return HomeMovement.objects.get().pk
 
 
 def _hosted_child(world: World) -> int:

@@ -23,7 +23,7 @@ from homeward.audit.services import access_record, access_record_children
 from homeward.cases.models import Child
 from homeward.exchange import notices as partner_notices
 from homeward.exchange import selectors, services
-from homeward.exchange.models import InterviewArrangement, Partner, PartnerNotice
+from homeward.exchange.models import HomeMovement, InterviewArrangement, Partner, PartnerNotice
 from homeward.formats import exchange as fmt
 from homeward.formats import philomena
 from homeward.web import exchange_forms as f
@@ -700,6 +700,65 @@ def home_movement(request: HttpRequest, child_id: int) -> HttpResponse:
             ),
             "back": reverse("web:exchange-placed-here"),
             "button": "Record it",
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home_movement_error(request: HttpRequest, movement_id: int) -> HttpResponse:
+    """An admission or discharge recorded by mistake: marked, and told as a mistake."""
+    _may_record_notices(request)
+    movement = (
+        HomeMovement.objects.select_related("child", "message__partner")
+        .filter(pk=movement_id, entered_in_error_at__isnull=True)
+        .first()
+    )
+    if movement is None:
+        raise Http404("No such admission or discharge")
+    child = movement.child
+    access_record(
+        user=request.user,  # type: ignore[arg-type]
+        action=AccessEvent.Action.VIEW,
+        what=f"children's home {movement.get_event_display().lower()} {movement.pk}, to correct",
+        child_id=child.pk,
+        request=request,
+    )
+    form = f.NoticeReopenForm(request.POST if request.method == "POST" else None)
+    form.fields["reason"].label = "Why was it recorded by mistake?"
+    if form.is_bound and form.is_valid():
+        try:
+            partner_notices.home_movement_mark_in_error(
+                by=request.user,  # type: ignore[arg-type]
+                movement=movement,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            told = " and the responsible authority is told" if movement.message else ""
+            messages.success(request, f"Marked as recorded by mistake{told}")
+            return redirect("web:exchange-placed-here")
+    what = movement.get_event_display().lower()
+    preposition = "to" if movement.event == "admission" else "from"
+    return render(
+        request,
+        "web/cases/form.html",
+        {
+            "form": form,
+            "title": "Recorded by mistake",
+            "caption": f"{child.full_name} ({child.reference})",
+            "intro": f"{movement.get_event_display()} {preposition} "
+            f"{movement.home_name}, {uk_day(movement.on)}. It is kept, marked as {what} "
+            "recorded by mistake, with who, when and why"
+            + (
+                f"; {movement.message.partner.name} was told of it and is told it was a mistake."
+                if movement.message is not None
+                else "."
+            ),
+            "back": reverse("web:exchange-placed-here"),
+            "button": "Mark it as recorded by mistake",
         },
         status=400 if form.is_bound and form.errors else 200,
     )
