@@ -68,7 +68,7 @@ LINE = "line"
 #: The column named in a problem that concerns the whole file or a whole line.
 NO_COLUMN = "-"
 
-_PERIOD = re.compile(r"(\d{4})-(\d{2})")
+_PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})")  # ASCII digits only, never "２０２５"
 _WHOLE = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(\d+[.,]\d*|[.,]\d+)")
 _SURROGATE = re.compile("[\udc80-\udcff]")

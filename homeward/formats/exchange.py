@@ -296,6 +296,9 @@ KINDS: Final[Mapping[str, Kind]] = {
         "period replaces it",
         {
             "period": Field("text", most=7),
+            # When the sender made it: the latest made is counted, whatever the order the
+            # messages arrive in (a partner that was down takes them newest first).
+            "prepared_at": Field("datetime"),
             "row": Field(
                 "object",
                 fields={name: Field("text", required=False, most=200) for name in RETURN_COLUMNS},

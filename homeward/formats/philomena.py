@@ -169,14 +169,16 @@ _ORIENTATIONS: Final = {
 }
 
 
-def clean_photo(data: bytes) -> tuple[bytes, int, int]:
+def clean_photo(data: bytes, *, most_side: int | None = None) -> tuple[bytes, int, int]:
     """A JPEG or PNG photo as a JPEG at most `PHOTO_SIDE` pixels on its longer side, without
     its metadata (a phone's photo may say where it was taken): (JPEG bytes, width, height).
     Raises `PhotoError` for anything else, too large, or unreadable.
 
     The size is checked before anything is read, the pixels before anything is decoded; a
     JPEG is decoded at the smallest fraction of its size that still covers `PHOTO_SIDE`
-    (a 50-megapixel photo is not decoded whole), a PNG whole, so it may hold fewer pixels."""
+    (a 50-megapixel photo is not decoded whole), a PNG whole, so it may hold fewer pixels.
+    `most_side`: refuse, before decoding, a photo larger than that on either side (a
+    partner's travelling photo is never larger than `TRAVEL_SIDE`)."""
     if len(data) > PHOTO_MOST_BYTES:
         raise PhotoError("The photo must be smaller than 8 MB")
     if not (data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n")):
@@ -192,6 +194,8 @@ def clean_photo(data: bytes) -> tuple[bytes, int, int]:
             if kind not in ("JPEG", "MPO", "PNG"):  # MPO: a phone's JPEG with extra frames
                 raise PhotoError("The photo must be a JPEG or PNG")
             width, height = image.size
+            if most_side is not None and max(width, height) > most_side:
+                raise PhotoError(f"The photo is larger than {most_side} pixels a side")
             if width * height > (PNG_MOST_PIXELS if kind == "PNG" else PHOTO_MOST_PIXELS):
                 raise PhotoError("The photo has too many pixels: save it smaller and try again")
             try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import urllib.parse
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -239,7 +240,8 @@ def profile_send_to_police(
     access_record(
         user=by,
         action=AccessEvent.Action.SHARE,
-        what=f"profile of child {child.reference}, version {latest.version}, to {force.name}",
+        what=f"profile of child {child.reference}, version {latest.version}, for "
+        f"{force.name}, to {urllib.parse.urlsplit(url).hostname}",
         child_id=child.pk,
         detail="taken" if taken else f"not taken: {error}"[:500],
         reason=f"{POLICE_REASON}: {reason}",

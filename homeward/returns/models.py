@@ -107,6 +107,7 @@ class ReceivedReturn(models.Model):
     message = models.OneToOneField(
         "exchange.InboxMessage", on_delete=models.PROTECT, related_name="+"
     )
+    prepared_at = models.DateTimeField(help_text="When the authority made it.")
     received_at = models.DateTimeField(auto_now_add=True)
     replaced_at = models.DateTimeField(null=True, blank=True)
 

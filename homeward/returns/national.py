@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from homeward.accounts import permissions
-from homeward.benchmark.returns import COLUMNS, ReturnsError, parse_period, returns_frame
+from homeward.benchmark.returns import (
+    COLUMNS,
+    COUNT_COLUMNS,
+    ReturnsError,
+    parse_period,
+    returns_frame,
+)
 from homeward.exchange import services as exchange
 from homeward.exchange.models import InboxMessage, Partner
 from homeward.formats import exchange as fmt
@@ -85,7 +91,11 @@ def national_send(*, by: User, period: str) -> NationalSubmission:
             {"period": "No national collection is set up: see docs/national-collection.md"}
         )
     row = return_row(period)
-    payload = {"period": row["period"], "row": {k: v for k, v in row.items() if v is not None}}
+    payload = {
+        "period": row["period"],
+        "prepared_at": timezone.now().isoformat(),
+        "row": {k: v for k, v in row.items() if v is not None},
+    }
     message = exchange.message_send(
         partner_code=partner.code, kind="return.annual", payload=payload, reason=REASON, by=by
     )
@@ -97,11 +107,23 @@ def national_send(*, by: User, period: str) -> NationalSubmission:
 # --- the national body's instance ---------------------------------------------------------------
 
 
+#: The largest count taken in a return (more children than the country has is not one).
+MOST_COUNT = 10**9
+
+
+def collects_returns() -> bool:
+    """Whether this instance is a national body's, taking authorities' annual returns."""
+    return bool(getattr(settings, "HOMEWARD_NATIONAL_BODY", False))
+
+
 def annual_return_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
     """An authority's return: checked as any returns file is (the benchmark's own rules),
-    its own, kept; the one it had sent for the period before is marked replaced."""
+    its own, for a year begun, kept. The latest made (`prepared_at`) is the one counted,
+    whatever order the messages arrive in; every other is kept, marked replaced."""
+    if not collects_returns():
+        raise fmt.MessageError("schema", "this instance does not collect annual returns", "kind")
     payload = envelope.payload
-    partner = message.partner
+    partner = Partner.objects.select_for_update().get(pk=message.partner_id)  # one at a time
     row = {name: payload["row"].get(name) for name in COLUMNS}
     if row["authority_code"] != partner.code:
         raise fmt.MessageError(
@@ -109,6 +131,16 @@ def annual_return_receive(message: InboxMessage, envelope: fmt.Envelope) -> None
         )
     if row["period"] != payload["period"]:
         raise fmt.MessageError("schema", "is not the payload's period", "payload.row.period")
+    for name in COUNT_COLUMNS:
+        value = (row[name] or "").strip()
+        if (
+            value.lstrip("+-").isascii()
+            and value.lstrip("+-").isdigit()
+            and (len(value) > 12 or abs(int(value)) > MOST_COUNT)
+        ):
+            raise fmt.MessageError(
+                "schema", f"is over {MOST_COUNT:,}: not a count", f"payload.row.{name}"
+            )
     try:
         returns_frame(pl.DataFrame([row], schema=dict.fromkeys(COLUMNS, pl.String)))
     except ReturnsError as error:
@@ -116,11 +148,27 @@ def annual_return_receive(message: InboxMessage, envelope: fmt.Envelope) -> None
         raise fmt.MessageError(
             "schema", str(first.reason)[:200], f"payload.row.{first.column}"
         ) from None
-    ReceivedReturn.objects.filter(
+    except Exception:  # anything else the checks raise on a row is a refusal, not a 500
+        raise fmt.MessageError(
+            "schema", "is not a return homeward can read", "payload.row"
+        ) from None
+    if int(payload["period"][:4]) > timezone.localdate().year:
+        raise fmt.MessageError("schema", "is a year not yet begun", "payload.period")
+    prepared = datetime.fromisoformat(payload["prepared_at"])
+    current = ReceivedReturn.objects.filter(
         partner=partner, period=payload["period"], replaced_at__isnull=True
-    ).update(replaced_at=timezone.now())
+    ).first()
+    now = timezone.now()
+    if current is not None and current.prepared_at > prepared:  # an older one, arriving late
+        ReceivedReturn.objects.create(
+            partner=partner, period=payload["period"], row=row, message=message,
+            prepared_at=prepared, replaced_at=now,
+        )  # fmt: skip
+        return
+    if current is not None:
+        ReceivedReturn.objects.filter(pk=current.pk).update(replaced_at=now)
     ReceivedReturn.objects.create(
-        partner=partner, period=payload["period"], row=row, message=message
+        partner=partner, period=payload["period"], row=row, message=message, prepared_at=prepared
     )
 
 
@@ -129,7 +177,7 @@ def received(period: str | None = None) -> list[ReceivedReturn]:
     rows = ReceivedReturn.objects.select_related("partner")
     if period:
         rows = rows.filter(period=period)
-    return list(rows.order_by("period", "partner__code", "-received_at", "-pk"))
+    return list(rows.order_by("period", "partner__code", "replaced_at", "-prepared_at", "-pk"))
 
 
 def current_returns_frame(period: str | None = None) -> pl.DataFrame:

@@ -239,6 +239,8 @@ HOMEWARD_INTELLIGENCE_TIMEOUT = float(os.environ.get("HOMEWARD_INTELLIGENCE_TIME
 # The national body's instance this one sends its annual return to (its GSS code, a partner
 # on the exchange; docs/national-collection.md). Unset: no national collection.
 HOMEWARD_NATIONAL_COLLECTION = os.environ.get("HOMEWARD_NATIONAL_COLLECTION", "")
+# This instance is a national body's: it takes authorities' annual returns (1 to turn on).
+HOMEWARD_NATIONAL_BODY = os.environ.get("HOMEWARD_NATIONAL_BODY", "") == "1"
 # Messages between authorities' instances (docs/exchange.md): how long to wait for a
 # partner's answer, and whether a partner's address may be plain http:// (only for two
 # instances on one machine, as the demo and the tests run them; never in production).

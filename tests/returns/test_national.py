@@ -81,7 +81,13 @@ def from_partner(partner: FakePartner, payload: dict[str, Any]) -> tuple[str, st
     return services.inbox_receive(token=token.encode())
 
 
-def their_return(**changes: str) -> dict[str, Any]:
+@pytest.fixture
+def national_body(settings: Any) -> None:
+    """This instance is a national body's: it takes annual returns."""
+    settings.HOMEWARD_NATIONAL_BODY = True
+
+
+def their_return(prepared: datetime | None = None, **changes: str) -> dict[str, Any]:
     row = {
         "authority_code": CODE,
         "authority_name": "Neighbouring County Council",
@@ -100,10 +106,13 @@ def their_return(**changes: str) -> dict[str, Any]:
         "follow_up_support": "yes",
     }
     row.update(changes)
-    return {"period": row["period"], "row": row}
+    made = prepared or timezone.now()
+    return {"period": row["period"], "prepared_at": made.isoformat(), "row": row}
 
 
-def test_the_national_body_keeps_each_submission_and_the_latest_counts(world: World) -> None:
+def test_the_national_body_keeps_each_submission_and_the_latest_counts(
+    world: World, national_body: None
+) -> None:
     partner = FakePartner()
     partner.add()
     assert from_partner(partner, their_return())[0] == "accepted"
@@ -129,10 +138,13 @@ def test_the_national_body_keeps_each_submission_and_the_latest_counts(world: Wo
         ({"authority_code": "E10000011"}, "payload.row.authority_code"),
         ({"incidents": "lots"}, "payload.row.incidents"),
         ({"clock_unit": "weeks"}, "payload.row.clock_unit"),
+        ({"incidents": "9" * 30}, "payload.row.incidents"),  # was a server error
+        ({"period": "２０２５-２６"}, "payload.row.period"),  # full-width digits: not a year
+        ({"period": "2199-00"}, "payload.period"),  # not yet begun
     ],
 )
 def test_a_return_that_is_not_the_senders_or_not_well_formed_is_refused(
-    world: World, changes: dict[str, str], field: str
+    world: World, changes: dict[str, str], field: str, national_body: None
 ) -> None:
     partner = FakePartner()
     partner.add()
@@ -145,7 +157,9 @@ def test_a_return_that_is_not_the_senders_or_not_well_formed_is_refused(
 # --- the pages -----------------------------------------------------------------------------
 
 
-def test_the_pages_send_the_return_and_list_what_was_received(world: World, settings: Any) -> None:
+def test_the_pages_send_the_return_and_list_what_was_received(
+    world: World, settings: Any, national_body: None
+) -> None:
     from django.test import Client
 
     from tests.web.conftest import sign_in
@@ -183,3 +197,29 @@ def test_the_pages_send_the_return_and_list_what_was_received(world: World, sett
     worker = sign_in(Client(), world.user("worker"))
     assert worker.get("/national-collection/").status_code == 403
     assert worker.post("/returns/national-collection/", {"period": period}).status_code == 403
+
+
+def test_the_latest_made_is_counted_whatever_order_they_arrive_in(
+    world: World, national_body: None
+) -> None:
+    """A sender that could not reach the national body delivers newest first: the
+    correction arrived before the return it corrects, which then replaced it."""
+    partner = FakePartner()
+    partner.add()
+    made = timezone.now() - timedelta(hours=2)
+    from_partner(partner, their_return(made + timedelta(hours=1), incidents="125"))
+    from_partner(partner, their_return(made, incidents="120"))  # older, arriving late
+    assert national.current_returns_frame("2025-26")["incidents"].to_list() == ["125"]
+    history = national.received("2025-26")
+    assert [(r.row["incidents"], r.replaced_at is None) for r in history] == [
+        ("125", True),
+        ("120", False),
+    ]
+
+
+def test_an_instance_that_is_not_a_national_body_takes_no_return(world: World) -> None:
+    partner = FakePartner()
+    partner.add()
+    with pytest.raises(ex.MessageError, match="does not collect annual returns"):
+        from_partner(partner, their_return())
+    assert ReceivedReturn.objects.count() == 0

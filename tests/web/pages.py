@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -517,10 +518,11 @@ def _national_return() -> str:
     }  # fmt: skip
     envelope = ex.Envelope(
         ex.new_message_id(), "return.annual", CODE, "E10000099", "the return",
-        {"period": "2025-26", "row": row},
+        {"period": "2025-26", "prepared_at": timezone.now().isoformat(), "row": row},
     )  # fmt: skip
     token = partner.seal(envelope, to=exchange_services.own_public_jwks(), at=timezone.now())
-    exchange_services.inbox_receive(token=token.encode())
+    with override_settings(HOMEWARD_NATIONAL_BODY=True):
+        exchange_services.inbox_receive(token=token.encode())
     return "2025-26"
 
 

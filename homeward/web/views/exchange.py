@@ -467,7 +467,9 @@ def notice_photo(request: HttpRequest, notice_id: int) -> HttpResponse:
         raise Http404("No such notice")
     text = (services.notice_payload(one).get("profile") or {}).get("photo_jpeg_base64", "")
     try:
-        jpeg, _width, _height = philomena.clean_photo(base64.b64decode(text, validate=True))
+        jpeg, _width, _height = philomena.clean_photo(
+            base64.b64decode(text, validate=True), most_side=philomena.TRAVEL_SIDE
+        )
     except (ValueError, philomena.PhotoError):
         raise Http404("No photo came with this notice") from None
     access_record(

@@ -5,6 +5,7 @@ the benchmark from it."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from itertools import groupby
 
 from django.contrib import messages
@@ -36,7 +37,7 @@ def send(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("the national collection")
     partner = national.national_partner()
     today = timezone.localdate()
-    periods = list(reversed(financial_years(today.replace(year=today.year - 5), today)))
+    periods = list(reversed(financial_years(date(today.year - 5, 4, 1), today)))
     form = SendReturnForm(request.POST if request.method == "POST" else None, periods=periods)
     if partner is not None and form.is_bound and form.is_valid():
         try:
