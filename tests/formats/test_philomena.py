@@ -156,3 +156,11 @@ def test_no_comment_profile_or_xmp_survives() -> None:
         assert secret not in cleaned
     travelled = philomena.travel_photo(cleaned)
     assert travelled is not None
+
+
+def test_a_travelling_photo_larger_than_it_can_be_is_refused_before_it_is_decoded() -> None:
+    out = io.BytesIO()
+    Image.new("1", (4000, 4000)).save(out, "PNG")  # small file, 16 million pixels
+    with pytest.raises(philomena.PhotoError, match="larger than 600 pixels"):
+        philomena.clean_photo(out.getvalue(), most_side=philomena.TRAVEL_SIDE)
+    assert philomena.clean_photo(jpeg((600, 400)), most_side=600)[1:] == (600, 400)

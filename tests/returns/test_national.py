@@ -223,3 +223,16 @@ def test_an_instance_that_is_not_a_national_body_takes_no_return(world: World) -
     with pytest.raises(ex.MessageError, match="does not collect annual returns"):
         from_partner(partner, their_return())
     assert ReceivedReturn.objects.count() == 0
+
+
+def test_the_send_page_works_on_29_february(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from django.test import Client
+
+    from homeward.web.views import national as views
+    from tests.web.conftest import sign_in
+
+    monkeypatch.setattr(views.timezone, "localdate", lambda: date(2028, 2, 29))
+    page = sign_in(Client(), world.user("manager")).get("/returns/national-collection/")
+    assert page.status_code == 200
