@@ -278,3 +278,57 @@ def test_the_host_holds_our_interview_and_its_outcome_becomes_our_record(
         "print(e.height, i.height)"
     )
     assert neighbour.manage("shell", "-c", script).strip().splitlines()[-1] == "0 0"
+
+
+#: The neighbour, as the national body: its analyst's view of what it received.
+NATIONAL_LISTS = """
+from homeward.returns import national
+for one in national.received():
+    state = "replaced" if one.replaced_at else "current"
+    print(one.period, one.partner.code, one.row["incidents"], state)
+"""
+
+
+def test_an_authority_sends_its_annual_return_to_a_national_body_instance(
+    live_server: Any, neighbour: Instance, settings: Any, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """The second instance plays the national body (HOMEWARD_NATIONAL_BODY=1): the return is
+    delivered over HTTP, checked there, and a resubmission replaces it with history kept."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from homeward.returns import national
+    from tests.factories import make_child, make_episode
+
+    settings.HOMEWARD_EXCHANGE_ALLOW_HTTP = True
+    settings.HOMEWARD_NATIONAL_COLLECTION = B
+    world = make_world()
+    monkeypatch.setattr(services, "queue_delivery", lambda pk, when=None: None)
+    neighbour.stop()
+    neighbour.env["HOMEWARD_NATIONAL_BODY"] = "1"
+    neighbour.start()
+    services.partner_add(
+        code=B, url=neighbour.url, jwks=json.loads(neighbour.manage("exchange", "keys"))
+    )
+    ours = tmp_path / "fictional-keys.json"
+    ours.write_text(json.dumps(services.own_public_jwks()))
+    neighbour.manage("partner", "add", "E10000099", live_server.url, str(ours))
+
+    today = timezone.localdate()
+    first = today.year - 1 if today.month >= 4 else today.year - 2
+    period = f"{first}-{(first + 1) % 100:02d}"
+    started = timezone.make_aware(datetime(first, 6, 10, 20, 0))
+    child = make_child(world)
+    make_episode(world, child, started=started)
+    with transaction.atomic():
+        national.national_send(by=world.user("manager"), period=period)
+    make_episode(world, child, started=started + timedelta(days=20))
+    with transaction.atomic():
+        national.national_send(by=world.user("manager"), period=period)
+    assert services.outbox_deliver_due()["delivered"] == 2
+    lines = neighbour.manage("shell", "-c", NATIONAL_LISTS).strip().splitlines()[-2:]
+    assert sorted(lines) == sorted(
+        [f"{period} E10000099 2 current", f"{period} E10000099 1 replaced"]
+    )
