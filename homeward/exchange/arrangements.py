@@ -332,7 +332,9 @@ def _answerable(by: User, arrangement: InterviewArrangement) -> InterviewArrange
     if not permissions.can_allocate(by):
         raise PermissionDenied("only a coordinator or manager answers a request")
     arrangement = (
-        A.objects.select_for_update().select_related("partner", "notice").get(pk=arrangement.pk)
+        A.objects.select_for_update(of=("self",))
+        .select_related("partner", "notice")
+        .get(pk=arrangement.pk)
     )
     if arrangement.role != A.Role.ASKED_OF_US:
         raise ValidationError({"answer": "This authority made this request: it cannot answer it"})
@@ -543,7 +545,7 @@ def _ours(partner: Partner, key: str) -> InterviewArrangement:
     except ValueError:
         raise _refuse("is not a UUID", "payload.arrangement") from None
     arrangement = (
-        A.objects.select_for_update()
+        A.objects.select_for_update(of=("self",))  # the interview is locked on its own
         .select_related("interview")
         .filter(partner=partner, arrangement=parsed, role=A.Role.ASKED)
         .first()

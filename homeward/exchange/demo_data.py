@@ -113,6 +113,26 @@ def seed_exchange(*, by: User) -> ExchangeSummary:
             },
         ),
     ]
+    if hosted.responsible_authority_id == neighbour.pk:
+        # The neighbour asks us to hold the return interview of the child it placed here.
+        messages.append(
+            (
+                "interview.request",
+                {
+                    "event": "request",
+                    "arrangement": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                    "responsible_authority": neighbour.gss_code,
+                    "host_authority": home,
+                    "child": about,
+                    "interview": {
+                        "reference": "NB-RI-000212",
+                        "due_at": (timezone.now() + timedelta(hours=40)).isoformat(),
+                        "due_rule": "72 hours from the return (their clock)",
+                        "note": "Would rather meet at school, with the learning mentor nearby.",
+                    },
+                },
+            )
+        )
     for kind, payload in messages:
         envelope = fmt.Envelope(
             fmt.new_message_id(), kind, neighbour.gss_code, home, "demo notice", payload
@@ -124,5 +144,29 @@ def seed_exchange(*, by: User) -> ExchangeSummary:
             now=timezone.now(),
         )
         services.inbox_receive(token=token.encode())
+    _ask_the_neighbour(by=by, children=ours)
     waiting = PartnerNotice.objects.filter(state=PartnerNotice.State.WAITING).count()
     return ExchangeSummary(partner, sent, waiting)
+
+
+def _ask_the_neighbour(*, by: User, children: list[Child]) -> None:
+    """We ask the neighbour to hold the open interview of one of our children placed there
+    (it waits for its answer: the neighbour is made up)."""
+    from django.core.exceptions import ValidationError
+
+    from homeward.cases.models import ReturnInterview
+    from homeward.exchange import arrangements
+
+    for interview in ReturnInterview.objects.filter(
+        child__in=children, held_at__isnull=True, outcome="pending", due_at__isnull=False
+    ).order_by("due_at")[:5]:
+        if arrangements.why_not_ask(interview):
+            continue
+        try:
+            with transaction.atomic():
+                arrangements.request_send(
+                    by=by, interview=interview, note="Knows the key worker at the home well."
+                )
+        except ValidationError:
+            continue
+        return

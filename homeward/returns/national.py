@@ -17,6 +17,7 @@ import polars as pl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from homeward.accounts import permissions
@@ -177,7 +178,13 @@ def received(period: str | None = None) -> list[ReceivedReturn]:
     rows = ReceivedReturn.objects.select_related("partner")
     if period:
         rows = rows.filter(period=period)
-    return list(rows.order_by("period", "partner__code", "replaced_at", "-prepared_at", "-pk"))
+    # The one counted first (no replaced_at: NULLs first on every database), then the
+    # latest made.
+    return list(
+        rows.order_by(
+            "period", "partner__code", F("replaced_at").asc(nulls_first=True), "-prepared_at", "-pk"
+        )
+    )
 
 
 def current_returns_frame(period: str | None = None) -> pl.DataFrame:

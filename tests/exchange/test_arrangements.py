@@ -730,7 +730,7 @@ def test_the_outcome_is_cut_to_what_the_exchange_carries(
         signed_off_at=timezone.now(),
         outcome="accepted",
         child_words="w" * 30000,
-        held_where="h" * 300,
+        held_where="h" * 200,
     )
     interview.refresh_from_db()
     payload = arrangements.outcome_payload(interview=interview, arrangement=A.objects.get())
