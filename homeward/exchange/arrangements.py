@@ -236,7 +236,7 @@ def _refuse(reason: str, field: str = "payload") -> fmt.MessageError:
     return fmt.MessageError("schema", reason, field)
 
 
-def request_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
+def request_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None:
     """A partner asks this authority (the host) to hold a return interview, or no longer
     asks. A request is kept as a notice until a person says which child it is about."""
     payload = envelope.payload
@@ -270,7 +270,7 @@ def request_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
                     'See "Interviews asked of us" in homeward.',
                 ],
             )
-        return
+        return existing.child_id
     if existing is not None:
         raise _refuse("this request was made already", "payload.arrangement")
     asked = payload["interview"]
@@ -289,6 +289,7 @@ def request_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
         note=asked.get("note", ""),
         requested_at=_now(),
     )
+    return notice.child_id
 
 
 def _release(arrangement: InterviewArrangement) -> None:
@@ -496,7 +497,7 @@ def _open_for(
     return interview
 
 
-def answer_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
+def answer_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None:
     """The host's answer to this authority's request, taken once: kept, and the
     coordinators told. An answer that comes after a withdrawal (or after the outcome it
     preceded) is kept and changes nothing else."""
@@ -524,7 +525,7 @@ def answer_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
             "tell them another way if they need to know.",
         ]
     elif arrangement.state == A.State.DONE:
-        return  # the outcome came first: nothing more to tell
+        return arrangement.child_id  # the outcome came first: nothing more to tell
     elif accepted:
         lines = [
             f"{partner.name} ({partner.code}) will hold the return interview {reference}"
@@ -537,6 +538,7 @@ def answer_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
             f"{reference}: this authority holds it itself.",
         ]
     _tell(f"{partner.name} answered a request to hold a return interview", lines)
+    return arrangement.child_id
 
 
 def _ours(partner: Partner, key: str) -> InterviewArrangement:
@@ -666,7 +668,7 @@ def _code(value: str | None, allowed: list[str], field: str) -> str:
     return value or ""
 
 
-def outcome_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
+def outcome_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None:
     """The outcome of the interview the host held: written to this authority's interview
     (its own record, counted here with the host shown) and submitted for sign-off here. An
     interview already closed here keeps what it has, and the coordinators are told."""
@@ -734,7 +736,7 @@ def outcome_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
                 "interview in homeward.",
             ],
         )
-        return
+        return arrangement.child_id
     if offered_at is not None:
         Offer.objects.create(
             interview=current,
@@ -778,3 +780,4 @@ def outcome_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
             "waiting for a manager's sign-off here.",
         ],
     )
+    return arrangement.child_id

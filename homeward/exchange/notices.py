@@ -229,7 +229,7 @@ def _suggestions(about: dict[str, Any]) -> list[dict[str, Any]]:
     return intake_services.suggest_many([(0, person)]).get(0, [])
 
 
-def _keep_notice(message: InboxMessage, envelope: fmt.Envelope, **fields: Any) -> None:
+def _keep_notice(message: InboxMessage, envelope: fmt.Envelope, **fields: Any) -> int | None:
     """Keep a partner's notice for a person, of whichever kind, with `fields` of its own:
     linked at once where identifiers leave no doubt (else with the matcher's suggestions),
     and the coordinators told once the transaction commits."""
@@ -247,9 +247,10 @@ def _keep_notice(message: InboxMessage, envelope: fmt.Envelope, **fields: Any) -
         **fields,
     )
     transaction.on_commit(lambda: _tell_coordinators(notice.pk))
+    return notice.child_id
 
 
-def missing_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
+def missing_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None:
     """Keep a partner's missing notice for a person, linked at once where identifiers
     leave no doubt, and tell the coordinators (after the transaction commits)."""
     payload = envelope.payload
@@ -263,7 +264,7 @@ def missing_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> Non
             "schema", "the sender is neither the responsible nor the host authority", "payload"
         )
     episode_part = payload["episode"]
-    _keep_notice(
+    return _keep_notice(
         message,
         envelope,
         episode_reference=episode_part["reference"],
@@ -659,7 +660,7 @@ def profile_part(child: Child) -> dict[str, Any] | None:
     )
 
 
-def placement_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
+def placement_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None:
     """Keep a responsible authority's placement notice for a person (as a missing notice
     is kept), and tell the coordinators."""
     payload = envelope.payload
@@ -670,7 +671,7 @@ def placement_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> N
             "schema", "only the responsible authority sends a placement notice", "payload"
         )
     placement = payload["placement"]
-    _keep_notice(
+    return _keep_notice(
         message,
         envelope,
         emergency=payload["emergency"],
@@ -797,7 +798,7 @@ def home_movement_mark_in_error(*, by: User, movement: HomeMovement, reason: str
     return movement
 
 
-def home_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
+def home_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None:
     """Keep a host's admission or discharge notice for a person to record (as a missing
     notice is kept), and tell the coordinators."""
     payload = envelope.payload
@@ -808,4 +809,6 @@ def home_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
     if payload["host_authority"] != message.partner.code:
         raise fmt.MessageError("schema", "only the host authority sends this notice", "payload")
     event = payload["event"] + ("_in_error" if payload.get("entered_in_error") else "")
-    _keep_notice(message, envelope, event=event, placement_start=date.fromisoformat(payload["on"]))
+    return _keep_notice(
+        message, envelope, event=event, placement_start=date.fromisoformat(payload["on"])
+    )

@@ -555,8 +555,9 @@ def outbox_alert(*, message: OutboxMessage, now: datetime) -> bool:
 
 #: What is done with a message of each kind once it is taken (in the same transaction); a
 #: handler that raises `fmt.MessageError` refuses the message (nothing is kept). The
-#: notices' handlers are added by the app (`ExchangeConfig.ready`).
-HANDLERS: dict[str, Callable[[InboxMessage, fmt.Envelope], None]] = {
+#: notices' handlers are added by the app (`ExchangeConfig.ready`). A handler returns the id
+#: of the child the message is about when it knows them here (for the access log), or None.
+HANDLERS: dict[str, Callable[[InboxMessage, fmt.Envelope], int | None]] = {
     "exchange.test": lambda message, envelope: None,
 }
 
@@ -597,11 +598,13 @@ def inbox_receive(*, token: bytes, now: datetime | None = None) -> tuple[str, st
                 signed_at=envelope.signed_at or now,
                 receipt=receipt,
             )
-            HANDLERS[envelope.kind](message, envelope)
+            # A handler gives the child the message is about, when it knows them here.
+            child_id = HANDLERS[envelope.kind](message, envelope)
             access_record(
                 user=None,
                 action=AccessEvent.Action.RECEIVE,
                 what=f"message {envelope.kind} from {partner.name} ({partner.code})",
+                child_id=child_id if isinstance(child_id, int) else None,
                 detail=f"inbox {envelope.message_id}",
                 reason=envelope.reason,
             )

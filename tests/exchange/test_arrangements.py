@@ -770,3 +770,14 @@ def test_a_request_while_the_child_is_still_away_waits_for_the_clock(
     assert away.due_at is None
     with pytest.raises(ValidationError, match="still away"):
         arrangements.request_send(by=world.user("coordinator"), interview=away)
+
+
+def test_the_outcome_received_is_in_the_access_log_with_the_child(
+    world: World, partner: FakePartner
+) -> None:
+    from homeward.audit.models import AccessEvent
+
+    arrangement = asked(world, partner)
+    from_partner(partner, "interview.outcome", outcome(arrangement))
+    event = AccessEvent.objects.get(action="receive", what__startswith="message interview.outcome")
+    assert event.child_id == arrangement.child_id is not None
