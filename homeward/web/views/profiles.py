@@ -236,7 +236,8 @@ def grab_pack(request: HttpRequest, child_id: int) -> HttpResponse:
             "title": "Download the grab pack",
             "caption": f"{child.full_name} ({child.reference})",
             "intro": f"One page for the police: the {_title(child)} as it is now (version "
-            f"{latest.version}), with the photo.",
+            f"{latest.version})"
+            + (", with the photo." if services.usable_photo(latest) is not None else "."),
             "back": reverse("web:profile", args=[child.pk]),
             "button": "Download the PDF",
         },
@@ -304,8 +305,9 @@ def send_to_police(request: HttpRequest, child_id: int) -> HttpResponse:
             "form": form,
             "title": "Send the profile to the police",
             "caption": f"{child.full_name} ({child.reference})",
-            "intro": f"The {_title(child)} as it is now (version {latest.version}), with the "
-            "photo, goes to the police force's endpoint as structured data. If it cannot be "
+            "intro": f"The {_title(child)} as it is now (version {latest.version})"
+            + (", with the photo," if services.usable_photo(latest) is not None else "")
+            + " goes to the police force's endpoint as structured data. If it cannot be "
             "sent, hand them the grab pack.",
             "back": reverse("web:profile", args=[child.pk]),
             "button": "Send it",
