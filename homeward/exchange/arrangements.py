@@ -569,7 +569,9 @@ def _cut(text: str | None, most: int) -> str | None:
     return (text or "")[:most] or None
 
 
-def outcome_payload(*, interview: ReturnInterview, arrangement: InterviewArrangement) -> dict:
+def outcome_payload(
+    *, interview: ReturnInterview, arrangement: InterviewArrangement, revision: int = 1
+) -> dict:
     """The interview held, as signed off: its outcome, first offer, and write-up (with the
     places of concern marked shareable)."""
     from homeward.cases.models import in_count
@@ -613,6 +615,7 @@ def outcome_payload(*, interview: ReturnInterview, arrangement: InterviewArrange
             "late_reason": _cut(interview.late_reason, 4000),
             "conducted_by": arrangement.conducted_by[:200] or None,
             "signed_off_at": _iso(interview.signed_off_at),
+            "revision": revision,
             "write_up": write_up,
         }
     )
@@ -623,16 +626,22 @@ def outcome_send(*, interview: ReturnInterview, by: User | None) -> None:
     """When the host's manager signs off an interview held for another authority, its
     outcome goes to that authority (in the sign-off's transaction). The sign-off never
     waits on it: when the outcome cannot go (the partner is no longer on the exchange), the
-    coordinators are told to send it another way."""
+    coordinators are told to send it another way. An interview reopened here and signed off
+    again sends its outcome again, as the next revision."""
     arrangement = (
         A.objects.select_for_update()
         .select_related("partner")
-        .filter(interview=interview, role=A.Role.ASKED_OF_US, state=A.State.ACCEPTED)
+        .filter(
+            interview=interview,
+            role=A.Role.ASKED_OF_US,
+            state__in=(A.State.ACCEPTED, A.State.DONE),
+        )
         .first()
     )
     if arrangement is None:
         return
     partner = arrangement.partner
+    revision = arrangement.outcome_revision + 1
     try:
         if not partner.active:
             raise ValidationError(f"{partner} is no longer a partner")
@@ -640,7 +649,9 @@ def outcome_send(*, interview: ReturnInterview, by: User | None) -> None:
             services.message_send(
                 partner_code=partner.code,
                 kind="interview.outcome",
-                payload=outcome_payload(interview=interview, arrangement=arrangement),
+                payload=outcome_payload(
+                    interview=interview, arrangement=arrangement, revision=revision
+                ),
                 reason=OUTCOME_REASON,
                 by=by,
                 child_id=interview.child_id,
@@ -659,7 +670,8 @@ def outcome_send(*, interview: ReturnInterview, by: User | None) -> None:
         return
     arrangement.state = A.State.DONE
     arrangement.outcome_at = _now()
-    arrangement.save(update_fields=["state", "outcome_at"])
+    arrangement.outcome_revision = revision
+    arrangement.save(update_fields=["state", "outcome_at", "outcome_revision"])
 
 
 def _code(value: str | None, allowed: list[str], field: str) -> str:
@@ -677,9 +689,10 @@ def outcome_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None
     payload = envelope.payload
     partner = message.partner
     arrangement = _ours(partner, payload["arrangement"])
-    if arrangement.outcome_at is not None:
-        raise _refuse("the outcome was sent already", "payload.arrangement")
     part = payload["interview"]
+    revision = part.get("revision", 1)
+    if revision <= arrangement.outcome_revision:
+        raise _refuse("the outcome was sent already", "payload.arrangement")
     write_up = part.get("write_up", {})
     outcome = part["outcome"]
     held_at = notices._parse_moment(part.get("held_at"))
@@ -701,10 +714,14 @@ def outcome_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None
     if offered_at is not None and not method:
         raise _refuse("an offer gives how it was made", "payload.interview.offer_method")
     now = _now()
-    standing = arrangement.state in (A.State.REQUESTED, A.State.ACCEPTED)
+    revised = arrangement.outcome_revision > 0  # an earlier outcome was taken
+    standing = arrangement.state in (A.State.REQUESTED, A.State.ACCEPTED) or (
+        revised and arrangement.state == A.State.DONE
+    )
     if standing:  # an outcome before its answer stands for the acceptance
         arrangement.state = A.State.DONE
     arrangement.outcome_at = now
+    arrangement.outcome_revision = revision
     arrangement.their_interview_reference = part["reference"]
     interview = arrangement.interview
     current = (
@@ -712,10 +729,21 @@ def outcome_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None
         if interview is not None
         else None
     )
+    # A revision replaces what an earlier outcome wrote, until a manager here signs it off.
+    ours_to_replace = (
+        revised
+        and arrangement.outcome_applied
+        and current is not None
+        and current.held_by_authority == partner.code
+        and current.signed_off_at is None
+    )
+    if current is not None and ours_to_replace:
+        current.offers.filter(recorded_by__isnull=True).delete()  # the host's offer, as taken
+        current.held_at, current.outcome = None, codes.Outcome.PENDING
     if (
         not standing
         or current is None
-        or current.is_closed
+        or (current.is_closed and not ours_to_replace)
         or current.signed_off_at is not None
         or current.entered_in_error_at is not None
     ):
@@ -724,6 +752,8 @@ def outcome_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None
         why = (
             f"our request was {arrangement.get_state_display().lower()}"
             if not standing
+            else "our interview is signed off already: reopen it to take the revised outcome"
+            if revised and current is not None and current.signed_off_at is not None
             else "our interview is closed already"
         )
         _tell(
@@ -768,8 +798,10 @@ def outcome_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None
     current.returned_for_changes_at = None
     current.version += 1
     current.save()
+    known = set(current.places.values_list("description", flat=True))
     for place in write_up.get("places", []):
-        current.places.create(description=place[:200], shareable=True)
+        if place[:200] not in known:  # a revision adds only the places not taken before
+            current.places.create(description=place[:200], shareable=True)
     arrangement.outcome_applied = True
     arrangement.save()
     _tell(

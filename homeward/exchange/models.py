@@ -304,6 +304,11 @@ class InterviewArrangement(models.Model):
     outcome_at = models.DateTimeField(
         null=True, blank=True, help_text="When the outcome was sent (host) or received."
     )
+    outcome_revision = models.PositiveIntegerField(
+        default=0,
+        help_text="The latest outcome sent (host) or taken (responsible authority): 1 the "
+        "first, more when the host reopened and signed it off again.",
+    )
     outcome_applied = models.BooleanField(
         default=False,
         help_text="The responsible authority's: the outcome was written to its interview "

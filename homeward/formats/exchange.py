@@ -224,6 +224,8 @@ INTERVIEW_OUTCOME: Final[Mapping[str, Field]] = {
     "late_reason": Field("text", required=False, most=4000),
     "conducted_by": Field("text", required=False, most=200),
     "signed_off_at": Field("datetime"),
+    # 1 the first outcome; more when the host reopened the interview and signed it off again.
+    "revision": Field("int", required=False),
     "write_up": Field("object", required=False, fields=INTERVIEW_WRITE_UP),
 }
 

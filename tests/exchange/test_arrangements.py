@@ -781,3 +781,70 @@ def test_the_outcome_received_is_in_the_access_log_with_the_child(
     from_partner(partner, "interview.outcome", outcome(arrangement))
     event = AccessEvent.objects.get(action="receive", what__startswith="message interview.outcome")
     assert event.child_id == arrangement.child_id is not None
+
+
+# --- the host reopens and signs off again: the outcome goes again, as a revision ------------
+
+
+def test_the_host_sends_a_revised_outcome_when_it_signs_off_again(
+    world: World, partner: FakePartner
+) -> None:
+    from homeward.cases import corrections
+
+    placed_here(world)
+    request_from(partner, key=KEY)
+    interview = arrangements.request_answer(
+        by=world.user("coordinator"), arrangement=A.objects.get(), accept=True,
+        organisation=world.team,
+    ).interview  # fmt: skip
+    assert interview is not None
+    worker, manager = world.user("worker"), world.user("manager")
+    ReturnInterview.objects.filter(pk=interview.pk).update(allocated_worker=worker)
+    interview.refresh_from_db()
+    case_services.interview_write_up(
+        by=worker, interview=interview, expected_version=interview.version,
+        write_up=case_services.WriteUp(held_at=timezone.now() - timedelta(hours=1),
+                                       child_words="First words."),
+    )  # fmt: skip
+    case_services.interview_submit_for_sign_off(by=worker, interview=interview)
+    case_services.interview_sign_off(by=manager, interview=interview)
+    corrections.interview_reopen(by=manager, interview=interview, reason="Words mistyped")
+    interview.refresh_from_db()
+    case_services.interview_write_up(
+        by=worker, interview=interview, expected_version=interview.version,
+        write_up=case_services.WriteUp(held_at=interview.held_at, child_words="Right words."),
+    )  # fmt: skip
+    case_services.interview_submit_for_sign_off(by=worker, interview=interview)
+    case_services.interview_sign_off(by=world.user("manager"), interview=interview)
+    first, second = sent("interview.outcome")
+    assert (first["interview"]["revision"], second["interview"]["revision"]) == (1, 2)
+    assert second["interview"]["write_up"]["child_words"] == "Right words."
+    assert A.objects.get().outcome_revision == 2
+
+
+def test_a_revised_outcome_replaces_ours_until_we_sign_it_off(
+    world: World, partner: FakePartner, django_capture_on_commit_callbacks: Any
+) -> None:
+    arrangement = asked(world, partner)
+    from_partner(partner, "interview.outcome", outcome(arrangement))
+    revised = outcome(arrangement, revision=2)
+    revised["interview"]["write_up"]["child_words"] = "Corrected words."
+    assert from_partner(partner, "interview.outcome", revised)[0] == "accepted"
+    interview = ReturnInterview.objects.get(pk=arrangement.interview_id)
+    assert interview.child_words == "Corrected words."
+    assert Offer.objects.filter(interview=interview).count() == 1  # replaced, not added
+    assert interview.places.count() == 1
+    with pytest.raises(ex.MessageError, match="sent already"):
+        from_partner(partner, "interview.outcome", revised)
+
+    # Signed off here: a third revision changes nothing, and the coordinators are told.
+    case_services.interview_sign_off(by=world.user("manager"), interview=interview)
+    third = outcome(arrangement, revision=3)
+    third["interview"]["write_up"]["child_words"] = "Third words."
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        from_partner(partner, "interview.outcome", third)
+    interview.refresh_from_db()
+    assert interview.child_words == "Corrected words."
+    (email,) = mail.outbox
+    assert "reopen it to take the revised outcome" in email.body
