@@ -504,6 +504,9 @@ def episode_record(
         from homeward.exchange import notices
 
         notices.missing_notice_send(episode=episode, event="missing", by=by)
+    from homeward.profiles import services as profiles
+
+    profiles.police_copy_enqueue(episode=episode, by=by)  # docs/profile.md, "To the police"
     return episode
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from homeward.accounts.models import User
-    from homeward.cases.models import Child
+    from homeward.cases.models import Child, Episode
     from homeward.organisations.models import Organisation
 
 
@@ -257,3 +257,26 @@ def profile_send_to_police(
         their_reference=theirs,
         error=error[:500],
     )
+
+
+def police_copy_enqueue(*, episode: Episode, by: User) -> bool:
+    """When a child with a profile is recorded missing from care with the force that took
+    the report, send the profile to that force once the episode is kept (the task worker
+    sends it: the police's endpoint never holds up the recording). True when queued."""
+    from homeward.cases import codes
+    from homeward.intelligence import services as intelligence
+    from homeward.profiles import tasks
+
+    if (
+        episode.missing_from != codes.MissingFrom.CARE
+        or episode.police_force_id is None
+        or episode.returned_at is not None
+        or not intelligence.endpoint_configured()
+        or not ProfileVersion.objects.filter(child_id=episode.child_id).exists()
+    ):
+        return False
+    episode_id, user_id = episode.pk, by.pk
+    transaction.on_commit(
+        lambda: tasks.send_profile_for_episode.enqueue(episode_id=episode_id, user_id=user_id)
+    )
+    return True

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -140,3 +141,64 @@ def test_merging_moves_a_profile_and_records_without_a_reverse_name(world: World
     merge = case_services.children_merge(by=by, keep=keep, duplicate=duplicate, reason="Same")
     assert ProfileVersion.objects.get().child_id == keep.pk
     assert merge.moved.get("profile versions") == 1
+
+
+def test_a_child_with_a_profile_recorded_missing_from_care_has_it_sent_to_the_force(
+    world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    import json
+
+    from django_tasks_db.models import DBTaskResult
+
+    from homeward.cases import services as case_services
+    from homeward.profiles import tasks
+    from homeward.profiles.models import ProfileShare
+    from tests.intelligence.server import police_endpoint
+
+    child = make_child(world)
+    by = world.user("coordinator")
+    services.profile_save(by=by, child=child, answers={"description": "Tall"}, review_on=soon())
+
+    def record(missing_from: str, **more: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return case_services.episode_record(
+                by=by, child=child, category="missing", missing_from=missing_from,
+                started_at=timezone.now() - timedelta(hours=1), **more,
+            )  # fmt: skip
+
+    with police_endpoint() as endpoint:
+        settings.HOMEWARD_INTELLIGENCE_ENDPOINT = endpoint.url
+        record("home", police_force=world.police, police_reference="FC-1")  # not from care
+        record("care")  # no force took the report
+        assert DBTaskResult.objects.count() == 0
+        episode = record("care", police_force=world.police, police_reference="FC-2")
+        queued = DBTaskResult.objects.get()
+        assert queued.task_path == tasks.send_profile_for_episode.module_path
+        assert tasks.send_profile_for_episode.call(episode_id=episode.pk, user_id=by.pk) == {
+            "sent": True,
+            "taken": True,
+        }
+    (received,) = endpoint.received
+    copy = json.loads(received.body)
+    assert copy["police_reference"] == "FC-2" and copy["answers"] == {"description": "Tall"}
+    share = ProfileShare.objects.get()
+    assert share.reason == f"Reported missing from care: episode {episode.reference}"
+
+
+def test_no_copy_is_queued_without_an_endpoint_or_a_profile(
+    world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from homeward.cases import services as case_services
+
+    settings.HOMEWARD_INTELLIGENCE_ENDPOINT = ""
+    child = make_child(world)
+    by = world.user("coordinator")
+    services.profile_save(by=by, child=child, answers={"description": "Tall"}, review_on=soon())
+    with django_capture_on_commit_callbacks(execute=True):
+        case_services.episode_record(
+            by=by, child=child, category="missing", missing_from="care",
+            started_at=timezone.now() - timedelta(hours=1), police_force=world.police,
+        )  # fmt: skip
+    assert DBTaskResult.objects.count() == 0
