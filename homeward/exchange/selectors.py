@@ -4,7 +4,7 @@ messages fare. Nothing here names a child: messages are shown by id, kind and st
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -214,6 +214,11 @@ class PlacedHere:
     latest: PartnerNotice | None
     home: HomeMovement | None = None
     awaited: tuple[Awaited, ...] = ()
+    #: The notice of the placement's start: when it was received, the day it was due by
+    #: (the responsible authority's nation's working days), and whether it came in time.
+    start_notice: PartnerNotice | None = None
+    start_due_on: date | None = None
+    start_on_time: bool | None = None
 
 
 def placed_here() -> list[PlacedHere]:
@@ -238,12 +243,45 @@ def placed_here() -> list[PlacedHere]:
     for movement in HomeMovement.objects.filter(child__in=children).order_by("on", "pk"):
         homes[movement.child_id] = movement
     awaited = _awaited(children, now=timezone.now())
-    return [
-        PlacedHere(
-            child, latest.get(child.pk), homes.get(child.pk), tuple(awaited.get(child.pk, []))
+    starts: dict[int, PartnerNotice] = {}
+    for notice in PartnerNotice.objects.filter(
+        child__in=children, kind="placement.notice", event="start"
+    ).order_by("received_at", "pk"):
+        starts[notice.child_id] = notice  # type: ignore[index]
+    rows = []
+    for child in children:
+        start = starts.get(child.pk)
+        due, on_time = _start_timeliness(start, child) if start is not None else (None, None)
+        rows.append(
+            PlacedHere(
+                child,
+                latest.get(child.pk),
+                homes.get(child.pk),
+                tuple(awaited.get(child.pk, [])),
+                start,
+                due,
+                on_time,
+            )
         )
-        for child in children
-    ]
+    return rows
+
+
+def _start_timeliness(notice: PartnerNotice, child: Any) -> tuple[date | None, bool | None]:
+    """The day a placement's start notice was due by, and whether it came by then."""
+    from homeward.exchange.notices import placement_due
+
+    if notice.placement_start is None:
+        return None, None
+    due = placement_due(
+        event="start",
+        start=notice.placement_start,
+        end=None,
+        emergency=bool(notice.emergency),
+        nation=child.responsible_authority.nation,
+    )
+    if due is None:
+        return None, None
+    return due, timezone.localdate(notice.received_at) <= due
 
 
 # --- return interview arrangements ---------------------------------------------------------------

@@ -428,3 +428,43 @@ def test_the_host_reads_the_profile_a_placement_notice_carried_with_its_photo(
     # A photo that is not one is never served.
     bad = _placement_with_profile(partner, base64.b64encode(b"<svg onload=alert(1)>").decode())
     assert coordinator.get(f"/partner-notices/{bad.pk}/photo").status_code == 404
+
+
+def test_the_host_register_says_whether_a_placement_start_notice_came_in_time(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    from datetime import date
+
+    from homeward.exchange import notices
+
+    partner = FakePartner()
+    partner.add()
+    neighbour = Authority.objects.get(gss_code=CODE)
+    late = make_child(world, first_name="Robin", last_name="Late", responsible_authority=neighbour)
+    timely = make_child(
+        world, first_name="Sam", last_name="Timely", responsible_authority=neighbour
+    )
+    today = timezone.localdate()
+    for child, start, emergency in (
+        (late, date(2026, 11, 2), True),  # an emergency: due five working days after
+        (timely, today + timedelta(days=7), False),  # planned: due by its start
+    ):
+        payload = {
+            "event": "start", "emergency": emergency, "responsible_authority": CODE,
+            "host_authority": "E10000099",
+            "child": {"reference": f"LM-{child.pk}", "given_names": child.first_name,
+                      "family_name": child.last_name},
+            "placement": {"type": "foster", "start": start.isoformat()}, "contacts": {},
+        }  # fmt: skip
+        envelope = ex.Envelope(
+            ex.new_message_id(), "placement.notice", CODE, "E10000099", "w", payload
+        )
+        services.inbox_receive(
+            token=partner.seal(envelope, to=services.own_public_jwks(), at=timezone.now()).encode()
+        )
+        notice = PartnerNotice.objects.order_by("-pk").first()
+        assert notice is not None
+        notices.notice_record(by=world.user("coordinator"), notice=notice, child=child)
+    page = client_for("coordinator").get("/placed-here/").content.decode()
+    assert "Late: due by 9 November 2026" in page
+    assert page.count("On time") == 1
