@@ -497,6 +497,82 @@ def _open_for(
     return interview
 
 
+#: Why a request accepted is given back (kept with the message in both access logs).
+GIVE_BACK_REASON = "We can no longer hold the return interview you asked us to hold"
+
+
+@transaction.atomic
+def request_give_back(
+    *, by: User, arrangement: InterviewArrangement, reason: str
+) -> InterviewArrangement:
+    """The host accepted but cannot hold the interview after all (the child moved on, no
+    one can reach them in time): the responsible authority is told why and holds it itself.
+    The interview opened for it here is entered in error; one taken over for our own
+    episode is ours again, on our own clock."""
+    from homeward.cases.models import ReturnInterview
+
+    if not permissions.can_allocate(by):
+        raise PermissionDenied("only a coordinator or manager gives a request back")
+    arrangement = (
+        A.objects.select_for_update(of=("self",)).select_related("partner").get(pk=arrangement.pk)
+    )
+    if arrangement.role != A.Role.ASKED_OF_US or arrangement.state != A.State.ACCEPTED:
+        raise ValidationError(
+            {"reason": "Only a request this authority accepted, not yet held, can be given back"}
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why this authority cannot hold it"})
+    if len(reason) > 1000:
+        raise ValidationError({"reason": "The reason must be 1,000 characters or fewer"})
+    interview = arrangement.interview
+    if interview is not None:
+        if interview.episodes.exists():
+            _release(arrangement)  # our own episode's interview: ours again
+        else:
+            ReturnInterview.objects.filter(pk=interview.pk, signed_off_at__isnull=True).update(
+                entered_in_error_at=_now(),
+                entered_in_error_by=by,
+                entered_in_error_reason=f"Given back to {arrangement.partner.name}: {reason}",
+            )
+    arrangement.state = A.State.GIVEN_BACK
+    arrangement.answer_reason = reason
+    arrangement.save(update_fields=["state", "answer_reason"])
+    services.message_send(
+        partner_code=arrangement.partner.code,
+        kind="interview.answer",
+        payload={
+            "arrangement": str(arrangement.arrangement),
+            "answer": "given_back",
+            "reason": reason,
+        },
+        reason=GIVE_BACK_REASON,
+        by=by,
+        child_id=arrangement.child_id,
+    )
+    return arrangement
+
+
+def _given_back(partner: Partner, arrangement: InterviewArrangement, reason: str) -> int | None:
+    """The host gives back an interview it accepted: ours to hold again (and to ask again)."""
+    # Requested: its acceptance is still on its way (they travel separately).
+    if arrangement.state not in (A.State.REQUESTED, A.State.ACCEPTED):
+        raise _refuse("only a request you accepted can be given back", "payload.answer")
+    arrangement.state = A.State.GIVEN_BACK
+    arrangement.answer_reason = reason
+    arrangement.save(update_fields=["state", "answer_reason"])
+    reference = arrangement.interview.reference if arrangement.interview is not None else "-"
+    _tell(
+        f"{partner.name} gave back a return interview",
+        [
+            f"{partner.name} ({partner.code}) can no longer hold the return interview "
+            f"{reference} it had accepted: this authority holds it itself.",
+            "Their reason is on the interview's page in homeward.",
+        ],
+    )
+    return arrangement.child_id
+
+
 def answer_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None:
     """The host's answer to this authority's request, taken once: kept, and the
     coordinators told. An answer that comes after a withdrawal (or after the outcome it
@@ -504,6 +580,8 @@ def answer_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None:
     payload = envelope.payload
     partner = message.partner
     arrangement = _ours(partner, payload["arrangement"])
+    if payload["answer"] == "given_back":
+        return _given_back(partner, arrangement, payload.get("reason", ""))
     if arrangement.answered_at is not None:
         raise _refuse("this request was answered already", "payload.arrangement")
     accepted = payload["answer"] == "accepted"
@@ -524,8 +602,8 @@ def answer_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None:
             f"hold the return interview {reference} after we withdrew it. Nothing changes: "
             "tell them another way if they need to know.",
         ]
-    elif arrangement.state == A.State.DONE:
-        return arrangement.child_id  # the outcome came first: nothing more to tell
+    elif arrangement.state in (A.State.DONE, A.State.GIVEN_BACK):
+        return arrangement.child_id  # what came first says it all: nothing more to tell
     elif accepted:
         lines = [
             f"{partner.name} ({partner.code}) will hold the return interview {reference}"

@@ -255,6 +255,7 @@ class InterviewArrangement(models.Model):
         ACCEPTED = "accepted", "Accepted"
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        GIVEN_BACK = "given_back", "Given back: the host cannot hold it after all"
         DONE = "done", "Outcome sent"
 
     arrangement = models.UUIDField()

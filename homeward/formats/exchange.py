@@ -321,10 +321,11 @@ KINDS: Final[Mapping[str, Kind]] = {
     ),
     "interview.answer": Kind(
         "The host authority's answer to a request to hold a return interview: accepted "
-        "(by whom it will be held) or declined (and why)",
+        "(by whom it will be held) or declined (and why); or, later, given back",
         {
             "arrangement": Field("text", most=36),
-            "answer": Field("text", choices=("accepted", "declined")),
+            # given_back: accepted before, the host cannot hold it after all (and says why).
+            "answer": Field("text", choices=("accepted", "declined", "given_back")),
             "reason": Field("text", required=False, most=1000),
             "conducted_by": Field("text", required=False, most=200),
             "reference": Field("text", required=False, most=20),  # the host's interview

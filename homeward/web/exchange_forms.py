@@ -413,3 +413,18 @@ class NoticeReopenForm(GovukForm):
             "max_length": "The reason must be 500 characters or fewer",
         },
     )
+
+
+class GiveBackForm(GovukForm):
+    """The host accepted a request but cannot hold the interview after all."""
+
+    reason = forms.CharField(
+        label="Why can this authority no longer hold it?",
+        help_text="The responsible authority reads this, and holds the interview itself",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say why this authority cannot hold it",
+            "max_length": "The reason must be 1,000 characters or fewer",
+        },
+    )

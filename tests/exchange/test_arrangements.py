@@ -848,3 +848,55 @@ def test_a_revised_outcome_replaces_ours_until_we_sign_it_off(
     assert interview.child_words == "Corrected words."
     (email,) = mail.outbox
     assert "reopen it to take the revised outcome" in email.body
+
+
+# --- the host cannot hold it after all: given back --------------------------------------------
+
+
+def test_the_host_gives_back_an_interview_it_accepted_and_we_hold_it_again(
+    world: World, partner: FakePartner, django_capture_on_commit_callbacks: Any
+) -> None:
+    placed_here(world)
+    request_from(partner, key=KEY)
+    answered = arrangements.request_answer(
+        by=world.user("coordinator"), arrangement=A.objects.get(), accept=True,
+        organisation=world.team,
+    )  # fmt: skip
+    opened = answered.interview
+    assert opened is not None
+    with pytest.raises(ValidationError, match="Say why"):
+        arrangements.request_give_back(
+            by=world.user("coordinator"), arrangement=answered, reason=""
+        )
+    arrangements.request_give_back(
+        by=world.user("coordinator"), arrangement=answered, reason="The child moved on"
+    )
+    opened.refresh_from_db()
+    assert opened.entered_in_error_at is not None  # opened only for them: nothing to count
+    message = sent("interview.answer")[-1]
+    assert message == {"arrangement": KEY, "answer": "given_back", "reason": "The child moved on"}
+    assert A.objects.get().state == A.State.GIVEN_BACK
+
+
+def test_a_given_back_interview_is_ours_to_hold_and_to_ask_about_again(
+    world: World, partner: FakePartner, django_capture_on_commit_callbacks: Any
+) -> None:
+    arrangement = asked(world, partner)
+    answer = {"arrangement": str(arrangement.arrangement), "answer": "accepted"}
+    from_partner(partner, "interview.answer", answer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        from_partner(
+            partner,
+            "interview.answer",
+            {**answer, "answer": "given_back", "reason": "No worker can reach the child"},
+        )
+    arrangement.refresh_from_db()
+    assert arrangement.state == A.State.GIVEN_BACK
+    assert arrangement.answer_reason == "No worker can reach the child"
+    (email,) = mail.outbox
+    assert "can no longer hold" in email.body
+    assert arrangement.interview is not None
+    assert arrangements.why_not_ask(arrangement.interview) == ""
+    with pytest.raises(ex.MessageError, match="only a request you accepted"):
+        from_partner(partner, "interview.answer", {**answer, "answer": "given_back"})

@@ -228,3 +228,22 @@ def test_a_withdrawal_with_nothing_to_withdraw_sends_nothing(
     assert "There is no open request to withdraw" in refused.content.decode()
     assert not OutboxMessage.objects.filter(kind="interview.request").exists()
     assert not A.objects.exists()
+
+
+def test_the_host_gives_back_an_accepted_request_from_its_page(
+    world: World, partner: FakePartner, client_for: Callable[[str], Client]
+) -> None:
+    arrangement = request(partner)
+    coordinator = client_for("coordinator")
+    coordinator.post(f"/partner-notices/{PartnerNotice.objects.get().pk}", {"child": "new"})
+    url = f"/interviews-asked-of-us/{arrangement.pk}/"
+    coordinator.post(url, {"answer": "accept", "organisation": str(world.team.pk)})
+    page = coordinator.get(url).content.decode()
+    assert "Cannot hold it after all?" in page
+    refused = coordinator.post(url, {"action": "give_back", "reason": ""})
+    assert refused.status_code == 400
+    assert "Say why this authority cannot hold it" in refused.content.decode()
+    done = coordinator.post(url, {"action": "give_back", "reason": "The child moved on"})
+    assert done.status_code == 302
+    assert A.objects.get().state == A.State.GIVEN_BACK
+    assert client_for("worker").post(url, {"action": "give_back", "reason": "x"}).status_code == 403

@@ -166,6 +166,26 @@ def asked_one(request: HttpRequest, arrangement_id: int) -> HttpResponse:
         child_id=one.child_id,
         request=request,
     )
+    if request.method == "POST" and request.POST.get("action") == "give_back":
+        give_back = f.GiveBackForm(request.POST)
+        if give_back.is_valid():
+            try:
+                arrangements.request_give_back(
+                    by=request.user,  # type: ignore[arg-type]
+                    arrangement=one,
+                    reason=give_back.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                apply_service_errors(give_back, error)
+            else:
+                messages.success(request, f"Given back: {one.partner.name} is told why")
+                return redirect("web:exchange-asked-of-us")
+        return render(
+            request,
+            "web/exchange/asked_one.html",
+            {"one": one, "rows": _request_rows(one), "form": give_back, "give_back": give_back},
+            status=400,
+        )
     answerable = one.state == A.State.REQUESTED and one.child is not None
     existing = arrangements.open_here(one) if answerable else None
     form = f.AnswerForm(
@@ -204,6 +224,7 @@ def asked_one(request: HttpRequest, arrangement_id: int) -> HttpResponse:
         "rows": _request_rows(one),
         "form": form,
         "answerable": answerable,
+        "give_back": f.GiveBackForm() if one.state == A.State.ACCEPTED else None,
     }
     return render(
         request,
