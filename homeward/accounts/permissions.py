@@ -154,6 +154,11 @@ def can_allocate(user: User) -> bool:
     return sees_whole_authority(user)
 
 
+def can_delete_profile_photo(user: User) -> bool:
+    """Delete a Philomena profile's photo for good: a manager of an authority team."""
+    return sees_whole_authority(user) and user.role == Role.MANAGER
+
+
 def can_work_interview(user: User, interview: ReturnInterview) -> bool:
     """Record offers, attempts, declines and the write-up."""
     if not _active(user):

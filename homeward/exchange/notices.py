@@ -641,23 +641,10 @@ def placement_notice_send(
 def profile_part(child: Child) -> dict[str, Any] | None:
     """The child's current Philomena Protocol profile as it travels (docs/profile.md), with
     the photo made small; None when the child has none."""
-    from homeward.formats import philomena
     from homeward.profiles import services as profile_services
 
     current = profile_services.current(child)
-    if current is None:
-        return None
-    jpeg = profile_services.usable_photo(current)
-    photo = philomena.travel_photo(jpeg) if jpeg is not None else None
-    return philomena.structured_copy(
-        child=None,
-        answers=current.answers(),
-        version=current.version,
-        recorded_at=current.recorded_at.isoformat(),
-        review_on=current.review_on,
-        nation=child.responsible_authority.nation,
-        photo_jpeg_base64=photo,
-    )
+    return profile_services.travelling_copy(current) if current is not None else None
 
 
 def placement_notice_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None:

@@ -130,16 +130,11 @@ def usable_photo(version: ProfileVersion) -> bytes | None:
 def photo_delete(*, by: User, photo: ProfilePhoto, reason: str) -> ProfilePhoto:
     """Delete a photo for good, from every version that shows it: its pixels go; who
     deleted it, when and why stay (a manager's decision, in the access log too)."""
-    from homeward.accounts.models import Role
     from homeward.audit.models import AccessEvent
     from homeward.audit.services import access_record
 
     child = photo.child
-    if not (
-        by.role == Role.MANAGER
-        and permissions.sees_whole_authority(by)
-        and permissions.can_view_child(by, child)
-    ):
+    if not (permissions.can_delete_profile_photo(by) and permissions.can_view_child(by, child)):
         raise PermissionDenied("only a manager deletes a photo")
     photo = ProfilePhoto.objects.select_for_update().get(pk=photo.pk)
     if photo.deleted_at is not None:
@@ -166,14 +161,31 @@ def photo_delete(*, by: User, photo: ProfilePhoto, reason: str) -> ProfilePhoto:
 POLICE_REASON = "The child's Philomena Protocol profile, for the police search"
 
 
+def travelling_copy(
+    version: ProfileVersion, *, child: dict[str, object] | None = None
+) -> dict[str, object]:
+    """The version as it travels (the core's `structured_copy`, the photo made small), with
+    the child when the copy does not go beside them (a placement notice carries its own)."""
+    jpeg = usable_photo(version)
+    return philomena.structured_copy(
+        child=child,
+        answers=version.answers(),
+        version=version.version,
+        recorded_at=version.recorded_at.isoformat(),
+        review_on=version.review_on,
+        nation=version.child.responsible_authority.nation,
+        photo_jpeg_base64=philomena.travel_photo(jpeg) if jpeg is not None else None,
+    )
+
+
 def police_copy(
     *, version: ProfileVersion, force_code: str, police_reference: str
 ) -> dict[str, object]:
-    """The structured copy as the police receive it: the profile (the core's
-    `structured_copy`), the child, and the force and report it is for."""
+    """The structured copy as the police receive it: the profile, the child, and the force
+    and report it is for."""
     child = version.child
-    photo = philomena.travel_photo(jpeg) if (jpeg := usable_photo(version)) is not None else None
-    copy = philomena.structured_copy(
+    copy = travelling_copy(
+        version,
         child={
             "reference": child.reference,
             "given_names": child.first_name,
@@ -184,12 +196,6 @@ def police_copy(
             "responsible_authority_name": child.responsible_authority.name,
             "social_worker": child.social_worker or None,
         },
-        answers=version.answers(),
-        version=version.version,
-        recorded_at=version.recorded_at.isoformat(),
-        review_on=version.review_on,
-        nation=child.responsible_authority.nation,
-        photo_jpeg_base64=photo,
     )
     copy["force"] = force_code
     if police_reference:

@@ -9,7 +9,7 @@ from django import forms
 
 from homeward.cases import codes
 from homeward.formats import exchange as fmt
-from homeward.web.forms import GovukForm, day_field
+from homeward.web.forms import GovukForm, day_field, why_field
 
 #: The longest key set taken in the box (a JWK set of a few keys is under 2 kB).
 MAX_KEYS_CHARS = 64 * 1024
@@ -404,27 +404,25 @@ class AnswerForm(GovukForm):
 
 
 class NoticeReopenForm(GovukForm):
-    reason = forms.CharField(
-        label="Why was it recorded against the wrong child?",
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Say why the notice was recorded against the wrong child",
-            "max_length": "The reason must be 500 characters or fewer",
-        },
+    reason = why_field(
+        "Why was it recorded against the wrong child?",
+        required_message="Say why the notice was recorded against the wrong child",
+    )
+
+
+class HomeMovementErrorForm(GovukForm):
+    reason = why_field(
+        "Why was it recorded by mistake?",
+        required_message="Say why it was recorded by mistake",
     )
 
 
 class GiveBackForm(GovukForm):
     """The host accepted a request but cannot hold the interview after all."""
 
-    reason = forms.CharField(
-        label="Why can this authority no longer hold it?",
+    reason = why_field(
+        "Why can this authority no longer hold it?",
+        required_message="Say why this authority cannot hold it",
+        most=1000,
         help_text="The responsible authority reads this, and holds the interview itself",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Say why this authority cannot hold it",
-            "max_length": "The reason must be 1,000 characters or fewer",
-        },
     )

@@ -468,6 +468,23 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
 REASON_HELP = "The file leaves homeward: say what it is for. The reason is kept in the audit log."
 
 
+def why_field(
+    label: str, *, required_message: str, most: int = 500, help_text: str = ""
+) -> forms.CharField:
+    """Why a record is corrected, withdrawn or given back: a box of up to `most` characters,
+    with its own message when left empty (spaces alone are empty)."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=most,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": required_message,
+            "max_length": f"The reason must be {most:,} characters or fewer",
+        },
+    )
+
+
 def reason_field(
     label: str, *, required_message: str, help_text: str = REASON_HELP
 ) -> forms.CharField:

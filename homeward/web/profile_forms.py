@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from homeward.formats import philomena
-from homeward.web.forms import GovukForm, day_field, reason_field
+from homeward.web.forms import GovukForm, day_field, reason_field, why_field
 
 
 class ProfileForm(GovukForm):
@@ -117,12 +117,4 @@ class PoliceCopyForm(GovukForm):
 
 
 class DeletePhotoForm(GovukForm):
-    reason = forms.CharField(
-        label="Why is it deleted?",
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Say why the photo is deleted",
-            "max_length": "The reason must be 500 characters or fewer",
-        },
-    )
+    reason = why_field("Why is it deleted?", required_message="Say why the photo is deleted")

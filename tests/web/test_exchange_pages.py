@@ -468,3 +468,27 @@ def test_the_host_register_says_whether_a_placement_start_notice_came_in_time(
     page = client_for("coordinator").get("/placed-here/").content.decode()
     assert "Late: due by 9 November 2026" in page
     assert page.count("On time") == 1
+
+
+def test_an_admission_recorded_by_mistake_is_marked_from_the_register_with_its_own_message(
+    world: World, client_for: Callable[[str], Client]
+) -> None:
+    from datetime import date
+
+    from homeward.exchange import notices
+    from homeward.exchange.models import HomeMovement
+
+    neighbour = Authority.objects.get(gss_code=CODE)
+    child = make_child(world, first_name="Robin", responsible_authority=neighbour)
+    movement = notices.home_movement_record(
+        by=world.user("coordinator"), child=child, event="admission", on=date(2026, 12, 1),
+        home_name="Oak House",
+    )  # fmt: skip
+    coordinator = client_for("coordinator")
+    assert "Recorded by mistake?" in coordinator.get("/placed-here/").content.decode()
+    url = f"/childrens-home-movements/{movement.pk}/recorded-by-mistake"
+    empty = coordinator.post(url, {"reason": ""})
+    assert empty.status_code == 400
+    assert "Say why it was recorded by mistake" in empty.content.decode()
+    assert coordinator.post(url, {"reason": "Another child"}).status_code == 302
+    assert HomeMovement.objects.get().entered_in_error_reason == "Another child"

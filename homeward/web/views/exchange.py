@@ -727,8 +727,7 @@ def home_movement_error(request: HttpRequest, movement_id: int) -> HttpResponse:
         child_id=child.pk,
         request=request,
     )
-    form = f.NoticeReopenForm(request.POST if request.method == "POST" else None)
-    form.fields["reason"].label = "Why was it recorded by mistake?"
+    form = f.HomeMovementErrorForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
             partner_notices.home_movement_mark_in_error(

@@ -91,8 +91,7 @@ def profile(request: HttpRequest, child_id: int) -> HttpResponse:
                 )[:20]
             ),
             "can_change": permissions.can_record_episode(request.user),  # type: ignore[arg-type]
-            "can_delete_photo": request.user.role == "manager"  # type: ignore[union-attr]
-            and permissions.sees_whole_authority(request.user),  # type: ignore[arg-type]
+            "can_delete_photo": permissions.can_delete_profile_photo(request.user),  # type: ignore[arg-type]
         },
     )
 
@@ -337,10 +336,7 @@ def photo_delete(request: HttpRequest, child_id: int, photo_id: int) -> HttpResp
         else:
             messages.success(request, "The photo is deleted from every version of the profile")
             return redirect("web:profile", child.pk)
-    elif not (
-        request.user.role == "manager"  # type: ignore[union-attr]
-        and permissions.sees_whole_authority(request.user)  # type: ignore[arg-type]
-    ):
+    elif not permissions.can_delete_profile_photo(request.user):  # type: ignore[arg-type]
         raise PermissionDenied("only a manager deletes a photo")
     return render(
         request,
