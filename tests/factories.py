@@ -51,7 +51,9 @@ def make_world(*, unit: str = "hours", basis: str = "return", bunching: str = "e
 
     Beside them, people who must see nothing of the home authority's children but what
     is theirs: a coordinator of another authority's team set up on the same instance
-    (`other_authority`) and a second police force's liaison officer (`police2`)."""
+    (`other_authority`), a second police force's liaison officer (`police2`), and a member
+    of a children's home's staff (`home_staff`), who records the home's admissions and
+    discharges and sees nothing else."""
     authority = Authority.objects.create(
         gss_code="E10000099",
         name="Fictional County Council",
@@ -86,6 +88,12 @@ def make_world(*, unit: str = "hours", basis: str = "return", bunching: str = "e
         authority=authority,
         code="second",
     )
+    childrens_home = Organisation.objects.create(
+        name="Birchwood Children's Home (fictional)",
+        kind=Organisation.Kind.CHILDRENS_HOME,
+        authority=authority,
+        code="SC000001",
+    )
     users = {
         "coordinator": make_user("coordinator", Role.COORDINATOR, team),
         "worker": make_user("worker", Role.WORKER, team),
@@ -98,6 +106,7 @@ def make_world(*, unit: str = "hours", basis: str = "return", bunching: str = "e
         "provider_manager": make_user("provider_manager", Role.MANAGER, provider),
         "other_authority": make_user("other_authority", Role.COORDINATOR, other_team),
         "police2": make_user("police2", Role.POLICE_LIAISON, second_force),
+        "home_staff": make_user("home_staff", Role.HOME_STAFF, childrens_home),
     }
     return World(authority, team, provider, police, users)
 

@@ -21,6 +21,7 @@ class Role(models.TextChoices):
     ANALYST = "analyst", "Performance analyst"
     POLICE_LIAISON = "police_liaison", "Police liaison"
     ADMINISTRATOR = "administrator", "Administrator"
+    HOME_STAFF = "home_staff", "Children's home staff"
 
 
 class User(AbstractUser):

@@ -14,7 +14,9 @@ Access follows the job, the organisation and the force (docs/security.md, "Roles
   reported, its reports in the reconciliation, and intelligence addressed to it; never
   what a child disclosed in an interview;
 - analysts see aggregates and pseudonymised lists only; administrators see the audit log
-  and manage accounts, not children's records.
+  and manage accounts, not children's records;
+- a children's home's staff record the home's admissions and discharges of children other
+  authorities placed there, and see only what they recorded themselves.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from homeward.organisations.models import Organisation
 if TYPE_CHECKING:
     from homeward.accounts.models import User
     from homeward.cases.models import Child, ReturnInterview
+    from homeward.exchange.models import HomeMovement
     from homeward.intelligence.models import IntelligenceSubmission
 
 AUTHORITY_WIDE = (Role.COORDINATOR, Role.MANAGER)
@@ -79,6 +82,30 @@ def force_of(user: User) -> Organisation | None:
         return None
     organisation = user.organisation
     return organisation if organisation.kind == Organisation.Kind.POLICE_FORCE else None
+
+
+def home_of(user: User) -> Organisation | None:
+    """The children's home a member of its staff works at (None for everyone else, and for
+    children's home staff whose organisation is not a children's home: they see nothing)."""
+    if not _active(user) or user.role != Role.HOME_STAFF:
+        return None
+    organisation = user.organisation
+    return organisation if organisation.kind == Organisation.Kind.CHILDRENS_HOME else None
+
+
+def can_record_home_movement(user: User) -> bool:
+    """Record a children's home's admission or discharge: the authority's coordinators and
+    managers, for a child homeward knows; a home's staff, for their own home."""
+    return sees_whole_authority(user) or home_of(user) is not None
+
+
+def can_correct_home_movement(user: User, movement: HomeMovement) -> bool:
+    """Mark an admission or discharge recorded by mistake: the authority's coordinators and
+    managers, and the staff of the home that recorded it."""
+    if sees_whole_authority(user):
+        return True
+    home = home_of(user)
+    return home is not None and movement.home_id == home.pk
 
 
 def sees_whole_child(user: User) -> bool:
@@ -176,7 +203,8 @@ def can_sign_off(user: User, interview: ReturnInterview) -> bool:
         return False
     if in_provider(user):
         return interview.allocated_organisation_id == user.organisation_id
-    return True
+    # A manager of the authority's own team (not of a police force or a children's home).
+    return in_authority_team(user)
 
 
 def can_view_indicators(user: User) -> bool:
@@ -360,7 +388,8 @@ def can_reopen_interview(user: User, interview: ReturnInterview) -> bool:
         return False
     if in_provider(user):
         return interview.allocated_organisation_id == user.organisation_id
-    return True
+    # A manager of the authority's own team (not of a police force or a children's home).
+    return in_authority_team(user)
 
 
 def can_change_report_link(user: User) -> bool:

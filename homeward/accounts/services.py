@@ -75,6 +75,11 @@ def user_create(
                 f"No organisation called {organisation_name!r}: set it up first with "
                 "`manage.py organisation`"
             )
+        if (role == Role.HOME_STAFF) != (organisation.kind == Organisation.Kind.CHILDRENS_HOME):
+            raise ValidationError(
+                "A children's home's people have the role home_staff, and only they do: "
+                f"{organisation.name} is {organisation.get_kind_display().lower()}"
+            )
         user = User(
             username=username,
             role=role,

@@ -98,9 +98,11 @@ PROVIDER = "Safe Harbour Young People's Service (fictional charity)"
 POLICE = "Fenmoor Constabulary"
 POLICE_PREFIX = "FEN"
 POLICE_CODE = "fenmoor"
+CHILDRENS_HOME = "Birchwood Children's Home (fictional)"
+CHILDRENS_HOME_URN = "SC900001"  # not a real Ofsted URN
 EMAIL_DOMAIN = "fenmoor.example"
 
-#: The demo users: username, role, organisation (team, provider or police).
+#: The demo users: username, role, organisation (team, provider, police or a children's home).
 DEMO_USERS = (
     ("coordinator", Role.COORDINATOR, "team"),
     ("worker", Role.WORKER, "team"),
@@ -110,6 +112,7 @@ DEMO_USERS = (
     ("analyst", Role.ANALYST, "team"),
     ("police", Role.POLICE_LIAISON, "police"),
     ("admin", Role.ADMINISTRATOR, "team"),
+    ("home.staff", Role.HOME_STAFF, "childrens_home"),
 )
 #: Colleagues who hold interviews too but do not sign in to the demo.
 STAFF = (("team", 2), ("provider", 2))
@@ -1079,6 +1082,9 @@ def _world(rng: random.Random, start: datetime) -> tuple[_World, list[DemoUser]]
         "provider": Organisation.objects.create(name=PROVIDER, kind=kinds.PROVIDER, authority=home),
         "police": Organisation.objects.create(
             name=POLICE, kind=kinds.POLICE_FORCE, authority=home, code=POLICE_CODE
+        ),
+        "childrens_home": Organisation.objects.create(
+            name=CHILDRENS_HOME, kind=kinds.CHILDRENS_HOME, authority=home, code=CHILDRENS_HOME_URN
         ),
     }
     users: dict[str, User] = {}

@@ -24,7 +24,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -63,22 +62,6 @@ def _now() -> datetime:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
-
-
-def _tell(subject: str, lines: list[str]) -> None:
-    """Email the coordinators and managers once the transaction commits: references only,
-    never what the child said."""
-    recipients = services.coordinator_emails()
-    if not recipients:
-        return
-
-    def send() -> None:
-        try:
-            send_mail(f"homeward: {subject}", "\n".join(lines), None, recipients)
-        except OSError:
-            logger.exception("could not email the coordinators: %s", subject)
-
-    transaction.on_commit(send)
 
 
 # --- the responsible authority asks --------------------------------------------------------------
@@ -258,7 +241,7 @@ def request_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None
             existing.withdrawn_at = _now()
             existing.save(update_fields=["state", "withdrawn_at"])
             _release(existing)
-            _tell(
+            services.tell_coordinators(
                 f"{partner.name} withdrew a request to hold a return interview",
                 [
                     f"{partner.name} ({partner.code}) no longer asks us to hold the return "
@@ -562,7 +545,7 @@ def _given_back(partner: Partner, arrangement: InterviewArrangement, reason: str
     arrangement.answer_reason = reason
     arrangement.save(update_fields=["state", "answer_reason"])
     reference = arrangement.interview.reference if arrangement.interview is not None else "-"
-    _tell(
+    services.tell_coordinators(
         f"{partner.name} gave back a return interview",
         [
             f"{partner.name} ({partner.code}) can no longer hold the return interview "
@@ -615,7 +598,9 @@ def answer_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None:
             f"{partner.name} ({partner.code}) declined to hold the return interview "
             f"{reference}: this authority holds it itself.",
         ]
-    _tell(f"{partner.name} answered a request to hold a return interview", lines)
+    services.tell_coordinators(
+        f"{partner.name} answered a request to hold a return interview", lines
+    )
     return arrangement.child_id
 
 
@@ -736,7 +721,7 @@ def outcome_send(*, interview: ReturnInterview, by: User | None) -> None:
             )
     except ValidationError as error:
         logger.error("the outcome of %s could not be sent: %s", interview.reference, error)
-        _tell(
+        services.tell_coordinators(
             f"the outcome of interview {interview.reference} could not be sent",
             [
                 f"Interview {interview.reference}, held here for {partner.name} "
@@ -834,7 +819,7 @@ def outcome_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None
             if revised and current is not None and current.signed_off_at is not None
             else "our interview is closed already"
         )
-        _tell(
+        services.tell_coordinators(
             f"the outcome of an interview {partner.name} held has arrived",
             [
                 f"{partner.name} ({partner.code}) sent the outcome of the return interview "
@@ -882,7 +867,7 @@ def outcome_receive(message: InboxMessage, envelope: fmt.Envelope) -> int | None
             current.places.create(description=place[:200], shareable=True)
     arrangement.outcome_applied = True
     arrangement.save()
-    _tell(
+    services.tell_coordinators(
         f"{partner.name} held return interview {current.reference}",
         [
             f"{partner.name} ({partner.code}) held the return interview {current.reference} "

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from homeward.accounts.models import User
+from homeward.accounts.models import Role, User
 from homeward.cases.models import Child
 from homeward.exchange import notices, services
 from homeward.exchange.models import Partner, PartnerNotice
@@ -145,8 +145,33 @@ def seed_exchange(*, by: User) -> ExchangeSummary:
         )
         services.inbox_receive(token=token.encode())
     _ask_the_neighbour(by=by, children=ours)
+    _the_home_tells_us(hosted)
     waiting = PartnerNotice.objects.filter(state=PartnerNotice.State.WAITING).count()
     return ExchangeSummary(partner, sent, waiting)
+
+
+def _the_home_tells_us(hosted: Child) -> None:
+    """The children's home's staff record two admissions: the child the neighbour placed
+    here (known: recorded for them and told to the neighbour) and a child homeward cannot
+    tell (waiting for a coordinator to say which)."""
+    staff = User.objects.filter(role=Role.HOME_STAFF).order_by("pk").first()
+    if staff is None or hosted.date_of_birth is None or hosted.responsible_authority.is_home:
+        return
+    today = timezone.localdate()
+    for given, family, born in (
+        (hosted.first_name, hosted.last_name, hosted.date_of_birth),
+        ("Rowan", "Ashdown", hosted.date_of_birth),
+    ):
+        notices.home_report_record(
+            by=staff,
+            given_names=given,
+            family_name=family,
+            date_of_birth=born,
+            responsible_gss_code=hosted.responsible_authority.gss_code,
+            event="admission",
+            on=today - timedelta(days=1),
+            accommodated_under="section_20",
+        )
 
 
 def _ask_the_neighbour(*, by: User, children: list[Child]) -> None:

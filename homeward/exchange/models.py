@@ -204,13 +204,46 @@ class PlacementNotice(models.Model):
 class HomeMovement(models.Model):
     """A child's admission to, or discharge from, a children's home in this authority's
     area, recorded here (the host) and told to the child's responsible authority when it is
-    a partner (Children's Homes (England) Regulations 2015, reg 41)."""
+    a partner (Children's Homes (England) Regulations 2015, reg 41).
+
+    A coordinator records it for a child homeward knows; the home's own staff record it by
+    the child's name, date of birth and responsible authority (`reported`), and until
+    homeward is sure which child that is (`child` is None) it waits for a coordinator to
+    say, and nothing is sent."""
 
     class Event(models.TextChoices):
         ADMISSION = "admission", "Admitted"
         DISCHARGE = "discharge", "Discharged"
 
-    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(
+        "cases.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    home = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The children's home whose staff recorded it (None: a coordinator did).",
+    )
+    responsible_authority = models.ForeignKey(
+        "organisations.Authority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The responsible authority the home named, for a child not yet known.",
+    )
+    reported = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the home's staff gave: the child's names and date of birth, and the "
+        "home's and legal parts of the notice (sent once the child is known).",
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    linked_at = models.DateTimeField(null=True, blank=True)
     event = models.CharField(max_length=10, choices=Event.choices)
     on = models.DateField()
     home_name = models.CharField(max_length=200)

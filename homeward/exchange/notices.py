@@ -19,7 +19,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -40,8 +39,11 @@ from homeward.formats import exchange as fmt
 from homeward.police import match
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from homeward.accounts.models import User
     from homeward.cases.models import Child, Episode
+    from homeward.organisations.models import Authority
 
 logger = logging.getLogger(__name__)
 
@@ -306,9 +308,6 @@ SAYS = {
 
 def _tell_coordinators(pk: int) -> None:
     notice = PartnerNotice.objects.select_related("partner").get(pk=pk)
-    recipients = services.coordinator_emails()
-    if not recipients:
-        return
     says = SAYS.get((notice.kind, notice.event), "a notice about a child")
     lines = [
         f"{notice.partner.name} ({notice.partner.code}) says {says}.",
@@ -323,12 +322,7 @@ def _tell_coordinators(pk: int) -> None:
         'Open "Notices from other authorities" in homeward to see it and record it. '
         "(No name is sent by email.)",
     ]
-    try:
-        send_mail(
-            f"homeward: a notice from {notice.partner.name}", "\n".join(lines), None, recipients
-        )
-    except OSError:
-        logger.exception("could not email the coordinators about notice %s", notice.pk)
+    services.tell_coordinators(f"a notice from {notice.partner.name}", lines)
 
 
 # --- a person records a notice --------------------------------------------------------------------
@@ -676,6 +670,66 @@ HOME_REASON = (
 )
 
 
+def _home_parts(
+    *,
+    home_name: str,
+    urn: str,
+    postcode: str,
+    accommodated_under: str,
+    care_or_supervision_order: bool | None,
+    iro_contact: str,
+    ehc_plan: bool | None,
+) -> dict[str, Any]:
+    """The home's and the legal parts of a `home.notice`, as the notice carries them."""
+    home = {"name": home_name.strip()[:200], "urn": urn.strip()[:10] or None,
+            "postcode": postcode.strip().upper()[:8] or None}  # fmt: skip
+    legal = {
+        "accommodated_under": accommodated_under or None,
+        "care_or_supervision_order": care_or_supervision_order,
+        "iro_contact": iro_contact.strip()[:200] or None,
+        "ehc_plan": ehc_plan,
+    }
+    return {"home": _given(home), "legal": _given(legal)}
+
+
+def _home_event_check(event: str, on: date) -> None:
+    if event not in ("admission", "discharge"):
+        raise ValidationError({"event": "Select whether the child was admitted or discharged"})
+    if on.year < fmt.EARLIEST_YEAR:
+        raise ValidationError({"on": f"The date must be in {fmt.EARLIEST_YEAR} or later"})
+    if on > timezone.localdate():
+        raise ValidationError({"on": "The date must be today or in the past"})
+
+
+def _home_notice_send(
+    *, by: User, child: Child, event: str, on: date, parts: dict[str, Any]
+) -> OutboxMessage | None:
+    """Tell the child's responsible authority, when it is a partner and not this authority
+    (a child this authority placed itself needs no notice: reg 41(2))."""
+    home_code = services.own_code()
+    responsible = child.responsible_authority
+    if responsible.gss_code == home_code:
+        return None
+    partner = Partner.objects.filter(code=responsible.gss_code, active=True).first()
+    if partner is None:
+        return None
+    return services.message_send(
+        partner_code=partner.code,
+        kind="home.notice",
+        payload={
+            "event": event,
+            "on": on.isoformat(),
+            "responsible_authority": responsible.gss_code,
+            "host_authority": home_code,
+            "child": _child_part(child),
+            **parts,
+        },
+        reason=HOME_REASON,
+        by=by,
+        child_id=child.pk,
+    )
+
+
 def home_movement_record(
     *,
     by: User,
@@ -706,42 +760,20 @@ def home_movement_record(
         raise ValidationError(
             f"The child is placed in {host.name}'s area: that authority records it"
         )
-    if event not in ("admission", "discharge"):
-        raise ValidationError({"event": "Select whether the child was admitted or discharged"})
-    if on.year < fmt.EARLIEST_YEAR:
-        raise ValidationError({"on": f"The date must be in {fmt.EARLIEST_YEAR} or later"})
+    _home_event_check(event, on)
     if not home_name.strip():
         raise ValidationError({"home_name": "Enter the name of the children's home"})
-    if on > timezone.localdate():
-        raise ValidationError({"on": "The date must be today or in the past"})
-    partner = Partner.objects.filter(code=responsible.gss_code, active=True).first()
+    parts = _home_parts(
+        home_name=home_name,
+        urn=urn,
+        postcode=postcode,
+        accommodated_under=accommodated_under,
+        care_or_supervision_order=care_or_supervision_order,
+        iro_contact=iro_contact,
+        ehc_plan=ehc_plan,
+    )
     with transaction.atomic():
-        message = None
-        if partner is not None:
-            legal = {
-                "accommodated_under": accommodated_under or None,
-                "care_or_supervision_order": care_or_supervision_order,
-                "iro_contact": iro_contact.strip()[:200] or None,
-                "ehc_plan": ehc_plan,
-            }
-            home = {"name": home_name.strip()[:200], "urn": urn.strip()[:10] or None,
-                    "postcode": postcode.strip().upper()[:8] or None}  # fmt: skip
-            message = services.message_send(
-                partner_code=partner.code,
-                kind="home.notice",
-                payload={
-                    "event": event,
-                    "on": on.isoformat(),
-                    "responsible_authority": responsible.gss_code,
-                    "host_authority": home_code,
-                    "child": _child_part(child),
-                    "home": _given(home),
-                    "legal": _given(legal),
-                },
-                reason=HOME_REASON,
-                by=by,
-                child_id=child.pk,
-            )
+        message = _home_notice_send(by=by, child=child, event=event, on=on, parts=parts)
         return HomeMovement.objects.create(
             child=child,
             event=event,
@@ -753,12 +785,195 @@ def home_movement_record(
         )
 
 
+def _placed_here_by(responsible: Authority) -> QuerySet[Child]:
+    """The children `responsible` placed in this authority's area (all of this authority's
+    own children, when it is the responsible one)."""
+    from homeward.cases.models import Child
+
+    children = Child.objects.filter(responsible_authority=responsible)
+    if responsible.is_home:
+        return children
+    return children.filter(Q(host_authority__isnull=True) | Q(host_authority__is_home=True))
+
+
+def _same_name(child: Child, given_names: str, family_name: str) -> bool:
+    """The same first given name and family name, whatever the case and spacing."""
+
+    def words(text: str) -> list[str]:
+        return text.casefold().split()
+
+    given = words(given_names)
+    return (
+        bool(given)
+        and words(child.first_name)[:1] == given[:1]
+        and words(child.last_name) == words(family_name)
+    )
+
+
+def home_report_record(
+    *,
+    by: User,
+    given_names: str,
+    family_name: str,
+    date_of_birth: date,
+    responsible_gss_code: str,
+    event: str,
+    on: date,
+    postcode: str = "",
+    accommodated_under: str = "",
+    care_or_supervision_order: bool | None = None,
+    iro_contact: str = "",
+    ehc_plan: bool | None = None,
+) -> HomeMovement:
+    """A children's home's staff record an admission or discharge at their home (reg 41:
+    the home notifies the authority of its area, and the placing authority).
+
+    The child is named as the home knows them. When exactly one child the named authority
+    placed here has the same first given name, family name and date of birth, it is
+    recorded for that child and the responsible authority, when a partner, is told at once;
+    otherwise it waits for a coordinator to say which child it is (`home_report_link`).
+    Either way the coordinators are emailed (with no name)."""
+    from homeward.organisations.models import Authority
+
+    home = permissions.home_of(by)
+    if home is None:
+        raise PermissionDenied("only a children's home's staff record their home's admissions")
+    given_names, family_name = given_names.strip(), family_name.strip()
+    if not given_names:
+        raise ValidationError({"given_names": "Enter the child's given names"})
+    if not family_name:
+        raise ValidationError({"family_name": "Enter the child's family name"})
+    if len(given_names) > 100 or len(family_name) > 100:
+        raise ValidationError({"given_names": "Each name must be 100 characters or fewer"})
+    if date_of_birth > timezone.localdate():
+        raise ValidationError({"date_of_birth": "The date of birth must be in the past"})
+    if date_of_birth.year < 1990:
+        raise ValidationError({"date_of_birth": "The date of birth must be in 1990 or later"})
+    responsible = Authority.objects.filter(gss_code=responsible_gss_code.strip().upper()).first()
+    if responsible is None:
+        raise ValidationError({"responsible": "Select the authority that placed the child"})
+    _home_event_check(event, on)
+    if on < date_of_birth:
+        raise ValidationError({"on": "The date must be after the child's date of birth"})
+    parts = _home_parts(
+        home_name=home.name,
+        urn=home.code.upper(),
+        postcode=postcode,
+        accommodated_under=accommodated_under,
+        care_or_supervision_order=care_or_supervision_order,
+        iro_contact=iro_contact,
+        ehc_plan=ehc_plan,
+    )
+    reported = {
+        "given_names": given_names,
+        "family_name": family_name,
+        "date_of_birth": date_of_birth.isoformat(),
+        **parts,
+    }
+    candidates = [
+        child
+        for child in _placed_here_by(responsible).filter(date_of_birth=date_of_birth)
+        if _same_name(child, given_names, family_name)
+    ]
+    child = candidates[0] if len(candidates) == 1 else None
+    with transaction.atomic():
+        message = (
+            _home_notice_send(by=by, child=child, event=event, on=on, parts=parts)
+            if child is not None
+            else None
+        )
+        movement = HomeMovement.objects.create(
+            child=child,
+            event=event,
+            on=on,
+            home_name=home.name[:200],
+            urn=home.code.upper()[:10],
+            home=home,
+            responsible_authority=responsible,
+            reported=reported,
+            message=message,
+            recorded_by=by,
+            linked_at=timezone.now() if child is not None else None,
+        )
+        what = "admission" if event == "admission" else "discharge"
+        services.tell_coordinators(
+            f"{home.name} recorded an {what}",
+            [
+                f"{home.name} recorded an {what} on {on:%d %B %Y} of a child placed by "
+                f"{responsible.name}.",
+                (
+                    f"It is recorded for our child {child.reference}"
+                    + (f", and {responsible.name} is being told." if message else ".")
+                    if child is not None
+                    else "homeward could not tell which child it is: say which on "
+                    '"Children placed here by other authorities".'
+                ),
+                "",
+                f"Record: {movement.pk} (no name is sent by email)",
+            ],
+        )
+    return movement
+
+
+def home_report_link(*, by: User, movement: HomeMovement, child: Child) -> HomeMovement:
+    """A coordinator says which child a home's admission or discharge is about: it is
+    recorded for them and, when their responsible authority is a partner, told to it."""
+    if not permissions.can_record_episode(by):
+        raise PermissionDenied("only a coordinator or manager says which child it is")
+    with transaction.atomic():
+        movement = HomeMovement.objects.select_for_update().get(pk=movement.pk)
+        if movement.child_id is not None:
+            raise ValidationError({"child": "It is recorded for a child already"})
+        if movement.entered_in_error_at is not None:
+            raise ValidationError({"child": "It was recorded by mistake"})
+        responsible = movement.responsible_authority
+        if responsible is None or not _placed_here_by(responsible).filter(pk=child.pk).exists():
+            raise ValidationError({"child": "Select a child that authority placed in our area"})
+        parts = {
+            "home": movement.reported.get("home", {}),
+            "legal": movement.reported.get("legal", {}),
+        }
+        movement.message = _home_notice_send(
+            by=by, child=child, event=movement.event, on=movement.on, parts=parts
+        )
+        movement.child = child
+        movement.linked_by, movement.linked_at = by, timezone.now()
+        movement.save()
+    return movement
+
+
+def home_report_candidates(movement: HomeMovement) -> list[Child]:
+    """The children a waiting admission or discharge may be about: those its responsible
+    authority placed here, the same date of birth first, then by name."""
+    if movement.responsible_authority is None:
+        return []
+    born = movement.reported.get("date_of_birth")
+    children = list(
+        _placed_here_by(movement.responsible_authority).order_by("last_name", "first_name", "pk")[
+            :500
+        ]
+    )
+    return sorted(
+        children,
+        key=lambda c: (
+            (c.date_of_birth.isoformat() if c.date_of_birth else "") != born,
+            not _same_name(
+                c,
+                movement.reported.get("given_names", ""),
+                movement.reported.get("family_name", ""),
+            ),
+        ),
+    )
+
+
 def home_movement_mark_in_error(*, by: User, movement: HomeMovement, reason: str) -> HomeMovement:
     """An admission or discharge recorded by mistake: kept and marked, with who, when and
     why; when the responsible authority was told, it is told it was a mistake (the same
     notice, marked `entered_in_error`)."""
-    if not permissions.can_record_episode(by):
-        raise PermissionDenied("only a coordinator or manager corrects an admission or discharge")
+    if not permissions.can_correct_home_movement(by, movement):
+        raise PermissionDenied(
+            "only a coordinator, a manager or the home's staff correct an admission or discharge"
+        )
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why it was recorded by mistake"})

@@ -22,6 +22,7 @@ from homeward.exchange.models import (
     PartnerNotice,
     PlacementNotice,
 )
+from homeward.organisations.models import Organisation
 
 #: A message still waiting after this long is listed as not delivered (it has failed at
 #: least a few attempts by then: 1 + 2 + 4 + 8 + 16 minutes).
@@ -107,6 +108,25 @@ def notices_waiting() -> QuerySet[PartnerNotice]:
         PartnerNotice.objects.filter(state=PartnerNotice.State.WAITING)
         .select_related("partner", "child")
         .order_by("received_at", "pk")
+    )
+
+
+def home_reports_waiting() -> QuerySet[HomeMovement]:
+    """Admissions and discharges a children's home's staff recorded that no child is known
+    for yet (a coordinator says which), the oldest first."""
+    return (
+        HomeMovement.objects.filter(child__isnull=True, entered_in_error_at__isnull=True)
+        .select_related("home", "responsible_authority")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def home_movements_of(home: Organisation) -> QuerySet[HomeMovement]:
+    """What a children's home's staff recorded, the latest first (never more)."""
+    return (
+        HomeMovement.objects.filter(home=home)
+        .select_related("responsible_authority", "recorded_by", "message__partner")
+        .order_by("-recorded_at", "-pk")
     )
 
 

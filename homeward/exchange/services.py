@@ -503,6 +503,22 @@ def coordinator_emails() -> list[str]:
     )
 
 
+def tell_coordinators(subject: str, lines: list[str]) -> None:
+    """Email the home authority's coordinators and managers once the transaction commits
+    (at once outside one): references only, never a child's name or what a child said."""
+    recipients = coordinator_emails()
+    if not recipients:
+        return
+
+    def send() -> None:
+        try:
+            send_mail(f"homeward: {subject}", "\n".join(lines), None, recipients)
+        except OSError:
+            logger.exception("could not email the coordinators: %s", subject)
+
+    transaction.on_commit(send)
+
+
 def notice_payload(notice: Any) -> dict[str, Any]:
     """The payload of the message a partner's notice came in."""
     return dict(json.loads(notice.message.payload))

@@ -66,25 +66,30 @@ class Authority(models.Model):
 
 
 class Organisation(models.Model):
-    """Where users work: an authority's team, a commissioned provider, or a police force."""
+    """Where users work: an authority's team, a commissioned provider, a police force, or a
+    children's home in the authority's area (whose staff record its admissions and
+    discharges, and see nothing else)."""
 
     class Kind(models.TextChoices):
         AUTHORITY_TEAM = "authority_team", "Authority team"
         PROVIDER = "provider", "Commissioned provider"
         POLICE_FORCE = "police_force", "Police force"
+        CHILDRENS_HOME = "childrens_home", "Children's home"
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     code = models.CharField(
         max_length=50,
         blank=True,
-        help_text="A police force's code, as its notifications give it (e.g. fenmoor).",
+        help_text="A police force's code, as its notifications give it (e.g. fenmoor); a "
+        "children's home's Ofsted URN (e.g. SC123456).",
     )
     authority = models.ForeignKey(
         Authority,
         on_delete=models.PROTECT,
         related_name="organisations",
-        help_text="The authority the team belongs to, or that commissions the provider.",
+        help_text="The authority the team belongs to, that commissions the provider, or in "
+        "whose area the children's home is.",
     )
 
     class Meta:

@@ -138,7 +138,8 @@ def organisation_set_up(
     *, name: str, kind: str, authority_gss_code: str, code: str | None = None
 ) -> Organisation:
     """Create the organisation with this name, or update its kind and authority (and its
-    code, when given: a police force's code in its notifications)."""
+    code, when given: a police force's code in its notifications, a children's home's
+    Ofsted URN)."""
     name = name.strip()
     if not name:
         raise ValidationError("Give the organisation's name")
@@ -146,12 +147,12 @@ def organisation_set_up(
         raise ValidationError(
             f"Unknown kind {kind!r}; expected one of {', '.join(Organisation.Kind.values)}"
         )
-    code = authority_gss_code.strip().upper()
+    gss_code = authority_gss_code.strip().upper()
     with transaction.atomic():
-        authority = Authority.objects.filter(gss_code=code).first()
+        authority = Authority.objects.filter(gss_code=gss_code).first()
         if authority is None:
             raise ValidationError(
-                f"No authority with GSS code {code}: set it up first with `manage.py authority`"
+                f"No authority with GSS code {gss_code}: set it up first with `manage.py authority`"
             )
         organisation, _ = Organisation.objects.select_for_update().get_or_create(
             name=name, defaults={"kind": kind, "authority": authority}
@@ -159,7 +160,12 @@ def organisation_set_up(
         organisation.kind = kind
         organisation.authority = authority
         if code is not None:
-            organisation.code = code.strip().lower()
+            # A force's code is matched as its notifications give it, in lower case; a
+            # children's home's Ofsted URN is written in capitals (SC123456).
+            code = code.strip()
+            organisation.code = (
+                code.upper() if kind == Organisation.Kind.CHILDRENS_HOME else code.lower()
+            )
         organisation.full_clean()
         organisation.save()
     return organisation

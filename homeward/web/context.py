@@ -55,6 +55,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         waiting = care_selectors.proposals_waiting(user=user).count()
         if waiting:
             items.append((f"Case system matches ({waiting})", reverse("web:case-system-matches")))
+    if permissions.home_of(user) is not None:
+        items.append(("Admissions and discharges", reverse("web:childrens-home")))
     if permissions.can_view_audit(user):
         items.append(("Audit log", reverse("web:audit")))
     if permissions.can_import_case_system(user):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 
@@ -243,40 +243,29 @@ class PlacementNoticeForm(GovukForm):
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("", "Not known")]
 
 
-class HomeMovementForm(GovukForm):
-    """A child's admission to, or discharge from, a children's home in this area, with what
-    regulation 41(3) asks the notice to state."""
-
-    event = forms.ChoiceField(
+def _event_field(home: str) -> forms.ChoiceField:
+    """Admitted to, or discharged from, `home` ("this home", "a children's home here")."""
+    return forms.ChoiceField(
         label="What happened?",
         choices=[
-            ("admission", "The child was admitted to a children's home here"),
-            ("discharge", "The child was discharged from a children's home here"),
+            ("admission", f"The child was admitted to {home}"),
+            ("discharge", f"The child was discharged from {home}"),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether the child was admitted or discharged"},
     )
+
+
+class HomeNoticeForm(GovukForm):
+    """What every admission or discharge notice states (regulation 41(3)), whoever records
+    it."""
+
+    event = _event_field("a children's home here")
     on = day_field(
         "When", required=True, messages={"required": "Enter the date of the admission or discharge"}
     )
-    home_name = forms.CharField(
-        label="The children's home",
-        max_length=200,
-        error_messages={
-            "required": "Enter the name of the children's home",
-            "max_length": "The name must be 200 characters or fewer",
-        },
-    )
-    urn = forms.CharField(
-        label="Its Ofsted URN (optional)",
-        help_text="Ofsted's unique reference number, for example SC123456",
-        max_length=10,
-        required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={"max_length": "The URN must be 10 characters or fewer"},
-    )
     postcode = forms.CharField(
-        label="Its postcode (optional)",
+        label="The home’s postcode (optional)",
         max_length=8,
         required=False,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
@@ -317,6 +306,101 @@ class HomeMovementForm(GovukForm):
         required=False,
         error_messages={"max_length": "The contact details must be 200 characters or fewer"},
     )
+
+
+def _authority_choices() -> list[tuple[str, str]]:
+    from homeward.organisations.models import Authority
+
+    return [("", "Select the authority")] + [
+        (a.gss_code, a.name) for a in Authority.objects.order_by("name")
+    ]
+
+
+class HomeMovementForm(HomeNoticeForm):
+    """A coordinator records a child's admission to, or discharge from, a children's home
+    in this area, with what regulation 41(3) asks the notice to state."""
+
+    field_order: ClassVar[list[str]] = ["event", "on", "home_name", "urn"]
+
+    home_name = forms.CharField(
+        label="The children's home",
+        max_length=200,
+        error_messages={
+            "required": "Enter the name of the children's home",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    urn = forms.CharField(
+        label="Its Ofsted URN (optional)",
+        help_text="Ofsted's unique reference number, for example SC123456",
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        error_messages={"max_length": "The URN must be 10 characters or fewer"},
+    )
+
+
+class HomeReportForm(HomeNoticeForm):
+    """A children's home's staff record an admission or discharge at their home, naming the
+    child as they know them."""
+
+    field_order: ClassVar[list[str]] = [
+        "given_names",
+        "family_name",
+        "date_of_birth",
+        "responsible",
+        "event",
+        "on",
+    ]
+
+    given_names = forms.CharField(
+        label="The child's given names",
+        max_length=100,
+        error_messages={
+            "required": "Enter the child's given names",
+            "max_length": "The given names must be 100 characters or fewer",
+        },
+    )
+    family_name = forms.CharField(
+        label="The child's family name",
+        max_length=100,
+        error_messages={
+            "required": "Enter the child's family name",
+            "max_length": "The family name must be 100 characters or fewer",
+        },
+    )
+    date_of_birth = day_field(
+        "Date of birth",
+        required=True,
+        messages={"required": "Enter the child's date of birth"},
+    )
+    event = _event_field("this home")
+    responsible = forms.ChoiceField(
+        label="Which authority placed the child?",
+        help_text="The local authority that looks after the child (the placing authority)",
+        choices=_authority_choices,
+        error_messages={
+            "required": "Select the authority that placed the child",
+            "invalid_choice": "Select the authority that placed the child",
+        },
+    )
+
+
+class HomeReportLinkForm(GovukForm):
+    """Which child a children's home's admission or discharge is about."""
+
+    child = forms.ChoiceField(
+        label="Which child is it?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the child it is about",
+            "invalid_choice": "Select one of the children listed",
+        },
+    )
+
+    def __init__(self, *args: Any, children: list[tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = children or []
 
 
 class AskHostForm(GovukForm):

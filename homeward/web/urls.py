@@ -17,6 +17,7 @@ from homeward.web.views import (
 )
 from homeward.web.views import arrangements as arrangement_views
 from homeward.web.views import care as care_views
+from homeward.web.views import childrens_home as childrens_home_views
 from homeward.web.views import chronology as chronology_views
 from homeward.web.views import exchange as exchange_views
 from homeward.web.views import foi as foi_views
@@ -211,6 +212,17 @@ urlpatterns = [
     path("other-authorities/", exchange_views.partners, name="exchange-partners"),
     path("other-authorities/add", exchange_views.partner_add, name="exchange-partner-add"),
     path("partner-notices/", exchange_views.notices, name="exchange-notices"),
+    path("childrens-home/", childrens_home_views.childrens_home, name="childrens-home"),
+    path(
+        "childrens-home/record",
+        childrens_home_views.childrens_home_record,
+        name="childrens-home-record",
+    ),
+    path(
+        "childrens-home-movements/<int:movement_id>/which-child",
+        childrens_home_views.home_report_link,
+        name="exchange-home-report-link",
+    ),
     path(
         "childrens-home-movements/<int:movement_id>/recorded-by-mistake",
         exchange_views.home_movement_error,

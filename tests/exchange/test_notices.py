@@ -20,26 +20,11 @@ from homeward.exchange.models import InboxMessage, OutboxMessage, PartnerNotice
 from homeward.formats import exchange as ex
 from homeward.organisations.models import Authority
 from tests.exchange.partner import CODE, FakePartner
-from tests.factories import World, make_child, make_episode, make_world
+from tests.factories import World, make_child, make_episode
 
 pytestmark = pytest.mark.django_db
 
 HOME = "E10000099"
-
-
-@pytest.fixture
-def world() -> World:
-    world = make_world()
-    world.user("coordinator").email = "coordinator@fictional.example"
-    world.user("coordinator").save()
-    return world
-
-
-@pytest.fixture
-def partner(world: World) -> FakePartner:
-    partner = FakePartner()
-    partner.add()
-    return partner
 
 
 def neighbour() -> Authority:

@@ -22,21 +22,6 @@ from tests.factories import World, make_world
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world() -> World:
-    world = make_world()
-    world.user("coordinator").email = "coordinator@fictional.example"
-    world.user("coordinator").save()
-    return world
-
-
-@pytest.fixture
-def partner(world: World) -> FakePartner:
-    partner = FakePartner()
-    partner.add()
-    return partner
-
-
 def send(note: str = "hello", by: object = None) -> OutboxMessage:
     with transaction.atomic():
         return services.message_send(

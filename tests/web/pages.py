@@ -33,6 +33,8 @@ ROLES = (
     # authority's team on the same instance, and a second police force's officer.
     "other_authority",
     "police2",
+    # A children's home's staff: the home's admissions and discharges, nothing else.
+    "home_staff",
 )
 OK, DENIED, REDIRECT, NOT_ALLOWED = 200, 403, 302, 405
 
@@ -202,6 +204,11 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "exchange-notice-photo": ("placement_notice", _expect(AUTHORITY_WIDE)),
     "exchange-notice-reopen": ("placement_notice", _expect(AUTHORITY_WIDE)),
     "exchange-home-movement-error": ("home_movement", _expect(AUTHORITY_WIDE)),
+    # A children's home's own staff record its admissions and discharges (childrens_home.py);
+    # a coordinator says which child one is about when homeward could not tell.
+    "childrens-home": ("", _expect({"home_staff"})),
+    "childrens-home-record": ("", _expect({"home_staff"})),
+    "exchange-home-report-link": ("home_report", _expect(AUTHORITY_WIDE)),
     "exchange-placed-elsewhere": ("", _expect(AUTHORITY_WIDE)),
     "exchange-placed-here": ("", _expect(AUTHORITY_WIDE)),
     "exchange-placement-notice": ("placed_child", _expect(AUTHORITY_WIDE)),
@@ -326,6 +333,7 @@ def build_objects(world: World) -> dict[str, object]:
         "hosted_child": _hosted_child(world),
         "placement_notice": _placement_notice(),
         "home_movement": _home_movement(),
+        "home_report": _home_report(world),
         "asked": _asked(),
         "placed_interview": _placed_interview(world),
         "proposal": _proposal(child).pk,
@@ -459,7 +467,22 @@ def _placement_notice() -> int:
 def _home_movement() -> int:
     from homeward.exchange.models import HomeMovement
 
-    return HomeMovement.objects.get().pk
+    return HomeMovement.objects.get(home__isnull=True).pk
+
+
+def _home_report(world: World) -> int:
+    """An admission the children's home's staff recorded of a child homeward could not
+    tell (no child of that name placed here): waiting for a coordinator."""
+    from datetime import date
+
+    from homeward.exchange import notices
+
+    movement = notices.home_report_record(
+        by=world.user("home_staff"), given_names="Sky", family_name="Unknown",
+        date_of_birth=date(2012, 3, 4), responsible_gss_code="E10000097",
+        event="admission", on=date(2026, 11, 3),
+    )  # fmt: skip
+    return movement.pk
 
 
 def _hosted_child(world: World) -> int:

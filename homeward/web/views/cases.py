@@ -148,6 +148,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """The coordinator's home; everyone else is sent to the page their job starts from."""
     user = request.user
     if not permissions.can_view_coordinator_home(user):
+        if permissions.home_of(user) is not None:  # type: ignore[arg-type]
+            return redirect("web:childrens-home")
         if permissions.can_view_caseload(user):
             return redirect("web:caseload")
         if permissions.can_view_indicators(user):

@@ -29,6 +29,7 @@ from homeward.formats import philomena
 from homeward.web import exchange_forms as f
 from homeward.web.forms import apply_service_errors
 from homeward.web.templatetags.casework import uk_day, uk_time
+from homeward.web.views import childrens_home as childrens_home_views
 
 
 def _may_view(request: HttpRequest) -> None:
@@ -568,7 +569,12 @@ def placed_here(request: HttpRequest) -> HttpResponse:
             request=request,
         )
     waiting = selectors.notices_waiting().count()
-    return render(request, "web/exchange/placed_here.html", {"rows": rows, "waiting": waiting})
+    homes_waiting = list(selectors.home_reports_waiting()[:200])
+    return render(
+        request,
+        "web/exchange/placed_here.html",
+        {"rows": rows, "waiting": waiting, "homes_waiting": homes_waiting},
+    )
 
 
 @login_required
@@ -637,10 +643,6 @@ def placement_notice(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def _yes_no(value: str) -> bool | None:
-    return {"yes": True, "no": False}.get(value)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def home_movement(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -657,15 +659,9 @@ def home_movement(request: HttpRequest, child_id: int) -> HttpResponse:
             movement = partner_notices.home_movement_record(
                 by=request.user,  # type: ignore[arg-type]
                 child=child,
-                event=data["event"],
-                on=data["on"],
                 home_name=data["home_name"],
                 urn=data["urn"],
-                postcode=data["postcode"],
-                accommodated_under=data["accommodated_under"],
-                care_or_supervision_order=_yes_no(data["care_order"]),
-                iro_contact=data["iro_contact"],
-                ehc_plan=_yes_no(data["ehc_plan"]),
+                **childrens_home_views.reg41_answers(data),
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -710,21 +706,26 @@ def home_movement(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def home_movement_error(request: HttpRequest, movement_id: int) -> HttpResponse:
-    """An admission or discharge recorded by mistake: marked, and told as a mistake."""
-    _may_record_notices(request)
+    """An admission or discharge recorded by mistake: marked, and told as a mistake. The
+    authority's coordinators and managers correct any; a home's staff their home's own."""
     movement = (
         HomeMovement.objects.select_related("child", "message__partner")
         .filter(pk=movement_id, entered_in_error_at__isnull=True)
         .first()
     )
     if movement is None:
+        if not permissions.can_record_home_movement(request.user):  # type: ignore[arg-type]
+            raise PermissionDenied("correcting an admission or discharge")
         raise Http404("No such admission or discharge")
+    if not permissions.can_correct_home_movement(request.user, movement):  # type: ignore[arg-type]
+        raise PermissionDenied("correcting an admission or discharge")
     child = movement.child
+    back = childrens_home_views.movement_back(request, movement)
     access_record(
         user=request.user,  # type: ignore[arg-type]
         action=AccessEvent.Action.VIEW,
         what=f"children's home {movement.get_event_display().lower()} {movement.pk}, to correct",
-        child_id=child.pk,
+        child_id=child.pk if child is not None else None,
         request=request,
     )
     form = f.HomeMovementErrorForm(request.POST if request.method == "POST" else None)
@@ -740,16 +741,22 @@ def home_movement_error(request: HttpRequest, movement_id: int) -> HttpResponse:
         else:
             told = " and the responsible authority is told" if movement.message else ""
             messages.success(request, f"Marked as recorded by mistake{told}")
-            return redirect("web:exchange-placed-here")
+            return redirect(back)
     what = movement.get_event_display().lower()
     preposition = "to" if movement.event == "admission" else "from"
+    reported = movement.reported
+    named = (
+        f"{child.full_name} ({child.reference})"
+        if child is not None and permissions.can_record_episode(request.user)  # type: ignore[arg-type]
+        else f"{reported.get('given_names', '')} {reported.get('family_name', '')}".strip()
+    )
     return render(
         request,
         "web/cases/form.html",
         {
             "form": form,
             "title": "Recorded by mistake",
-            "caption": f"{child.full_name} ({child.reference})",
+            "caption": named,
             "intro": f"{movement.get_event_display()} {preposition} "
             f"{movement.home_name}, {uk_day(movement.on)}. It is kept, marked as {what} "
             "recorded by mistake, with who, when and why"
@@ -758,7 +765,7 @@ def home_movement_error(request: HttpRequest, movement_id: int) -> HttpResponse:
                 if movement.message is not None
                 else "."
             ),
-            "back": reverse("web:exchange-placed-here"),
+            "back": back,
             "button": "Mark it as recorded by mistake",
         },
         status=400 if form.is_bound and form.errors else 200,

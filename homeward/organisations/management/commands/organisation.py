@@ -1,5 +1,6 @@
 """`manage.py organisation NAME --kind KIND --authority GSS_CODE`: create or update an
-organisation (a team of the authority, a commissioned provider, or a police force).
+organisation (a team of the authority, a commissioned provider, a police force, or a
+children's home in its area).
 
 Running it again with the same name updates the organisation; nothing is duplicated. See
 docs/operations.md, "Setting up an authority".
@@ -28,7 +29,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--code",
             default=None,
-            help="A police force's code, as its notifications give it (e.g. fenmoor).",
+            help="A police force's code, as its notifications give it (e.g. fenmoor); a "
+            "children's home's Ofsted URN (e.g. SC123456).",
         )
 
     def handle(self, *args: object, **options: object) -> None:
