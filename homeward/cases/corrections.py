@@ -780,7 +780,10 @@ def episode_mark_in_error(
     interview = current.interview
     if interview is not None and interview.entered_in_error_at is None:
         interview = ReturnInterview.objects.select_for_update().get(pk=interview.pk)
-        if interview.episodes.filter(IN_COUNT).exists():
+        if interview.episodes.filter(IN_COUNT).exists() or interview.held_for_authority:
+            # An interview held here for the child's responsible authority answers its
+            # request, not this episode: it stays, on that authority's clock (an interview
+            # opened for a request covers no episode of ours at all).
             _refresh_interview(interview)
         else:
             _mark(interview, by, reason)
@@ -794,6 +797,9 @@ def episode_mark_in_error(
                 + reason.strip(),
                 because=because,
             )
+            from homeward.exchange import arrangements
+
+            arrangements.withdraw_for_error(by=by, interview=interview)
     return current
 
 

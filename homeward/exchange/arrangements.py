@@ -212,6 +212,27 @@ def request_withdraw(*, by: User, arrangement: InterviewArrangement) -> Intervie
     return arrangement
 
 
+def withdraw_for_error(*, by: User, interview: ReturnInterview) -> None:
+    """Our interview was entered in error (the episode it covered was): a request still
+    open for it is withdrawn, and the host told, as a person would withdraw it."""
+    arrangement = live_arrangement(interview)
+    if arrangement is None:
+        return
+    if arrangement.partner.active:
+        request_withdraw(by=by, arrangement=arrangement)
+        return
+    # No longer a partner: nothing can be sent; withdrawn here, and the coordinators told.
+    A.objects.filter(pk=arrangement.pk).update(state=A.State.WITHDRAWN, withdrawn_at=_now())
+    services.tell_coordinators(
+        f"tell {arrangement.partner.name} a request is withdrawn",
+        [
+            f"Interview {interview.reference} was entered in error, so our request that "
+            f"{arrangement.partner.name} hold it is withdrawn. They are no longer on the "
+            "exchange: tell them another way.",
+        ],
+    )
+
+
 # --- the host receives the request and answers ----------------------------------------------------
 
 

@@ -885,3 +885,69 @@ def test_a_given_back_interview_is_ours_to_hold_and_to_ask_about_again(
     assert arrangements.why_not_ask(arrangement.interview) == ""
     with pytest.raises(ex.MessageError, match="only a request you accepted"):
         from_partner(partner, "interview.answer", {**answer, "answer": "given_back"})
+
+
+# --- an episode entered in error -------------------------------------------------------------
+
+
+def test_our_interview_entered_in_error_withdraws_the_request_it_made(
+    world: World, partner: FakePartner
+) -> None:
+    from homeward.cases import corrections
+
+    arrangement = asked(world, partner)
+    interview = arrangement.interview
+    assert interview is not None
+    [episode] = interview.episodes.all()
+    corrections.episode_mark_in_error(
+        by=world.user("coordinator"), episode=episode, reason="Recorded twice"
+    )
+    interview.refresh_from_db()
+    assert interview.entered_in_error_at is not None
+    arrangement.refresh_from_db()
+    assert arrangement.state == A.State.WITHDRAWN
+    assert [p["event"] for p in sent("interview.request")] == ["request", "withdraw"]
+
+
+def test_our_interview_entered_in_error_when_the_host_is_no_longer_a_partner(
+    world: World, partner: FakePartner, django_capture_on_commit_callbacks: Any
+) -> None:
+    from homeward.cases import corrections
+
+    arrangement = asked(world, partner)
+    services.partner_remove(code=CODE)
+    interview = arrangement.interview
+    assert interview is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        corrections.episode_mark_in_error(
+            by=world.user("coordinator"), episode=interview.episodes.get(), reason="Twice"
+        )
+    arrangement.refresh_from_db()
+    assert arrangement.state == A.State.WITHDRAWN
+    assert [p["event"] for p in sent("interview.request")] == ["request"]  # nothing more
+    assert "tell them another way" in mail.outbox[-1].body
+
+
+def test_an_interview_held_for_them_stays_when_our_own_episode_is_entered_in_error(
+    world: World, partner: FakePartner
+) -> None:
+    from homeward.cases import corrections
+
+    child = placed_here(world)
+    episode = make_episode(world, child)
+    ours = make_interview(world, [episode])
+    request_from(partner, key=KEY, host_episodes=[episode.reference])
+    arrangements.request_answer(
+        by=world.user("coordinator"), arrangement=A.objects.get(), accept=True,
+        organisation=world.team, take_open=True,
+    )  # fmt: skip
+    ours.refresh_from_db()
+    due = ours.due_at
+    corrections.episode_mark_in_error(
+        by=world.user("coordinator"), episode=episode, reason="A duplicate of theirs"
+    )
+    ours.refresh_from_db()
+    # Still theirs to have held, on their clock; our request state is untouched.
+    assert ours.entered_in_error_at is None and ours.held_for_authority == CODE
+    assert ours.due_at == due
+    assert A.objects.get().state == A.State.ACCEPTED
