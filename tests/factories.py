@@ -53,7 +53,8 @@ def make_world(*, unit: str = "hours", basis: str = "return", bunching: str = "e
     is theirs: a coordinator of another authority's team set up on the same instance
     (`other_authority`), a second police force's liaison officer (`police2`), and a member
     of a children's home's staff (`home_staff`), who records the home's admissions and
-    discharges and sees nothing else."""
+    discharges and sees nothing else, and a national body's analyst (`national`), who reads
+    the annual returns the instance received and chases those not sent."""
     authority = Authority.objects.create(
         gss_code="E10000099",
         name="Fictional County Council",
@@ -107,6 +108,7 @@ def make_world(*, unit: str = "hours", basis: str = "return", bunching: str = "e
         "other_authority": make_user("other_authority", Role.COORDINATOR, other_team),
         "police2": make_user("police2", Role.POLICE_LIAISON, second_force),
         "home_staff": make_user("home_staff", Role.HOME_STAFF, childrens_home),
+        "national": make_user("national", Role.NATIONAL_ANALYST, team),
     }
     return World(authority, team, provider, police, users)
 

@@ -22,6 +22,7 @@ class Role(models.TextChoices):
     POLICE_LIAISON = "police_liaison", "Police liaison"
     ADMINISTRATOR = "administrator", "Administrator"
     HOME_STAFF = "home_staff", "Children's home staff"
+    NATIONAL_ANALYST = "national_analyst", "National collection analyst"
 
 
 class User(AbstractUser):

@@ -16,7 +16,9 @@ Access follows the job, the organisation and the force (docs/security.md, "Roles
 - analysts see aggregates and pseudonymised lists only; administrators see the audit log
   and manage accounts, not children's records;
 - a children's home's staff record the home's admissions and discharges of children other
-  authorities placed there, and see only what they recorded themselves.
+  authorities placed there, and see only what they recorded themselves;
+- a national body's analysts (on the national body's own instance) read the annual returns
+  authorities sent it, set the year's deadline and remind those that have not sent one.
 """
 
 from __future__ import annotations
@@ -214,6 +216,25 @@ def can_view_indicators(user: User) -> bool:
         _active(user)
         and user.role in (Role.MANAGER, Role.ANALYST, Role.COORDINATOR)
         and in_authority_team(user)
+    )
+
+
+def is_national_analyst(user: User) -> bool:
+    """A national body's analyst, in its own team: the national collection, nothing else."""
+    return _active(user) and user.role == Role.NATIONAL_ANALYST and in_authority_team(user)
+
+
+def can_read_national_returns(user: User) -> bool:
+    """The returns a national body's instance received, and its benchmark: its analysts,
+    and those who read an authority's indicators (counts only, no child's record)."""
+    return is_national_analyst(user) or can_view_indicators(user)
+
+
+def can_chase_national_returns(user: User) -> bool:
+    """Set the year's deadline for the returns and remind the authorities that have not
+    sent one: the national body's analysts and managers."""
+    return is_national_analyst(user) or (
+        _active(user) and user.role == Role.MANAGER and in_authority_team(user)
     )
 
 

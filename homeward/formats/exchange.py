@@ -307,6 +307,14 @@ KINDS: Final[Mapping[str, Kind]] = {
             ),
         },
     ),
+    "return.reminder": Kind(
+        "A national body's instance asks an authority that has not sent its annual return "
+        "for a year to send it by a day",
+        {
+            "period": Field("text", most=7),
+            "due_on": Field("date"),
+        },
+    ),
     "interview.request": Kind(
         "The responsible authority asks the host authority to hold a child's return "
         'interview ("request"), or no longer asks ("withdraw")',

@@ -11,3 +11,4 @@ class ReturnsConfig(AppConfig):
         from homeward.returns import national
 
         services.HANDLERS["return.annual"] = national.annual_return_receive
+        services.HANDLERS["return.reminder"] = national.reminder_receive

@@ -120,3 +120,50 @@ class ReceivedReturn(models.Model):
                 name="received_return_one_current",
             )
         ]
+
+
+class ReturnDeadline(models.Model):
+    """The day a national body asks authorities' returns for a year by. Setting it again
+    adds a row: the latest set is the deadline, the earlier kept as its history."""
+
+    period = models.CharField(max_length=7, validators=[period_validator])
+    due_on = models.DateField()
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["period", "-set_at", "-pk"]
+
+
+class ReturnReminder(models.Model):
+    """A national body's reminder to an authority that has not sent its return for a year
+    (the national side: whom it asked, when, and the message)."""
+
+    partner = models.ForeignKey("exchange.Partner", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=7, validators=[period_validator])
+    due_on = models.DateField()
+    message = models.OneToOneField(
+        "exchange.OutboxMessage", on_delete=models.PROTECT, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+
+class ReturnAsked(models.Model):
+    """The national body asked this authority for its return for a year, by a day (the
+    authority's side of a `ReturnReminder`)."""
+
+    period = models.CharField(max_length=7, validators=[period_validator])
+    due_on = models.DateField()
+    message = models.OneToOneField(
+        "exchange.InboxMessage", on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,13 @@ from homeward.exchange import services as exchange
 from homeward.exchange.models import InboxMessage, Partner
 from homeward.formats import exchange as fmt
 from homeward.returns.authority_return import authority_return_frame
-from homeward.returns.models import NationalSubmission, ReceivedReturn
+from homeward.returns.models import (
+    NationalSubmission,
+    ReceivedReturn,
+    ReturnAsked,
+    ReturnDeadline,
+    ReturnReminder,
+)
 
 if TYPE_CHECKING:
     from homeward.accounts.models import User
@@ -41,6 +48,10 @@ if TYPE_CHECKING:
 REASON = (
     "Our annual return on missing children and return interviews (counts only, no child's "
     "record), for the national benchmark"
+)
+REMINDER_REASON = (
+    "The national collection asks for your annual return on missing children and return "
+    "interviews (counts only), for the national benchmark"
 )
 
 
@@ -103,6 +114,38 @@ def national_send(*, by: User, period: str) -> NationalSubmission:
     return NationalSubmission.objects.create(
         period=str(row["period"]), row=row, message=message, sent_by=by
     )
+
+
+def reminder_receive(message: InboxMessage, envelope: fmt.Envelope) -> None:
+    """The national body asks for this authority's return for a year, by a day: kept, and
+    the coordinators told (only from the national collection this instance sends to)."""
+    if message.partner.code != national_code():
+        raise fmt.MessageError(
+            "schema", "this instance does not send its annual return to you", "kind"
+        )
+    period = envelope.payload["period"]
+    try:
+        parse_period(period)
+    except ValueError:
+        raise fmt.MessageError("schema", "is not a financial year", "payload.period") from None
+    due_on = date.fromisoformat(envelope.payload["due_on"])
+    ReturnAsked.objects.create(period=period, due_on=due_on, message=message)
+    sent = NationalSubmission.objects.filter(period=period).exists()
+    exchange.tell_coordinators(
+        f"the national collection asks for the return for {period}",
+        [
+            f"{message.partner.name} asks for this authority's annual return for {period} "
+            f"by {due_on:%d %B %Y}."
+            + (" One was sent before: send it again only if it has changed." if sent else ""),
+            "",
+            'Send it from "Returns and exports", "The national collection", in homeward.',
+        ],
+    )
+
+
+def returns_asked() -> list[ReturnAsked]:
+    """What the national body asked this authority for, the latest first."""
+    return list(ReturnAsked.objects.select_related("message__partner")[:50])
 
 
 # --- the national body's instance ---------------------------------------------------------------
@@ -218,3 +261,113 @@ def national_benchmark(period: str) -> bytes:
             for path in written.paths:
                 archive.write(path, arcname=Path(path).name)
     return buffer.getvalue()
+
+
+# --- deadlines and reminders (the national body) ---------------------------------------------
+
+
+def _chaser(by: User) -> None:
+    if not permissions.can_chase_national_returns(by):
+        raise PermissionDenied("only the national body's analysts and managers chase returns")
+    if not collects_returns():
+        raise ValidationError("This instance does not collect annual returns")
+
+
+def deadline_set(*, by: User, period: str, due_on: date) -> ReturnDeadline:
+    """The day the returns for `period` are asked by (after the year has ended, within
+    two years of its start). Setting it again keeps the earlier, as its history."""
+    _chaser(by)
+    try:
+        period = parse_period(period)
+    except ValueError as error:
+        raise ValidationError({"period": str(error)}) from None
+    start, end = _year_bounds(period)
+    if due_on <= end:
+        raise ValidationError(
+            {"due_on": f"The deadline must be after the year ends ({end:%d %B %Y})"}
+        )
+    if due_on > date(start.year + 2, 12, 31):
+        raise ValidationError({"due_on": f"The deadline must be by the end of {start.year + 2}"})
+    return ReturnDeadline.objects.create(period=period, due_on=due_on, set_by=by)
+
+
+def deadlines() -> dict[str, ReturnDeadline]:
+    """The deadline of each period that has one (the latest set)."""
+    latest: dict[str, ReturnDeadline] = {}
+    for deadline in ReturnDeadline.objects.select_related("set_by").order_by(
+        "period", "set_at", "pk"
+    ):
+        latest[deadline.period] = deadline
+    return latest
+
+
+@dataclass(frozen=True)
+class Awaited:
+    """A partner authority's return for a period, as the national body sees it."""
+
+    partner: Partner
+    received: ReceivedReturn | None
+    reminded: ReturnReminder | None
+    late: bool  # the deadline has passed with no return, or the return came after it
+
+
+def awaited(period: str) -> list[Awaited]:
+    """Every authority on the exchange with this instance, and whether its return for
+    `period` came (by the deadline), with the last reminder sent it."""
+    deadline = deadlines().get(period)
+    today = timezone.localdate()
+    current = {
+        r.partner_id: r
+        for r in ReceivedReturn.objects.filter(period=period, replaced_at__isnull=True)
+    }
+    reminded: dict[int, ReturnReminder] = {}
+    for reminder in ReturnReminder.objects.filter(period=period).order_by("sent_at", "pk"):
+        reminded[reminder.partner_id] = reminder
+    rows = []
+    for partner in Partner.objects.filter(active=True).order_by("name"):
+        got = current.get(partner.pk)
+        first = (
+            ReceivedReturn.objects.filter(partner=partner, period=period)
+            .order_by("received_at")
+            .values_list("received_at", flat=True)
+            .first()
+        )
+        if deadline is None:
+            late = False
+        elif first is None:
+            late = today > deadline.due_on
+        else:
+            late = timezone.localdate(first) > deadline.due_on
+        rows.append(Awaited(partner, got, reminded.get(partner.pk), late))
+    return rows
+
+
+@transaction.atomic
+def remind(*, by: User | None, period: str) -> list[ReturnReminder]:
+    """Ask each authority on the exchange that has not sent its return for `period` to send
+    it by the deadline (which must be set). Returns the reminders sent."""
+    if by is not None:
+        _chaser(by)
+    elif not collects_returns():
+        raise ValidationError("This instance does not collect annual returns")
+    deadline = deadlines().get(period)
+    if deadline is None:
+        raise ValidationError({"period": f"Set the deadline for {period} first"})
+    sent = []
+    for row in awaited(period):
+        if row.received is not None:
+            continue
+        message = exchange.message_send(
+            partner_code=row.partner.code,
+            kind="return.reminder",
+            payload={"period": period, "due_on": deadline.due_on.isoformat()},
+            reason=REMINDER_REASON,
+            by=by,
+        )
+        sent.append(
+            ReturnReminder.objects.create(
+                partner=row.partner, period=period, due_on=deadline.due_on, message=message,
+                sent_by=by,
+            )
+        )  # fmt: skip
+    return sent

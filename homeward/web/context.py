@@ -11,6 +11,7 @@ from homeward.care import selectors as care_selectors
 from homeward.exchange import selectors as exchange_selectors
 from homeward.intake import selectors as intake_selectors
 from homeward.intelligence import selectors as intelligence_selectors
+from homeward.returns import national
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -57,6 +58,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             items.append((f"Case system matches ({waiting})", reverse("web:case-system-matches")))
     if permissions.home_of(user) is not None:
         items.append(("Admissions and discharges", reverse("web:childrens-home")))
+    if permissions.can_read_national_returns(user) and national.collects_returns():
+        items.append(("Returns received", reverse("web:national-received")))
     if permissions.can_view_audit(user):
         items.append(("Audit log", reverse("web:audit")))
     if permissions.can_import_case_system(user):

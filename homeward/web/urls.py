@@ -196,6 +196,12 @@ urlpatterns = [
     path("returns/foi-settings/", foi_views.foi_settings, name="foi-settings"),
     path("returns/national-collection/", national_views.send, name="national-send"),
     path("national-collection/", national_views.received, name="national-received"),
+    path("national-collection/deadline", national_views.deadline, name="national-deadline"),
+    path(
+        "national-collection/<str:period>/remind",
+        national_views.remind,
+        name="national-remind",
+    ),
     path(
         "national-collection/<str:period>/returns.csv",
         national_views.received_csv,

@@ -35,6 +35,8 @@ ROLES = (
     "police2",
     # A children's home's staff: the home's admissions and discharges, nothing else.
     "home_staff",
+    # A national body's analyst: the annual returns received, nothing else.
+    "national",
 )
 OK, DENIED, REDIRECT, NOT_ALLOWED = 200, 403, 302, 405
 
@@ -225,9 +227,12 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     # The national collection (national.py): coordinators and managers send the return;
     # on the national body's instance, those who read indicators read what it received.
     "national-send": ("", _expect(AUTHORITY_WIDE)),
-    "national-received": ("", _expect(INDICATORS)),
-    "national-received-csv": ("national_period", _expect(INDICATORS)),
-    "national-benchmark": ("national_period", _expect(INDICATORS)),
+    "national-received": ("", _expect(INDICATORS | {"national"})),
+    "national-received-csv": ("national_period", _expect(INDICATORS | {"national"})),
+    "national-benchmark": ("national_period", _expect(INDICATORS | {"national"})),
+    # The national body's analysts and managers set a year's deadline and remind.
+    "national-deadline": ("", _expect({"manager", "national"})),
+    "national-remind": ("national_deadline", _expect({"manager", "national"})),
     "exchange-asked-one": ("asked", _expect(AUTHORITY_WIDE)),
     "interview-ask-host": ("placed_interview", _expect(AUTHORITY_WIDE)),
 }
@@ -328,6 +333,7 @@ def build_objects(world: World) -> dict[str, object]:
         "profile_photo": _profile(world, child),
         "partner": _partner(),
         "national_period": _national_return(),
+        "national_deadline": _national_deadline(world),
         "notice": _notice(child),
         "placed_child": _placed_child(world),
         "hosted_child": _hosted_child(world),
@@ -546,6 +552,18 @@ def _national_return() -> str:
     token = partner.seal(envelope, to=exchange_services.own_public_jwks(), at=timezone.now())
     with override_settings(HOMEWARD_NATIONAL_BODY=True):
         exchange_services.inbox_receive(token=token.encode())
+    return "2025-26"
+
+
+def _national_deadline(world: World) -> str:
+    """A deadline for the returns for 2025-26 (the national body's)."""
+    from datetime import date
+
+    from homeward.returns.models import ReturnDeadline
+
+    ReturnDeadline.objects.create(
+        period="2025-26", due_on=date(2026, 7, 31), set_by=world.user("national")
+    )
     return "2025-26"
 
 

@@ -42,6 +42,7 @@ SPECIAL: dict[str, Callable[..., forms.BaseForm]] = {
     "AllocateManyForm": lambda cls, *a: cls(*a, waiting=Episode.objects.none()),
     "NoticeForm": lambda cls, *a: cls(*a, choices=[("1", "Jordan Example (C-000001)")]),
     "SendReturnForm": lambda cls, *a: cls(*a, periods=["2025-26"]),
+    "DeadlineForm": lambda cls, *a: cls(*a, periods=["2025-26"]),
     "HomeReportLinkForm": lambda cls, *a: cls(*a, children=[("1", "Jordan Example (C-000001)")]),
     "PoliceCopyForm": lambda cls, *a: cls(*a, forces=[("1", "A force")]),
     "AnswerForm": lambda cls, *a: cls(*a, organisations=[("1", "A team")], open_here="RI-1"),

@@ -150,6 +150,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_coordinator_home(user):
         if permissions.home_of(user) is not None:  # type: ignore[arg-type]
             return redirect("web:childrens-home")
+        if permissions.is_national_analyst(user):  # type: ignore[arg-type]
+            return redirect("web:national-received")
         if permissions.can_view_caseload(user):
             return redirect("web:caseload")
         if permissions.can_view_indicators(user):

@@ -26,7 +26,8 @@ from homeward.returns import national
 from homeward.returns.authority_return import financial_years
 from homeward.returns.models import NationalSubmission
 from homeward.web.forms import apply_service_errors
-from homeward.web.forms_national import SendReturnForm
+from homeward.web.forms_national import DeadlineForm, SendReturnForm
+from homeward.web.templatetags.casework import uk_day
 
 
 @login_required
@@ -55,29 +56,129 @@ def send(request: HttpRequest) -> HttpResponse:
     sent_before = list(
         NationalSubmission.objects.select_related("message", "sent_by").order_by("-sent_at")[:50]
     )
+    sent_periods = {one.period for one in sent_before}
     return render(
         request,
         "web/returns/national_send.html",
-        {"form": form, "partner": partner, "sent": sent_before},
+        {
+            "form": form,
+            "partner": partner,
+            "sent": sent_before,
+            "asked": [(one, one.period in sent_periods) for one in national.returns_asked()],
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
 
 def _may_read(request: HttpRequest) -> None:
-    if not permissions.can_view_indicators(request.user):  # type: ignore[arg-type]
+    if not permissions.can_read_national_returns(request.user):  # type: ignore[arg-type]
         raise PermissionDenied("the returns received")
+
+
+def _may_chase(request: HttpRequest) -> None:
+    if not permissions.can_chase_national_returns(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied("chasing the returns")
 
 
 @login_required
 @require_GET
 def received(request: HttpRequest) -> HttpResponse:
-    """The national body's instance: every return received, by period and authority, the
-    current one with the earlier it replaced."""
+    """The national body's instance: for each year, its deadline and every authority on the
+    exchange with whether its return came; every return received, the current one with the
+    earlier it replaced."""
     _may_read(request)
     rows = national.received()
-    periods = [(period, list(group)) for period, group in groupby(rows, key=lambda r: r.period)]
-    periods.sort(key=lambda item: item[0], reverse=True)
-    return render(request, "web/returns/national_received.html", {"periods": periods})
+    grouped = {period: list(group) for period, group in groupby(rows, key=lambda r: r.period)}
+    deadlines = national.deadlines()
+    periods = [
+        (period, grouped.get(period, []), deadlines.get(period), national.awaited(period))
+        for period in sorted(set(grouped) | set(deadlines), reverse=True)
+    ]
+    return render(
+        request,
+        "web/returns/national_received.html",
+        {
+            "periods": periods,
+            "can_chase": permissions.can_chase_national_returns(request.user)  # type: ignore[arg-type]
+            and national.collects_returns(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _recent_periods() -> list[str]:
+    today = timezone.localdate()
+    return list(reversed(financial_years(date(today.year - 3, 4, 1), today)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deadline(request: HttpRequest) -> HttpResponse:
+    """Set the day a year's returns are asked by."""
+    _may_chase(request)
+    form = DeadlineForm(
+        request.POST if request.method == "POST" else None, periods=_recent_periods()
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            set_ = national.deadline_set(
+                by=request.user,  # type: ignore[arg-type]
+                period=form.cleaned_data["period"],
+                due_on=form.cleaned_data["due_on"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"The returns for {set_.period} are asked by {uk_day(set_.due_on)}"
+            )
+            return redirect("web:national-received")
+    return render(
+        request,
+        "web/cases/form.html",
+        {
+            "form": form,
+            "title": "Set the deadline for a year's returns",
+            "intro": (
+                "Authorities that have not sent their return by the deadline are shown as "
+                "late, and can be reminded through the exchange. Setting a year's deadline "
+                "again keeps the earlier one in its history."
+            ),
+            "back": reverse("web:national-received"),
+            "button": "Set the deadline",
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remind(request: HttpRequest, period: str) -> HttpResponse:
+    """Remind the authorities that have not sent their return for a year: who they are
+    first, then the reminders on a POST."""
+    _may_chase(request)
+    period = _period(period)
+    due = national.deadlines().get(period)
+    if due is None:
+        raise Http404("No deadline is set for this year")
+    waiting = [row for row in national.awaited(period) if row.received is None]
+    if request.method == "POST":
+        try:
+            sent = national.remind(by=request.user, period=period)  # type: ignore[arg-type]
+        except ValidationError as error:
+            messages.warning(request, "; ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"{len(sent)} authorit{'y' if len(sent) == 1 else 'ies'} reminded to send the "
+                f"return for {period}",
+            )
+        return redirect("web:national-received")
+    return render(
+        request,
+        "web/returns/national_remind.html",
+        {"period": period, "due": due, "waiting": waiting},
+    )
 
 
 def _period(text: str) -> str:

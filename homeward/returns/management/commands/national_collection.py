@@ -1,4 +1,4 @@
-"""`manage.py national_collection send|list|benchmark`: the national collection
+"""`manage.py national_collection send|list|benchmark|deadline|remind`: the national collection
 (docs/national-collection.md).
 
 - `send PERIOD --user USERNAME`: send this authority's annual return for the financial year
@@ -6,11 +6,17 @@
 - `list [PERIOD]`: on the national body's instance, every return received, the current
   first for each authority and period;
 - `benchmark PERIOD OUT.zip`: on the national body's instance, the benchmarking report of
-  the current returns (`homeward benchmark`'s outputs, without the PDF) as a ZIP.
+  the current returns (`homeward benchmark`'s outputs, without the PDF) as a ZIP;
+- `deadline PERIOD YYYY-MM-DD --user USERNAME`: on the national body's instance, the day
+  the returns for the year are asked by;
+- `remind PERIOD [--user USERNAME]`: on the national body's instance, remind every
+  authority on the exchange that has not sent its return for the year (to run from a
+  timer, without a user).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,19 +41,38 @@ class Command(BaseCommand):
         bench = actions.add_parser("benchmark", help="The benchmark of the returns received.")
         bench.add_argument("period")
         bench.add_argument("out", help="the ZIP file to write")
+        due = actions.add_parser("deadline", help="Set the day a year's returns are asked by.")
+        due.add_argument("period")
+        due.add_argument("due_on", help="the day, written like 2026-07-31")
+        due.add_argument("--user", required=True, help="the national analyst or manager")
+        remind = actions.add_parser("remind", help="Remind the authorities not yet sent.")
+        remind.add_argument("period")
+        remind.add_argument("--user", default="", help="who reminds (none: the instance)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            if options["action"] == "send":
-                user = User.objects.filter(username=options["user"], is_active=True).first()
-                if user is None:
-                    raise CommandError(f"no active user {options['user']!r}")
+            if options["action"] == "deadline":
+                try:
+                    due_on = date.fromisoformat(options["due_on"])
+                except ValueError:
+                    raise CommandError("write the day like 2026-07-31") from None
+                set_ = national.deadline_set(
+                    by=self._user(options["user"]), period=options["period"], due_on=due_on
+                )
+                self.stdout.write(f"The returns for {set_.period} are asked by {set_.due_on}.")
+            elif options["action"] == "remind":
+                by = self._user(options["user"]) if options["user"] else None
+                sent = national.remind(by=by, period=options["period"])
+                names = ", ".join(r.partner.code for r in sent) or "none: every one has sent it"
+                self.stdout.write(f"Reminded for {options['period']}: {names}.")
+            elif options["action"] == "send":
+                user = self._user(options["user"])
                 with transaction.atomic():
-                    sent = national.national_send(by=user, period=options["period"])
+                    submitted = national.national_send(by=user, period=options["period"])
                 self.stdout.write(
-                    f"The return for {sent.period} is sent to {sent.message.partner.name} "
-                    f"(message {sent.message.message_id}): {sent.row['incidents'] or 0} "
-                    "incidents."
+                    f"The return for {submitted.period} is sent to "
+                    f"{submitted.message.partner.name} (message {submitted.message.message_id}): "
+                    f"{submitted.row['incidents'] or 0} incidents."
                 )
             elif options["action"] == "list":
                 for one in national.received(options["period"] or None):
@@ -65,3 +90,10 @@ class Command(BaseCommand):
             raise CommandError("; ".join(error.messages)) from None
         except OSError as error:
             raise CommandError(f"cannot write: {error}") from None
+
+    @staticmethod
+    def _user(username: str) -> User:
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"no active user {username!r}")
+        return user
