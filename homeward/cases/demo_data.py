@@ -113,6 +113,9 @@ DEMO_USERS = (
     ("police", Role.POLICE_LIAISON, "police"),
     ("admin", Role.ADMINISTRATOR, "team"),
     ("home.staff", Role.HOME_STAFF, "childrens_home"),
+    # A national body's analyst: on this authority's instance the returns received are
+    # none (it is no national body); the role is there to be seen signing in.
+    ("national", Role.NATIONAL_ANALYST, "team"),
 )
 #: Colleagues who hold interviews too but do not sign in to the demo.
 STAFF = (("team", 2), ("provider", 2))

@@ -27,6 +27,14 @@ Two steps, as in any record linkage:
    - ``xd:`` the given name with the sound of the family name, for a known child with no
      date of birth only, and looked up for every report: such a child is otherwise found only
      in their own postcode district.
+   - ``fd:`` and ``gd:`` the postcode district with the sound of the family name, and with
+     the given name: looked up only for a report with no date of birth, where one of the
+     names may be misspelt too.
+
+   The birth year in ``sy:``, ``sg:`` and ``pd:`` is looked up a year either side as well (a
+   year misread), and every lookup is made again with the given and family names the other
+   way round (`swapped_names`: police systems that keep "SURNAME, Forename" often send them
+   so).
 
    A given name enters a key as its short-form groups (`nicknames`), so that "Jay" and
    "Jayden" meet, or as its sound when it is in no group.
@@ -48,9 +56,11 @@ person should look: the date of birth agrees but a name differs, as for a change
 name, or the names agree but there is no date of birth), below 50 **none**. A twin (same
 date of birth, family name and postcode, another given name) scores 55: possible, never a
 match. Only the best candidate can be a match, and only when no other comes within
-`AMBIGUOUS_MARGIN` points of it. On the synthetic quality set (`homeward.police.quality`,
-50,000 children and 10,000 reports) these give a precision of "match" above 0.99 and a
-recall over match and possible above 0.95.
+`AMBIGUOUS_MARGIN` points of it. The names are scored as written and the other way round
+(less `SWAPPED_NAMES`), and the better reading kept, with a reason saying so. On the
+synthetic quality set (`homeward.police.quality`, 50,000 children and 10,000 reports) these
+give a precision of "match" above 0.995 and a recall over match and possible above 0.99
+(docs/police-intake.md).
 """
 
 from __future__ import annotations
@@ -284,18 +294,34 @@ def _keys(person: Person, *, lookup: bool) -> frozenset[str]:
             swapped = _swapped(p.dob)
             if swapped is not None:
                 keys.add(f"dob:{swapped.isoformat()}")
-        month = f"{year}-{p.dob.month:02d}"
-        keys.update(f"sy:{sound}:{month}" for sound in family_sounds if len(sound) > 1)
+        # Looked up a year either side too: a year misread (2012 for 2011).
+        years = (year - 1, year, year + 1) if lookup else (year,)
+        keys.update(
+            f"sy:{sound}:{y}-{p.dob.month:02d}"
+            for sound in family_sounds
+            if len(sound) > 1
+            for y in years
+        )
         # The surname's sound with the birth year (and the given name, to keep the block
         # small): a wrong day or month that is not a swap.
-        keys.update(f"sg:{sound}:{year}:{code}" for sound in family_sounds for code in given_codes)
+        keys.update(
+            f"sg:{sound}:{y}:{code}"
+            for sound in family_sounds
+            for code in given_codes
+            for y in years
+        )
         if p.district:
-            keys.update(f"pd:{p.district}:{year}:{code}" for code in given_codes)
+            keys.update(f"pd:{p.district}:{y}:{code}" for code in given_codes for y in years)
     names = [f"{code}:{sound}" for code in given_codes for sound in family_sounds]
     if p.district:
         keys.update(f"nd:{p.district}:{name}" for name in names)
     if p.dob is None or not lookup:
         keys.update(f"nm:{name}" for name in names)
+        # With no date of birth, one name may be misspelt too: the family name's sound in
+        # the district, and the given name in it.
+        if p.district:
+            keys.update(f"fd:{p.district}:{sound}" for sound in family_sounds)
+            keys.update(f"gd:{p.district}:{code}" for code in given_codes)
     # A known child with no date of birth is filed under their names alone, and every report
     # looks there: few children lack a date of birth, so the block stays small.
     if p.dob is None or lookup:
@@ -308,12 +334,31 @@ def candidate_keys(person: Person) -> frozenset[str]:
     return _keys(person, lookup=False)
 
 
+def swapped_names(person: Person) -> Person | None:
+    """The person with the given and family names the other way round, as police systems
+    that keep "SURNAME, Forename" often send them (None when there is no second reading)."""
+    given, family = person.given_names.strip(), person.family_name.strip()
+    if not given or not family or _words(given) == _words(family):
+        return None
+    return Person(
+        given_names=family,
+        family_name=given,
+        aliases=person.aliases,
+        date_of_birth=person.date_of_birth,
+        sex=person.sex,
+        postcode=person.postcode,
+    )
+
+
 def query_keys(person: Person) -> frozenset[str]:
     """The blocking keys under which to look up a reported person: a known child's keys plus
-    the date of birth with day and month swapped and the names of children with no date of
-    birth; the names without a date or a district only when the report has no date of
-    birth."""
-    return _keys(person, lookup=True)
+    the date of birth with day and month swapped, the year of birth either side, and the
+    names of children with no date of birth; the names without a date or a district only
+    when the report has no date of birth. The same again for the names read the other way
+    round (`swapped_names`)."""
+    keys = _keys(person, lookup=True)
+    swapped = swapped_names(person)
+    return keys if swapped is None else keys | _keys(swapped, lookup=True)
 
 
 class CandidateIndex:
@@ -346,7 +391,9 @@ class CandidateIndex:
 DOB_EXACT: Final = 40.0
 DOB_SWAPPED: Final = 28.0
 DOB_ONE_DIGIT: Final = 20.0
+DOB_YEAR_OUT: Final = 20.0
 DOB_SAME_YEAR: Final = -15.0
+DOB_SWAPPED_YEAR_OUT: Final = 10.0
 DOB_CONFLICT: Final = -30.0
 FAMILY_EXACT: Final = 25.0
 FAMILY_ALIAS: Final = 20.0
@@ -380,13 +427,16 @@ def _dob_points(a: date, b: date) -> float:
     same = (a.year == b.year) + (a.month == b.month) + (a.day == b.day)
     if same == 2:
         if a.year != b.year:
-            return DOB_ONE_DIGIT if _one_digit(a.year, b.year) else DOB_CONFLICT
+            if _one_digit(a.year, b.year):
+                return DOB_ONE_DIGIT
+            return DOB_YEAR_OUT if abs(a.year - b.year) == 1 else DOB_CONFLICT
         if a.month != b.month:
             return DOB_ONE_DIGIT if _one_digit(a.month, b.month) else DOB_SAME_YEAR
         return DOB_ONE_DIGIT if _one_digit(a.day, b.day) else DOB_SAME_YEAR
+    swapped = a.month == b.day and a.day == b.month
     if a.year != b.year:
-        return DOB_CONFLICT
-    if a.month == b.day and a.day == b.month:
+        return DOB_SWAPPED_YEAR_OUT if swapped and abs(a.year - b.year) == 1 else DOB_CONFLICT
+    if swapped:
         return DOB_SWAPPED
     return DOB_SAME_YEAR
 
@@ -400,8 +450,16 @@ def _dob(a: date | None, b: date | None) -> tuple[float, str]:
     text_a, text_b = a.isoformat(), b.isoformat()
     if points == DOB_SWAPPED:
         return points, f"date of birth {text_a} is {text_b} with day and month swapped"
+    if (
+        points == DOB_ONE_DIGIT
+        and abs(a.year - b.year) == 1
+        and (a.month, a.day) == (b.month, b.day)
+    ):
+        return points, f"date of birth {text_a} is {text_b} a year out"
     if points == DOB_ONE_DIGIT:
         return points, f"date of birth {text_a} differs from {text_b} by one digit"
+    if points == DOB_SWAPPED_YEAR_OUT:
+        return points, f"date of birth {text_a} is {text_b} a year out, day and month swapped"
     if points == DOB_SAME_YEAR:
         return points, f"same year of birth only ({text_a} and {text_b})"
     return points, f"different date of birth ({text_a} and {text_b})"
@@ -487,12 +545,29 @@ def _postcode_reason(a: str, b: str) -> tuple[float, str] | None:
     return None
 
 
-def _reasons(p: _Prepared, c: _Prepared) -> list[tuple[float, str]]:
-    reasons = [
-        _dob(p.dob, c.dob),
+#: What reading the names the other way round costs: the report as written wins a tie.
+SWAPPED_NAMES: Final = -5.0
+
+
+def _names(p: _Prepared, c: _Prepared) -> list[tuple[float, str]]:
+    return [
         _family(p.family, p.parts, p.alias_families, c.family, c.parts, c.alias_families),
         _given(p.given, p.givens, c.given, c.givens),
     ]
+
+
+def _reasons(p: _Prepared, c: _Prepared, q: _Prepared | None = None) -> list[tuple[float, str]]:
+    """The reasons, field by field; `q` is the report with its names the other way round,
+    taken instead when it explains the names better."""
+    names = _names(p, c)
+    if q is not None:
+        other = _names(q, c)
+        if sum(n for n, _ in other) + SWAPPED_NAMES > sum(n for n, _ in names):
+            names = [
+                (SWAPPED_NAMES, "the given and family names are the other way round in the report"),
+                *other,
+            ]
+    reasons = [_dob(p.dob, c.dob), *names]
     sex = _sex(p.sex, c.sex)
     if sex is not None:
         reasons.append(sex)
@@ -529,7 +604,7 @@ def _family_points(p: _Prepared, c: _Prepared) -> float:
 
 
 def _sift(
-    p: _Prepared, candidates: Iterable[Candidate], floor: float
+    p: _Prepared, candidates: Iterable[Candidate], floor: float, q: _Prepared | None = None
 ) -> list[tuple[float, int, Candidate]]:
     """The candidates scoring at least `floor`, with their scores, without the words.
 
@@ -554,15 +629,19 @@ def _sift(
                 hopeless
                 and born.year != other.year
                 and (born.month != other.month or born.day != other.day)
+                and (born.month != other.day or born.day != other.month)
             ):
                 continue
             total = _dob_points(born, other)
             if total + _MOST_BESIDES_DOB < floor:
                 continue
         points = given_points.get(my_given | c.given_number)
-        total += _given_points(p, c) if points is None else points
+        names = _given_points(p, c) if points is None else points
         points = family_points.get(my_family | c.family_number)
-        total += _family_points(p, c) if points is None else points
+        names += _family_points(p, c) if points is None else points
+        if q is not None and names < GIVEN_EXACT + FAMILY_EXACT + SWAPPED_NAMES:
+            names = max(names, _given_points(q, c) + _family_points(q, c) + SWAPPED_NAMES)
+        total += names
         if sex != "unknown" and c.sex != "unknown":
             total += SEX_SAME if sex == c.sex else SEX_CONFLICT
         if postcode and c.postcode:
@@ -573,6 +652,11 @@ def _sift(
         if total >= floor:
             kept.append((-total, candidate.key, candidate))
     return kept
+
+
+def _swapped_prepared(person: Person) -> _Prepared | None:
+    swapped = swapped_names(person)
+    return _prepare(swapped) if swapped is not None else None
 
 
 def band_of(score: float) -> Band:
@@ -587,7 +671,9 @@ def score(person: Person, candidate: Candidate) -> Scored:
     """Compare a reported person with one known child, with the reasons."""
     reasons = tuple(
         Reason(points, text)
-        for points, text in _reasons(_prepare(person), _prepare(candidate.person))
+        for points, text in _reasons(
+            _prepare(person), _prepare(candidate.person), _swapped_prepared(person)
+        )
     )
     total = sum(reason.points for reason in reasons)
     return Scored(key=candidate.key, score=total, band=band_of(total), reasons=reasons)
@@ -599,7 +685,9 @@ def rank(person: Person, candidates: Iterable[Candidate], *, limit: int = 5) -> 
     A match is downgraded to possible when another candidate scores within
     `AMBIGUOUS_MARGIN` of it: two children that alike need a person to choose.
     """
-    kept = _sift(_prepare(person), candidates, BAND_THRESHOLDS[Band.POSSIBLE])
+    kept = _sift(
+        _prepare(person), candidates, BAND_THRESHOLDS[Band.POSSIBLE], _swapped_prepared(person)
+    )
     kept.sort(key=lambda item: (item[0], item[1]))
     results = [score(person, candidate) for _minus, _key, candidate in kept[:limit]]
     if not results:

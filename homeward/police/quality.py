@@ -9,7 +9,9 @@ an invented area (FN1 to FN20).
 `notifications` invents police reports about them with the slips real reports carry (an
 error type each): none, a typo in the given or the family name, day and month swapped, a
 short form of the given name, a changed family name (a new one or a hyphenated addition), no
-date of birth, no postcode, a new postcode; and 15 % of the reports about known children two
+date of birth, no postcode, a new postcode, the given and family names the other way round
+(as police systems keeping "SURNAME, Forename" send them), a date of birth a year out; and
+15 % of the reports about known children two
 of these at once ("two errors", e.g. a typo and a swapped date of birth). About a fifth are
 about children the authority does not know, half of them brothers, sisters or twins of
 known children (the hard negatives: same family name and postcode, twins the same date of
@@ -36,7 +38,7 @@ import random
 import string
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Final
 
@@ -61,6 +63,10 @@ ERROR_WEIGHTS: Final[dict[str, float]] = {
     "missing_dob": 8,
     "missing_postcode": 9,
     "moved_postcode": 9,
+    # Police systems that keep "SURNAME, Forename" often send the two the other way round.
+    "swapped_names": 6,
+    # A date of birth a year out (the year misread or mistyped: 2012 for 2011).
+    "dob_year": 6,
 }
 #: Share of reports about children the authority does not know, and the share of those that
 #: are a known child's brother, sister or twin.
@@ -93,6 +99,8 @@ class Quality:
     by_error: dict[str, float]
     #: The mean number of candidates blocking returned per report.
     mean_candidates: float = 0.0
+    #: Reports with two slips, by their pair (sorted, joined by "+"): (found, of).
+    by_pair: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 # --- names -------------------------------------------------------------------------------------
@@ -269,6 +277,13 @@ def _apply(rng: random.Random, draw: _Names, person: Person, error: str) -> Pers
         return replace(person, family_name=f"{person.family_name}-{other}")
     if error == "missing_dob":
         return replace(person, date_of_birth=None)
+    if error == "swapped_names":
+        return replace(person, given_names=person.family_name, family_name=person.given_names)
+    if error == "dob_year":
+        born = person.date_of_birth
+        if born is None or (born.month, born.day) == (2, 29):
+            return None
+        return replace(person, date_of_birth=born.replace(year=born.year + rng.choice((-1, 1))))
     if error == "missing_postcode":
         return replace(person, postcode="")
     if error == "moved_postcode":
@@ -350,6 +365,8 @@ def evaluate(children: int = 50_000, notifications: int = 10_000, *, seed: int =
     by_error_total: Counter[str] = Counter()
     by_error_found: Counter[str] = Counter()
     candidates_seen = 0
+    pair_total: Counter[str] = Counter()
+    pair_found: Counter[str] = Counter()
     for person, key, error in reports:
         candidates = index.candidates(person)
         candidates_seen += len(candidates)
@@ -361,8 +378,10 @@ def evaluate(children: int = 50_000, notifications: int = 10_000, *, seed: int =
         if key is None:
             continue
         known += 1
-        if "+" in error:
+        pair = "+".join(sorted(error.split("+"))) if "+" in error else ""
+        if pair:
             error = TWO_ERRORS
+            pair_total[pair] += 1
         by_error_total[error] += 1
         bands = {result.band for result in shown if result.key == key}
         if Band.MATCH in bands:
@@ -370,6 +389,8 @@ def evaluate(children: int = 50_000, notifications: int = 10_000, *, seed: int =
         if bands & {Band.MATCH, Band.POSSIBLE}:
             found_either += 1
             by_error_found[error] += 1
+            if pair:
+                pair_found[pair] += 1
     return Quality(
         notifications=len(reports),
         known=known,
@@ -390,6 +411,7 @@ def evaluate(children: int = 50_000, notifications: int = 10_000, *, seed: int =
             if by_error_total[error]
         },
         mean_candidates=candidates_seen / len(reports) if reports else 0.0,
+        by_pair={pair: (pair_found[pair], pair_total[pair]) for pair in sorted(pair_total)},
     )
 
 
@@ -416,4 +438,11 @@ def format_quality(q: Quality) -> str:
     ]
     for error, recall in q.by_error.items():
         lines.append(f"{error:<26} {recall:>8.4f}")
+    missed = sorted(
+        ((found, total, pair) for pair, (found, total) in q.by_pair.items() if found < total),
+        key=lambda item: (item[0] / item[1], item[2]),
+    )
+    if missed:
+        lines += ["", "Two slips at once, where not every report was found:"]
+        lines += [f"{pair:<40} {found:>4} of {total:<4}" for found, total, pair in missed]
     return "\n".join(lines)

@@ -69,7 +69,12 @@ def test_date_of_birth_components() -> None:
     march = Candidate(1, replace(JAYDEN, date_of_birth=date(2011, 3, 4)))
     assert has(dob(date(2011, 4, 3)), 28, "day and month swapped", march)
     assert has(dob(date(2011, 3, 17)), 20, "by one digit")
-    assert has(dob(date(2012, 3, 14)), 20, "by one digit")
+    assert has(dob(date(2012, 3, 14)), 20, "2011-03-14 a year out")
+    assert has(dob(date(2013, 3, 14)), 20, "by one digit")  # 2013 for 2011: a slip of a key
+    assert has(dob(date(2010, 3, 14)), 20, "2011-03-14 a year out")  # two digits, a year
+    assert has(dob(date(2010, 4, 3)), 10, "a year out, day and month swapped", march)
+    assert has(dob(date(2013, 4, 3)), -30, "different date of birth", march)  # two years
+    assert has(dob(date(2009, 3, 14)), -30, "different date of birth")  # two years
     assert has(dob(date(2011, 9, 30)), -15, "same year of birth only")
     assert has(dob(date(2009, 7, 1)), -30, "different date of birth")
     assert has(dob(None), 0, "no date of birth to compare")
@@ -327,3 +332,40 @@ def test_a_wrong_month_of_birth_is_caught_by_the_surname_sound_and_year() -> Non
         given_names="Amelia", family_name="Thornbery", date_of_birth=date(2012, 6, 23)
     )
     assert [c.key for c in index.candidates(reported)] == [3]
+
+
+# --- names written the other way round --------------------------------------------------------
+
+
+def test_names_the_other_way_round_are_scored_both_ways_and_said_so() -> None:
+    swapped = replace(JAYDEN, given_names="Okafor", family_name="Jayden Lee")
+    result = score(swapped, KNOWN)
+    assert result.band == Band.MATCH
+    texts = [r.text for r in result.reasons]
+    assert "the given and family names are the other way round in the report" in texts
+    assert any("same given name Jayden" in t for t in texts)
+    # Read as written the names would cost 50 points; the other way round, only 5.
+    assert result.score == score(JAYDEN, KNOWN).score - 5
+    # Found by blocking too, when nothing but the names (the wrong way round) is there.
+    index = CandidateIndex([KNOWN])
+    bare = Person(given_names="OKAFOR", family_name="Jayden", date_of_birth=None)
+    assert [c.key for c in index.candidates(bare)] == [KNOWN.key]
+
+
+def test_the_report_as_written_wins_when_both_readings_fit() -> None:
+    # Two children whose names are each other's the other way round, born the same day:
+    # the report as written is the child of those names.
+    morgan = Candidate(1, Person("Morgan", "Taylor", date_of_birth=date(2011, 3, 14)))
+    taylor = Candidate(2, Person("Taylor", "Morgan", date_of_birth=date(2011, 3, 14)))
+    report = Person("Morgan", "Taylor", date_of_birth=date(2011, 3, 14))
+    ranked = rank(report, [taylor, morgan])
+    assert ranked[0].key == 1 and ranked[0].score - ranked[1].score == 5
+    assert all(r.band == Band.POSSIBLE for r in ranked)  # too close to call a match
+
+
+def test_twins_stay_apart_whichever_way_the_names_are_read() -> None:
+    twin = Candidate(2, replace(KNOWN.person, given_names="Kemi"))
+    swapped = replace(KNOWN.person, given_names="Okafor", family_name="Kemi")
+    result = score(swapped, KNOWN)
+    assert result.band != Band.MATCH  # Kemi is not Jayden, in either order
+    assert score(swapped, twin).band == Band.MATCH
