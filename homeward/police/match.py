@@ -13,6 +13,8 @@ Two steps, as in any record linkage:
      every part of a hyphenated or double-barrelled name and for the family names of
      aliases: catches a wrong day of birth. (With the year alone a common family name's
      block holds a hundred children; the month cuts it to under ten.)
+   - ``dm:`` the sound of the family name with the day and month of birth, any year:
+     catches a year misread together with a misspelt given name.
    - ``sg:`` the sound of the family name with the birth year and the given name: catches a
      wrong month (the issue's "phonetic surname with birth year", kept small by the given
      name).
@@ -31,8 +33,8 @@ Two steps, as in any record linkage:
      the given name: looked up only for a report with no date of birth, where one of the
      names may be misspelt too.
 
-   The birth year in ``sy:``, ``sg:`` and ``pd:`` is looked up a year either side as well (a
-   year misread), and every lookup is made again with the given and family names the other
+   The birth year in ``sg:`` and ``pd:`` is looked up a year either side as well (a year
+   misread), and every lookup is made again with the given and family names the other
    way round (`swapped_names`: police systems that keep "SURNAME, Forename" often send them
    so).
 
@@ -294,13 +296,18 @@ def _keys(person: Person, *, lookup: bool) -> frozenset[str]:
             swapped = _swapped(p.dob)
             if swapped is not None:
                 keys.add(f"dob:{swapped.isoformat()}")
-        # Looked up a year either side too: a year misread (2012 for 2011).
+        # The year and given name keys are looked up a year either side too: a year misread
+        # (2012 for 2011).
         years = (year - 1, year, year + 1) if lookup else (year,)
         keys.update(
-            f"sy:{sound}:{y}-{p.dob.month:02d}"
+            f"sy:{sound}:{year}-{p.dob.month:02d}" for sound in family_sounds if len(sound) > 1
+        )
+        # The surname's sound with the day and month of birth, whatever the year: a year
+        # misread together with a misspelt given name.
+        keys.update(
+            f"dm:{sound}:{p.dob.month:02d}-{p.dob.day:02d}"
             for sound in family_sounds
             if len(sound) > 1
-            for y in years
         )
         # The surname's sound with the birth year (and the given name, to keep the block
         # small): a wrong day or month that is not a swap.
@@ -358,7 +365,16 @@ def query_keys(person: Person) -> frozenset[str]:
     round (`swapped_names`)."""
     keys = _keys(person, lookup=True)
     swapped = swapped_names(person)
-    return keys if swapped is None else keys | _keys(swapped, lookup=True)
+    if swapped is None:
+        return keys
+    # The other way round, only the keys that join both names (the date of birth is the
+    # same either way, and a name alone in a district or a year makes large blocks).
+    return keys | {k for k in _keys(swapped, lookup=True) if k[:3] in _BOTH_NAMES}
+
+
+#: The blocking keys made of both names (and a date or a district): those looked up again
+#: with the names the other way round.
+_BOTH_NAMES: Final = frozenset({"sg:", "nd:", "nm:", "xd:"})
 
 
 class CandidateIndex:
