@@ -835,7 +835,10 @@ def _store_reports(
     )
     classifications = [
         police_classify.classify(
-            n, home_authority=home.gss_code, care_postcodes=_own_care_postcodes(n, care)
+            n,
+            home_authority=home.gss_code,
+            care_postcodes=_own_care_postcodes(n, care),
+            risk_ignore=settings.HOMEWARD_RISK_FAMILIES_IGNORED,
         )
         for _, n, _ in states
     ]
@@ -949,7 +952,10 @@ def _changed_values(
         return new
     old_n, old_told = fold(before)
     old_cls = police_classify.classify(
-        old_n, home_authority=home.gss_code, care_postcodes=_own_care_postcodes(old_n, care)
+        old_n,
+        home_authority=home.gss_code,
+        care_postcodes=_own_care_postcodes(old_n, care),
+        risk_ignore=settings.HOMEWARD_RISK_FAMILIES_IGNORED,
     )
     old = episode_values(old_n, old_cls, report.child, old_told)
     # Fields the episode could not take last time are tried again.
@@ -1333,6 +1339,7 @@ def report_link(
         care_postcodes=_own_care_postcodes(
             n, _care_postcodes([p for p in (n.postcode, n.placement_postcode) if p])
         ),
+        risk_ignore=settings.HOMEWARD_RISK_FAMILIES_IGNORED,
     )
     values = episode_values(n, cls, child, told)
     if episode is None and report.force is not None:
@@ -1365,6 +1372,10 @@ def report_link(
         report.created_episode = True
     report.child = child
     report.episode = episode
+    if report.age_at_report is None and child.date_of_birth is not None:
+        # A report with no date of birth takes its age from the child it is about.
+        age = police_classify.age_on(child.date_of_birth, police_classify.uk_date(n.reported_at))
+        report.age_at_report, report.is_child = age, age < police_classify.ADULT_AGE
     report.state = PoliceReport.State.LINKED
     report.decided_by = by
     report.decided_at = timezone.now()

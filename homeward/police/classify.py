@@ -22,6 +22,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from homeward.formats.dates import day_text
+from homeward.police import risk_words
 from homeward.police.format import (
     CARE_PLACEMENTS,
     RISK_FACTOR_LABELS,
@@ -112,39 +113,6 @@ CONCERN_CODES: Final = (
 
 ADULT_AGE: Final = 18
 
-#: Wording in the circumstances that describes a high risk, as (what to call it, pattern).
-#: Matched case-insensitively on word boundaries, so "drugstore" or "hotelier" do not count.
-RISK_WORDING: Final[tuple[tuple[str, str], ...]] = (
-    ("exploitation", r"\bexploit(?:ed|ing|ation|ative|s)?\b"),
-    ("grooming", r"\bgroom(?:ed|ing|er|ers)\b"),
-    ("county lines", r"\bcounty[\s-]+lines?\b"),
-    ("trafficking", r"\btraffick\w*"),
-    ("drugs", r"\bdrugs?\b(?![\s-]*stores?\b)"),
-    ("named drugs", r"\b(?:cannabis|cocaine|heroin|ketamine|ecstasy|mdma)\b"),
-    ("dealing", r"\bdeal(?:ing|er|ers)\b"),
-    ("debt", r"\bdebts?\b"),
-    ("a knife", r"\bknife\b|\bknives\b|\bstab(?:bed|bing)?\b"),
-    ("a weapon", r"\bweapons?\b|\bmachetes?\b|\bfirearms?\b|\bguns?\b"),
-    ("gangs", r"\bgangs?\b"),
-    ("sexual harm", r"\bsexual(?:ly|ised|ized)?\b|\bsexting\b|\bnude (?:images|photos)\b"),
-    ("assault", r"\bassault(?:ed|ing|s)?\b|\brape[ds]?\b"),
-    ("self-harm", r"\bself[\s-]*harm\w*"),
-    ("suicide", r"\bsuicid\w*"),
-    ("overdose", r"\boverdos\w*"),
-    (
-        "older people",
-        r"\bolder\s+(?:males?|men|man|adults?|boyfriends?|girlfriends?|friends?|people)\b",
-    ),
-    ("unknown adults", r"\b(?:unknown|unidentified)\s+(?:adults?|males?|men|man|females?)\b"),
-    ("cuckooing", r"\bcuckoo\w*"),
-    ("a hotel", r"\bhotels?\b"),
-    ("threats", r"\bthreat(?:s|en|ened|ening)?\b"),
-    ("violence", r"\bviolen(?:ce|t)\b"),
-)
-_RISK_RE: Final = tuple(
-    (label, re.compile(pattern, re.IGNORECASE)) for label, pattern in RISK_WORDING
-)
-
 #: Risk factors that are exploitation on their own.
 EXPLOITATION_FACTORS: Final = frozenset(
     {
@@ -195,14 +163,14 @@ def normalise_postcode(postcode: str) -> str:
     return "".join(postcode.split()).upper()
 
 
-def risk_wording(text: str) -> list[str]:
-    """The high-risk wording found in `text`, as the words found (each once, in order)."""
+def risk_wording(text: str, *, ignore: frozenset[str] = frozenset()) -> list[str]:
+    """The risk wording found in `text` and counted (not negated), as the words found,
+    lower case, each once, in order (`homeward.police.risk_words`)."""
     found: list[str] = []
-    for _label, pattern in _RISK_RE:
-        for hit in pattern.finditer(text):
-            words = " ".join(hit.group(0).lower().split())
-            if words not in found:
-                found.append(words)
+    for mention in risk_words.read(text, ignore=ignore).counted:
+        words = mention.words.lower()
+        if words not in found:
+            found.append(words)
     return found
 
 
@@ -229,12 +197,21 @@ def _label(code: str) -> str:
 
 
 def classify(
-    n: Notification, *, home_authority: str, care_postcodes: frozenset[str] = frozenset()
+    n: Notification,
+    *,
+    home_authority: str,
+    care_postcodes: frozenset[str] = frozenset(),
+    risk_ignore: frozenset[str] = frozenset(),
 ) -> Classification:
     """Read a notification: age, kind, where from, whose child, and possible miscodings.
 
     `home_authority` is the GSS code of the authority reading the report; `care_postcodes`
-    the postcodes of care placements it knows (any spacing or case).
+    the postcodes of care placements it knows (any spacing or case); `risk_ignore` the
+    families of the risk vocabulary the authority leaves out (`risk_words`).
+
+    A report with no date of birth is not a possible miscoding (nothing in it contradicts
+    its codes): its age is unknown, and it reaches a person, who finds it from the child it
+    is matched to.
     """
     reported_on = uk_date(n.reported_at)
     age = age_on(n.date_of_birth, reported_on) if n.date_of_birth is not None else None
@@ -271,13 +248,7 @@ def classify(
     concerns: list[Concern] = []
     born = n.date_of_birth
     if born is None:
-        concerns.append(
-            Concern(
-                NO_DATE_OF_BIRTH,
-                "No date of birth: the person's age is unknown, so a person must check "
-                "whether this is a child.",
-            )
-        )
+        pass  # age unknown: for a person (`for_a_person`), not a miscoding
     elif is_child and n.child_flag is False:
         concerns.append(
             Concern(
@@ -308,9 +279,14 @@ def classify(
     low_coded = n.category == Category.ABSENT or n.risk_grade == RiskGrade.NO_APPARENT_RISK
     if low_coded:
         evidence: list[str] = []
-        words = risk_wording(n.circumstances)
-        if words:
-            evidence.append(f"the circumstances mention {_quoted(words)}")
+        reading = risk_words.read(n.circumstances, ignore=risk_ignore)
+        if reading.counted:
+            words: list[str] = []
+            for mention in reading.counted:
+                if mention.words.lower() not in (w.lower() for w in words):
+                    words.append(mention.words.lower())
+            labels = [f.label for f in risk_words.FAMILIES if f.code in reading.families]
+            evidence.append(f"the circumstances mention {_quoted(words)} ({'; '.join(labels)})")
         factors = [
             RISK_FACTOR_LABELS[f].lower() for f in n.risk_factors if f in EXPLOITATION_FACTORS
         ]
@@ -324,10 +300,15 @@ def classify(
                 coded.append("absent")
             if n.risk_grade == RiskGrade.NO_APPARENT_RISK:
                 coded.append("no apparent risk")
+            aside = ""
+            if reading.set_aside:
+                shown = [f'"{m.words}" ("{m.set_aside}")' for m in reading.set_aside]
+                aside = f" Not counted, as the report says they are absent: {', '.join(shown)}."
             concerns.append(
                 Concern(
                     ABSENT_WITH_RISK,
-                    f"Coded {' and '.join(coded)}, but {'; '.join(evidence)}.",
+                    f"Coded {' and '.join(coded)}, but {'; '.join(evidence)}.{aside}"
+                    f" (Risk vocabulary {reading.version}.)",
                 )
             )
 

@@ -222,6 +222,23 @@ HOMEWARD_API_MAX_BYTES = int(os.environ.get("HOMEWARD_API_MAX_BYTES", str(20 * 1
 # records to a transaction, so no write lock is held for long; smaller ones at once.
 HOMEWARD_INTAKE_QUEUE_OVER = int(os.environ.get("HOMEWARD_INTAKE_QUEUE_OVER", "1000"))
 HOMEWARD_INTAKE_CHUNK = int(os.environ.get("HOMEWARD_INTAKE_CHUNK", "20"))
+# Families of the risk vocabulary (homeward.police.risk_words) this authority leaves out of
+# the "absent, but with signs of risk" miscoding rule: comma-separated codes.
+HOMEWARD_RISK_FAMILIES_IGNORED = frozenset(_list("HOMEWARD_RISK_FAMILIES_IGNORED"))
+
+
+def _check_risk_families() -> None:
+    from homeward.police.risk_words import family_codes
+
+    unknown = sorted(HOMEWARD_RISK_FAMILIES_IGNORED - set(family_codes()))
+    if unknown:
+        raise ImproperlyConfigured(
+            f"HOMEWARD_RISK_FAMILIES_IGNORED: no risk family {', '.join(unknown)}; the "
+            f"families are {', '.join(family_codes())}"
+        )
+
+
+_check_risk_families()
 # The task queue: Django's tasks framework (the django-tasks backport) with its database
 # backend, so a queued batch survives a restart; the worker is `manage.py db_worker`
 # (docs/operations.md).

@@ -673,3 +673,17 @@ def test_unlinking_leaves_an_episode_recorded_by_hand_with_the_child(world):
     assert hand.entered_in_error_at is None and hand.child == child
     assert (hand.police_force, hand.police_reference) == (None, "")
     assert _report().state == PoliceReport.State.WAITING
+
+
+def test_a_report_with_no_date_of_birth_is_for_a_person_and_takes_its_age_from_the_child(
+    world,
+):
+    child = make_child(world)  # born 14 May 2011: 14 on 1 March 2026
+    send(world, notification(date_of_birth=None, child_flag=None))
+    report = _report()
+    assert report.state == PoliceReport.State.WAITING  # for a person, never filed as adult
+    assert report.concerns == []  # and not a possible miscoding
+    assert report.age_at_report is None and report.is_child is None
+    services.report_link(by=world.user("coordinator"), report=report, child=child)
+    report = _report()
+    assert (report.age_at_report, report.is_child) == (14, True)

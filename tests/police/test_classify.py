@@ -146,12 +146,15 @@ def test_an_adult_without_a_child_flag_has_no_concern_and_needs_no_person() -> N
     assert result.for_a_person is False
 
 
-def test_no_date_of_birth_is_a_concern_and_reaches_a_person() -> None:
-    result = read(notification(date_of_birth=None, child_flag=False))
-    assert [c.code for c in result.concerns] == [NO_DATE_OF_BIRTH]
-    assert result.age_at_report is None
-    assert result.is_child is None
-    assert result.for_a_person is True
+def test_no_date_of_birth_reaches_a_person_but_is_no_miscoding() -> None:
+    # Nothing in the report contradicts its codes: its age is unknown, which a person
+    # settles from the child it is matched to; it is not put on the miscoding list.
+    for flag in (None, False, True):
+        result = read(notification(date_of_birth=None, child_flag=flag))
+        assert result.concerns == ()
+        assert result.age_at_report is None
+        assert result.is_child is None
+        assert result.for_a_person is True
     assert NO_DATE_OF_BIRTH not in codes(notification())
 
 
@@ -374,3 +377,35 @@ def test_times_that_contradict_each_other_are_a_concern() -> None:
         home_authority=HOME,
     )
     assert fine.concerns == ()
+
+
+def test_absent_with_risk_says_which_family_and_what_it_set_aside() -> None:
+    n = notification(
+        category=Category.ABSENT,
+        risk_grade=RiskGrade.LOW,
+        circumstances="No concerns about self-harm. Diabetic and left her insulin at home.",
+    )
+    [concern] = read(n).concerns
+    assert concern.code == ABSENT_WITH_RISK
+    assert '"diabetic" and "insulin"' in concern.message
+    assert "a medical need or prescribed medication not taken" in concern.message
+    assert 'Not counted, as the report says they are absent: "self-harm" ("no concerns")' in (
+        concern.message
+    )
+
+
+def test_absent_with_only_negated_risk_is_no_miscoding() -> None:
+    n = notification(
+        category=Category.ABSENT,
+        risk_grade=RiskGrade.LOW,
+        circumstances="Denies drugs or alcohol; no concerns of exploitation. Home by 11.",
+    )
+    assert codes(n) == []
+
+
+def test_an_authority_leaving_a_family_out_is_not_flagged_for_it() -> None:
+    n = notification(
+        category=Category.ABSENT, risk_grade=RiskGrade.LOW, circumstances="Had been drinking."
+    )
+    assert codes(n) == [ABSENT_WITH_RISK]
+    assert codes(n, risk_ignore=frozenset({"drugs_alcohol"})) == []
