@@ -36,6 +36,7 @@ from homeward.accounts import permissions
 from homeward.cases import codes, corrections
 from homeward.cases import services as case_services
 from homeward.cases.models import Child, ChildAlias, ChildMatchKey, Correction, Episode
+from homeward.intake import activity
 from homeward.intake.models import (
     BatchLine,
     ForceToken,
@@ -480,10 +481,10 @@ def intake_continue(
         )
         matcher.forget()
         done += 1
-        if yields:
+        if yields and activity.pages_active():
             # SQLite has one writer at a time and no queue: a page waiting to write polls
             # for the lock. Leaving it free for as long as the chunk held it lets every
-            # waiting page in between two chunks.
+            # waiting page in between two chunks; only while pages are in use.
             time.sleep(min(time.monotonic() - began, MAX_YIELD))
     return _finish(batch_id)
 

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # `Cache-Control: no-store` on everything but the static files WhiteNoise serves above.
     "homeward.web.middleware.NoStoreMiddleware",
+    # A big police batch on SQLite pauses between chunks only while pages are in use.
+    "homeward.web.middleware.PagesInUseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

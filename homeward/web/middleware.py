@@ -29,3 +29,17 @@ class NoStoreMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class PagesInUseMiddleware:
+    """Mark the pages as in use for a big batch on SQLite (`homeward.intake.activity`), so
+    it leaves the write lock free between its chunks only while people use them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from homeward.intake import activity
+
+        activity.touch()
+        return self.get_response(request)
