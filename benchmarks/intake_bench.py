@@ -355,6 +355,14 @@ def prepare(args: argparse.Namespace) -> int:
             aliases.extend(ChildAlias(child_id=candidate.key, name=a) for a in person.aliases)
         Child.objects.bulk_create(children, batch_size=2000)
         ChildAlias.objects.bulk_create(aliases, batch_size=2000)
+        # The looked-after children's addresses, for the peer (which has no database).
+        placed: dict[str, list[str]] = {}
+        for child in children:
+            if child.legal_status == "looked_after":
+                placed.setdefault(child.postcode.replace(" ", "").upper(), []).append(child.address)
+        Path(args.data).joinpath("care_addresses.json").write_text(
+            json.dumps(placed), encoding="utf-8"
+        )
         RefCounter.objects.update_or_create(name="C", defaults={"value": len(children)})
     keys = case_services.child_match_keys_rebuild()
     now = datetime.now(UTC).replace(microsecond=0)
@@ -444,7 +452,7 @@ def stages(args: argparse.Namespace) -> int:
     t_parse = time.perf_counter() - t0
     timers = {
         "pending": _Timer(services, "_pending_reports"),
-        "care": _Timer(services, "_care_postcodes"),
+        "care": _Timer(services, "_care_addresses"),
         "classify": _Timer(classify, "classify"),
         "suggest": _Timer(services, "suggest_many"),
         "candidates": _Timer(services, "_candidates"),
@@ -464,7 +472,7 @@ def stages(args: argparse.Namespace) -> int:
         "parse_s": t_parse,
         "batch_s": t_batch,
         "existing_reports_s": s["pending"],
-        "care_postcodes_s": s["care"],
+        "care_addresses_s": s["care"],
         "classify_s": s["classify"],
         "match_s": s["suggest"],
         "match_query_keys_s": s["query_keys"],
@@ -486,7 +494,7 @@ def stages(args: argparse.Namespace) -> int:
     print(
         f"stages (one in-process run): Django set-up {r['django_setup_s']:.2f} s, parse "
         f"{r['parse_s']:.2f} s, classify + match {r['classify_match_s']:.2f} s (classify "
-        f"{r['classify_s']:.2f}, care postcodes {r['care_postcodes_s']:.2f}, match "
+        f"{r['classify_s']:.2f}, care addresses {r['care_addresses_s']:.2f}, match "
         f"{r['match_s']:.2f}: query keys {r['match_query_keys_s']:.2f}, key lookup "
         f"{r['match_key_lookup_s']:.2f}, load candidates {r['match_load_candidates_s']:.2f}, "
         f"rank {r['match_rank_s']:.2f}), existing reports {r['existing_reports_s']:.2f} s, "
@@ -508,28 +516,29 @@ def peer(args: argparse.Namespace) -> int:
     meta = json.loads((data / "meta.json").read_text(encoding="utf-8"))
     # The children as the authority holds them (generation is not part of the work).
     population = quality.population(meta["children"], seed=meta["seed"])
-    care = looked_after([c.key for c in population], meta["seed"])
-    care_postcodes = frozenset(c.person.postcode for c in population if c.key in care)
+    placed = json.loads((data / "care_addresses.json").read_text(encoding="utf-8"))
     raw = (data / "notifications.csv").read_bytes()
     now = datetime.now(UTC)
     t0 = time.perf_counter()
     parsed = parse.parse_file("notifications.csv", raw, now=now)
     notifications = [r.notification for r in parsed.records if r.notification is not None]
     t1 = time.perf_counter()
-    # `classify` normalises every postcode it is given on every call, so each notification
-    # gets only its own postcodes that are care placements' (the same answer: it asks of no
-    # other), not all of them (that costs about 2 ms a notification with 6,000).
-    known = {classify.normalise_postcode(p) for p in care_postcodes}
+    # Each notification gets only the care addresses at its own postcodes, as homeward's
+    # intake gives them (`services._own_care_addresses`).
     classified = [
         (
             n,
             classify.classify(
                 n,
                 home_authority=HOME_GSS,
-                care_postcodes=frozenset(
-                    p
-                    for p in (n.postcode, n.placement_postcode)
-                    if p and classify.normalise_postcode(p) in known
+                care_addresses=frozenset(
+                    (code, address)
+                    for code in (
+                        classify.postcode_of(n.address, n.postcode),
+                        classify.postcode_of(n.placement_address, n.placement_postcode),
+                    )
+                    if code
+                    for address in placed.get(code, ())
                 ),
             ),
         )

@@ -831,14 +831,12 @@ def _store_reports(
     states: list[tuple[_Pending, Notification, datetime | None]] = [
         (item, *fold(item.versions)) for item in items
     ]
-    care = _care_postcodes(
-        [p for _, n, _ in states for p in (n.postcode, n.placement_postcode) if p]
-    )
+    care = _care_addresses([p for _, n, _ in states for p in _notification_postcodes(n)])
     classifications = [
         police_classify.classify(
             n,
             home_authority=home.gss_code,
-            care_postcodes=_own_care_postcodes(n, care),
+            care_addresses=_own_care_addresses(n, care),
             risk_ignore=settings.HOMEWARD_RISK_FAMILIES_IGNORED,
         )
         for _, n, _ in states
@@ -942,7 +940,7 @@ def _changed_values(
     cls: police_classify.Classification,
     report: PoliceReport,
     home: Authority,
-    care: frozenset[str],
+    care: dict[str, list[str]],
 ) -> dict[str, Any]:
     """The episode fields the amendment changes: those whose police value differs from what
     the report said before it. What the authority corrected by hand in a field the police did
@@ -955,7 +953,7 @@ def _changed_values(
     old_cls = police_classify.classify(
         old_n,
         home_authority=home.gss_code,
-        care_postcodes=_own_care_postcodes(old_n, care),
+        care_addresses=_own_care_addresses(old_n, care),
         risk_ignore=settings.HOMEWARD_RISK_FAMILIES_IGNORED,
     )
     old = episode_values(old_n, old_cls, report.child, old_told)
@@ -1039,25 +1037,42 @@ def _summary(suggestions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: s[k] for k in ("child", "reference", "score", "band")} for s in suggestions]
 
 
-def _care_postcodes(postcodes: Sequence[str]) -> frozenset[str]:
-    """Of these postcodes, those where the authority has looked-after children placed (as
-    upper case without spaces: a child's postcode may be stored either way)."""
-    found: set[str] = set()
+def _notification_postcodes(n: Notification) -> list[str]:
+    """The postcodes a notification's addresses are at: the fields', or one written in the
+    address itself."""
+    return [
+        p
+        for p in (
+            police_classify.postcode_of(n.address, n.postcode),
+            police_classify.postcode_of(n.placement_address, n.placement_postcode),
+        )
+        if p
+    ]
+
+
+def _care_addresses(postcodes: Sequence[str]) -> dict[str, list[str]]:
+    """Of these postcodes, those where the authority has looked-after children placed, with
+    their addresses (postcodes upper case without spaces: a child's may be stored either
+    way)."""
+    found: dict[str, list[str]] = {}
     variants = sorted({v for p in postcodes for v in (p, _squeeze(p), p.upper())})
     for chunk in _chunks(variants):
-        found.update(
-            _squeeze(p)
-            for p in Child.objects.filter(
-                legal_status=codes.LegalStatus.LOOKED_AFTER, postcode__in=chunk
-            ).values_list("postcode", flat=True)
-        )
-    return frozenset(found)
+        for postcode, address in Child.objects.filter(
+            legal_status=codes.LegalStatus.LOOKED_AFTER, postcode__in=chunk
+        ).values_list("postcode", "address"):
+            if address:
+                found.setdefault(_squeeze(postcode), []).append(address)
+    return found
 
 
-def _own_care_postcodes(n: Notification, care: frozenset[str]) -> frozenset[str]:
-    """Of the batch's care postcodes, this notification's own (classify reads each one it is
-    given, so it is given only those that can matter)."""
-    return frozenset(p for p in (n.postcode, n.placement_postcode) if p and _squeeze(p) in care)
+def _own_care_addresses(n: Notification, care: dict[str, list[str]]) -> frozenset[tuple[str, str]]:
+    """Of the batch's care addresses, those at this notification's postcodes (classify reads
+    each one it is given, so it is given only those that can matter)."""
+    return frozenset(
+        (postcode, address)
+        for postcode in _notification_postcodes(n)
+        for address in care.get(postcode, ())
+    )
 
 
 #: From this many people on, every child is read once into an in-memory index (`match.
@@ -1337,9 +1352,7 @@ def report_link(
     cls = police_classify.classify(
         n,
         home_authority=home.gss_code,
-        care_postcodes=_own_care_postcodes(
-            n, _care_postcodes([p for p in (n.postcode, n.placement_postcode) if p])
-        ),
+        care_addresses=_own_care_addresses(n, _care_addresses(_notification_postcodes(n))),
         risk_ignore=settings.HOMEWARD_RISK_FAMILIES_IGNORED,
     )
     values = episode_values(n, cls, child, told)

@@ -196,18 +196,54 @@ def _label(code: str) -> str:
     return code.replace("_", " ")
 
 
+_POSTCODE_IN_TEXT: Final = re.compile(r"\b([A-Z][A-Z0-9]{1,3})\s*([0-9][A-Z]{2})\b", re.IGNORECASE)
+
+
+def address_premise(text: str) -> str:
+    """The first line of an address (the house number and street, or the house's name),
+    folded to compare: lower case, letters and digits only, single spaces."""
+    first = text.split(",")[0].split("\n")[0]
+    first = _POSTCODE_IN_TEXT.sub(" ", first)
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", first.casefold()).split())
+
+
+def postcode_of(address: str, postcode: str) -> str:
+    """The postcode, normalised: the field's, or else one written in the address."""
+    if postcode.strip():
+        return normalise_postcode(postcode)
+    found = _POSTCODE_IN_TEXT.search(address)
+    return normalise_postcode(found.group(1) + found.group(2)) if found else ""
+
+
+def care_address_of(address: str, postcode: str, care_addresses: frozenset[tuple[str, str]]) -> str:
+    """The address as written (first line and postcode) when it is a care placement's: the
+    same postcode (the field's, or one in the address) and the same first line as a looked-
+    after child's placement address. A shared postcode alone is not enough: a family home
+    can share one with a placement. "" when it is not."""
+    premise = address_premise(address)
+    code = postcode_of(address, postcode)
+    if not premise or not code:
+        return ""
+    for care_postcode, care_address in care_addresses:
+        if normalise_postcode(care_postcode) == code and address_premise(care_address) == premise:
+            first = address.split(",")[0].split("\n")[0].strip()
+            return f"{first}, {code[:-3]} {code[-3:]}"
+    return ""
+
+
 def classify(
     n: Notification,
     *,
     home_authority: str,
-    care_postcodes: frozenset[str] = frozenset(),
+    care_addresses: frozenset[tuple[str, str]] = frozenset(),
     risk_ignore: frozenset[str] = frozenset(),
 ) -> Classification:
     """Read a notification: age, kind, where from, whose child, and possible miscodings.
 
-    `home_authority` is the GSS code of the authority reading the report; `care_postcodes`
-    the postcodes of care placements it knows (any spacing or case); `risk_ignore` the
-    families of the risk vocabulary the authority leaves out (`risk_words`).
+    `home_authority` is the GSS code of the authority reading the report; `care_addresses`
+    the (postcode, address) of the placements of looked-after children it knows, at this
+    notification's postcodes (`care_address_of`); `risk_ignore` the families of the risk
+    vocabulary the authority leaves out (`risk_words`).
 
     A report with no date of birth is not a possible miscoding (nothing in it contradicts
     its codes): its age is unknown, and it reaches a person, who finds it from the child it
@@ -324,14 +360,14 @@ def classify(
             found = care_wording(text)
             if found:
                 care_evidence.append(f"the {name} mentions {_quoted(found)}")
-        known = {normalise_postcode(p) for p in care_postcodes}
-        for name, postcode in (
-            ("postcode", n.postcode),
-            ("placement postcode", n.placement_postcode),
+        for name, address, postcode in (
+            ("address", n.address, n.postcode),
+            ("placement address", n.placement_address, n.placement_postcode),
         ):
-            if postcode and normalise_postcode(postcode) in known:
+            place = care_address_of(address, postcode, care_addresses)
+            if place:
                 care_evidence.append(
-                    f"the {name} {postcode.strip().upper()} is a known care placement's"
+                    f"the {name} ({place}) is where a looked-after child is placed"
                 )
         # Not coded at all but placed in care: homeward already reads it as care.
         already_care = n.missing_from is None and placement in CARE_PLACEMENTS

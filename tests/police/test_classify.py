@@ -283,14 +283,34 @@ def test_a_street_named_foster_is_not_care() -> None:
     assert codes(notification(address="12 Foster Road, Fenmoor")) == []
 
 
-def test_coded_home_at_a_known_care_postcode() -> None:
-    care = frozenset({"fn32qp"})
-    result = read(notification(), care_postcodes=care)
+def test_coded_home_at_a_known_care_placement_address() -> None:
+    care = frozenset({("fn32qp", "Flat 2, 14 Heron Close, Fenmoor")})
+    n = notification(address="Flat 2, 14 Heron Close, Fenmoor", postcode="FN3 2QP")
+    result = read(n, care_addresses=care)
     assert [c.code for c in result.concerns] == [CARE_ADDRESS_FROM_HOME]
-    assert "FN3 2QP" in result.concerns[0].message
-    placement = notification(postcode="FN1 1AA", placement_postcode="FN3 2QP")
-    assert codes(placement, care_postcodes=care) == [CARE_ADDRESS_FROM_HOME]
-    assert codes(notification(), care_postcodes=frozenset({"FN9 9ZZ"})) == []
+    assert "the address (Flat 2, FN3 2QP) is where a looked-after child is placed" in (
+        result.concerns[0].message
+    )
+    # The placement's address, as the notification gives it.
+    placement = notification(
+        address="3 Mill Drove", postcode="FN1 1AA",
+        placement_address="flat 2", placement_postcode="fn3 2qp",
+    )  # fmt: skip
+    assert codes(placement, care_addresses=care) == [CARE_ADDRESS_FROM_HOME]
+
+
+def test_a_family_home_sharing_a_postcode_with_a_placement_is_not_care() -> None:
+    care = frozenset({("FN3 2QP", "Flat 2, 14 Heron Close, Fenmoor")})
+    n = notification(address="Flat 5, 14 Heron Close, Fenmoor", postcode="FN3 2QP")
+    assert codes(n, care_addresses=care) == []
+    # Nor a notification with a postcode and no address line.
+    assert codes(notification(address="", postcode="FN3 2QP"), care_addresses=care) == []
+
+
+def test_a_care_address_with_its_postcode_in_the_line_and_none_in_the_field() -> None:
+    care = frozenset({("FN32QP", "14 Heron Close, Fenmoor")})
+    n = notification(address="14 Heron Close, Fenmoor FN3 2QP", postcode="")
+    assert codes(n, care_addresses=care) == [CARE_ADDRESS_FROM_HOME]
 
 
 def test_coded_care_is_never_a_care_address_concern() -> None:
@@ -299,7 +319,7 @@ def test_coded_care_is_never_a_care_address_concern() -> None:
         placement_type=PlacementType.CHILDRENS_HOME,
         address="Oakfield Children's Home",
     )
-    assert codes(n, care_postcodes=frozenset({"FN3 2QP"})) == []
+    assert codes(n, care_addresses=frozenset({("FN3 2QP", "Oakfield Children's Home")})) == []
 
 
 def test_coded_care_but_placed_at_home() -> None:
