@@ -169,7 +169,15 @@ class PoliceReport(models.Model):
         max_length=10, choices=codes.MissingFrom.choices, blank=True
     )
     recode_applied_at = models.DateTimeField(null=True, blank=True)
+
     # Matching: the best candidates when last worked out, with their bands and reasons.
+    class KnownAdult(models.TextChoices):
+        CARE_LEAVER = "care_leaver", "Care leaver"
+        KNOWN_CHILD = "known_child", "Known as a child, now an adult"
+
+    #: A report about an adult of 18 to 24 that matched a child the authority knows: queued
+    #: for a person, with what the authority knows them as.
+    known_adult = models.CharField(max_length=12, choices=KnownAdult.choices, blank=True)
     suggestions = models.JSONField(default=list, blank=True)
     best_band = models.CharField(max_length=10, blank=True)
     # Episode fields the police's latest details could not be applied to (tried again with

@@ -844,9 +844,18 @@ def _store_reports(
     to_match = []
     for (item, n, _), cls in zip(states, classifications, strict=True):
         state = _next_state(item.report, cls)
-        if state == PoliceReport.State.WAITING:
+        # A young adult's report is matched too: one about a care leaver, or a child the
+        # authority knew, goes to a person (`_known_adults`).
+        if state == PoliceReport.State.WAITING or cls.young_adult:
             to_match.append((item.key, match.person_from(n)))
     suggestions = suggest(to_match)
+    known_adults = _known_adults(
+        {
+            item.key: suggestions.get(item.key, [])
+            for (item, _n, _), cls in zip(states, classifications, strict=True)
+            if cls.young_adult and _next_state(item.report, cls) == PoliceReport.State.ADULT
+        }
+    )
 
     new_refs = iter(case_services.references_reserve("P", sum(1 for i in items if not i.report)))
     creating: list[PoliceReport] = []
@@ -861,7 +870,8 @@ def _store_reports(
                 force_code=n.force,
                 force=forces.get(n.force),
                 police_reference=n.police_reference,
-                state=_next_state(None, cls),
+                state=_next_state(None, cls, known_adults.get(item.key, "")),
+                known_adult=known_adults.get(item.key, ""),
                 # Nothing to encrypt yet (an empty text would still cost an encryption).
                 miscoding_resolution=None,
                 decision_note=None,
@@ -869,7 +879,9 @@ def _store_reports(
             item.report = report
             creating.append(report)
         else:
-            report.state = _next_state(report, cls)
+            report.state = _next_state(report, cls, known_adults.get(item.key, ""))
+            if item.key in known_adults:
+                report.known_adult = known_adults[item.key]
             updating.append(report)
         _describe(report, n, cls, suggestions.get(item.key))
         dumps[id(n)] = report.content  # a report of one notification: the same text
@@ -971,6 +983,7 @@ EPISODE_CONFLICT = "episode_conflict"
 
 REPORT_FIELDS = [
     "content",
+    "known_adult",
     "notification_type",
     "reported_at",
     "last_seen_at",
@@ -990,10 +1003,40 @@ REPORT_FIELDS = [
 ]
 
 
-def _next_state(report: PoliceReport | None, cls: police_classify.Classification) -> str:
-    """New reports wait for a person unless plainly about an adult; an amendment that makes
-    an adult's report concern a child puts it back in front of a person."""
-    queued = PoliceReport.State.WAITING if cls.for_a_person else PoliceReport.State.ADULT
+def _known_adults(suggested: dict[Any, list[dict[str, Any]]]) -> dict[Any, str]:
+    """Of young adults' reports (18 to 24) and their suggestions, those whose best suggestion
+    is a match or a possible match: what the authority knows the person as, a care leaver
+    (looked after, or a care leaver, in its records) or a child it knew."""
+    best = {
+        key: found[0]["child"]
+        for key, found in suggested.items()
+        if found and found[0]["band"] in (match.Band.MATCH, match.Band.POSSIBLE)
+    }
+    if not best:
+        return {}
+    cared = set(
+        Child.objects.filter(
+            pk__in=set(best.values()),
+            legal_status__in=(codes.LegalStatus.LOOKED_AFTER, codes.LegalStatus.CARE_LEAVER),
+        ).values_list("pk", flat=True)
+    )
+    return {
+        key: PoliceReport.KnownAdult.CARE_LEAVER
+        if child in cared
+        else PoliceReport.KnownAdult.KNOWN_CHILD
+        for key, child in best.items()
+    }
+
+
+def _next_state(
+    report: PoliceReport | None, cls: police_classify.Classification, known_adult: str = ""
+) -> str:
+    """New reports wait for a person unless plainly about an adult the authority does not
+    know (a young adult matched to a care leaver or a child it knew waits too); an amendment
+    that makes an adult's report concern a child puts it back in front of a person."""
+    queued = (
+        PoliceReport.State.WAITING if cls.for_a_person or known_adult else PoliceReport.State.ADULT
+    )
     if report is None or report.state == PoliceReport.State.ADULT:
         return queued
     return report.state

@@ -76,6 +76,9 @@ class Classification:
     concerns: tuple[Concern, ...]
     #: False only for a report clearly about an adult, with no concern.
     for_a_person: bool
+    #: 18 to 24 on the reported date: an adult, but one the authority may still owe duties
+    #: to as a care leaver (to 25), to be matched against the children it knows.
+    young_adult: bool = False
 
 
 ADULT_FLAG_CHILD_DOB: Final = "adult_flag_child_dob"
@@ -112,6 +115,9 @@ CONCERN_CODES: Final = (
 )
 
 ADULT_AGE: Final = 18
+#: The age up to which (not including) an authority keeps duties to its care leavers: a
+#: personal adviser to 25 (Children and Social Work Act 2017, section 3).
+CARE_LEAVER_UNTIL: Final = 25
 
 #: Risk factors that are exploitation on their own.
 EXPLOITATION_FACTORS: Final = frozenset(
@@ -411,4 +417,5 @@ def classify(
         authority_role=role,
         concerns=tuple(concerns),
         for_a_person=not (is_child is False and not concerns),
+        young_adult=age is not None and ADULT_AGE <= age < CARE_LEAVER_UNTIL,
     )

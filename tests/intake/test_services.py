@@ -687,3 +687,39 @@ def test_a_report_with_no_date_of_birth_is_for_a_person_and_takes_its_age_from_t
     services.report_link(by=world.user("coordinator"), report=report, child=child)
     report = _report()
     assert (report.age_at_report, report.is_child) == (14, True)
+
+
+def test_a_young_adult_the_authority_knows_goes_to_a_person_as_a_care_leaver(world):
+    from homeward.cases import codes
+
+    leaver = make_child(
+        world, date_of_birth=date(2006, 5, 14), legal_status=codes.LegalStatus.CARE_LEAVER
+    )
+    make_child(world, first_name="Alex", last_name="Known", date_of_birth=date(2007, 2, 2))
+    make_child(world, first_name="Sam", last_name="Older", date_of_birth=date(1999, 2, 2))
+    adult = {"child_flag": False, "missing_from": None, "placement_type": None}
+    send(
+        world,
+        notification(police_reference="LEAVER", date_of_birth="2006-05-14", **adult),
+        notification(
+            police_reference="KNOWN", given_names="Alex", family_name="Known",
+            date_of_birth="2007-02-02", **adult,
+        ),
+        notification(
+            police_reference="STRANGER", given_names="Robin", family_name="Nobody",
+            date_of_birth="2006-01-01", **adult,
+        ),
+        notification(
+            police_reference="OLDER", given_names="Sam", family_name="Older",
+            date_of_birth="1999-02-02", **adult,
+        ),
+    )  # fmt: skip
+    report = _report("LEAVER")
+    assert (report.state, report.known_adult, report.age_at_report) == (
+        PoliceReport.State.WAITING, "care_leaver", 19,
+    )  # fmt: skip
+    assert report.suggestions[0]["child"] == leaver.pk
+    assert (_report("KNOWN").state, _report("KNOWN").known_adult) == ("waiting", "known_child")
+    # An adult the authority does not know, or one past 25, is not queued.
+    assert (_report("STRANGER").state, _report("STRANGER").known_adult) == ("adult", "")
+    assert _report("OLDER").state == "adult"
