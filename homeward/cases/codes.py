@@ -72,10 +72,15 @@ class MissingFrom(models.TextChoices):
 
 
 class RiskGrade(models.TextChoices):
-    NO_APPARENT_RISK = "no_apparent_risk", "No apparent risk"
+    """The police risk grades (`homeward.police.format.RiskGrade`): the current scale, then
+    the earlier grades some forces still send."""
+
+    VERY_LOW = "very_low", "Very low"
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"
     HIGH = "high", "High"
+    NO_APPARENT_RISK = "no_apparent_risk", "No apparent risk (an earlier grade)"
+    ABSENT = "absent", "Absent (an earlier grade)"
 
 
 class OfferedTo(models.TextChoices):

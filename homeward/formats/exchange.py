@@ -126,7 +126,9 @@ NOTICE_EPISODE: Final[Mapping[str, Field]] = {
     "reported_to_police_at": Field("datetime", required=False),
     "returned_at": Field("datetime", required=False),
     "risk_grade": Field(
-        "text", required=False, choices=("no_apparent_risk", "low", "medium", "high")
+        "text",
+        required=False,
+        choices=("very_low", "low", "medium", "high", "no_apparent_risk", "absent"),
     ),
     "police_force": Field("text", required=False, most=200),
     "police_reference": Field("text", required=False, most=50),

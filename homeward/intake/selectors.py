@@ -472,11 +472,16 @@ def police_codings(*, episode_ids: list[int]) -> dict[int, str]:
     ).only("reference", "episode_id", "police_category", "police_risk_grade", "police_missing_from")
     out: dict[int, str] = {}
     for report in reports:
-        grade = report.get_police_risk_grade_display() if report.police_risk_grade else ""
+        grade = {"no_apparent_risk": "no apparent risk", "absent": "absent as its risk grade"}.get(
+            report.police_risk_grade,
+            f"{report.get_police_risk_grade_display().lower()} risk"
+            if report.police_risk_grade
+            else "",
+        )
         where = report.get_police_missing_from_display() if report.police_missing_from else ""
         parts = [
             report.get_police_category_display(),
-            f"{grade.lower()} risk" if grade and grade != "No apparent risk" else grade.lower(),
+            grade,
             f"from {where.lower()}" if where else "",
         ]
         assert report.episode_id is not None

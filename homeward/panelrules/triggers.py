@@ -19,7 +19,7 @@ from typing import Any
 #: The risk flags that are exploitation (the codes of `cases.codes.RiskKind`).
 EXPLOITATION_KINDS = ("cse", "cce", "trafficking")
 #: Risk grades (the codes of `cases.codes.RiskGrade`).
-RISK_GRADES = ("no_apparent_risk", "low", "medium", "high")
+RISK_GRADES = ("very_low", "low", "medium", "high", "no_apparent_risk", "absent")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from homeward.formats.dates import day_text
 from homeward.police import risk_words
 from homeward.police.format import (
     CARE_PLACEMENTS,
+    LOW_RISK_GRADES,
     RISK_FACTOR_LABELS,
     Category,
     MissingFrom,
@@ -51,6 +52,7 @@ class Kind(StrEnum):
     MISSING = "missing"
     ABSENT = "absent"
     NO_APPARENT_RISK = "no_apparent_risk"
+    VERY_LOW = "very_low"
 
 
 class AuthorityRole(StrEnum):
@@ -259,10 +261,12 @@ def classify(
     age = age_on(n.date_of_birth, reported_on) if n.date_of_birth is not None else None
     is_child = None if age is None else age < ADULT_AGE
 
-    if n.category == Category.ABSENT:
+    if n.category == Category.ABSENT or n.risk_grade == RiskGrade.ABSENT:
         kind = Kind.ABSENT
     elif n.risk_grade == RiskGrade.NO_APPARENT_RISK:
         kind = Kind.NO_APPARENT_RISK
+    elif n.risk_grade == RiskGrade.VERY_LOW:
+        kind = Kind.VERY_LOW
     else:
         kind = Kind.MISSING
 
@@ -318,7 +322,7 @@ def classify(
                 )
             )
 
-    low_coded = n.category == Category.ABSENT or n.risk_grade == RiskGrade.NO_APPARENT_RISK
+    low_coded = n.category == Category.ABSENT or n.risk_grade in LOW_RISK_GRADES
     if low_coded:
         evidence: list[str] = []
         reading = risk_words.read(n.circumstances, ignore=risk_ignore)
@@ -340,8 +344,14 @@ def classify(
             coded = []
             if n.category == Category.ABSENT:
                 coded.append("absent")
-            if n.risk_grade == RiskGrade.NO_APPARENT_RISK:
-                coded.append("no apparent risk")
+            if n.risk_grade in LOW_RISK_GRADES:
+                coded.append(
+                    f"{_label(n.risk_grade.value)} risk"
+                    if n.risk_grade == RiskGrade.VERY_LOW
+                    else "no apparent risk"
+                    if n.risk_grade == RiskGrade.NO_APPARENT_RISK
+                    else "absent (as its risk grade)"
+                )
             aside = ""
             if reading.set_aside:
                 shown = [f'"{m.words}" ("{m.set_aside}")' for m in reading.set_aside]

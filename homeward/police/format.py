@@ -29,12 +29,36 @@ class Category(StrEnum):
 
 
 class RiskGrade(StrEnum):
-    """College of Policing risk grades."""
+    """Police risk grades, a versioned code list (`RISK_GRADE_CODES_VERSION`): the College
+    of Policing's risk assessment as forces use it now, from very low to high, and the
+    earlier grades some forces still send (`RISK_GRADE_SCALES` says which is which)."""
 
-    NO_APPARENT_RISK = "no_apparent_risk"
+    VERY_LOW = "very_low"
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
+    NO_APPARENT_RISK = "no_apparent_risk"
+    ABSENT = "absent"
+
+
+#: The version of the risk grade code list: a new code makes a new version.
+RISK_GRADE_CODES_VERSION: Final = "2026-12-07"
+#: The scale each risk grade belongs to: "current", the College of Policing's risk
+#: assessment (very low, low, medium, high); "earlier", grades from the earlier guidance
+#: that some forces still send ("no apparent risk", and "absent" sent as a grade).
+RISK_GRADE_SCALES: Final[dict[RiskGrade, str]] = {
+    RiskGrade.VERY_LOW: "current",
+    RiskGrade.LOW: "current",
+    RiskGrade.MEDIUM: "current",
+    RiskGrade.HIGH: "current",
+    RiskGrade.NO_APPARENT_RISK: "earlier",
+    RiskGrade.ABSENT: "earlier",
+}
+#: The grades that say the police see little or no risk: a report graded so, with signs of
+#: risk in it, is a possible miscoding.
+LOW_RISK_GRADES: Final = frozenset(
+    {RiskGrade.VERY_LOW, RiskGrade.NO_APPARENT_RISK, RiskGrade.ABSENT}
+)
 
 
 class MissingFrom(StrEnum):
@@ -212,7 +236,9 @@ FIELDS: Final[tuple[Field, ...]] = (
     Field(
         "risk_grade",
         "choice",
-        "The College of Policing risk grade.",
+        "The police risk grade, from a versioned code list (2026-12-07): the College of "
+        "Policing's risk assessment as used now (very_low, low, medium, high), or a grade "
+        "of the earlier guidance some forces still send (no_apparent_risk, absent).",
         "medium",
         choices=_codes(RiskGrade),
     ),

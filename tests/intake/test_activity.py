@@ -47,6 +47,7 @@ def test_a_folder_that_cannot_be_written_counts_as_in_use(
     assert not activity.pages_active()
 
 
+@pytest.mark.django_db
 def test_another_database_or_one_in_memory_has_no_marker() -> None:
     # The test database is SQLite in memory, or PostgreSQL: no marker either way.
     assert activity.marker() is None

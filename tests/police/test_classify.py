@@ -429,3 +429,20 @@ def test_an_authority_leaving_a_family_out_is_not_flagged_for_it() -> None:
     )
     assert codes(n) == [ABSENT_WITH_RISK]
     assert codes(n, risk_ignore=frozenset({"drugs_alcohol"})) == []
+
+
+def test_both_scales_of_risk_grade_are_read_and_low_grades_checked() -> None:
+    from homeward.police.format import RISK_GRADE_SCALES
+
+    assert RISK_GRADE_SCALES[RiskGrade.VERY_LOW] == "current"
+    assert RISK_GRADE_SCALES[RiskGrade.NO_APPARENT_RISK] == "earlier"
+    assert set(RISK_GRADE_SCALES) == set(RiskGrade)
+    risky = "Believed to be with older men."
+    very_low = read(notification(risk_grade=RiskGrade.VERY_LOW, circumstances=risky))
+    assert very_low.kind == Kind.VERY_LOW
+    assert [c.code for c in very_low.concerns] == [ABSENT_WITH_RISK]
+    assert very_low.concerns[0].message.startswith("Coded very low risk, but")
+    absent = read(notification(risk_grade=RiskGrade.ABSENT, circumstances=risky))
+    assert absent.kind == Kind.ABSENT
+    assert "absent (as its risk grade)" in absent.concerns[0].message
+    assert codes(notification(risk_grade=RiskGrade.LOW, circumstances=risky)) == []

@@ -405,7 +405,14 @@ def notice_reopen(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 
 SEXES = {"female": "Female", "male": "Male", "unknown": "Not known"}
-GRADES = {"no_apparent_risk": "No apparent risk", "low": "Low", "medium": "Medium", "high": "High"}
+GRADES = {
+    "very_low": "Very low",
+    "low": "Low",
+    "medium": "Medium",
+    "high": "High",
+    "no_apparent_risk": "No apparent risk",
+    "absent": "Absent",
+}
 
 
 def _moment(text: str | None) -> str:

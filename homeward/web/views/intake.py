@@ -57,7 +57,12 @@ BANDS = {
     "none": ("No likely match", "govuk-tag--grey"),
     "": ("No likely match", "govuk-tag--grey"),
 }
-KINDS = {"missing": "Missing", "absent": "Absent", "no_apparent_risk": "No apparent risk"}
+KINDS = {
+    "missing": "Missing",
+    "absent": "Absent",
+    "no_apparent_risk": "No apparent risk",
+    "very_low": "Very low risk",
+}
 ROLES = {
     "responsible": "This authority is responsible for the child",
     "host": "Another authority is responsible: placed here from out of area",
