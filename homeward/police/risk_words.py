@@ -209,11 +209,13 @@ _NEGATION_PHRASE: Final = re.compile(
     r"|\bruled\s+out\b|\bfree\s+(?:from|of)\b|\bno\s+longer\b|\bunlikely\b"
     r"|\bnot\s+(?:thought|believed|considered|suspected|known|felt|deemed)\s+to\b"
     r"|\bnot\s+(?:at\s+risk|involved|using|taking|a\s+(?:concern|risk|factor))\b"
+    r"|(?:\bnot|n[’']t)\s+(?:appear|seem|look|believed)(?:ing|s|ed)?\s+to\s+be\b"
     r"|\bnever\s+(?:used|taken|involved|been\s+involved)\b|\bneither\b|\bnor\b",
     re.IGNORECASE,
 )
-#: A bare "no" or "not" negates only the words right after it ("no drugs", "not drunk").
-_NEGATION_WORD: Final = re.compile(r"\b(?:no|not|non|none)\b", re.IGNORECASE)
+#: A bare "no", "not" or "never" negates only the words right after it ("no drugs", "not
+#: drunk", "never self-harmed").
+_NEGATION_WORD: Final = re.compile(r"\b(?:no|not|non|none|never)\b", re.IGNORECASE)
 #: How many words before a mention a bare "no" may stand.
 NEGATION_NEAR: Final = 2
 #: Words after a mention that say it is absent ("Self-harm: none", "drugs - no").
