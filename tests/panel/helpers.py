@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -25,8 +25,18 @@ def repeat_child(
     fields.setdefault("date_of_birth", born_aged(15))
     child = make_child(world, **fields)
     for days in days_ago:
-        make_episode(world, child, started=timezone.now() - timedelta(days=days))
+        make_episode(world, child, started=_days_ago(days))
     return child
+
+
+def _days_ago(days: int) -> datetime:
+    """Midday (UK time) of the day `days` days ago, or a minute ago if that is later: the
+    panel's windows count days, and a time near midnight falls on another UK day when the
+    day `days` ago was in summer time (a test run between 23:00 and midnight)."""
+    now = timezone.now()
+    day = timezone.localdate(now) - timedelta(days=days)
+    noon = timezone.make_aware(datetime.combine(day, time(12)))
+    return min(noon, now - timedelta(minutes=1))
 
 
 def held_interview(

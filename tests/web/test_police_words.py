@@ -75,7 +75,7 @@ def test_the_report_page_shows_what_the_police_sent_in_words(world, client_for):
     assert rows["Date of birth"] == "14 May 2011"
     assert rows["A child, as the police recorded it"] == "Yes"
     assert rows["Prevention interview done"] == "No"
-    assert rows["Risk grade"] == "No apparent risk"
+    assert rows["Risk grade"] == "No apparent risk (an earlier grade)"
     assert rows["Missing from"] == "Care"
     assert rows["Sex"] == "Male"
     assert rows["Risk factors"] == "Child sexual exploitation, County lines"
