@@ -895,7 +895,7 @@ def home_report_record(
             recorded_by=by,
             linked_at=timezone.now() if child is not None else None,
         )
-        what = "admission" if event == "admission" else "discharge"
+        what = event  # "admission" or "discharge", checked above
         services.tell_coordinators(
             f"{home.name} recorded an {what}",
             [

@@ -832,30 +832,19 @@ def _store_reports(
         (item, *fold(item.versions)) for item in items
     ]
     care = _care_addresses([p for _, n, _ in states for p in _notification_postcodes(n)])
-    classifications = [
-        police_classify.classify(
-            n,
-            home_authority=home.gss_code,
-            care_addresses=_own_care_addresses(n, care),
-            risk_ignore=settings.HOMEWARD_RISK_FAMILIES_IGNORED,
-        )
-        for _, n, _ in states
-    ]
+    classifications = [_classify(n, home=home, care=care) for _, n, _ in states]
     to_match = []
+    young_adults = []
     for (item, n, _), cls in zip(states, classifications, strict=True):
         state = _next_state(item.report, cls)
         # A young adult's report is matched too: one about a care leaver, or a child the
         # authority knew, goes to a person (`_known_adults`).
         if state == PoliceReport.State.WAITING or cls.young_adult:
             to_match.append((item.key, match.person_from(n)))
+        if cls.young_adult and state == PoliceReport.State.ADULT:
+            young_adults.append(item.key)
     suggestions = suggest(to_match)
-    known_adults = _known_adults(
-        {
-            item.key: suggestions.get(item.key, [])
-            for (item, _n, _), cls in zip(states, classifications, strict=True)
-            if cls.young_adult and _next_state(item.report, cls) == PoliceReport.State.ADULT
-        }
-    )
+    known_adults = _known_adults({key: suggestions.get(key, []) for key in young_adults})
 
     new_refs = iter(case_services.references_reserve("P", sum(1 for i in items if not i.report)))
     creating: list[PoliceReport] = []
@@ -962,12 +951,7 @@ def _changed_values(
     if not before:
         return new
     old_n, old_told = fold(before)
-    old_cls = police_classify.classify(
-        old_n,
-        home_authority=home.gss_code,
-        care_addresses=_own_care_addresses(old_n, care),
-        risk_ignore=settings.HOMEWARD_RISK_FAMILIES_IGNORED,
-    )
+    old_cls = _classify(old_n, home=home, care=care)
     old = episode_values(old_n, old_cls, report.child, old_told)
     # Fields the episode could not take last time are tried again.
     return {
@@ -1078,6 +1062,19 @@ def _summary(suggestions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """What a report keeps of its suggestions when taken in: each child, band and score (the
     reasons are worked out afresh, with the children as they are, when the report is read)."""
     return [{k: s[k] for k in ("child", "reference", "score", "band")} for s in suggestions]
+
+
+def _classify(
+    n: Notification, *, home: Authority, care: dict[str, list[str]]
+) -> police_classify.Classification:
+    """Classify a notification as this authority does: with the care addresses at its
+    postcodes (of `care`, a batch's) and the risk families it leaves out."""
+    return police_classify.classify(
+        n,
+        home_authority=home.gss_code,
+        care_addresses=_own_care_addresses(n, care),
+        risk_ignore=settings.HOMEWARD_RISK_FAMILIES_IGNORED,
+    )
 
 
 def _notification_postcodes(n: Notification) -> list[str]:
@@ -1392,12 +1389,7 @@ def report_link(
     report = _waiting(by, report)
     n, told = report_state(report)
     home = case_services.home_authority()
-    cls = police_classify.classify(
-        n,
-        home_authority=home.gss_code,
-        care_addresses=_own_care_addresses(n, _care_addresses(_notification_postcodes(n))),
-        risk_ignore=settings.HOMEWARD_RISK_FAMILIES_IGNORED,
-    )
+    cls = _classify(n, home=home, care=_care_addresses(_notification_postcodes(n)))
     values = episode_values(n, cls, child, told)
     if episode is None and report.force is not None:
         episode = Episode.objects.filter(

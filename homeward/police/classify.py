@@ -85,6 +85,8 @@ class Classification:
 
 ADULT_FLAG_CHILD_DOB: Final = "adult_flag_child_dob"
 CHILD_FLAG_ADULT_DOB: Final = "child_flag_adult_dob"
+#: No longer raised (a report with no date of birth is for a person, not a miscoding); kept
+#: so reports stored before 7 December 2026 with this concern still show it in words.
 NO_DATE_OF_BIRTH: Final = "no_date_of_birth"
 ABSENT_WITH_RISK: Final = "absent_with_risk"
 CARE_ADDRESS_FROM_HOME: Final = "care_address_from_home"
@@ -174,8 +176,12 @@ def normalise_postcode(postcode: str) -> str:
 def risk_wording(text: str, *, ignore: frozenset[str] = frozenset()) -> list[str]:
     """The risk wording found in `text` and counted (not negated), as the words found,
     lower case, each once, in order (`homeward.police.risk_words`)."""
+    return _counted_words(risk_words.read(text, ignore=ignore))
+
+
+def _counted_words(reading: risk_words.Reading) -> list[str]:
     found: list[str] = []
-    for mention in risk_words.read(text, ignore=ignore).counted:
+    for mention in reading.counted:
         words = mention.words.lower()
         if words not in found:
             found.append(words)
@@ -200,6 +206,14 @@ def _quoted(words: list[str]) -> str:
     return ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
+#: The low risk grades in the words a concern uses.
+_LOW_GRADE_WORDS: Final = {
+    RiskGrade.VERY_LOW: "very low risk",
+    RiskGrade.NO_APPARENT_RISK: "no apparent risk",
+    RiskGrade.ABSENT: "absent (as its risk grade)",
+}
+
+
 def _label(code: str) -> str:
     return code.replace("_", " ")
 
@@ -207,11 +221,14 @@ def _label(code: str) -> str:
 _POSTCODE_IN_TEXT: Final = re.compile(r"\b([A-Z][A-Z0-9]{1,3})\s*([0-9][A-Z]{2})\b", re.IGNORECASE)
 
 
+def _first_line(address: str) -> str:
+    return address.split(",")[0].split("\n")[0].strip()
+
+
 def address_premise(text: str) -> str:
     """The first line of an address (the house number and street, or the house's name),
     folded to compare: lower case, letters and digits only, single spaces."""
-    first = text.split(",")[0].split("\n")[0]
-    first = _POSTCODE_IN_TEXT.sub(" ", first)
+    first = _POSTCODE_IN_TEXT.sub(" ", _first_line(text))
     return " ".join(re.sub(r"[^0-9a-z]+", " ", first.casefold()).split())
 
 
@@ -234,8 +251,7 @@ def care_address_of(address: str, postcode: str, care_addresses: frozenset[tuple
         return ""
     for care_postcode, care_address in care_addresses:
         if normalise_postcode(care_postcode) == code and address_premise(care_address) == premise:
-            first = address.split(",")[0].split("\n")[0].strip()
-            return f"{first}, {code[:-3]} {code[-3:]}"
+            return f"{_first_line(address)}, {code[:-3]} {code[-3:]}"
     return ""
 
 
@@ -294,7 +310,7 @@ def classify(
     concerns: list[Concern] = []
     born = n.date_of_birth
     if born is None:
-        pass  # age unknown: for a person (`for_a_person`), not a miscoding
+        pass  # the age is unknown: for a person (`for_a_person`), not a miscoding
     elif is_child and n.child_flag is False:
         concerns.append(
             Concern(
@@ -327,10 +343,7 @@ def classify(
         evidence: list[str] = []
         reading = risk_words.read(n.circumstances, ignore=risk_ignore)
         if reading.counted:
-            words: list[str] = []
-            for mention in reading.counted:
-                if mention.words.lower() not in (w.lower() for w in words):
-                    words.append(mention.words.lower())
+            words = _counted_words(reading)
             labels = [f.label for f in risk_words.FAMILIES if f.code in reading.families]
             evidence.append(f"the circumstances mention {_quoted(words)} ({'; '.join(labels)})")
         factors = [
@@ -345,13 +358,7 @@ def classify(
             if n.category == Category.ABSENT:
                 coded.append("absent")
             if n.risk_grade in LOW_RISK_GRADES:
-                coded.append(
-                    f"{_label(n.risk_grade.value)} risk"
-                    if n.risk_grade == RiskGrade.VERY_LOW
-                    else "no apparent risk"
-                    if n.risk_grade == RiskGrade.NO_APPARENT_RISK
-                    else "absent (as its risk grade)"
-                )
+                coded.append(_LOW_GRADE_WORDS[n.risk_grade])
             aside = ""
             if reading.set_aside:
                 shown = [f'"{m.words}" ("{m.set_aside}")' for m in reading.set_aside]

@@ -296,19 +296,14 @@ def _keys(person: Person, *, lookup: bool) -> frozenset[str]:
             swapped = _swapped(p.dob)
             if swapped is not None:
                 keys.add(f"dob:{swapped.isoformat()}")
+        long_sounds = [sound for sound in family_sounds if len(sound) > 1]
+        keys.update(f"sy:{sound}:{year}-{p.dob.month:02d}" for sound in long_sounds)
+        # The surname's sound with the day and month of birth, whatever the year: a year
+        # misread together with a misspelt given name.
+        keys.update(f"dm:{sound}:{p.dob.month:02d}-{p.dob.day:02d}" for sound in long_sounds)
         # The year and given name keys are looked up a year either side too: a year misread
         # (2012 for 2011).
         years = (year - 1, year, year + 1) if lookup else (year,)
-        keys.update(
-            f"sy:{sound}:{year}-{p.dob.month:02d}" for sound in family_sounds if len(sound) > 1
-        )
-        # The surname's sound with the day and month of birth, whatever the year: a year
-        # misread together with a misspelt given name.
-        keys.update(
-            f"dm:{sound}:{p.dob.month:02d}-{p.dob.day:02d}"
-            for sound in family_sounds
-            if len(sound) > 1
-        )
         # The surname's sound with the birth year (and the given name, to keep the block
         # small): a wrong day or month that is not a swap.
         keys.update(

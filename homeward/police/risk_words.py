@@ -35,7 +35,7 @@ class Family:
     patterns: tuple[str, ...]
 
 
-_PRONOUN: Final = r"(?:him|her|them|my|your|him|her|their|his)"
+_PRONOUN: Final = r"(?:his|her|their|my|your)"
 _SELF: Final = r"(?:himself|herself|themselves|themself|myself)"
 
 FAMILIES: Final[tuple[Family, ...]] = (

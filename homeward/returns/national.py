@@ -18,7 +18,7 @@ import polars as pl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 
 from homeward.accounts import permissions
@@ -323,15 +323,16 @@ def awaited(period: str) -> list[Awaited]:
     reminded: dict[int, ReturnReminder] = {}
     for reminder in ReturnReminder.objects.filter(period=period).order_by("sent_at", "pk"):
         reminded[reminder.partner_id] = reminder
+    firsts = dict(
+        ReceivedReturn.objects.filter(period=period)
+        .values("partner_id")
+        .annotate(first=Min("received_at"))
+        .values_list("partner_id", "first")
+    )
     rows = []
     for partner in Partner.objects.filter(active=True).order_by("name"):
         got = current.get(partner.pk)
-        first = (
-            ReceivedReturn.objects.filter(partner=partner, period=period)
-            .order_by("received_at")
-            .values_list("received_at", flat=True)
-            .first()
-        )
+        first = firsts.get(partner.pk)
         if deadline is None:
             late = False
         elif first is None:

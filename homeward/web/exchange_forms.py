@@ -9,6 +9,7 @@ from django import forms
 
 from homeward.cases import codes
 from homeward.formats import exchange as fmt
+from homeward.web.case_forms import yes_no_field
 from homeward.web.forms import GovukForm, day_field, why_field
 
 #: The longest key set taken in the box (a JWK set of a few keys is under 2 kB).
@@ -240,9 +241,6 @@ class PlacementNoticeForm(GovukForm):
         return data
 
 
-YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("", "Not known")]
-
-
 def _event_field(home: str) -> forms.ChoiceField:
     """Admitted to, or discharged from, `home` ("this home", "a children's home here")."""
     return forms.ChoiceField(
@@ -282,21 +280,17 @@ class HomeNoticeForm(GovukForm):
         required=False,
         error_messages={"invalid_choice": "Select section 20, section 21, or neither"},
     )
-    care_order = forms.ChoiceField(
-        label="Is the child subject to a care or supervision order (section 31)?",
-        choices=YES_NO_UNKNOWN,
-        widget=forms.RadioSelect,
-        required=False,
-        error_messages={
+    care_order = yes_no_field(
+        "Is the child subject to a care or supervision order (section 31)?",
+        unknown=True,
+        messages={
             "invalid_choice": "Select whether the child is subject to a care or supervision order"
         },
     )
-    ehc_plan = forms.ChoiceField(
-        label="Does the child have an education, health and care plan?",
-        choices=YES_NO_UNKNOWN,
-        widget=forms.RadioSelect,
-        required=False,
-        error_messages={
+    ehc_plan = yes_no_field(
+        "Does the child have an education, health and care plan?",
+        unknown=True,
+        messages={
             "invalid_choice": "Select whether the child has an education, health and care plan"
         },
     )

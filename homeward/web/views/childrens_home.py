@@ -35,10 +35,6 @@ def _home(request: HttpRequest) -> Organisation:
     return home
 
 
-def _yes_no(value: str) -> bool | None:
-    return {"yes": True, "no": False}.get(value)
-
-
 def reg41_answers(data: dict[str, Any]) -> dict[str, Any]:
     """What regulation 41(3) asks a notice to state, from a `HomeNoticeForm`'s answers, as
     the services take it."""
@@ -47,9 +43,9 @@ def reg41_answers(data: dict[str, Any]) -> dict[str, Any]:
         "on": data["on"],
         "postcode": data["postcode"],
         "accommodated_under": data["accommodated_under"],
-        "care_or_supervision_order": _yes_no(data["care_order"]),
+        "care_or_supervision_order": data["care_order"],
         "iro_contact": data["iro_contact"],
-        "ehc_plan": _yes_no(data["ehc_plan"]),
+        "ehc_plan": data["ehc_plan"],
     }
 
 

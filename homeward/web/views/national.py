@@ -37,8 +37,7 @@ def send(request: HttpRequest) -> HttpResponse:
     if not permissions.can_allocate(request.user):  # type: ignore[arg-type]
         raise PermissionDenied("the national collection")
     partner = national.national_partner()
-    today = timezone.localdate()
-    periods = list(reversed(financial_years(date(today.year - 5, 4, 1), today)))
+    periods = _recent_periods(5)
     form = SendReturnForm(request.POST if request.method == "POST" else None, periods=periods)
     if partner is not None and form.is_bound and form.is_valid():
         try:
@@ -106,9 +105,10 @@ def received(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _recent_periods() -> list[str]:
+def _recent_periods(years: int) -> list[str]:
+    """The financial years of the last `years` years, the latest first."""
     today = timezone.localdate()
-    return list(reversed(financial_years(date(today.year - 3, 4, 1), today)))
+    return list(reversed(financial_years(date(today.year - years, 4, 1), today)))
 
 
 @login_required
@@ -117,7 +117,7 @@ def deadline(request: HttpRequest) -> HttpResponse:
     """Set the day a year's returns are asked by."""
     _may_chase(request)
     form = DeadlineForm(
-        request.POST if request.method == "POST" else None, periods=_recent_periods()
+        request.POST if request.method == "POST" else None, periods=_recent_periods(3)
     )
     if form.is_bound and form.is_valid():
         try:
