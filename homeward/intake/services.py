@@ -61,6 +61,8 @@ from homeward.police.format import (
 )
 
 if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult, Pool
+
     from homeward.accounts.models import User
 
 T = TypeVar("T")
@@ -470,27 +472,47 @@ def intake_continue(
     force = batch.force
     done = 0
     yields = connection.vendor == "sqlite"
-    while start < len(records):
-        if stop_after is not None and done >= stop_after:
-            return IntakeBatch.objects.get(pk=batch_id)
-        part = records[start : start + size]
-        _look_ahead(part, force=force, forces=forces, now=now, matcher=matcher)
-        began = time.monotonic()
-        start = _store_chunk(
-            batch_id, start, part, force=force, forces=forces, now=now, matcher=matcher
-        )
-        matcher.forget()
-        done += 1
-        if yields and activity.pages_active():
-            # SQLite has one writer at a time and no queue: a page waiting to write polls
-            # for the lock. Leaving it free for as long as the chunk held it lets every
-            # waiting page in between two chunks; only while pages are in use.
-            time.sleep(min(time.monotonic() - began, MAX_YIELD))
+    # The stretches of the batch looked ahead at (`_look_ahead`), each with its first record:
+    # two in hand, one being stored while the next is matched (in the background, with
+    # workers).
+    window = max(size, LOOK_AHEAD)
+    looked = start
+    ahead: list[tuple[int, list[match.Person]]] = []
+    try:
+        while start < len(records):
+            if stop_after is not None and done >= stop_after:
+                return IntakeBatch.objects.get(pk=batch_id)
+            while looked < min(len(records), start + 2 * window):
+                people = _look_ahead(
+                    records[looked : looked + window], force=force, forces=forces, now=now
+                )
+                matcher.prefetch(people)
+                ahead.append((looked, people))
+                looked += window
+            part = records[start : start + size]
+            while ahead and ahead[0][0] < start + len(part):
+                matcher.wait(ahead.pop(0)[1])
+            began = time.monotonic()
+            start = _store_chunk(
+                batch_id, start, part, force=force, forces=forces, now=now, matcher=matcher
+            )
+            matcher.forget()
+            done += 1
+            if yields and activity.pages_active():
+                # SQLite has one writer at a time and no queue: a page waiting to write
+                # polls for the lock. Leaving it free for as long as the chunk held it lets
+                # every waiting page in between two chunks; only while pages are in use.
+                time.sleep(min(time.monotonic() - began, MAX_YIELD))
+    finally:
+        matcher.close()
     return _finish(batch_id)
 
 
 #: The longest a worker waits between two chunks to let pages write (SQLite).
 MAX_YIELD = 0.5
+#: Records of a big batch looked ahead at (and matched) at a time, before their chunks are
+#: stored: with workers, the next stretch is matched while this one is stored.
+LOOK_AHEAD = 1000
 
 
 def _look_ahead(
@@ -499,12 +521,11 @@ def _look_ahead(
     force: Organisation | None,
     forces: dict[str, Organisation],
     now: datetime,
-    matcher: Matcher,
-) -> None:
-    """Match, outside any transaction, the people the chunk's reports will describe once it
-    is stored (each report's stored notifications folded with the chunk's), so the chunk's
-    transaction only looks their suggestions up. A report that changes before then is
-    matched in the transaction, as a small batch's are."""
+) -> list[match.Person]:
+    """The people these records' reports will describe once they are stored (each report's
+    stored notifications folded with the records'): matched outside any transaction, so a
+    chunk's transaction only looks their suggestions up. A report that changes before then
+    is matched in the transaction, as a small batch's are."""
     valid = [
         r.notification
         for r in records
@@ -526,7 +547,7 @@ def _look_ahead(
         item.seen.add(key)
         item.versions.append(_Version(notification, now, NEW + order))
         touched[item.key] = item
-    matcher.remember([match.person_from(fold(item.versions)[0]) for item in touched.values()])
+    return [match.person_from(fold(item.versions)[0]) for item in touched.values()]
 
 
 def _store_chunk(
@@ -1140,8 +1161,15 @@ class Matcher:
     """`suggest_many` for a batch taken in a chunk at a time. With `in_memory`, the index of
     every child is read once, at the first chunk, and kept for the others (children added
     while the batch is taken in are found when a person opens the report: its suggestions
-    are worked out afresh then). `remember` keeps each person's suggestions, so a chunk's
-    people can be matched before its transaction and looked up inside it."""
+    are worked out afresh then).
+
+    `prefetch` starts working out the suggestions of the people a stretch of the batch will
+    describe, outside any transaction: with `workers` above 1 (and the index in memory), in
+    that many forked processes, in the background, while this process stores the chunks
+    before; otherwise at once. `wait` (before a chunk's transaction) collects what a chunk
+    needs, so its transaction only looks suggestions up. A person not prefetched (a report
+    amended again later in the batch, folded otherwise than the look ahead saw it) is
+    matched when asked for. `close` stops the processes."""
 
     def __init__(self, *, in_memory: bool, workers: int = 1) -> None:
         self.in_memory = in_memory
@@ -1149,32 +1177,84 @@ class Matcher:
         self._index: tuple[match.CandidateIndex, dict[int, tuple[match.Candidate, str]]] | None
         self._index = None
         self._known: dict[match.Person, list[dict[str, Any]]] = {}
+        self._used: set[match.Person] = set()
+        self._coming: dict[match.Person, AsyncResult[list[tuple[Any, Any]]]] = {}
+        self._pool: Pool | None = None
+
+    def _children(self) -> tuple[match.CandidateIndex, dict[int, tuple[match.Candidate, str]]]:
+        if self._index is None:
+            self._index = _index_of_children()
+        return self._index
 
     def _rank(self, people: Sequence[tuple[T, match.Person]]) -> dict[T, list[dict[str, Any]]]:
         if not people:
             return {}
         if not self.in_memory:
             return _suggest_by_keys(people)
-        if self._index is None:
-            self._index = _index_of_children()
-        index, children = self._index
-        if self.workers > 1 and len(people) >= 2 * IN_MEMORY_FROM:
-            return _rank_in_processes(index, children, people, self.workers)
-        return dict(_rank_part(index, children, people))
+        return dict(_rank_part(*self._children(), people))
+
+    def _background(self) -> Pool:
+        global _FORKED
+        if self._pool is None:
+            # Forked once the index is read: the processes share it (copy on write) and
+            # touch no database; they send back only the suggestions.
+            _FORKED = self._children()
+            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
+        return self._pool
+
+    def prefetch(self, people: Sequence[match.Person]) -> None:
+        """Start working out these people's suggestions (see the class)."""
+        wanted = [
+            p for p in dict.fromkeys(people) if p not in self._known and p not in self._coming
+        ]
+        if not wanted:
+            return
+        if not (self.in_memory and self.workers > 1):
+            self._known.update(self._rank([(p, p) for p in wanted]))
+            return
+        pool = self._background()
+        for start in range(self.workers):
+            part = wanted[start :: self.workers]
+            if part:
+                result = pool.apply_async(_rank_forked, ([(p, p) for p in part],))
+                self._coming.update(dict.fromkeys(part, result))
+
+    def wait(self, people: Iterable[match.Person]) -> None:
+        """Collect the prefetched suggestions of these people (waiting for them)."""
+        for person in people:
+            result = self._coming.get(person)
+            if result is None:
+                continue
+            for found, suggestions in result.get():
+                self._coming.pop(found, None)
+                self._known[found] = suggestions
 
     def remember(self, people: Sequence[match.Person]) -> None:
         """Work out (outside any transaction) and keep these people's suggestions."""
-        wanted = list(dict.fromkeys(p for p in people if p not in self._known))
-        self._known.update(self._rank([(p, p) for p in wanted]))
+        self.prefetch(people)
+        self.wait(people)
 
     def __call__(self, people: Sequence[tuple[T, match.Person]]) -> dict[T, list[dict[str, Any]]]:
+        self.wait(p for _, p in people)
         out = {key: self._known[p] for key, p in people if p in self._known}
+        self._used.update(p for _, p in people if p in self._known)
         out.update(self._rank([(key, p) for key, p in people if p not in self._known]))
         return out
 
     def forget(self) -> None:
-        """Drop the kept suggestions (after their chunk is stored)."""
-        self._known.clear()
+        """Drop the suggestions used (after their chunk is stored)."""
+        for person in self._used:
+            self._known.pop(person, None)
+        self._used.clear()
+
+    def close(self) -> None:
+        global _FORKED
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+            _FORKED = None
+        self._coming.clear()
 
 
 def _suggest_by_keys(

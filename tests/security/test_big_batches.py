@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -470,3 +471,67 @@ def test_a_queued_api_batch_is_read_with_the_apis_size_limit_not_a_files(setting
     receipt = client.get(location).json()
     assert receipt["problems"] == []
     assert receipt["counts"]["accepted"] == 30 and receipt["status"] == "done"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_matched_ahead_in_forked_processes_stores_what_one_process_does(
+    settings, monkeypatch
+):
+    """`intake_continue` with workers matches the next stretch of the batch in forked
+    processes while it stores this one. The suggestions stored are the same as one process
+    works out, including for a report amended in a later stretch (folded otherwise than the
+    look ahead saw it, so matched in its chunk's transaction)."""
+    from tests.factories import make_child
+
+    settings.HOMEWARD_INTAKE_QUEUE_OVER = 5
+    settings.HOMEWARD_INTAKE_CHUNK = 4
+    monkeypatch.setattr(services, "IN_MEMORY_FROM", 1)
+    monkeypatch.setattr(services, "LOOK_AHEAD", 6)
+    world = make_world()
+    for number in range(1, 25, 3):
+        make_child(
+            world,
+            first_name=f"Jordan{number % 97}",
+            last_name=SURNAMES[number % len(SURNAMES)],
+            date_of_birth=date(2011, 1 + number % 9, 10 + number % 10),
+        )
+    client = Client(
+        headers={"Authorization": f"Bearer {services.force_token_issue(force=world.police)}"}
+    )
+
+    def batch(prefix: str) -> list[dict]:
+        records = notifications(24, prefix=prefix)
+        # The 4th report (a known child's) with a wrong family name, sent again found and
+        # corrected in a later stretch.
+        records[3]["family_name"] = "Quite-Otherwise"
+        records.append(
+            notification(
+                **{
+                    **records[3],
+                    "family_name": SURNAMES[4],
+                    "notification_type": "found",
+                    "sent_at": "2026-03-03T10:00:00+00:00",
+                },
+                found_at="2026-03-03T09:00:00+00:00",
+            )
+        )
+        return records
+
+    stored_by: dict[int, dict[str, list]] = {}
+    for workers, prefix in ((1, "ONE"), (2, "TWO")):
+        post(client, batch(prefix))
+        pk = IntakeBatch.objects.order_by("-pk").values_list("pk", flat=True)[0]
+        services.intake_continue(batch_id=pk, workers=workers)
+        stored_by[workers] = {
+            ref.split("-", 1)[1]: suggestions
+            for ref, suggestions in PoliceReport.objects.filter(
+                police_reference__startswith=prefix
+            ).values_list("police_reference", "suggestions")
+        }
+    assert stored_by[1] == stored_by[2]
+    assert len(stored_by[2]) == 24
+    bands = [s[0]["band"] for s in stored_by[2].values() if s]
+    assert bands.count("match") >= 8
+    # The amended report's suggestions are those of its corrected family name.
+    amended = stored_by[2]["000004"]
+    assert amended and amended[0]["band"] == "match"
