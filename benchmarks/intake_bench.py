@@ -549,11 +549,15 @@ def peer(args: argparse.Namespace) -> int:
     t3 = time.perf_counter()
     best: dict[str, list[object] | None] = {}
     for n, cls in classified:
-        if not cls.for_a_person:
+        if not (cls.for_a_person or cls.young_adult):
             best[n.police_reference] = None  # an adult's report: not matched
             continue
         person = match.person_from(n)
         ranked = match.rank(person, index.candidates(person), limit=5)
+        if not cls.for_a_person and (not ranked or ranked[0].band == match.Band.NONE):
+            # A young adult (18 to 24) the authority does not know: an adult's report.
+            best[n.police_reference] = None
+            continue
         best[n.police_reference] = (
             [ranked[0].key, ranked[0].band.value, round(ranked[0].score, 1)]
             if ranked

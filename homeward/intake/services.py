@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -855,17 +855,22 @@ def _store_reports(
     care = _care_addresses([p for _, n, _ in states for p in _notification_postcodes(n)])
     classifications = [_classify(n, home=home, care=care) for _, n, _ in states]
     to_match = []
-    young_adults = []
     for (item, n, _), cls in zip(states, classifications, strict=True):
-        state = _next_state(item.report, cls)
-        # A young adult's report is matched too: one about a care leaver, or a child the
-        # authority knew, goes to a person (`_known_adults`).
-        if state == PoliceReport.State.WAITING or cls.young_adult:
+        # Reports a person has not decided on; a young adult's too: one about a care leaver,
+        # or a child the authority knew, goes to a person (`_known_adults`).
+        undecided = item.report is None or item.report.state in (
+            PoliceReport.State.WAITING,
+            PoliceReport.State.ADULT,
+        )
+        if undecided and (cls.for_a_person or cls.young_adult):
             to_match.append((item.key, match.person_from(n)))
-        if cls.young_adult and state == PoliceReport.State.ADULT:
-            young_adults.append(item.key)
     suggestions = suggest(to_match)
-    known_adults = _known_adults({key: suggestions.get(key, []) for key in young_adults})
+    known_adults = _known_adults(
+        [
+            (item.key, cls, police_classify.uk_date(n.reported_at), suggestions.get(item.key, []))
+            for (item, n, _), cls in zip(states, classifications, strict=True)
+        ]
+    )
 
     new_refs = iter(case_services.references_reserve("P", sum(1 for i in items if not i.report)))
     creating: list[PoliceReport] = []
@@ -880,8 +885,8 @@ def _store_reports(
                 force_code=n.force,
                 force=forces.get(n.force),
                 police_reference=n.police_reference,
-                state=_next_state(None, cls, known_adults.get(item.key, "")),
-                known_adult=known_adults.get(item.key, ""),
+                state=_next_state(None, known_adults[item.key]),
+                known_adult=_known_as(known_adults[item.key]),
                 # Nothing to encrypt yet (an empty text would still cost an encryption).
                 miscoding_resolution=None,
                 decision_note=None,
@@ -889,9 +894,9 @@ def _store_reports(
             item.report = report
             creating.append(report)
         else:
-            report.state = _next_state(report, cls, known_adults.get(item.key, ""))
-            if item.key in known_adults:
-                report.known_adult = known_adults[item.key]
+            report.state = _next_state(report, known_adults[item.key])
+            if item.key in suggestions:
+                report.known_adult = _known_as(known_adults[item.key])
             updating.append(report)
         _describe(report, n, cls, suggestions.get(item.key))
         dumps[id(n)] = report.content  # a report of one notification: the same text
@@ -1008,43 +1013,69 @@ REPORT_FIELDS = [
 ]
 
 
-def _known_adults(suggested: dict[Any, list[dict[str, Any]]]) -> dict[Any, str]:
-    """Of young adults' reports (18 to 24) and their suggestions, those whose best suggestion
-    is a match or a possible match: what the authority knows the person as, a care leaver
-    (looked after, or a care leaver, in its records) or a child it knew."""
+def _known_adults(
+    reports: Sequence[tuple[T, police_classify.Classification, date, list[dict[str, Any]]]],
+) -> dict[T, str]:
+    """Each report's route (`police_classify.route`), from its classification, the UK date it
+    was reported on and its suggestions (the best, in the match or possible band, as the
+    authority records that child): "" for a report about a child or with no date of birth,
+    the route's code for an adult the authority knows (a care leaver, or known as a child),
+    `ADULT` for an adult it does not know."""
     best = {
-        key: found[0]["child"]
-        for key, found in suggested.items()
+        key: found[0]
+        for key, _, _, found in reports
         if found and found[0]["band"] in (match.Band.MATCH, match.Band.POSSIBLE)
     }
-    if not best:
-        return {}
-    cared = set(
-        Child.objects.filter(
-            pk__in=set(best.values()),
-            legal_status__in=(codes.LegalStatus.LOOKED_AFTER, codes.LegalStatus.CARE_LEAVER),
-        ).values_list("pk", flat=True)
-    )
-    return {
-        key: PoliceReport.KnownAdult.CARE_LEAVER
-        if child in cared
-        else PoliceReport.KnownAdult.KNOWN_CHILD
-        for key, child in best.items()
+    records = {
+        pk: (born, status in CARED)
+        for pk, born, status in Child.objects.filter(
+            pk__in={found["child"] for found in best.values()}
+        ).values_list("pk", "date_of_birth", "legal_status")
     }
+    out: dict[T, str] = {}
+    for key, cls, reported_on, _ in reports:
+        found = best.get(key)
+        record = records.get(found["child"]) if found else None
+        known = (
+            police_classify.KnownPerson(
+                date_of_birth=record[0],
+                cared=record[1],
+                certain=found["band"] == match.Band.MATCH,
+            )
+            if found and record
+            else None
+        )
+        routed = police_classify.route(cls, reported_on, known)
+        out[key] = (
+            routed.value
+            if routed in (police_classify.Route.CARE_LEAVER, police_classify.Route.KNOWN_CHILD)
+            else ADULT
+            if routed == police_classify.Route.ADULT
+            else ""
+        )
+    return out
 
 
-def _next_state(
-    report: PoliceReport | None, cls: police_classify.Classification, known_adult: str = ""
-) -> str:
-    """New reports wait for a person unless plainly about an adult the authority does not
-    know (a young adult matched to a care leaver or a child it knew waits too); an amendment
-    that makes an adult's report concern a child puts it back in front of a person."""
-    queued = (
-        PoliceReport.State.WAITING if cls.for_a_person or known_adult else PoliceReport.State.ADULT
-    )
+#: The legal statuses that make a young adult a care leaver to the authority.
+CARED: Final = frozenset({codes.LegalStatus.LOOKED_AFTER, codes.LegalStatus.CARE_LEAVER})
+#: `_known_adults`' word for a report about an adult the authority does not know.
+ADULT: Final = "adult"
+
+
+def _next_state(report: PoliceReport | None, known_adult: str) -> str:
+    """New reports wait for a person unless about an adult the authority does not know
+    (`_known_adults`: a young adult matched to a care leaver or a child it knew waits too); an
+    amendment that makes an adult's report concern a child puts it back in front of a
+    person."""
+    queued = PoliceReport.State.ADULT if known_adult == ADULT else PoliceReport.State.WAITING
     if report is None or report.state == PoliceReport.State.ADULT:
         return queued
     return report.state
+
+
+def _known_as(route: str) -> str:
+    """A report's `known_adult` from its `_known_adults` route."""
+    return "" if route == ADULT else route
 
 
 def _describe(

@@ -436,3 +436,66 @@ def classify(
         for_a_person=not (is_child is False and not concerns),
         young_adult=age is not None and ADULT_AGE <= age < CARE_LEAVER_UNTIL,
     )
+
+
+# --- routing: who the report is about, once matched ------------------------------------------
+
+
+class Route(StrEnum):
+    """Who a report is about, as the queue routes it (`route`)."""
+
+    #: A child (by the report's date of birth, or by the record of the child it matches).
+    CHILD = "child"
+    #: An adult of 18 to 24 matching a child the authority looked after (or a care leaver).
+    CARE_LEAVER = "care_leaver"
+    #: An adult of 18 to 24 matching a child the authority knew but did not look after.
+    KNOWN_CHILD = "known_child"
+    #: No date of birth and no certain match: a person works the age out.
+    AGE_UNKNOWN = "age_unknown"
+    #: An adult by the date of birth, but with a possible miscoding: a person checks.
+    CHECK = "check"
+    #: An adult the authority does not know: filed, not queued.
+    ADULT = "adult"
+
+
+#: The routes a person sees in the queue (every route but ADULT).
+FOR_A_PERSON: Final = frozenset(Route) - {Route.ADULT}
+
+
+@dataclass(frozen=True)
+class KnownPerson:
+    """The child a report's best suggestion names, as the authority records them."""
+
+    date_of_birth: date | None
+    #: Looked after, or a care leaver, in the authority's records.
+    cared: bool
+    #: The suggestion is in the "match" band (the same person beyond reasonable doubt), not
+    #: only "possible".
+    certain: bool
+
+
+def route(cls: Classification, reported_on: date, known: KnownPerson | None) -> Route:
+    """Who the report is about, for the queue.
+
+    A certain match's own date of birth (the authority's record) decides the age over the
+    report's: a child of 17 reported with a year of birth out is still a child, and a care
+    leaver of 18 reported a year younger is a care leaver. Otherwise the report's date of
+    birth decides: a child; an adult of 18 to 24 matching (or possibly matching) a known
+    child is a care leaver, or known as a child; no date of birth is "age unknown" (for a
+    person, never a miscoding); an adult with a possible miscoding is checked by a person;
+    any other adult is filed."""
+    if known is not None and known.certain and known.date_of_birth is not None:
+        age = age_on(known.date_of_birth, reported_on)
+        if age < ADULT_AGE:
+            return Route.CHILD
+        if age < CARE_LEAVER_UNTIL:
+            return Route.CARE_LEAVER if known.cared else Route.KNOWN_CHILD
+    if cls.is_child:
+        return Route.CHILD
+    if cls.is_child is None:
+        return Route.AGE_UNKNOWN
+    if cls.young_adult and known is not None:
+        return Route.CARE_LEAVER if known.cared else Route.KNOWN_CHILD
+    if cls.for_a_person:
+        return Route.CHECK
+    return Route.ADULT

@@ -58,11 +58,14 @@ person should look: the date of birth agrees but a name differs, as for a change
 name, or the names agree but there is no date of birth), below 50 **none**. A twin (same
 date of birth, family name and postcode, another given name) scores 55: possible, never a
 match. Only the best candidate can be a match, and only when no other comes within
-`AMBIGUOUS_MARGIN` points of it. The names are scored as written and the other way round
-(less `SWAPPED_NAMES`), and the better reading kept, with a reason saying so. On the
-synthetic quality set (`homeward.police.quality`, 50,000 children and 10,000 reports) these
-give a precision of "match" above 0.995 and a recall over match and possible above 0.99
-(docs/police-intake.md).
+`AMBIGUOUS_MARGIN` points of it. A date of birth on 1 January or 1 July
+(`ESTIMATE_DAYS`, the placeholder record systems give a date estimated from an age, and
+often an unaccompanied child's assessed date of birth) within a year of the other counts a
+little (`DOB_ESTIMATED`), as no date of birth would: possible at best. The names are scored
+as written and the other way round (less `SWAPPED_NAMES`), and the better reading kept,
+with a reason saying so. On the synthetic quality set (`homeward.police.quality`, 50,000
+children and 10,000 reports) these give a precision of "match" above 0.995 and a recall
+over match and possible above 0.99 (docs/police-intake.md).
 """
 
 from __future__ import annotations
@@ -406,6 +409,13 @@ DOB_YEAR_OUT: Final = 20.0
 DOB_SAME_YEAR: Final = -15.0
 DOB_SWAPPED_YEAR_OUT: Final = 10.0
 DOB_CONFLICT: Final = -30.0
+#: One date of birth is an estimate's placeholder (`ESTIMATE_DAYS`) and the years are at
+#: most one apart: little evidence, never enough for a match, as with no date of birth.
+DOB_ESTIMATED: Final = 5.0
+#: The (month, day) record systems fill in when a date of birth is estimated from an age:
+#: 1 January (the commonest, and what unaccompanied children's assessed ages are often
+#: given) and 1 July (the middle of the year).
+ESTIMATE_DAYS: Final = frozenset({(1, 1), (7, 1)})
 FAMILY_EXACT: Final = 25.0
 FAMILY_ALIAS: Final = 20.0
 FAMILY_PART: Final = 18.0
@@ -433,8 +443,24 @@ def _one_digit(x: int, y: int) -> bool:
     return differing == 1
 
 
+def _estimate(a: date, b: date) -> bool:
+    """Whether one of two dates of birth may be an estimate's placeholder of the other: the
+    years at most one apart and one of them on an `ESTIMATE_DAYS` day."""
+    return abs(a.year - b.year) <= 1 and (
+        (a.month, a.day) in ESTIMATE_DAYS or (b.month, b.day) in ESTIMATE_DAYS
+    )
+
+
 def _dob_points(a: date, b: date) -> float:
-    """The points of two different dates of birth."""
+    """The points of two different dates of birth (at least `DOB_ESTIMATED` when one may be
+    an estimate of the other)."""
+    points = _exact_dob_points(a, b)
+    if points < DOB_ESTIMATED and _estimate(a, b):
+        return DOB_ESTIMATED
+    return points
+
+
+def _exact_dob_points(a: date, b: date) -> float:
     same = (a.year == b.year) + (a.month == b.month) + (a.day == b.day)
     if same == 2:
         if a.year != b.year:
@@ -459,6 +485,12 @@ def _dob(a: date | None, b: date | None) -> tuple[float, str]:
         return DOB_EXACT, "same date of birth"
     points = _dob_points(a, b)
     text_a, text_b = a.isoformat(), b.isoformat()
+    if points == DOB_ESTIMATED:
+        estimate, other = (a, text_b) if (a.month, a.day) in ESTIMATE_DAYS else (b, text_a)
+        return points, (
+            f"date of birth {estimate.isoformat()} may be an estimate (a placeholder day and "
+            f"month); {other} is within a year of it"
+        )
     if points == DOB_SWAPPED:
         return points, f"date of birth {text_a} is {text_b} with day and month swapped"
     if (
@@ -641,6 +673,7 @@ def _sift(
                 and born.year != other.year
                 and (born.month != other.month or born.day != other.day)
                 and (born.month != other.day or born.day != other.month)
+                and not _estimate(born, other)
             ):
                 continue
             total = _dob_points(born, other)

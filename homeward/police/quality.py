@@ -10,7 +10,9 @@ an invented area (FN1 to FN20).
 error type each): none, a typo in the given or the family name, day and month swapped, a
 short form of the given name, a changed family name (a new one or a hyphenated addition), no
 date of birth, no postcode, a new postcode, the given and family names the other way round
-(as police systems keeping "SURNAME, Forename" send them), a date of birth a year out; and
+(as police systems keeping "SURNAME, Forename" send them), a date of birth a year out, a
+date of birth estimated from an age (a placeholder day and month, 1 January or 1 July, as
+record systems fill an estimated date), a middle name the authority does not hold; and
 15 % of the reports about known children two
 of these at once ("two errors", e.g. a typo and a swapped date of birth). About a fifth are
 about children the authority does not know, half of them brothers, sisters or twins of
@@ -67,6 +69,13 @@ ERROR_WEIGHTS: Final[dict[str, float]] = {
     "swapped_names": 6,
     # A date of birth a year out (the year misread or mistyped: 2012 for 2011).
     "dob_year": 6,
+    # A date of birth estimated from the age the person gave or looked: a placeholder day
+    # and month (1 January or 1 July, as record systems fill an estimated date) in the
+    # year the age gives, the true one or the next.
+    "estimated_dob": 4,
+    # Every given name as the person gave it (a middle name after the first), where the
+    # authority holds the first.
+    "middle_name": 5,
 }
 #: Share of reports about children the authority does not know, and the share of those that
 #: are a known child's brother, sister or twin.
@@ -284,6 +293,17 @@ def _apply(rng: random.Random, draw: _Names, person: Person, error: str) -> Pers
         if born is None or (born.month, born.day) == (2, 29):
             return None
         return replace(person, date_of_birth=born.replace(year=born.year + rng.choice((-1, 1))))
+    if error == "estimated_dob":
+        born = person.date_of_birth
+        if born is None:
+            return None
+        day, month = rng.choice(((1, 1), (1, 7)))
+        estimated = date(born.year + rng.choice((0, 1)), month, day)
+        return None if estimated == born else replace(person, date_of_birth=estimated)
+    if error == "middle_name":
+        pool = draw.pool()
+        middle = draw.given(pool, person.sex, avoid=[person.given_names])
+        return replace(person, given_names=f"{person.given_names} {middle}")
     if error == "missing_postcode":
         return replace(person, postcode="")
     if error == "moved_postcode":

@@ -723,3 +723,43 @@ def test_a_young_adult_the_authority_knows_goes_to_a_person_as_a_care_leaver(wor
     # An adult the authority does not know, or one past 25, is not queued.
     assert (_report("STRANGER").state, _report("STRANGER").known_adult) == ("adult", "")
     assert _report("OLDER").state == "adult"
+
+
+def test_a_certain_matchs_own_date_of_birth_decides_child_or_care_leaver(world):
+    """The authority's record beats the report's date of birth when the match is certain: a
+    looked-after child of 17 reported with the year of birth a year early (18 by the report)
+    is a child's report, not a care leaver's; a care leaver of 18 reported a year late (17
+    by the report) is a care leaver."""
+    from homeward.cases import codes
+
+    # Reported on 1 March 2026 (the helper's reported_at).
+    make_child(
+        world,
+        first_name="Casey",
+        last_name="Placed",
+        date_of_birth=date(2008, 6, 10),
+        legal_status=codes.LegalStatus.LOOKED_AFTER,
+    )
+    make_child(
+        world,
+        first_name="Morgan",
+        last_name="Leaving",
+        date_of_birth=date(2007, 6, 10),
+        legal_status=codes.LegalStatus.CARE_LEAVER,
+    )
+    adult = {"child_flag": False, "missing_from": None, "placement_type": None}
+    send(
+        world,
+        notification(
+            police_reference="YEAR-EARLY", given_names="Casey", family_name="Placed",
+            date_of_birth="2007-06-10", **adult,
+        ),
+        notification(
+            police_reference="YEAR-LATE", given_names="Morgan", family_name="Leaving",
+            date_of_birth="2008-06-10",
+        ),
+    )  # fmt: skip
+    early, late = _report("YEAR-EARLY"), _report("YEAR-LATE")
+    assert early.suggestions[0]["band"] == late.suggestions[0]["band"] == "match"
+    assert (early.is_child, early.state, early.known_adult) == (False, "waiting", "")
+    assert (late.is_child, late.state, late.known_adult) == (True, "waiting", "care_leaver")

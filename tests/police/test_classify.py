@@ -19,9 +19,12 @@ from homeward.police.classify import (
     AuthorityRole,
     Classification,
     Kind,
+    KnownPerson,
+    Route,
     age_on,
     classify,
     risk_wording,
+    route,
 )
 from homeward.police.format import (
     Category,
@@ -446,3 +449,49 @@ def test_both_scales_of_risk_grade_are_read_and_low_grades_checked() -> None:
     assert absent.kind == Kind.ABSENT
     assert "absent (as its risk grade)" in absent.concerns[0].message
     assert codes(notification(risk_grade=RiskGrade.LOW, circumstances=risky)) == []
+
+
+# --- routing ------------------------------------------------------------------------------------
+
+REPORTED_ON = date(2026, 11, 19)
+LOOKED_AFTER_17 = KnownPerson(date_of_birth=date(2009, 5, 1), cared=True, certain=True)
+CARE_LEAVER_19 = KnownPerson(date_of_birth=date(2007, 5, 1), cared=True, certain=True)
+KNOWN_19 = KnownPerson(date_of_birth=date(2007, 5, 1), cared=False, certain=False)
+ADULT_26 = KnownPerson(date_of_birth=date(2000, 5, 1), cared=True, certain=True)
+
+
+@pytest.mark.parametrize(
+    ("reported", "known", "expected"),
+    [
+        # The report's date of birth, with nothing matched.
+        ({}, None, Route.CHILD),
+        ({"date_of_birth": None}, None, Route.AGE_UNKNOWN),
+        ({"date_of_birth": date(2007, 5, 1), "child_flag": False}, None, Route.ADULT),
+        ({"date_of_birth": date(1990, 5, 1), "child_flag": False}, None, Route.ADULT),
+        # An adult by the date of birth but flagged a child: a person checks.
+        ({"date_of_birth": date(1990, 5, 1)}, None, Route.CHECK),
+        # A certain match's record decides the age: 17 is a child, 19 a care leaver.
+        ({"date_of_birth": date(2008, 5, 1), "child_flag": False}, LOOKED_AFTER_17, Route.CHILD),
+        ({"date_of_birth": date(2008, 5, 1)}, CARE_LEAVER_19, Route.CARE_LEAVER),
+        ({"date_of_birth": None}, CARE_LEAVER_19, Route.CARE_LEAVER),
+        # A possible match does not override the report's age; a young adult is known as
+        # a child; an adult past 25 by a certain match's record falls back on the report.
+        ({}, KNOWN_19, Route.CHILD),
+        ({"date_of_birth": date(2007, 5, 1), "child_flag": False}, KNOWN_19, Route.KNOWN_CHILD),
+        ({"date_of_birth": date(1990, 5, 1), "child_flag": False}, KNOWN_19, Route.ADULT),
+        ({"date_of_birth": date(2000, 5, 1), "child_flag": False}, ADULT_26, Route.ADULT),
+        # The 25th birthday is the edge, on the report's date.
+        (
+            {"date_of_birth": date(2001, 11, 19), "child_flag": False},
+            replace(KNOWN_19, date_of_birth=date(2001, 11, 19)),
+            Route.ADULT,
+        ),
+        (
+            {"date_of_birth": date(2001, 11, 20), "child_flag": False},
+            replace(KNOWN_19, date_of_birth=date(2001, 11, 20)),
+            Route.KNOWN_CHILD,
+        ),
+    ],
+)
+def test_route_names_who_the_report_is_about(reported, known, expected):
+    assert route(read(notification(**reported)), REPORTED_ON, known) == expected

@@ -369,3 +369,39 @@ def test_twins_stay_apart_whichever_way_the_names_are_read() -> None:
     result = score(swapped, KNOWN)
     assert result.band != Band.MATCH  # Kemi is not Jayden, in either order
     assert score(swapped, twin).band == Band.MATCH
+
+
+def test_a_date_of_birth_that_may_be_an_estimate_counts_a_little_never_a_match() -> None:
+    """1 January or 1 July, within a year of the other date: a date estimated from an age
+    (or an assessed date of birth on the authority's side)."""
+
+    def dob(born: date) -> Person:
+        return replace(JAYDEN, date_of_birth=born)
+
+    for estimate in (date(2011, 1, 1), date(2012, 1, 1), date(2010, 7, 1), date(2011, 7, 1)):
+        assert has(dob(estimate), 5, "may be an estimate"), estimate
+        assert score(dob(estimate), KNOWN).band == Band.POSSIBLE
+        # The same when the authority holds the estimate and the report the true date.
+        assert score(JAYDEN, Candidate(8, dob(estimate))).band == Band.POSSIBLE
+    # Two years out, or another day than the placeholders: not an estimate.
+    assert has(dob(date(2009, 1, 1)), -30, "different date of birth")
+    assert has(dob(date(2011, 1, 2)), -15, "same year of birth only")
+    assert has(dob(date(2011, 2, 1)), -15, "same year of birth only")
+    # A better reading wins: 1 January 2011 against 11 January 2011 is one digit.
+    assert has(dob(date(2011, 1, 1)), 20, "by one digit", Candidate(9, dob(date(2011, 1, 11))))
+    # A brother with a placeholder date is no one the coordinator need look at.
+    assert (
+        score(replace(JAYDEN, given_names="Marcus", date_of_birth=date(2012, 1, 1)), KNOWN).band
+        == Band.NONE
+    )
+
+
+def test_rank_finds_an_estimated_date_of_birth_through_the_index() -> None:
+    reported = replace(JAYDEN, date_of_birth=date(2012, 1, 1), postcode="")
+    others = [
+        Candidate(n, replace(JAYDEN, given_names=name, date_of_birth=date(2009 + n, 6, 2)))
+        for n, name in enumerate(["Marcus", "Tobi", "Femi"], start=20)
+    ]
+    index = CandidateIndex([KNOWN, *others])
+    ranked = rank(reported, index.candidates(reported))
+    assert [(r.key, r.band) for r in ranked] == [(7, Band.POSSIBLE)]
