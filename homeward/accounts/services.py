@@ -12,11 +12,14 @@ digest of the password hash in each session and signs out any whose digest no lo
 
 from __future__ import annotations
 
+import logging
 import secrets
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 
@@ -152,3 +155,23 @@ def password_change(*, user: User, new_password: str, request: HttpRequest | Non
             detail="changed by its holder; the account's other sessions ended",
             request=request,
         )
+
+
+logger = logging.getLogger(__name__)
+
+
+def email_on_commit(recipients: Iterable[str], subject: str, lines: list[str]) -> None:
+    """Email these addresses once the transaction commits (at once outside one); a mail
+    server that is down is logged, never fails the work that sent it. Callers send
+    references only, never a child's name or what a child said."""
+    to = sorted(set(recipients))
+    if not to:
+        return
+
+    def send() -> None:
+        try:
+            send_mail(f"homeward: {subject}", "\n".join(lines), None, to)
+        except OSError:
+            logger.exception("could not send an email: %s", subject)
+
+    transaction.on_commit(send)

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from homeward.accounts.models import Role, User
+from homeward.accounts.services import email_on_commit
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.exchange.models import (
@@ -506,17 +507,7 @@ def coordinator_emails() -> list[str]:
 def tell_coordinators(subject: str, lines: list[str]) -> None:
     """Email the home authority's coordinators and managers once the transaction commits
     (at once outside one): references only, never a child's name or what a child said."""
-    recipients = coordinator_emails()
-    if not recipients:
-        return
-
-    def send() -> None:
-        try:
-            send_mail(f"homeward: {subject}", "\n".join(lines), None, recipients)
-        except OSError:
-            logger.exception("could not email the coordinators: %s", subject)
-
-    transaction.on_commit(send)
+    email_on_commit(coordinator_emails(), subject, lines)
 
 
 def notice_payload(notice: Any) -> dict[str, Any]:

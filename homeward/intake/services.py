@@ -33,6 +33,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from homeward.accounts import permissions
+from homeward.accounts import services as accounts_services
 from homeward.cases import codes, corrections
 from homeward.cases import services as case_services
 from homeward.cases.models import Child, ChildAlias, ChildMatchKey, Correction, Episode
@@ -875,6 +876,7 @@ def _store_reports(
     new_refs = iter(case_services.references_reserve("P", sum(1 for i in items if not i.report)))
     creating: list[PoliceReport] = []
     updating: list[PoliceReport] = []
+    newly_cared: list[PoliceReport] = []
     linked: list[tuple[PoliceReport, dict[str, Any]]] = []
     dumps: dict[int, str] = {}
     for (item, n, told), cls in zip(states, classifications, strict=True):
@@ -896,6 +898,8 @@ def _store_reports(
         else:
             report.state = _next_state(report, known_adults[item.key])
             if item.key in suggestions:
+                if report.known_adult != PoliceReport.KnownAdult.CARE_LEAVER:
+                    newly_cared.append(report)
                 report.known_adult = _known_as(known_adults[item.key])
             updating.append(report)
         _describe(report, n, cls, suggestions.get(item.key))
@@ -904,6 +908,13 @@ def _store_reports(
             linked.append((report, _changed_values(item, n, told, cls, report, home, care)))
     PoliceReport.objects.bulk_create(creating, batch_size=CHUNK)
     PoliceReport.objects.bulk_update(updating, REPORT_FIELDS, batch_size=CHUNK)
+    tell_leaving_care(
+        [
+            r.reference
+            for r in (*creating, *newly_cared)
+            if r.known_adult == PoliceReport.KnownAdult.CARE_LEAVER
+        ]
+    )
 
     new = [(item, record, key, line) for item in items for record, key, line in item.new]
     refs = iter(case_services.references_reserve("N", len(new)))
@@ -1071,6 +1082,44 @@ def _next_state(report: PoliceReport | None, known_adult: str) -> str:
     if report is None or report.state == PoliceReport.State.ADULT:
         return queued
     return report.state
+
+
+def leaving_care_emails() -> list[str]:
+    """The email addresses of the people in the home authority's leaving-care teams."""
+    from homeward.accounts.models import User
+
+    return sorted(
+        set(
+            User.objects.filter(
+                organisation__leaving_care=True,
+                organisation__kind=Organisation.Kind.AUTHORITY_TEAM,
+                organisation__authority__is_home=True,
+                is_active=True,
+            )
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+
+
+def tell_leaving_care(references: Sequence[str]) -> None:
+    """Email the leaving-care team (when the authority has one) the references of police
+    reports newly found to be about its care leavers: references only, never a name. Without
+    such a team they reach the coordinators' queue only, marked "Care leaver"."""
+    if not references:
+        return
+    count = len(references)
+    accounts_services.email_on_commit(
+        leaving_care_emails(),
+        f"{count} police report{'s' if count != 1 else ''} about a care leaver",
+        [
+            "The police have reported missing someone the authority looked after as a child: "
+            "a care leaver, to whom it owes duties to 25. Open each report in homeward "
+            "(Police reports):",
+            "",
+            *references,
+        ],
+    )
 
 
 def _known_as(route: str) -> str:

@@ -91,6 +91,11 @@ class Organisation(models.Model):
         help_text="The authority the team belongs to, that commissions the provider, or in "
         "whose area the children's home is.",
     )
+    leaving_care = models.BooleanField(
+        default=False,
+        help_text="The authority's leaving-care team (personal advisers): told of each police "
+        "report about one of its care leavers (18 to 24).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -102,3 +107,9 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.leaving_care and self.kind != self.Kind.AUTHORITY_TEAM:
+            raise ValidationError(
+                {"leaving_care": "Only a team of the authority can be its leaving-care team"}
+            )

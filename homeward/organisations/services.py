@@ -135,11 +135,16 @@ def authority_set_up(
 
 
 def organisation_set_up(
-    *, name: str, kind: str, authority_gss_code: str, code: str | None = None
+    *,
+    name: str,
+    kind: str,
+    authority_gss_code: str,
+    code: str | None = None,
+    leaving_care: bool | None = None,
 ) -> Organisation:
     """Create the organisation with this name, or update its kind and authority (and its
     code, when given: a police force's code in its notifications, a children's home's
-    Ofsted URN)."""
+    Ofsted URN; and whether it is the authority's leaving-care team, when given)."""
     name = name.strip()
     if not name:
         raise ValidationError("Give the organisation's name")
@@ -166,6 +171,8 @@ def organisation_set_up(
             organisation.code = (
                 code.upper() if kind == Organisation.Kind.CHILDRENS_HOME else code.lower()
             )
+        if leaving_care is not None:
+            organisation.leaving_care = leaving_care
         organisation.full_clean()
         organisation.save()
     return organisation

@@ -763,3 +763,50 @@ def test_a_certain_matchs_own_date_of_birth_decides_child_or_care_leaver(world):
     assert early.suggestions[0]["band"] == late.suggestions[0]["band"] == "match"
     assert (early.is_child, early.state, early.known_adult) == (False, "waiting", "")
     assert (late.is_child, late.state, late.known_adult) == (True, "waiting", "care_leaver")
+
+
+def test_the_leaving_care_team_is_emailed_each_care_leavers_report_once(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Where the authority has a leaving-care team, its people are emailed the reference of
+    each report about one of its care leavers (never a name), once: sending the report
+    again, or a known child's report, emails nobody."""
+    from homeward.accounts.models import Role
+    from homeward.cases import codes
+    from homeward.organisations.models import Organisation
+    from tests.factories import make_user
+
+    adult = {"child_flag": False, "missing_from": None, "placement_type": None}
+    leaver = notification(police_reference="LEAVER", date_of_birth="2006-05-14", **adult)
+    make_child(world, date_of_birth=date(2006, 5, 14), legal_status=codes.LegalStatus.CARE_LEAVER)
+    make_child(world, first_name="Alex", last_name="Known", date_of_birth=date(2007, 2, 2))
+    known = notification(
+        police_reference="KNOWN", given_names="Alex", family_name="Known",
+        date_of_birth="2007-02-02", **adult,
+    )  # fmt: skip
+
+    # No leaving-care team yet: the report reaches the queue, and no one is emailed.
+    with django_capture_on_commit_callbacks(execute=True):
+        send(world, leaver)
+    assert _report("LEAVER").known_adult == "care_leaver" and mailoutbox == []
+
+    team = Organisation.objects.create(
+        name="Leaving Care Team", kind=Organisation.Kind.AUTHORITY_TEAM,
+        authority=world.authority, leaving_care=True,
+    )  # fmt: skip
+    make_user("adviser", Role.WORKER, team, email="adviser@example.org")
+    make_user("gone", Role.WORKER, team, email="gone@example.org", is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(world, notification(**{**leaver, "police_reference": "LEAVER-2"}), known)
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["adviser@example.org"]
+    assert "P-" in message.body and "1 police report about a care leaver" in message.subject
+    assert _report("LEAVER-2").reference in message.body
+    assert _report("KNOWN").reference not in message.body
+    assert "Jordan" not in message.body and "Example" not in message.body
+
+    # The same notification again: nothing changes, no one is told twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        send(world, notification(**{**leaver, "police_reference": "LEAVER-2"}))
+    assert len(mailoutbox) == 1

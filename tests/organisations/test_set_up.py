@@ -134,3 +134,29 @@ def test_an_update_keeps_the_clock_settings_not_given():
         3,
         "latest",
     )
+
+
+def test_a_team_is_made_the_leaving_care_team_and_only_a_team_can_be():
+    run("authority", "E10000099", "Fenmoor County Council", "--home")
+    out = run(
+        "organisation", "Leaving Care Team", "--kind", "authority_team",
+        "--authority", "E10000099", "--leaving-care",
+    )  # fmt: skip
+    assert "Created Leaving Care Team: authority team of" in out
+    assert "(its leaving-care team)" in out
+    assert Organisation.objects.get(name="Leaving Care Team").leaving_care is True
+    # Run again without the flag: unchanged; with --no-leaving-care: no longer.
+    run("organisation", "Leaving Care Team", "--kind", "authority_team", "--authority", "E10000099")
+    assert Organisation.objects.get(name="Leaving Care Team").leaving_care is True
+    out = run(
+        "organisation", "Leaving Care Team", "--kind", "authority_team",
+        "--authority", "E10000099", "--no-leaving-care",
+    )  # fmt: skip
+    assert "leaving-care" not in out
+    assert Organisation.objects.get(name="Leaving Care Team").leaving_care is False
+    with pytest.raises(CommandError, match="Only a team of the authority"):
+        run(
+            "organisation", "Fenmoor Police", "--kind", "police_force",
+            "--authority", "E10000099", "--code", "fenmoor", "--leaving-care",
+        )  # fmt: skip
+    assert not Organisation.objects.filter(name="Fenmoor Police").exists()

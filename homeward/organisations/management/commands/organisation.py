@@ -8,6 +8,8 @@ docs/operations.md, "Setting up an authority".
 
 from __future__ import annotations
 
+import argparse
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -32,6 +34,13 @@ class Command(BaseCommand):
             help="A police force's code, as its notifications give it (e.g. fenmoor); a "
             "children's home's Ofsted URN (e.g. SC123456).",
         )
+        parser.add_argument(
+            "--leaving-care",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="A team of the authority: it is (or, with --no-leaving-care, is no longer) "
+            "the leaving-care team, told of each police report about one of its care leavers.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         name = str(options["name"]).strip()
@@ -42,6 +51,9 @@ class Command(BaseCommand):
                 kind=str(options["kind"]),
                 authority_gss_code=str(options["authority"]),
                 code=None if options["code"] is None else str(options["code"]),
+                leaving_care=None
+                if options["leaving_care"] is None
+                else bool(options["leaving_care"]),
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
@@ -49,6 +61,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{verb} {organisation}: {organisation.get_kind_display().lower()} of "
-                f"{organisation.authority}."
+                f"{organisation.authority}"
+                f"{' (its leaving-care team)' if organisation.leaving_care else ''}."
             )
         )
