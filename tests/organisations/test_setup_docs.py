@@ -48,3 +48,6 @@ def test_the_set_up_sequence_runs_as_written() -> None:
         "Elm House (fictional)": "SC999001",
     }
     assert User.objects.get(username="e.manager").role == "home_staff"
+    assert list(Organisation.objects.filter(leaving_care=True).values_list("name", flat=True)) == [
+        "Leaving Care Team"
+    ]
