@@ -1609,9 +1609,10 @@ def child_values(report: PoliceReport) -> dict[str, Any]:
         if looked_after and n.placement_type is not None and n.placement_type in CARE_PLACEMENTS
         else ""
     )
+    given, family = match.name_fields(match.person_from(n))
     return {
-        "first_name": n.given_names,
-        "last_name": n.family_name,
+        "first_name": given.strip(),
+        "last_name": family.strip(),
         "date_of_birth": n.date_of_birth,
         "sex": n.sex.value,
         "address": n.address,

@@ -240,10 +240,22 @@ def _family_number(names: tuple[str, frozenset[str], frozenset[str]]) -> int:
     return number
 
 
+def name_fields(person: Person) -> tuple[str, str]:
+    """The given and family names, reading a whole name sent in the family name field as
+    "SURNAME, Forenames" (police systems that keep names so send them in one field, the
+    given names left blank)."""
+    given, family = person.given_names, person.family_name
+    if "," in family and not _words(given):
+        family, _, given = family.partition(",")
+        return given.strip(), family.strip()
+    return given, family
+
+
 @lru_cache(maxsize=262_144)
 def _prepare(person: Person) -> _Prepared:
-    given_words = _words(person.given_names)
-    family_words = _words(person.family_name)
+    given_text, family_text = name_fields(person)
+    given_words = _words(given_text)
+    family_words = _words(family_text)
     givens = set(given_words)
     alias_families: set[str] = set()
     for alias in person.aliases:

@@ -12,7 +12,8 @@ short form of the given name, a changed family name (a new one or a hyphenated a
 date of birth, no postcode, a new postcode, the given and family names the other way round
 (as police systems keeping "SURNAME, Forename" send them), a date of birth a year out, a
 date of birth estimated from an age (a placeholder day and month, 1 January or 1 July, as
-record systems fill an estimated date), a middle name the authority does not hold; and
+record systems fill an estimated date), a middle name the authority does not hold, the
+whole name in the family name field as "SURNAME, Forename"; and
 15 % of the reports about known children two
 of these at once ("two errors", e.g. a typo and a swapped date of birth). About a fifth are
 about children the authority does not know, half of them brothers, sisters or twins of
@@ -76,6 +77,9 @@ ERROR_WEIGHTS: Final[dict[str, float]] = {
     # Every given name as the person gave it (a middle name after the first), where the
     # authority holds the first.
     "middle_name": 5,
+    # The whole name in the family name field as "SURNAME, Forename", the given names blank
+    # (systems that keep names so send them in one field).
+    "name_in_one_field": 3,
 }
 #: Share of reports about children the authority does not know, and the share of those that
 #: are a known child's brother, sister or twin.
@@ -304,6 +308,12 @@ def _apply(rng: random.Random, draw: _Names, person: Person, error: str) -> Pers
         pool = draw.pool()
         middle = draw.given(pool, person.sex, avoid=[person.given_names])
         return replace(person, given_names=f"{person.given_names} {middle}")
+    if error == "name_in_one_field":
+        return replace(
+            person,
+            given_names="",
+            family_name=f"{person.family_name.upper()}, {person.given_names}",
+        )
     if error == "missing_postcode":
         return replace(person, postcode="")
     if error == "moved_postcode":

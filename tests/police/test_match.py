@@ -18,6 +18,7 @@ from homeward.police.match import (
     Person,
     Reason,
     candidate_keys,
+    name_fields,
     person_from,
     query_keys,
     rank,
@@ -405,3 +406,15 @@ def test_rank_finds_an_estimated_date_of_birth_through_the_index() -> None:
     index = CandidateIndex([KNOWN, *others])
     ranked = rank(reported, index.candidates(reported))
     assert [(r.key, r.band) for r in ranked] == [(7, Band.POSSIBLE)]
+
+
+def test_a_whole_name_in_the_family_name_field_is_read_as_surname_comma_forenames() -> None:
+    one_field = replace(JAYDEN, given_names="", family_name="OKAFOR, Jayden Lee")
+    assert name_fields(one_field) == ("Jayden Lee", "OKAFOR")
+    result = score(one_field, KNOWN)
+    assert result.band == Band.MATCH
+    assert {"same family name Okafor", "same given name Jayden"} <= {r.text for r in result.reasons}
+    index = CandidateIndex([KNOWN])
+    assert [r.key for r in rank(one_field, index.candidates(one_field))] == [7]
+    # Only with the given names blank: a comma beside given names is left as written.
+    assert name_fields(replace(JAYDEN, family_name="Okafor, Jr")) == ("Jayden Lee", "Okafor, Jr")
