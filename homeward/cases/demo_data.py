@@ -94,6 +94,7 @@ NEIGHBOURS = (
     ("S12099901", "Strathwhin Council", "scotland", "STW"),
 )
 TEAM = "Fenmoor Missing Children Team"
+LEAVING_CARE_TEAM = "Fenmoor Leaving Care Team"
 PROVIDER = "Safe Harbour Young People's Service (fictional charity)"
 POLICE = "Fenmoor Constabulary"
 POLICE_PREFIX = "FEN"
@@ -1116,6 +1117,21 @@ def _world(rng: random.Random, start: datetime) -> tuple[_World, list[DemoUser]]
                 otpauth_uri=device.config_url,
             )
         )
+    # The leaving-care team, told of police reports about the authority's care leavers.
+    leaving_care = Organisation.objects.create(
+        name=LEAVING_CARE_TEAM, kind=kinds.AUTHORITY_TEAM, authority=home, leaving_care=True
+    )
+    adviser = User(
+        username="leaving_care.adviser",
+        email=f"leaving_care.adviser@{EMAIL_DOMAIN}",
+        first_name=rng.choice(STAFF_FIRST),
+        last_name=rng.choice(SURNAMES),
+        role=Role.WORKER,
+        organisation=leaving_care,
+        date_joined=start,
+    )
+    adviser.set_unusable_password()
+    adviser.save()
     staff: dict[str, list[User]] = {"team": [], "provider": []}
     for where, count in STAFF:
         for number in range(1, count + 1):

@@ -282,3 +282,12 @@ def test_seed_demo_runs_again_on_its_own_demo():
     call_command(*arguments, stdout=out)
     assert "Deleted the existing records" in out.getvalue()
     assert set(Child.objects.values_list("reference", flat=True)) == first
+
+
+def test_the_demo_has_a_leaving_care_team_with_an_adviser_to_tell(summary) -> None:
+    from homeward.intake.services import leaving_care_emails
+    from homeward.organisations.models import Organisation
+
+    teams = Organisation.objects.filter(leaving_care=True)
+    assert [t.name for t in teams] == [demo_data.LEAVING_CARE_TEAM]
+    assert leaving_care_emails() == ["leaving_care.adviser@" + demo_data.EMAIL_DOMAIN]
