@@ -14,3 +14,14 @@ def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
             return
     settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark `browser` the tests that drive Chromium (they call `chromium_page` or take the
+    live server): `make mutation` leaves them out (`-m "not browser"`); `make test` runs
+    them all."""
+    for item in items:
+        function = getattr(item, "function", None)
+        names = function.__code__.co_names if function is not None else ()
+        if "chromium_page" in names or "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
