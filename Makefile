@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 OUT    ?= demo-output
 
-.PHONY: install demo test lint typecheck architecture audit unit unit-postgres check-pango check-chromium clean serve
+.PHONY: install demo test lint typecheck architecture audit unit unit-postgres check-pango check-chromium clean serve mutation
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "homeward needs Python 3.11")'
@@ -94,5 +94,24 @@ audit: $(BIN)/.installed
 
 test: lint typecheck architecture audit unit unit-postgres
 
+# Mutation testing of the pure core and the permissions (docs/mutation-testing.md): not part
+# of `make test` (it takes most of an hour). mutmut needs its own virtualenv in which
+# homeward is not installed: an editable install would be imported instead of mutmut's
+# mutated copy in mutants/.
+.venv-mutation/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv .venv-mutation
+	.venv-mutation/bin/pip install --quiet --upgrade pip
+	.venv-mutation/bin/pip install --quiet -c constraints.txt -e '.[dev,mutation]'
+	.venv-mutation/bin/pip uninstall --quiet -y homeward
+	@touch $@
+
+mutation: install .venv-mutation/.installed
+	mkdir -p mutants
+	ln -sfn ../.venv-903 mutants/.venv-903
+	ln -sfn ../var mutants/var
+	ln -sfn ../node_modules mutants/node_modules
+	.venv-mutation/bin/mutmut run --max-children 2
+	.venv-mutation/bin/python scripts/mutation_report.py
+
 clean:
-	rm -rf $(VENV) .venv-903 node_modules var $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-903 .venv-mutation mutants node_modules var $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

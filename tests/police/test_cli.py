@@ -21,11 +21,34 @@ def test_match_quality_prints_the_table(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_match_quality_is_the_same_for_the_same_seed(capsys: pytest.CaptureFixture[str]) -> None:
-    def table() -> str:
-        main(["match-quality", "--children", "800", "--notifications", "200", "--seed", "5"])
+    def table(seed: str) -> str:
+        main(["match-quality", "--children", "800", "--notifications", "200", "--seed", seed])
         return capsys.readouterr().out.split("\n\nGenerated")[0]
 
-    assert table() == table()
+    first = table("5")
+    # All three measures are printed, each with figures (an empty table would be equal too).
+    assert "Reports: 200 (" in first
+    assert "Possible miscodings, 4,000 reports" in first
+    assert "Who each report is about: 200 reports" in first
+    assert len(first.splitlines()) > 40
+    assert table("5") == first
+    # Another seed is other data: the figures are of the data, not constants.
+    assert table("6") != first
+
+
+def test_match_quality_prints_the_evaluations_own_figures(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from homeward.police import quality, route_quality
+
+    main(["match-quality", "--children", "800", "--notifications", "200", "--seed", "5"])
+    out = capsys.readouterr().out
+    measured = quality.evaluate(800, 200, seed=5)
+    recall = f"{measured.recall_match_or_possible:.4f}"
+    assert re.search(rf"^match or possible\s+{recall}$", out, re.M)
+    assert re.search(rf"^match\s+[\d,]+\s+[\d,]+\s+{measured.bands[0].precision:.4f}$", out, re.M)
+    routed = route_quality.evaluate(800, 200, seed=5)
+    assert f"{'accuracy (with a date of birth)':<40} {routed.accuracy:>8.4f}" in out
 
 
 def test_match_quality_rejects_a_non_positive_count(capsys: pytest.CaptureFixture[str]) -> None:
