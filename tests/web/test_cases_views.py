@@ -669,9 +669,14 @@ def test_every_page_has_one_heading_and_labelled_inputs(world, client_for):
     for name, args in names:
         html = page(coordinator, name, *args)
         assert html.count("<h1") == 1, name
-        for input_id in re.findall(r'<(?:input|select|textarea)[^>]*\sid="([^"]+)"', html):
-            if input_id == "id_expected_version":
-                continue
+        inputs = [
+            input_id
+            for input_id in re.findall(r'<(?:input|select|textarea)[^>]*\sid="([^"]+)"', html)
+            if input_id != "id_expected_version"
+        ]
+        # Every one of these pages is a form: the check runs over its fields, never none.
+        assert len(inputs) >= 2, (name, inputs)
+        for input_id in inputs:
             assert f'for="{input_id}"' in html, (name, input_id)
 
 
