@@ -223,18 +223,21 @@ def test_many_problems_in_one_file_are_counted_not_all_listed(client_for, author
 
 
 @pytest.mark.parametrize(
-    ("file", "message"),
+    ("name", "content", "message"),
     [
-        (SimpleUploadedFile("header.xlsx", b"PK\x03\x04 a workbook"), "must be a CSV file"),
-        (SimpleUploadedFile("header.csv", b"PK\x03\x04\x14\x00 a zip"), "is not a CSV file"),
-        (SimpleUploadedFile("header.csv", b"MZ\x90\x00\x03\x00"), "is not a CSV file"),
-        (SimpleUploadedFile("header.csv", b""), "The selected file for this year"),
-        (SimpleUploadedFile("header.csv", b"\xff\xfeC\x00H\x00"), "is not a CSV file"),
+        ("header.xlsx", b"PK\x03\x04 a workbook", "must be a CSV file"),
+        ("header.csv", b"PK\x03\x04\x14\x00 a zip", "is not a CSV file"),
+        ("header.csv", b"MZ\x90\x00\x03\x00", "is not a CSV file"),
+        ("header.csv", b"", "The selected file for this year"),
+        ("header.csv", b"\xff\xfeC\x00H\x00", "is not a CSV file"),
     ],
 )
 def test_a_file_that_is_not_a_csv_is_refused_before_it_is_read(
-    client_for, authority_files, file, message
+    client_for, authority_files, name, content, message
 ):
+    # A new file for each run (a file made when the tests are collected is read to its end
+    # by the first run, and would be empty for any run after it).
+    file = SimpleUploadedFile(name, content)
     response = client_for("coordinator").post(PAGE, form_data(authority_files, header=file))
     assert response.status_code == 400
     (error,) = response.context["form"].errors["header"]
