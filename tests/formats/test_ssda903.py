@@ -189,3 +189,28 @@ def test_structural_checks_find_bad_files() -> None:
         "missing.csv, line 1: header is CHILD,DOB"
     )
     assert "byte-order mark" in ssda903.check_file("header.csv", "\ufeffCHILD".encode())[0]
+
+
+def test_an_episode_on_the_first_or_last_day_of_care_is_the_903s() -> None:
+    """A period of care holds its first day and its last: a child who goes missing on the
+    day care began (DECOM) is in the return, as is one who goes missing on the day before
+    their 18th birthday (the day care ends); the day before care began and the 18th
+    birthday itself are not."""
+    began = date(2025, 6, 10)
+    rows = missing(
+        child(
+            MissingEpisode("M", date(2025, 6, 9), date(2025, 6, 9)),  # the day before care
+            MissingEpisode("M", began, date(2025, 6, 11)),  # the first day of care
+            period_start=began,
+        )
+    )
+    assert [row[3] for row in rows] == ["10/06/2025"]
+    eighteen = date(2008, 1, 20)
+    rows = missing(
+        child(
+            MissingEpisode("M", date(2026, 1, 19), None),  # the last day of care
+            MissingEpisode("M", date(2026, 1, 20), None),  # 18 that day: an adult's
+            dob=eighteen,
+        )
+    )
+    assert [row[3] for row in rows] == ["19/01/2026"]

@@ -418,3 +418,34 @@ def test_a_whole_name_in_the_family_name_field_is_read_as_surname_comma_forename
     assert [r.key for r in rank(one_field, index.candidates(one_field))] == [7]
     # Only with the given names blank: a comma beside given names is left as written.
     assert name_fields(replace(JAYDEN, family_name="Okafor, Jr")) == ("Jayden Lee", "Okafor, Jr")
+
+
+def test_a_swap_needs_both_the_day_and_the_month_to_trade_places() -> None:
+    """Day and month swapped means the report's day is the child's month AND its month the
+    child's day: 3 May read as 5 March. 14 March shares only one of the two with 3 May (the
+    3 of the month), which is no swap: only the year is the same, a possible match at most,
+    never a match on a child's record."""
+    child = Candidate(1, Person("Jayden", "Okafor", (), date(2011, 5, 3), "male", "FN3 2QP"))
+    swapped = Person("Jayden", "Okafor", (), date(2011, 3, 5), "male", "FN3 2QP")
+    assert score(swapped, child).band == Band.MATCH
+    assert has(swapped, 28, "with day and month swapped", child)
+    one_side = [
+        Person("Jayden", "Okafor", (), date(2011, 3, 14), "male", "FN3 2QP"),  # day 3 = month 3
+        Person("Jayden", "Okafor", (), date(2011, 7, 5), "male", "FN3 2QP"),  # month 5 = day 5
+    ]
+    for reported in one_side:
+        result = score(reported, child)
+        assert result.band == Band.POSSIBLE and result.score == 50, reported
+        assert has(reported, -15, "same year of birth only", child)
+        # The index and the ranking agree: found, and not as a match.
+        assert [(r.key, r.band) for r in rank(reported, [child])] == [(1, Band.POSSIBLE)]
+    # A year out as well: a swap a year out only when both trade places.
+    assert has(
+        replace(swapped, date_of_birth=date(2012, 3, 5)),
+        10,
+        "a year out, day and month swapped",
+        child,
+    )
+    assert has(
+        Person("Jayden", "Okafor", (), date(2012, 3, 14)), -30, "different date of birth", child
+    )
