@@ -275,6 +275,11 @@ def classify(
     """
     reported_on = uk_date(n.reported_at)
     age = age_on(n.date_of_birth, reported_on) if n.date_of_birth is not None else None
+    if age is not None and age < 0:
+        # Born after being reported: each notification was checked on its own, but a later
+        # one moved the report's date before the date of birth an earlier one gave. The age
+        # is unknown (the times contradict each other, below).
+        age = None
     is_child = None if age is None else age < ADULT_AGE
 
     if n.category == Category.ABSENT or n.risk_grade == RiskGrade.ABSENT:
@@ -417,6 +422,8 @@ def classify(
         order.append("found before last seen")
     if n.last_seen_at is not None and n.last_seen_at > n.reported_at:
         order.append("last seen after being reported")
+    if n.date_of_birth is not None and n.date_of_birth > reported_on:
+        order.append("born after being reported")
     if order:
         concerns.append(
             Concern(

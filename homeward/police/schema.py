@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 from homeward.police.format import FIELDS, Field
-from homeward.police.parse import FIRST_YEAR, LAST_YEAR, MAX_RECORDS
+from homeward.police.parse import FIRST_YEAR, LAST_YEAR, MAX_RECORDS, MULTILINE_FIELDS
 
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 
@@ -39,6 +39,22 @@ def _example(field: Field) -> object:
     return field.example
 
 
+#: Text the parser takes: no control characters (a tab or a line break only where a field
+#: holds lines), no non-characters. (A postcode or a GSS code is read without its white
+#: space, tabs and line breaks too: their patterns say so.)
+_TEXT = "^[^\\x00-\\x1f\\x7f\\ufffe\\uffff]*$"
+_LINES = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\ufffe\\uffff]*$"
+_ITEM = "^[^;\\x00-\\x1f\\x7f\\ufffe\\uffff]*$"
+#: Text with something besides spaces (a required field, or the name that is given: spaces
+#: alone are read as blank).
+_SOME_TEXT = (
+    "^[^\\x00-\\x1f\\x7f\\ufffe\\uffff]*[^\\s\\x00-\\x1f\\x7f\\ufffe\\uffff]"
+    "[^\\x00-\\x1f\\x7f\\ufffe\\uffff]*$"
+)
+#: The years the parser takes, at the start of a date or a date and time.
+_YEARS = f"^({FIRST_YEAR // 100}[0-9]{{2}}|20[0-9]{{2}}|{LAST_YEAR})-"
+
+
 def _property(field: Field) -> dict[str, object]:
     """The schema of one field's value."""
     nullable = not field.required
@@ -54,11 +70,15 @@ def _property(field: Field) -> dict[str, object]:
         elif field.name == "responsible_authority":
             prop["pattern"] = r"^\s*[EWSNewsn][0-9]{8}\s*$"
             notes.append("A GSS code: E, W, S or N and 8 digits.")
+        elif field.required:
+            prop["pattern"] = _SOME_TEXT
+        else:
+            prop["pattern"] = _LINES if field.name in MULTILINE_FIELDS else _TEXT
     elif field.kind == "date":
-        prop = {"type": "string", "format": "date"}
+        prop = {"type": "string", "format": "date", "pattern": _YEARS}
         notes.append(_DATE_NOTE)
     elif field.kind == "datetime":
-        prop = {"type": "string", "format": "date-time"}
+        prop = {"type": "string", "format": "date-time", "pattern": _YEARS}
         notes.append(_DATETIME_NOTE)
     elif field.kind == "choice":
         prop = {"type": "string", "enum": list(field.choices)}
@@ -70,7 +90,7 @@ def _property(field: Field) -> dict[str, object]:
             notes.append(_CODE_NOTE)
         if field.max_length is not None:
             items["maxLength"] = field.max_length
-        items["pattern"] = "^[^;]*$"
+        items["pattern"] = _ITEM
         prop = {"type": "array", "items": items}
         notes.append('Repeated items are dropped. In CSV and XLSX, items are separated by ";".')
     elif field.kind == "bool":
@@ -105,10 +125,16 @@ def _notification() -> dict[str, object]:
         "anyOf": [
             {
                 "required": [name],
-                "properties": {name: {"type": "string", "minLength": 1}},
+                "properties": {name: {"type": "string", "pattern": _SOME_TEXT}},
             }
             for name in ("given_names", "family_name")
         ],
+        # A found notification says when the person was found.
+        "if": {
+            "required": ["notification_type"],
+            "properties": {"notification_type": {"const": "found"}},
+        },
+        "then": {"required": ["found_at"], "properties": {"found_at": {"type": "string"}}},
     }
 
 

@@ -810,3 +810,24 @@ def test_the_leaving_care_team_is_emailed_each_care_leavers_report_once(
     with django_capture_on_commit_callbacks(execute=True):
         send(world, notification(**{**leaver, "police_reference": "LEAVER-2"}))
     assert len(mailoutbox) == 1
+
+
+def test_notifications_that_fold_to_a_birth_after_the_report_are_kept_not_a_server_error(world):
+    """Found by schemathesis (a 500: the age stored was negative): each notification is
+    valid alone, but the second moves the report's date before the first's date of birth.
+    Both are kept; the report's age is unknown and its times contradict each other."""
+    send(world, notification(date_of_birth="2025-06-01", reported_at="2026-03-01T22:00:00+00:00"))
+    send(
+        world,
+        notification(
+            notification_type="update",
+            date_of_birth=None,
+            reported_at="2025-01-01T10:00:00+00:00",
+            last_seen_at="2025-01-01T09:00:00+00:00",
+            sent_at="2026-03-02T09:00:00+00:00",
+        ),
+    )
+    report = _report()
+    assert report.notifications.count() == 2
+    assert (report.age_at_report, report.is_child) == (None, None)
+    assert "times_out_of_order" in [c["code"] for c in report.concerns]

@@ -495,3 +495,18 @@ ADULT_26 = KnownPerson(date_of_birth=date(2000, 5, 1), cared=True, certain=True)
 )
 def test_route_names_who_the_report_is_about(reported, known, expected):
     assert route(read(notification(**reported)), REPORTED_ON, known) == expected
+
+
+def test_a_date_of_birth_after_the_report_date_is_no_age_and_a_contradiction() -> None:
+    """Each notification is checked on its own, but folded together a later one can move
+    the report's date before the date of birth an earlier one gave: the age is unknown
+    (never negative) and the times contradict each other."""
+    n = notification(date_of_birth=date(2026, 11, 20))  # reported 19 November
+    cls = read(n)
+    assert (cls.age_at_report, cls.is_child) == (None, None)
+    concern = next(c for c in cls.concerns if c.code == TIMES_OUT_OF_ORDER)
+    assert "born after being reported" in concern.message
+    # Born on the report's own day: 0, a child, no contradiction.
+    same_day = read(notification(date_of_birth=date(2026, 11, 19)))
+    assert (same_day.age_at_report, same_day.is_child) == (0, True)
+    assert TIMES_OUT_OF_ORDER not in [c.code for c in same_day.concerns]

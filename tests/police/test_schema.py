@@ -32,7 +32,7 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 KEYWORDS = {
     "$schema", "title", "description", "type", "properties", "required", "additionalProperties",
     "items", "enum", "maxLength", "minLength", "pattern", "format", "examples", "anyOf",
-    "maxItems", "minimum",
+    "maxItems", "minimum", "if", "then", "const",
 }  # fmt: skip
 TYPES = {"string", "integer", "number", "boolean", "array", "object", "null"}
 
@@ -90,6 +90,8 @@ def errors(schema: Any, value: object, where: str = "$") -> list[str]:
             return [f"{where}: {value!r} is not of type {kinds}"]
     if "enum" in schema and value not in schema["enum"]:
         found.append(f"{where}: {value!r} not in enum")
+    if "const" in schema and value != schema["const"]:
+        found.append(f"{where}: {value!r} is not {schema['const']!r}")
     if isinstance(value, str):
         if len(value) > schema.get("maxLength", len(value)):
             found.append(f"{where}: too long")
@@ -117,6 +119,8 @@ def errors(schema: Any, value: object, where: str = "$") -> list[str]:
                 found.append(f"{where}: {name} is not allowed")
     if "anyOf" in schema and all(errors(option, value, where) for option in schema["anyOf"]):
         found.append(f"{where}: matches none of anyOf")
+    if "if" in schema and not errors(schema["if"], value, where):
+        found += errors(schema.get("then", {}), value, where)
     return found
 
 
@@ -131,6 +135,9 @@ def walk(schema: Any) -> list[dict[str, Any]]:
         found += walk(sub)
     for sub in schema.get("anyOf", []):
         found += walk(sub)
+    for key in ("if", "then"):
+        if key in schema:
+            found += walk(schema[key])
     return found
 
 
@@ -281,7 +288,10 @@ def test_the_postcode_and_gss_patterns_agree_with_the_parser() -> None:
     assert isinstance(properties, dict)
     postcode = properties["postcode"]["pattern"]
     gss = properties["responsible_authority"]["pattern"]
-    for text, good in [("FN3 2QP", True), ("fn32qp", True), ("EC1A 1BB", True), ("FN3", False)]:
+    for text, good in [
+        ("FN3 2QP", True), ("fn32qp", True), ("EC1A 1BB", True), (" FN3 2QP ", True),
+        ("FN3", False), ("FN3\t2QP", True),  # white space in a postcode is dropped
+    ]:  # fmt: skip
         assert bool(re.search(postcode, text)) is good
         parsed = parse_record(
             {"force": "f", "police_reference": "r", "notification_type": "update",
@@ -293,3 +303,41 @@ def test_the_postcode_and_gss_patterns_agree_with_the_parser() -> None:
     assert re.search(gss, "E10000099")
     assert not re.search(gss, "E1000009")
     assert FIELDS_BY_NAME["responsible_authority"].max_length == 9
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "good"),
+    [
+        ("given_names", "Jayden", True),
+        ("given_names", "Jay\tden", False),  # a control character
+        ("circumstances", "Left home.\nSeen later in town.", True),  # lines where text has lines
+        ("circumstances", "Left home.\x07", False),
+        ("date_of_birth", "2011-05-14", True),
+        ("date_of_birth", "1899-12-31", False),  # before the years taken
+        ("reported_at", "2101-01-01T10:00:00+00:00", False),
+        ("aliases", ["JJ", "Jay;den"], False),  # ";" separates items in CSV
+    ],
+)
+def test_the_text_and_date_patterns_agree_with_the_parser(field: str, value: object, good: bool):
+    """What the schema allows the parser takes, and what it refuses the parser refuses: the
+    schema says what JSON Schema can say of the parser's rules."""
+    record = {
+        "force": "f", "police_reference": "r", "notification_type": "update",
+        "reported_at": "2026-11-19T10:00:00+00:00", "category": "missing", "family_name": "O",
+        field: value,
+    }  # fmt: skip
+    assert (errors(notification_schema(), record) == []) is good
+    parsed = parse_record(record, source="request", line=1, now=NOW)
+    assert (parsed.notification is not None) is good, parsed.problems
+
+
+def test_a_found_notification_needs_found_at_in_the_schema_as_in_the_parser() -> None:
+    found = {
+        "force": "f", "police_reference": "r", "notification_type": "found",
+        "reported_at": "2026-11-19T10:00:00+00:00", "category": "missing", "family_name": "O",
+    }  # fmt: skip
+    assert any("found_at is required" in e for e in errors(notification_schema(), found))
+    assert parse_record(found, source="request", line=1, now=NOW).notification is None
+    complete = {**found, "found_at": "2026-11-20T10:00:00+00:00"}
+    assert errors(notification_schema(), complete) == []
+    assert parse_record(complete, source="request", line=1, now=NOW).notification is not None
