@@ -250,7 +250,7 @@ def _child_rows(child: LookedAfterChild, start: date, end: date, out: Ssda903Tab
         out.notes.append(f"{who}: left out, looked after since a date not after birth.")
         return
     adult = eighteenth_birthday(child.dob)
-    if child.period_start > end or child.period_start >= adult or adult < start:
+    if child.period_start > end or child.period_start >= adult or adult <= start:
         out.notes.append(f"{who}: left out, not looked after in the year.")
         return
     care_ends = adult if adult <= end else None
