@@ -67,7 +67,10 @@ class Tally:
     @property
     def score(self) -> float:
         done = self.counts["killed"] + self.counts["equivalent"]
-        return done / self.checked if self.checked else 1.0
+        return done / self.checked if self.checked else 0.0
+
+    def shown(self) -> str:
+        return f"{self.score:.1%}" if self.checked else "–"
 
 
 def status(code: int | None, name: str, equivalent: set[str]) -> str:
@@ -143,14 +146,14 @@ def main(argv: list[str] | None = None) -> int:
         for name, tally in rows:
             cells = " | ".join(f"{tally.counts[c]:,}" for c in columns)
             total = sum(tally.counts.values())
-            print(f"| `{name.strip()}` | {total:,} | {cells} | {tally.score:.1%} |")
+            print(f"| `{name.strip()}` | {total:,} | {cells} | {tally.shown()} |")
     else:
         heads = " ".join(f"{c:>11}" for c in columns)
         print(f"{'module':<40} {'mutants':>8} {heads}   score")
         for name, tally in rows:
             cells = " ".join(f"{tally.counts[c]:>11,}" for c in columns)
             total = sum(tally.counts.values())
-            print(f"{name:<40} {total:>8,} {cells}  {tally.score:6.1%}")
+            print(f"{name:<40} {total:>8,} {cells}  {tally.shown():>6}")
     failures = []
     for group in GROUPS:
         tally = by_group[group]

@@ -327,3 +327,32 @@ def test_who_corrects_a_childrens_homes_record(world: World) -> None:
         "home_staff"
     }
     assert allowed_for(world, permissions.can_correct_home_movement, other) == WHOLE_AUTHORITY
+
+
+def test_left_overs_of_the_mutation_run(world: World, records: dict[str, object]) -> None:
+    """The last survivors of `make mutation` on this file (docs/mutation-testing.md), each
+    from the rule's words."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from homeward.cases.models import ReturnInterview as Interviews
+
+    # Someone not signed in has no organisation (and asking does not fail).
+    assert permissions.home_organisation(AnonymousUser()) is None  # type: ignore[arg-type]
+    # Allocations are how workers and a provider's managers see children; no one else's,
+    # and not once they have left.
+    holds = {n for n in EVERYONE if permissions._holds_allocation(world.user(n))}
+    assert holds == {"worker", "worker2", "provider_worker", "provider_manager"}
+    gone = world.user("provider_worker")
+    gone.is_active = False
+    assert not permissions._holds_allocation(gone)
+    # A provider's worker who has left no longer sees their own interview.
+    assert not permissions.can_view_interview(gone, records["provided"])
+    gone.is_active = True
+    # Correcting a child's details: the authority's coordinators and managers.
+    assert allowed_for(world, permissions.can_change_child, records["child"]) == WHOLE_AUTHORITY
+    # A provider's manager never signs off what they wrote up, even of the provider's own.
+    manager = world.user("provider_manager")
+    provided = records["provided"]
+    Interviews.objects.filter(pk=provided.pk).update(written_up_by=manager)
+    visible = Interviews.objects.filter(permissions.sign_off_filter(manager))
+    assert not visible.filter(pk=provided.pk).exists()
