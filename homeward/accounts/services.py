@@ -29,6 +29,7 @@ from homeward.audit.services import access_record
 from homeward.organisations.models import Organisation
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
 
@@ -158,6 +159,13 @@ def password_change(*, user: User, new_password: str, request: HttpRequest | Non
 
 
 logger = logging.getLogger(__name__)
+
+
+def active_emails(users: QuerySet[User]) -> list[str]:
+    """The email addresses of those of `users` still active who have one, each once."""
+    return sorted(
+        set(users.filter(is_active=True).exclude(email="").values_list("email", flat=True))
+    )
 
 
 def email_on_commit(recipients: Iterable[str], subject: str, lines: list[str]) -> None:

@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from homeward.accounts.models import Role, User
-from homeward.accounts.services import email_on_commit
+from homeward.accounts.services import active_emails, email_on_commit
 from homeward.audit.models import AccessEvent
 from homeward.audit.services import access_record
 from homeward.exchange.models import (
@@ -493,14 +493,8 @@ def coordinator_emails() -> list[str]:
     teams = Organisation.objects.filter(
         kind=Organisation.Kind.AUTHORITY_TEAM, authority__is_home=True
     )
-    return sorted(
-        set(
-            User.objects.filter(
-                role__in=(Role.COORDINATOR, Role.MANAGER), organisation__in=teams, is_active=True
-            )
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
+    return active_emails(
+        User.objects.filter(role__in=(Role.COORDINATOR, Role.MANAGER), organisation__in=teams)
     )
 
 

@@ -858,7 +858,7 @@ def _store_reports(
     to_match = []
     for (item, n, _), cls in zip(states, classifications, strict=True):
         # Reports a person has not decided on; a young adult's too: one about a care leaver,
-        # or a child the authority knew, goes to a person (`_known_adults`).
+        # or a child the authority knew, goes to a person (`_routes`).
         undecided = item.report is None or item.report.state in (
             PoliceReport.State.WAITING,
             PoliceReport.State.ADULT,
@@ -866,7 +866,7 @@ def _store_reports(
         if undecided and (cls.for_a_person or cls.young_adult):
             to_match.append((item.key, match.person_from(n)))
     suggestions = suggest(to_match)
-    known_adults = _known_adults(
+    routes = _routes(
         [
             (item.key, cls, police_classify.uk_date(n.reported_at), suggestions.get(item.key, []))
             for (item, n, _), cls in zip(states, classifications, strict=True)
@@ -887,8 +887,8 @@ def _store_reports(
                 force_code=n.force,
                 force=forces.get(n.force),
                 police_reference=n.police_reference,
-                state=_next_state(None, known_adults[item.key]),
-                known_adult=_known_as(known_adults[item.key]),
+                state=_next_state(None, routes[item.key]),
+                known_adult=_known_as(routes[item.key]),
                 # Nothing to encrypt yet (an empty text would still cost an encryption).
                 miscoding_resolution=None,
                 decision_note=None,
@@ -896,11 +896,11 @@ def _store_reports(
             item.report = report
             creating.append(report)
         else:
-            report.state = _next_state(report, known_adults[item.key])
+            report.state = _next_state(report, routes[item.key])
             if item.key in suggestions:
                 if report.known_adult != PoliceReport.KnownAdult.CARE_LEAVER:
                     newly_cared.append(report)
-                report.known_adult = _known_as(known_adults[item.key])
+                report.known_adult = _known_as(routes[item.key])
             updating.append(report)
         _describe(report, n, cls, suggestions.get(item.key))
         dumps[id(n)] = report.content  # a report of one notification: the same text
@@ -1024,14 +1024,12 @@ REPORT_FIELDS = [
 ]
 
 
-def _known_adults(
+def _routes(
     reports: Sequence[tuple[T, police_classify.Classification, date, list[dict[str, Any]]]],
-) -> dict[T, str]:
+) -> dict[T, police_classify.Route]:
     """Each report's route (`police_classify.route`), from its classification, the UK date it
     was reported on and its suggestions (the best, in the match or possible band, as the
-    authority records that child): "" for a report about a child or with no date of birth,
-    the route's code for an adult the authority knows (a care leaver, or known as a child),
-    `ADULT` for an adult it does not know."""
+    authority records that child)."""
     best = {
         key: found[0]
         for key, _, _, found in reports
@@ -1043,7 +1041,7 @@ def _known_adults(
             pk__in={found["child"] for found in best.values()}
         ).values_list("pk", "date_of_birth", "legal_status")
     }
-    out: dict[T, str] = {}
+    out: dict[T, police_classify.Route] = {}
     for key, cls, reported_on, _ in reports:
         found = best.get(key)
         record = records.get(found["child"]) if found else None
@@ -1056,29 +1054,28 @@ def _known_adults(
             if found and record
             else None
         )
-        routed = police_classify.route(cls, reported_on, known)
-        out[key] = (
-            routed.value
-            if routed in (police_classify.Route.CARE_LEAVER, police_classify.Route.KNOWN_CHILD)
-            else ADULT
-            if routed == police_classify.Route.ADULT
-            else ""
-        )
+        out[key] = police_classify.route(cls, reported_on, known)
     return out
 
 
 #: The legal statuses that make a young adult a care leaver to the authority.
 CARED: Final = frozenset({codes.LegalStatus.LOOKED_AFTER, codes.LegalStatus.CARE_LEAVER})
-#: `_known_adults`' word for a report about an adult the authority does not know.
-ADULT: Final = "adult"
+#: The routes of a report about an adult the authority knows: what its `known_adult` says.
+KNOWN_ADULT_ROUTES: Final = frozenset(
+    {police_classify.Route.CARE_LEAVER, police_classify.Route.KNOWN_CHILD}
+)
 
 
-def _next_state(report: PoliceReport | None, known_adult: str) -> str:
+def _next_state(report: PoliceReport | None, route: police_classify.Route) -> str:
     """New reports wait for a person unless about an adult the authority does not know
-    (`_known_adults`: a young adult matched to a care leaver or a child it knew waits too); an
+    (`_routes`: a young adult matched to a care leaver or a child it knew waits too); an
     amendment that makes an adult's report concern a child puts it back in front of a
     person."""
-    queued = PoliceReport.State.ADULT if known_adult == ADULT else PoliceReport.State.WAITING
+    queued = (
+        PoliceReport.State.ADULT
+        if route == police_classify.Route.ADULT
+        else PoliceReport.State.WAITING
+    )
     if report is None or report.state == PoliceReport.State.ADULT:
         return queued
     return report.state
@@ -1088,16 +1085,11 @@ def leaving_care_emails() -> list[str]:
     """The email addresses of the people in the home authority's leaving-care teams."""
     from homeward.accounts.models import User
 
-    return sorted(
-        set(
-            User.objects.filter(
-                organisation__leaving_care=True,
-                organisation__kind=Organisation.Kind.AUTHORITY_TEAM,
-                organisation__authority__is_home=True,
-                is_active=True,
-            )
-            .exclude(email="")
-            .values_list("email", flat=True)
+    return accounts_services.active_emails(
+        User.objects.filter(
+            organisation__leaving_care=True,
+            organisation__kind=Organisation.Kind.AUTHORITY_TEAM,
+            organisation__authority__is_home=True,
         )
     )
 
@@ -1122,9 +1114,9 @@ def tell_leaving_care(references: Sequence[str]) -> None:
     )
 
 
-def _known_as(route: str) -> str:
-    """A report's `known_adult` from its `_known_adults` route."""
-    return "" if route == ADULT else route
+def _known_as(route: police_classify.Route) -> str:
+    """A report's `known_adult`: what the authority knows an adult as, from the route."""
+    return route.value if route in KNOWN_ADULT_ROUTES else ""
 
 
 def _describe(
@@ -1308,11 +1300,6 @@ class Matcher:
             for found, suggestions in result.get():
                 self._coming.pop(found, None)
                 self._known[found] = suggestions
-
-    def remember(self, people: Sequence[match.Person]) -> None:
-        """Work out (outside any transaction) and keep these people's suggestions."""
-        self.prefetch(people)
-        self.wait(people)
 
     def __call__(self, people: Sequence[tuple[T, match.Person]]) -> dict[T, list[dict[str, Any]]]:
         self.wait(p for _, p in people)

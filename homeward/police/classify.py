@@ -465,10 +465,6 @@ class Route(StrEnum):
     ADULT = "adult"
 
 
-#: The routes a person sees in the queue (every route but ADULT).
-FOR_A_PERSON: Final = frozenset(Route) - {Route.ADULT}
-
-
 @dataclass(frozen=True)
 class KnownPerson:
     """The child a report's best suggestion names, as the authority records them."""
